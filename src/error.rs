@@ -1,0 +1,134 @@
+//! Errors of the engine: PyTorch's exception type and exact message, a stable code, an optional
+//! hint, and a marker when the behaviour is a known PyTorch bug that fcall reproduces on purpose.
+use std::fmt;
+
+/// The Python exception class PyTorch raises (or would raise) for this error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExcType {
+    ValueError,
+    TypeError,
+    KeyError,
+    RuntimeError,
+    AttributeError,
+    RecursionError,
+    IndexError,
+    NotImplementedError,
+}
+
+impl ExcType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ExcType::ValueError => "ValueError",
+            ExcType::TypeError => "TypeError",
+            ExcType::KeyError => "KeyError",
+            ExcType::RuntimeError => "RuntimeError",
+            ExcType::AttributeError => "AttributeError",
+            ExcType::RecursionError => "RecursionError",
+            ExcType::IndexError => "IndexError",
+            ExcType::NotImplementedError => "NotImplementedError",
+        }
+    }
+}
+
+/// A known PyTorch 2.13 bug that the engine reproduces, with where it is tracked upstream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KnownBug {
+    pub summary: &'static str,
+    pub upstream: Option<&'static str>,
+}
+
+pub const BUG_TIED_GROUP_KEYERROR: KnownBug = KnownBug {
+    summary: "PyTorch 2.13 bug: for a tied group of 3+ names given in part, the tie check indexes the \
+              caller's dict with every name of the group and raises KeyError for a missing alias",
+    upstream: None,
+};
+
+pub const BUG_SHARED_SLOT_RESTORE: KnownBug = KnownBug {
+    summary: "PyTorch 2.13 bug: two keys reach the same slot (a submodule registered at two paths); \
+              the restore runs in swap order, not LIFO, so the module keeps a supplied tensor",
+    upstream: Some("pytorch/pytorch#164759"),
+};
+
+#[derive(Clone, Debug)]
+pub struct Error {
+    pub exc: ExcType,
+    /// Exactly `str(exception)` in Python (for KeyError, the repr of the key).
+    pub message: String,
+    /// Stable code, e.g. `call::tied_conflict`.
+    pub code: &'static str,
+    pub hint: Option<String>,
+    pub known_bug: Option<KnownBug>,
+    /// For KeyError: the raw key argument (`e.args[0]`).
+    pub key_arg: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(exc: ExcType, code: &'static str, message: impl Into<String>) -> Error {
+        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None }
+    }
+    pub fn value(code: &'static str, m: impl Into<String>) -> Error {
+        Error::new(ExcType::ValueError, code, m)
+    }
+    pub fn type_error(code: &'static str, m: impl Into<String>) -> Error {
+        Error::new(ExcType::TypeError, code, m)
+    }
+    pub fn runtime(code: &'static str, m: impl Into<String>) -> Error {
+        Error::new(ExcType::RuntimeError, code, m)
+    }
+    pub fn attribute(code: &'static str, m: impl Into<String>) -> Error {
+        Error::new(ExcType::AttributeError, code, m)
+    }
+    /// Python's KeyError: `str(e)` is the repr of the argument.
+    pub fn key(code: &'static str, arg: impl Into<String>) -> Error {
+        let arg = arg.into();
+        let mut e = Error::new(ExcType::KeyError, code, crate::value::py_str_repr(&arg));
+        e.key_arg = Some(arg);
+        e
+    }
+    pub fn recursion() -> Error {
+        Error::new(
+            ExcType::RecursionError,
+            "nn::recursion",
+            "maximum recursion depth exceeded",
+        )
+        .with_hint("the module graph has a cycle; PyTorch recurses forever here too (tie_weights=false without strict works)")
+    }
+    /// A libtorch error (tch's fallible call failed): PyTorch raises it as RuntimeError.
+    pub fn torch(e: tch::TchError) -> Error {
+        Error::runtime("torch::error", torch_message(&e))
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn with_bug(mut self, bug: KnownBug) -> Error {
+        self.known_bug = Some(bug);
+        self
+    }
+}
+
+impl From<tch::TchError> for Error {
+    fn from(e: tch::TchError) -> Error {
+        Error::torch(e)
+    }
+}
+
+/// libtorch's message without the C++ backtrace that tch appends ("Exception raised from ...").
+fn torch_message(e: &tch::TchError) -> String {
+    let raw = match e {
+        tch::TchError::Torch(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let first = raw.split("\nException raised from").next().unwrap_or(&raw);
+    first.trim_end().to_string()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.exc.name(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,254 @@
+//! `torch.func.functional_call` with PyTorch 2.13's rules, stage by stage (SEMANTICS.md §2):
+//! merge → untie → strict → swap → forward → restore → write-back, and a [`CallRecord`] of all
+//! of it. Errors of an earlier stage mean later stages never run, exactly as in PyTorch.
+mod merge;
+pub mod record;
+pub mod registry;
+mod swap;
+mod untie;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub use record::{CallOutcome, CallRecord, PermanentChange, SlotValue, Source, Stage, SwapEntry, SwapSlot, WriteBack};
+pub use registry::Registry;
+
+use crate::error::{Error, Result, BUG_SHARED_SLOT_RESTORE};
+use crate::nn::module::bump_structure;
+use crate::nn::Module;
+use crate::tensor::{begin_read_epoch, end_read_epoch, TensorRef};
+use crate::value::{DictRef, Kwargs, Value};
+use swap::{Accessor, DepthGuard, RestoreGuard};
+
+/// `tie_weights` and `strict`, with torch.func's defaults.
+#[derive(Clone, Copy, Debug)]
+pub struct CallOptions {
+    pub tie_weights: bool,
+    pub strict: bool,
+}
+
+impl Default for CallOptions {
+    fn default() -> Self {
+        CallOptions { tie_weights: true, strict: false }
+    }
+}
+
+/// `torch.func.functional_call(module, dicts, args, kwargs, tie_weights=, strict=)`.
+///
+/// `dicts` is a dict, or a list/tuple of dicts (anything else raises PyTorch's ValueError);
+/// `args` that is not a tuple is one positional argument, `none` is no argument.
+pub fn functional_call(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions) -> CallOutcome {
+    let mut record = CallRecord {
+        module_class: module.class_name(),
+        tie_weights: opts.tie_weights,
+        strict: opts.strict,
+        ..CallRecord::default()
+    };
+    let result = run(module, dicts, args, kwargs, opts, &mut record);
+    CallOutcome { result, record }
+}
+
+/// Convenience for Rust callers: one dict, positional tensors, default options.
+pub fn functional_call_t(module: &Module, dict: &DictRef, args: &[TensorRef]) -> Result<Value> {
+    let args = Value::tuple(args.iter().cloned().map(Value::Tensor).collect());
+    functional_call(module, &Value::Dict(dict.clone()), &args, &Vec::new(), CallOptions::default()).result
+}
+
+fn normalize_args(args: &Value) -> Vec<Value> {
+    match args {
+        Value::None => Vec::new(),
+        Value::Tuple(items) => items.to_vec(),
+        other => vec![other.clone()],
+    }
+}
+
+fn at(stage: Stage, record: &mut CallRecord) -> impl FnOnce(Error) -> Error + '_ {
+    move |e| {
+        record.failed_stage = Some(stage);
+        e
+    }
+}
+
+fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions, record: &mut CallRecord) -> Result<Value> {
+    // Stage 1: one dict or several.
+    let merged = merge::merge(dicts).map_err(at(Stage::Merge, record))?;
+    record.inputs = merged.inputs.clone();
+    record.single_dict = merged.single;
+    let mut sources = merged.sources;
+    // Stage 2: arguments.
+    let args = normalize_args(args);
+
+    // The structure walk is cached; inside another call's forward the slots are swapped, so walk anew.
+    let nested = swap::swap_depth() > 0;
+    let reg = registry::registry(module, !nested).map_err(at(Stage::Untie, record))?;
+
+    // Stage 3a: untie.
+    let entries: indexmap::IndexMap<String, Value> = merged.dict.borrow().clone();
+    let untied = if opts.tie_weights {
+        let ties = reg.ties.as_ref().map_err(|e| e.clone()).map_err(at(Stage::Untie, record))?;
+        untie::untie(ties, &entries, &mut sources, &mut record.untie).map_err(at(Stage::Untie, record))?
+    } else {
+        entries
+    };
+    // Stage 3b: strict.
+    if opts.strict {
+        let ties = reg.ties.as_ref().map_err(|e| e.clone()).map_err(at(Stage::Strict, record))?;
+        untie::check_strict(ties, &untied, &record.module_class).map_err(at(Stage::Strict, record))?;
+    }
+    let tie_group_of = tie_groups_for(&reg, &untied, record);
+
+    // The module before: every distinct slot's object and version (no copy of any tensor).
+    let before: Vec<(Option<TensorRef>, i64)> = reg
+        .slots
+        .iter()
+        .map(|s| {
+            let t = s.current();
+            let v = t.as_ref().map(|t| t.version()).unwrap_or(0);
+            (t, v)
+        })
+        .collect();
+
+    // Stage 3c: swap in.
+    let _depth = DepthGuard::enter();
+    let accessor = Accessor::new(module);
+    let items: Vec<(Rc<str>, record::SlotValue)> = untied
+        .into_iter()
+        .map(|(k, v)| {
+            let name: Rc<str> = match sources.get_key_value(k.as_str()) {
+                Some((n, _)) => n.clone(),
+                None => Rc::from(k.as_str()),
+            };
+            (name, SlotValue::Value(v))
+        })
+        .collect();
+    let swapped = accessor.swap_tensors_dict(&items).map_err(at(Stage::Swap, record))?;
+    record.swaps = swapped
+        .iter()
+        .zip(&items)
+        .map(|(s, (_, new))| SwapEntry {
+            name: s.name.clone(),
+            slot: s.slot,
+            tie_group: tie_group_of.get(&*s.name).copied(),
+            old: s.old.clone(),
+            new: new.clone(),
+            source: sources.get(&*s.name).cloned().unwrap_or(Source::Dict { dict: 0, key: s.name.clone() }),
+            read: false,
+            in_place: None,
+            end: None,
+            restored: false,
+        })
+        .collect();
+    let versions_in: Vec<Option<i64>> = record.swaps.iter().map(|s| s.new.tensor().map(|t| t.version())).collect();
+
+    // Stage 3d: forward, with the restore armed for every exit path.
+    let guard = RestoreGuard::new(&accessor, &swapped);
+    let (epoch, outer_epoch) = begin_read_epoch();
+    let forward = module.call(&args, kwargs);
+    end_read_epoch(outer_epoch);
+    record.forward_ran = true;
+    for (s, v0) in record.swaps.iter_mut().zip(&versions_in) {
+        if let (Some(t), Some(v0)) = (s.new.tensor(), v0) {
+            s.read = t.was_read_in(epoch);
+            let v1 = t.version();
+            if v1 != *v0 {
+                s.in_place = Some((*v0, v1));
+            }
+        }
+    }
+
+    // Stage 3e: restore; 3f: write-back into the caller's single dict.
+    let restored = guard.restore();
+    let restore_result = match restored {
+        Ok(ends) => {
+            for (s, end) in record.swaps.iter_mut().zip(&ends) {
+                s.end = Some(end.old.clone());
+                s.restored = true;
+            }
+            let new: HashMap<&str, &SlotValue> = ends.iter().map(|e| (&*e.name, &e.old)).collect();
+            if merged.single {
+                write_back(&merged.dict, &new, record);
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    detect_permanent_changes(&reg, &before, &swapped, record);
+
+    match (forward, restore_result) {
+        (_, Err(e)) => Err(at(Stage::Restore, record)(e)),
+        (Err(e), Ok(())) => Err(at(Stage::Forward, record)(e)),
+        (Ok(v), Ok(())) => Ok(v),
+    }
+}
+
+/// Tie group (as an index into `record.tie_groups`) of every untied name the module ties.
+fn tie_groups_for(reg: &Registry, untied: &indexmap::IndexMap<String, Value>, record: &mut CallRecord) -> HashMap<Rc<str>, usize> {
+    let mut out = HashMap::new();
+    let Ok(ties) = &reg.ties else { return out };
+    if ties.groups.is_empty() {
+        return out;
+    }
+    let mut local: HashMap<usize, usize> = HashMap::new();
+    for k in untied.keys() {
+        if let Some(g) = ties.tied.get(k.as_str()) {
+            let idx = *local.entry(*g).or_insert_with(|| {
+                record.tie_groups.push(ties.groups[*g].clone());
+                record.tie_groups.len() - 1
+            });
+            out.insert(Rc::from(k.as_str()), idx);
+        }
+    }
+    for u in record.untie.iter_mut() {
+        if let Some(idx) = local.get(&u.group) {
+            u.group = *idx;
+        }
+    }
+    out
+}
+
+fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record: &mut CallRecord) {
+    let mut entries = dict.borrow_mut();
+    for (k, v) in entries.iter_mut() {
+        let Some(SlotValue::Value(after)) = new.get(k.as_str()) else { continue };
+        let before = std::mem::replace(v, after.clone());
+        record.write_backs.push(record::WriteBack { key: Rc::from(k.as_str()), before, after: after.clone() });
+    }
+}
+
+fn detect_permanent_changes(reg: &Registry, before: &[(Option<TensorRef>, i64)], swapped: &[swap::Swapped], record: &mut CallRecord) {
+    let mut replaced = false;
+    for (slot, (t0, v0)) in reg.slots.iter().zip(before) {
+        let t1 = slot.current();
+        match (t0, &t1) {
+            (Some(a), Some(b)) if a.is(b) => {
+                let v1 = b.version();
+                if v1 != *v0 {
+                    record.permanent_changes.push(PermanentChange::InPlace {
+                        name: slot.name.clone(),
+                        tensor: b.clone(),
+                        version_before: *v0,
+                        version_after: v1,
+                    });
+                }
+            }
+            (None, None) => {}
+            _ => {
+                replaced = true;
+                record.permanent_changes.push(PermanentChange::Replaced { name: slot.name.clone(), before: t0.clone(), after: t1 });
+            }
+        }
+    }
+    if replaced {
+        // Identities changed without a registration: ties computed before are stale.
+        bump_structure();
+        let mut seen: HashMap<(u64, &str), usize> = HashMap::new();
+        let shared = swapped.iter().any(|s| {
+            let n = seen.entry((s.owner.id(), &*s.attr)).or_insert(0);
+            *n += 1;
+            *n > 1
+        });
+        if shared {
+            record.known_bugs.push(BUG_SHARED_SLOT_RESTORE);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The record of one functional call, stage by stage, for the display and `explain`: the
+//! inputs, the untie map, every swap, what forward did to each swapped tensor (read, in-place
+//! write seen through the version counter, rebinding), the restore, the write-back, and any
+//! permanent change to the module. No tensor is copied: objects are referenced, versions compared.
+use std::rc::Rc;
+
+use crate::error::{Error, KnownBug};
+use crate::tensor::TensorRef;
+use crate::value::Value;
+
+/// The stages of `functional_call`, in PyTorch's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Stage 1: one dict or several (merge, duplicate check).
+    Merge,
+    /// Stage 3a: the untie map (tie_weights=True).
+    Untie,
+    /// Stage 3b: the strict key check.
+    Strict,
+    /// Stage 3c: swapping the tensors in.
+    Swap,
+    /// Stage 3d: the module's forward.
+    Forward,
+    /// Stage 3e: swapping the originals back.
+    Restore,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Merge => "merge",
+            Stage::Untie => "untie",
+            Stage::Strict => "strict",
+            Stage::Swap => "swap",
+            Stage::Forward => "forward",
+            Stage::Restore => "restore",
+        }
+    }
+}
+
+/// What a slot held: Python's `_MISSING` sentinel (no such attribute) or a value.
+#[derive(Clone)]
+pub enum SlotValue {
+    Missing,
+    Value(Value),
+}
+
+impl SlotValue {
+    pub fn tensor(&self) -> Option<&TensorRef> {
+        match self {
+            SlotValue::Value(Value::Tensor(t)) => Some(t),
+            _ => None,
+        }
+    }
+    /// Python's `is` between two slot contents.
+    pub fn is(&self, other: &SlotValue) -> bool {
+        match (self, other) {
+            (SlotValue::Missing, SlotValue::Missing) => true,
+            (SlotValue::Value(a), SlotValue::Value(b)) => a.is(b),
+            _ => false,
+        }
+    }
+}
+
+/// Where the slot that a key names lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SwapSlot {
+    /// `name in sub._parameters`: raw registry write (no Parameter conversion).
+    Parameter,
+    /// `name in sub._buffers`: raw registry write (persistence untouched).
+    Buffer,
+    /// An existing attribute (plain tensor, None or a property): set with `setattr`.
+    Attribute,
+    /// No such attribute: set with `setattr` for the call, deleted afterwards.
+    NewAttribute,
+}
+
+impl SwapSlot {
+    pub fn name(self) -> &'static str {
+        match self {
+            SwapSlot::Parameter => "parameter",
+            SwapSlot::Buffer => "buffer",
+            SwapSlot::Attribute => "attribute",
+            SwapSlot::NewAttribute => "new attribute",
+        }
+    }
+}
+
+/// Where a swapped-in value came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The caller's dict number `dict` (0-based; always 0 for a single dict), key `key`.
+    Dict { dict: usize, key: Rc<str> },
+    /// Added by the untie map: the value given for `key`, which this name is tied to.
+    TiedTo { key: Rc<str> },
+}
+
+/// One key of the untied map, swapped in (stage 3c) and what happened to it up to the restore.
+#[derive(Clone)]
+pub struct SwapEntry {
+    pub name: Rc<str>,
+    pub slot: SwapSlot,
+    /// Index into `CallRecord::tie_groups`, if the module ties this name to others.
+    pub tie_group: Option<usize>,
+    /// What the module held before the swap.
+    pub old: SlotValue,
+    /// What was swapped in.
+    pub new: SlotValue,
+    pub source: Source,
+    /// Forward read the swapped-in tensor through a module attribute.
+    pub read: bool,
+    /// Version counter of the swapped-in tensor before and after forward, if it changed.
+    pub in_place: Option<(i64, i64)>,
+    /// What the slot held at the end of forward (found by the restore); None if not restored.
+    pub end: Option<SlotValue>,
+    /// What the restore put back (the old value), and whether the slot ends as it began.
+    pub restored: bool,
+}
+
+impl SwapEntry {
+    /// Forward put another object in the slot (`self.foo = self.foo + 1`).
+    pub fn rebound(&self) -> bool {
+        matches!(&self.end, Some(end) if !end.is(&self.new))
+    }
+}
+
+/// A caller key re-assigned by the write-back (stage 3f).
+#[derive(Clone)]
+pub struct WriteBack {
+    pub key: Rc<str>,
+    pub before: Value,
+    pub after: Value,
+}
+
+impl WriteBack {
+    pub fn same_object(&self) -> bool {
+        self.before.is(&self.after)
+    }
+}
+
+/// A change to the module that outlives the call.
+#[derive(Clone)]
+pub enum PermanentChange {
+    /// The slot holds another object than before the call.
+    Replaced { name: Rc<str>, before: Option<TensorRef>, after: Option<TensorRef> },
+    /// The module's own tensor was written in place (e.g. BatchNorm running stats that were not
+    /// supplied, or a parametrization's `original` rewritten by `set_`).
+    InPlace { name: Rc<str>, tensor: TensorRef, version_before: i64, version_after: i64 },
+}
+
+impl PermanentChange {
+    pub fn name(&self) -> &str {
+        match self {
+            PermanentChange::Replaced { name, .. } | PermanentChange::InPlace { name, .. } => name,
+        }
+    }
+}
+
+/// One input dict as the caller passed it.
+#[derive(Clone)]
+pub struct InputDict {
+    pub dict_id: u64,
+    pub keys: Vec<Rc<str>>,
+}
+
+/// A tied name given by the caller and the aliases the untie map added for it.
+#[derive(Clone)]
+pub struct Untie {
+    pub given: Rc<str>,
+    pub group: usize,
+    pub added: Vec<Rc<str>>,
+}
+
+/// Everything one `functional_call` did.
+#[derive(Clone, Default)]
+pub struct CallRecord {
+    pub module_class: String,
+    pub tie_weights: bool,
+    pub strict: bool,
+    pub inputs: Vec<InputDict>,
+    /// One dict was passed (not a sequence): it is the write-back target.
+    pub single_dict: bool,
+    /// Tie groups of the module that the call touched (names in registry order).
+    pub tie_groups: Vec<Vec<Rc<str>>>,
+    pub untie: Vec<Untie>,
+    pub swaps: Vec<SwapEntry>,
+    pub forward_ran: bool,
+    pub write_backs: Vec<WriteBack>,
+    pub permanent_changes: Vec<PermanentChange>,
+    pub known_bugs: Vec<KnownBug>,
+    /// The stage that raised, if any.
+    pub failed_stage: Option<Stage>,
+}
+
+impl CallRecord {
+    pub fn swap(&self, name: &str) -> Option<&SwapEntry> {
+        self.swaps.iter().find(|s| &*s.name == name)
+    }
+}
+
+/// The result of a functional call and its record (the record exists also when it failed).
+pub struct CallOutcome {
+    pub result: Result<Value, Error>,
+    pub record: CallRecord,
+}

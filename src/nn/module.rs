@@ -1,0 +1,554 @@
+//! `nn.Module` itself: the three registries (`_parameters`, `_buffers`, `_modules`), the instance
+//! `__dict__`, class-level properties, and attribute access with exactly `Module.__getattr__`,
+//! `__setattr__` and `__delattr__`'s rules and error messages. Registration by assignment,
+//! ties (one tensor object under two names) and train/eval live here too.
+use indexmap::{IndexMap, IndexSet};
+use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::rc::Rc;
+
+use crate::error::{Error, ExcType, Result};
+use crate::tensor::TensorRef;
+use crate::value::{Kwargs, Value};
+
+thread_local! {
+    static STRUCTURE_GEN: Cell<u64> = const { Cell::new(1) };
+}
+
+/// A counter that rises on every change to any `_parameters`/`_buffers`/`_modules` registry or
+/// class property, anywhere. Caches of module structure are valid while it stays the same.
+pub fn structure_generation() -> u64 {
+    STRUCTURE_GEN.with(|g| g.get())
+}
+
+pub(crate) fn bump_structure() {
+    STRUCTURE_GEN.with(|g| g.set(g.get() + 1));
+}
+
+/// What a module class does: its forward, its `extra_repr`, and for parametrizations an optional
+/// `right_inverse`. Built-in layers and user classes (Rust closures, later the language) implement it.
+pub trait ModuleImpl {
+    /// The Python module of the class, for `<class '...'>` and `torch.typename`.
+    fn type_path(&self) -> &str {
+        "__main__"
+    }
+    fn forward(&self, m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value>;
+    fn extra_repr(&self, _m: &Module) -> String {
+        String::new()
+    }
+    /// `right_inverse`, if the class defines it (parametrizations).
+    fn right_inverse(&self, _m: &Module, _value: &Value) -> Option<Result<Value>> {
+        None
+    }
+}
+
+pub type ForwardFn = dyn Fn(&Module, &[Value], &Kwargs) -> Result<Value>;
+pub type PropertyGetter = dyn Fn(&Module) -> Result<Value>;
+pub type PropertySetter = dyn Fn(&Module, Value) -> Result<()>;
+pub type PreHook = dyn Fn(&Module, &[Value]) -> Result<Option<Vec<Value>>>;
+pub type Hook = dyn Fn(&Module, &[Value], &Value) -> Result<Option<Value>>;
+
+/// A class-level data descriptor (a Python `property`).
+#[derive(Clone)]
+pub enum Property {
+    /// Installed by `register_parametrization`: the getter computes the parametrized tensor,
+    /// the setter runs `right_inverse` and writes `original` in place.
+    Parametrization,
+    Custom { getter: Rc<PropertyGetter>, setter: Option<Rc<PropertySetter>> },
+}
+
+/// A module object. Cloning is Python's `b = a`: the same object.
+#[derive(Clone)]
+pub struct Module(pub(crate) Rc<ModuleInner>);
+
+pub(crate) struct ModuleInner {
+    id: u64,
+    imp: Rc<dyn ModuleImpl>,
+    data: RefCell<ModuleData>,
+}
+
+pub struct ModuleData {
+    pub class_name: String,
+    pub class_module: String,
+    pub parameters: IndexMap<String, Option<TensorRef>>,
+    pub buffers: IndexMap<String, Option<TensorRef>>,
+    pub non_persistent_buffers: IndexSet<String>,
+    pub modules: IndexMap<String, Option<Module>>,
+    /// The instance `__dict__` (non-tensor settings such as `eps`, plain tensor attributes, `training`).
+    pub attrs: IndexMap<String, Value>,
+    pub properties: IndexMap<String, Property>,
+    pub forward_pre_hooks: Vec<Rc<PreHook>>,
+    pub forward_hooks: Vec<Rc<Hook>>,
+    /// The functional call's cached view of the structure below this module.
+    pub(crate) fc_cache: Option<Rc<crate::func::Registry>>,
+}
+
+impl Module {
+    /// A new module of a class, in training mode, with empty registries.
+    pub fn new(class_name: &str, imp: Rc<dyn ModuleImpl>) -> Module {
+        let mut attrs = IndexMap::new();
+        attrs.insert("training".to_string(), Value::Bool(true));
+        let class_module = imp.type_path().to_string();
+        Module(Rc::new(ModuleInner {
+            id: crate::tensor::next_object_id(),
+            imp,
+            data: RefCell::new(ModuleData {
+                class_name: class_name.to_string(),
+                class_module,
+                parameters: IndexMap::new(),
+                buffers: IndexMap::new(),
+                non_persistent_buffers: IndexSet::new(),
+                modules: IndexMap::new(),
+                attrs,
+                properties: IndexMap::new(),
+                forward_pre_hooks: Vec::new(),
+                forward_hooks: Vec::new(),
+                fc_cache: None,
+            }),
+        }))
+    }
+
+    /// A user-defined module whose forward is a Rust closure (the language compiles classes to this).
+    pub fn user(class_name: &str, forward: impl Fn(&Module, &[Value], &Kwargs) -> Result<Value> + 'static) -> Module {
+        Module::new(class_name, Rc::new(UserClass { forward: Rc::new(forward), right_inverse: None }))
+    }
+
+    /// A user-defined parametrization: `forward(X)` and optionally `right_inverse(A)`.
+    pub fn user_parametrization(
+        class_name: &str,
+        forward: impl Fn(&Module, &[Value], &Kwargs) -> Result<Value> + 'static,
+        right_inverse: Option<Rc<dyn Fn(&Module, &Value) -> Result<Value>>>,
+    ) -> Module {
+        Module::new(class_name, Rc::new(UserClass { forward: Rc::new(forward), right_inverse }))
+    }
+
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+    pub fn is(&self, other: &Module) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn imp(&self) -> &Rc<dyn ModuleImpl> {
+        &self.0.imp
+    }
+    pub fn data(&self) -> Ref<'_, ModuleData> {
+        self.0.data.borrow()
+    }
+    pub(crate) fn data_mut(&self) -> RefMut<'_, ModuleData> {
+        self.0.data.borrow_mut()
+    }
+    /// `type(self).__name__` (`_get_name()`).
+    pub fn class_name(&self) -> String {
+        self.data().class_name.clone()
+    }
+    pub fn qualified_class_name(&self) -> String {
+        let d = self.data();
+        format!("{}.{}", d.class_module, d.class_name)
+    }
+    pub fn training(&self) -> bool {
+        matches!(self.data().attrs.get("training"), Some(Value::Bool(true)))
+    }
+
+    // ---- attribute access: Module.__getattr__ / __setattr__ / __delattr__ ----
+
+    /// `getattr(self, name)`: properties, then `__dict__`, then parameters, buffers, submodules.
+    pub fn getattr(&self, name: &str) -> Result<Value> {
+        let prop = {
+            let d = self.data();
+            if let Some(p) = d.properties.get(name) {
+                Some(p.clone())
+            } else if let Some(v) = d.attrs.get(name) {
+                return Ok(v.clone());
+            } else if let Some(slot) = d.parameters.get(name).or_else(|| d.buffers.get(name)) {
+                return Ok(match slot {
+                    Some(t) => {
+                        t.mark_read();
+                        Value::Tensor(t.clone())
+                    }
+                    None => Value::None,
+                });
+            } else if let Some(m) = d.modules.get(name) {
+                return Ok(m.clone().map(Value::Module).unwrap_or(Value::None));
+            } else {
+                None
+            }
+        };
+        match prop {
+            Some(Property::Parametrization) => crate::nn::parametrize::get_parametrized(self, name),
+            Some(Property::Custom { getter, .. }) => getter(self),
+            None => Err(self.no_attribute(name)),
+        }
+    }
+
+    /// `hasattr(self, name)` (evaluates properties, as Python does).
+    pub fn hasattr(&self, name: &str) -> bool {
+        self.getattr(name).is_ok()
+    }
+
+    pub(crate) fn no_attribute(&self, name: &str) -> Error {
+        Error::attribute("nn::no_attribute", format!("'{}' object has no attribute '{name}'", self.class_name()))
+    }
+
+    /// The tensor in a slot, for built-in forwards: `self.weight` that may be None.
+    pub fn tensor_attr(&self, name: &str) -> Result<Option<TensorRef>> {
+        match self.getattr(name)? {
+            Value::Tensor(t) => Ok(Some(t)),
+            Value::None => Ok(None),
+            other => Err(Error::type_error(
+                "nn::not_a_tensor",
+                format!("attribute '{name}' of {} is {} (a Tensor was expected)", self.class_name(), other.type_name()),
+            )),
+        }
+    }
+
+    /// `self.name = value` with `Module.__setattr__`'s rules.
+    pub fn setattr(&self, name: &str, value: Value) -> Result<()> {
+        if let Value::Tensor(t) = &value {
+            if t.is_parameter() {
+                {
+                    let mut d = self.data_mut();
+                    d.attrs.shift_remove(name);
+                    d.buffers.shift_remove(name);
+                    d.modules.shift_remove(name);
+                    d.non_persistent_buffers.shift_remove(name);
+                }
+                bump_structure();
+                return self.register_parameter(name, Some(t.clone()));
+            }
+        }
+        if self.data().parameters.contains_key(name) {
+            if !value.is_none() {
+                return Err(Error::type_error(
+                    "nn::assign_parameter",
+                    format!(
+                        "cannot assign '{}' as parameter '{name}' (torch.nn.Parameter or None expected)",
+                        value.torch_typename()
+                    ),
+                )
+                .with_hint("a parameter slot takes param(t) or none; assign to a buffer or a plain attribute instead"));
+            }
+            return self.register_parameter(name, None);
+        }
+        if let Value::Module(m) = &value {
+            let mut d = self.data_mut();
+            d.attrs.shift_remove(name);
+            d.parameters.shift_remove(name);
+            d.buffers.shift_remove(name);
+            d.non_persistent_buffers.shift_remove(name);
+            d.modules.insert(name.to_string(), Some(m.clone()));
+            drop(d);
+            bump_structure();
+            return Ok(());
+        }
+        if self.data().modules.contains_key(name) {
+            if !value.is_none() {
+                return Err(Error::type_error(
+                    "nn::assign_module",
+                    format!(
+                        "cannot assign '{}' as child module '{name}' (torch.nn.Module or None expected)",
+                        value.torch_typename()
+                    ),
+                ));
+            }
+            self.data_mut().modules.insert(name.to_string(), None);
+            bump_structure();
+            return Ok(());
+        }
+        let buffer_mark = value.as_tensor().and_then(|t| t.buffer_mark());
+        if buffer_mark.is_some() || self.data().buffers.contains_key(name) {
+            if !matches!(value, Value::None | Value::Tensor(_)) {
+                return Err(Error::type_error(
+                    "nn::assign_buffer",
+                    format!("cannot assign '{}' as buffer '{name}' (torch.Tensor or None expected)", value.torch_typename()),
+                ));
+            }
+            let persistent = buffer_mark.unwrap_or_else(|| !self.data().non_persistent_buffers.contains(name));
+            return self.register_buffer(name, value.as_tensor().cloned(), persistent);
+        }
+        self.object_setattr(name, value)
+    }
+
+    /// `object.__setattr__`: a property's setter, or the instance `__dict__`.
+    fn object_setattr(&self, name: &str, value: Value) -> Result<()> {
+        let prop = self.data().properties.get(name).cloned();
+        match prop {
+            Some(Property::Parametrization) => crate::nn::parametrize::set_parametrized(self, name, value),
+            Some(Property::Custom { setter: Some(set), .. }) => set(self, value),
+            Some(Property::Custom { setter: None, .. }) => Err(Error::attribute(
+                "nn::property_no_setter",
+                format!("property '{name}' of '{}' object has no setter", self.class_name()),
+            )),
+            None => {
+                self.data_mut().attrs.insert(name.to_string(), value);
+                Ok(())
+            }
+        }
+    }
+
+    /// `delattr(self, name)` with `Module.__delattr__`'s rules.
+    pub fn delattr(&self, name: &str) -> Result<()> {
+        let mut d = self.data_mut();
+        if d.parameters.shift_remove(name).is_some() {
+        } else if d.buffers.shift_remove(name).is_some() {
+            d.non_persistent_buffers.shift_remove(name);
+        } else if d.modules.shift_remove(name).is_some() {
+        } else if d.attrs.shift_remove(name).is_some() {
+            return Ok(());
+        } else if d.properties.contains_key(name) {
+            return Err(Error::attribute(
+                "nn::property_no_deleter",
+                format!("property '{name}' of '{}' object has no deleter", d.class_name),
+            ));
+        } else {
+            drop(d);
+            return Err(Error::attribute("nn::no_attribute", format!("'{}' object has no attribute '{name}'", self.class_name())));
+        }
+        drop(d);
+        bump_structure();
+        Ok(())
+    }
+
+    fn check_member_name(&self, what: &str, name: &str, registry_has: bool) -> Result<()> {
+        if name.contains('.') {
+            return Err(Error::key("nn::dotted_name", format!("{what} name can't contain \".\"")));
+        }
+        if name.is_empty() {
+            return Err(Error::key("nn::empty_name", format!("{what} name can't be empty string \"\"")));
+        }
+        if !registry_has && self.hasattr(name) {
+            return Err(Error::key("nn::attribute_exists", format!("attribute '{name}' already exists")));
+        }
+        Ok(())
+    }
+
+    /// `register_parameter(name, param)`.
+    pub fn register_parameter(&self, name: &str, param: Option<TensorRef>) -> Result<()> {
+        let has = self.data().parameters.contains_key(name);
+        self.check_member_name("parameter", name, has)?;
+        if let Some(p) = &param {
+            if !p.is_parameter() {
+                return Err(Error::type_error(
+                    "nn::register_parameter_type",
+                    format!(
+                        "cannot assign '{}' object to parameter '{name}' (torch.nn.Parameter or None required)",
+                        crate::tensor::torch_typename(p)
+                    ),
+                ));
+            }
+            if p.grad_fn_name().is_some() {
+                return Err(Error::value(
+                    "nn::non_leaf_parameter",
+                    format!(
+                        "Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created explicitly. \
+                         To express '{name}' as a function of another Tensor, compute the value in the forward() method."
+                    ),
+                ));
+            }
+        }
+        self.data_mut().parameters.insert(name.to_string(), param);
+        bump_structure();
+        Ok(())
+    }
+
+    /// `register_buffer(name, tensor, persistent)`.
+    pub fn register_buffer(&self, name: &str, tensor: Option<TensorRef>, persistent: bool) -> Result<()> {
+        let has = self.data().buffers.contains_key(name);
+        self.check_member_name("buffer", name, has)?;
+        let mut d = self.data_mut();
+        d.buffers.insert(name.to_string(), tensor);
+        if persistent {
+            d.non_persistent_buffers.shift_remove(name);
+        } else {
+            d.non_persistent_buffers.insert(name.to_string());
+        }
+        drop(d);
+        bump_structure();
+        Ok(())
+    }
+
+    /// `add_module(name, module)` / `register_module`.
+    pub fn add_module(&self, name: &str, module: Option<Module>) -> Result<()> {
+        if name.contains('.') {
+            return Err(Error::key("nn::dotted_name", format!("module name can't contain \".\", got: {name}")));
+        }
+        if name.is_empty() {
+            return Err(Error::key("nn::empty_name", "module name can't be empty string \"\""));
+        }
+        if !self.data().modules.contains_key(name) && self.hasattr(name) {
+            return Err(Error::key("nn::attribute_exists", format!("attribute '{name}' already exists")));
+        }
+        self.data_mut().modules.insert(name.to_string(), module);
+        bump_structure();
+        Ok(())
+    }
+
+    /// Installs a class-level property (a Python `property` on the module's class).
+    pub fn add_property(&self, name: &str, prop: Property) {
+        self.data_mut().properties.insert(name.to_string(), prop);
+        bump_structure();
+    }
+
+    pub fn register_forward_pre_hook(&self, hook: impl Fn(&Module, &[Value]) -> Result<Option<Vec<Value>>> + 'static) {
+        self.data_mut().forward_pre_hooks.push(Rc::new(hook));
+    }
+    pub fn register_forward_hook(&self, hook: impl Fn(&Module, &[Value], &Value) -> Result<Option<Value>> + 'static) {
+        self.data_mut().forward_hooks.push(Rc::new(hook));
+    }
+
+    /// `get_submodule(target)`.
+    pub fn get_submodule(&self, target: &str) -> Result<Module> {
+        if target.is_empty() {
+            return Ok(self.clone());
+        }
+        let mut m = self.clone();
+        for item in target.split('.') {
+            let next = m.data().modules.get(item).cloned();
+            match next {
+                Some(Some(sub)) => m = sub,
+                _ => {
+                    return Err(Error::attribute(
+                        "nn::no_submodule",
+                        format!("{} has no attribute `{item}`", m.class_name()),
+                    ))
+                }
+            }
+        }
+        Ok(m)
+    }
+
+    /// `module(*args, **kwargs)`: forward pre-hooks, forward, forward hooks.
+    pub fn call(&self, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
+        let (pre, post) = {
+            let d = self.data();
+            (d.forward_pre_hooks.clone(), d.forward_hooks.clone())
+        };
+        let mut owned;
+        let mut args = args;
+        for h in &pre {
+            if let Some(new_args) = h(self, args)? {
+                owned = new_args;
+                args = &owned[..];
+                let _ = &owned;
+            }
+        }
+        let mut out = self.0.imp.forward(self, args, kwargs)?;
+        for h in &post {
+            if let Some(v) = h(self, args, &out)? {
+                out = v;
+            }
+        }
+        Ok(out)
+    }
+
+    /// `module(x)` with one tensor in and one tensor out, for Rust callers.
+    pub fn forward_t(&self, x: &TensorRef) -> Result<TensorRef> {
+        match self.call(&[Value::Tensor(x.clone())], &Vec::new())? {
+            Value::Tensor(t) => Ok(t),
+            other => Err(Error::type_error("nn::forward_result", format!("forward returned {}, not a Tensor", other.type_name()))),
+        }
+    }
+
+    /// `train(mode)`: sets `training` on this module and every child, recursively.
+    pub fn train(&self, mode: bool) -> Result<()> {
+        self.train_depth(mode, 0)
+    }
+    fn train_depth(&self, mode: bool, depth: usize) -> Result<()> {
+        if depth > crate::nn::named::RECURSION_LIMIT {
+            return Err(Error::recursion());
+        }
+        self.data_mut().attrs.insert("training".into(), Value::Bool(mode));
+        let children: Vec<Module> = self.data().modules.values().flatten().cloned().collect();
+        for c in children {
+            c.train_depth(mode, depth + 1)?;
+        }
+        Ok(())
+    }
+    pub fn eval(&self) -> Result<()> {
+        self.train(false)
+    }
+
+    /// `repr(module)` as `Module.__repr__` prints it.
+    pub fn repr(&self) -> String {
+        self.repr_depth(0)
+    }
+    fn repr_depth(&self, depth: usize) -> String {
+        if depth > 50 {
+            return format!("{}(...)", self.class_name());
+        }
+        let extra = self.0.imp.extra_repr(self);
+        let extra_lines: Vec<String> = if extra.is_empty() { vec![] } else { extra.lines().map(String::from).collect() };
+        let children: Vec<(String, Option<Module>)> =
+            self.data().modules.iter().map(|(k, m)| (k.clone(), m.clone())).collect();
+        let child_lines: Vec<String> = children
+            .iter()
+            .map(|(k, m)| {
+                let s = m.as_ref().map(|m| m.repr_depth(depth + 1)).unwrap_or_else(|| "None".into());
+                format!("({k}): {}", s.replace('\n', "\n  "))
+            })
+            .collect();
+        let mut s = format!("{}(", self.class_name());
+        if extra_lines.len() == 1 && child_lines.is_empty() {
+            s.push_str(&extra_lines[0]);
+        } else if !extra_lines.is_empty() || !child_lines.is_empty() {
+            let lines: Vec<String> = extra_lines.into_iter().chain(child_lines).collect();
+            s.push_str("\n  ");
+            s.push_str(&lines.join("\n  "));
+            s.push('\n');
+        }
+        s.push(')');
+        s
+    }
+
+    /// A setting in `__dict__` (e.g. `eps`) as f64.
+    pub fn attr_f64(&self, name: &str) -> Result<f64> {
+        match self.getattr(name)? {
+            Value::Float(f) => Ok(f),
+            Value::Int(i) => Ok(i as f64),
+            other => Err(Error::type_error("nn::setting_type", format!("{name} is {}, a number was expected", other.type_name()))),
+        }
+    }
+    pub fn attr_i64(&self, name: &str) -> Result<i64> {
+        match self.getattr(name)? {
+            Value::Int(i) => Ok(i),
+            other => Err(Error::type_error("nn::setting_type", format!("{name} is {}, an int was expected", other.type_name()))),
+        }
+    }
+    pub fn attr_bool(&self, name: &str) -> Result<bool> {
+        match self.getattr(name)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(Error::type_error("nn::setting_type", format!("{name} is {}, a bool was expected", other.type_name()))),
+        }
+    }
+    /// Sets a non-tensor setting in `__dict__` (construction of built-ins).
+    pub(crate) fn set_setting(&self, name: &str, v: Value) {
+        self.data_mut().attrs.insert(name.to_string(), v);
+    }
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.class_name(), self.id())
+    }
+}
+
+struct UserClass {
+    forward: Rc<ForwardFn>,
+    right_inverse: Option<Rc<dyn Fn(&Module, &Value) -> Result<Value>>>,
+}
+
+impl ModuleImpl for UserClass {
+    fn forward(&self, m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
+        (self.forward)(m, args, kwargs)
+    }
+    fn right_inverse(&self, m: &Module, value: &Value) -> Option<Result<Value>> {
+        self.right_inverse.as_ref().map(|f| f(m, value))
+    }
+}
+
+/// `Module.forward` when a class does not define one.
+pub(crate) fn missing_forward(m: &Module) -> Error {
+    Error::new(
+        ExcType::NotImplementedError,
+        "nn::missing_forward",
+        format!("Module [{}] is missing the required \"forward\" function", m.class_name()),
+    )
+}

@@ -1,0 +1,261 @@
+//! `repr(tensor)` as PyTorch 2.13 prints it (torch/_tensor_str.py with default print options):
+//! int mode, fixed 4 decimals or scientific notation, line width 80, summarised above 1000
+//! elements. Error messages embed it (`submodule `l1.weight`: Parameter containing: ...`).
+use tch::{Kind, Tensor};
+
+use super::{dtype_name, to_f64_vec, TensorRef};
+
+const PRECISION: usize = 4;
+const LINEWIDTH: usize = 80;
+const THRESHOLD: usize = 1000;
+const EDGEITEMS: usize = 3;
+
+/// `torch.typename(t)`: `torch.FloatTensor`, `torch.LongTensor`, ...
+pub fn torch_typename(t: &TensorRef) -> String {
+    let base = match t.kind() {
+        Kind::Float => "FloatTensor",
+        Kind::Double => "DoubleTensor",
+        Kind::Half => "HalfTensor",
+        Kind::BFloat16 => "BFloat16Tensor",
+        Kind::Int64 => "LongTensor",
+        Kind::Int => "IntTensor",
+        Kind::Int16 => "ShortTensor",
+        Kind::Int8 => "CharTensor",
+        Kind::Uint8 => "ByteTensor",
+        Kind::Bool => "BoolTensor",
+        _ => "Tensor",
+    };
+    if t.tensor().device().is_cuda() {
+        format!("torch.cuda.{base}")
+    } else {
+        format!("torch.{base}")
+    }
+}
+
+/// `repr(t)` / `str(t)` for a tensor object, Parameter prefix included.
+pub fn tensor_repr(t: &TensorRef) -> String {
+    let body = tensor_body(t.tensor());
+    let mut suffixes = Vec::new();
+    let kind = t.kind();
+    let shape = t.shape();
+    if t.numel() == 0 && shape.len() != 1 {
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        suffixes.push(format!("size=({}{})", dims.join(", "), if dims.len() == 1 { "," } else { "" }));
+    }
+    if !matches!(kind, Kind::Float | Kind::Int64 | Kind::Bool) {
+        suffixes.push(format!("dtype=torch.{}", dtype_name(kind)));
+    }
+    if let Some(name) = t.grad_fn_name() {
+        suffixes.push(format!("grad_fn=<{name}>"));
+    } else if t.requires_grad() {
+        suffixes.push("requires_grad=True".to_string());
+    }
+    let mut s = String::from("tensor(");
+    s.push_str(&body);
+    for suf in suffixes {
+        s.push_str(", ");
+        s.push_str(&suf);
+    }
+    s.push(')');
+    if t.is_parameter() {
+        format!("Parameter containing:\n{s}")
+    } else {
+        s
+    }
+}
+
+struct Formatter {
+    floating: bool,
+    boolean: bool,
+    int_mode: bool,
+    sci_mode: bool,
+    width: usize,
+}
+
+impl Formatter {
+    fn new(values: &[f64], floating: bool, boolean: bool) -> Formatter {
+        let mut f = Formatter { floating, boolean, int_mode: true, sci_mode: false, width: 1 };
+        if boolean {
+            f.width = values.iter().map(|v| if *v != 0.0 { 4 } else { 5 }).max().unwrap_or(1);
+            return f;
+        }
+        if !floating {
+            f.width = values.iter().map(|v| format!("{}", *v as i64).len()).max().unwrap_or(1);
+            return f;
+        }
+        let nz: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && *v != 0.0).collect();
+        if nz.is_empty() {
+            f.width = values.iter().map(|v| f.format_raw(*v).len()).max().unwrap_or(1);
+            return f;
+        }
+        let abs: Vec<f64> = nz.iter().map(|v| v.abs()).collect();
+        let min = abs.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = abs.iter().cloned().fold(0.0, f64::max);
+        f.int_mode = nz.iter().all(|v| v.ceil() == *v);
+        f.sci_mode = if f.int_mode {
+            max / min > 1000.0 || max > 1e8
+        } else {
+            max / min > 1000.0 || max > 1e8 || min < 1e-4
+        };
+        f.width = values.iter().map(|v| f.format_raw(*v).len()).max().unwrap_or(1);
+        f
+    }
+
+    fn format_raw(&self, v: f64) -> String {
+        if self.boolean {
+            return if v != 0.0 { "True".into() } else { "False".into() };
+        }
+        if !self.floating {
+            return format!("{}", v as i64);
+        }
+        if v.is_nan() {
+            return "nan".into();
+        }
+        if v.is_infinite() {
+            return if v > 0.0 { "inf".into() } else { "-inf".into() };
+        }
+        if self.sci_mode {
+            py_sci(v, PRECISION)
+        } else if self.int_mode {
+            format!("{v:.0}.")
+        } else {
+            format!("{v:.PRECISION$}")
+        }
+    }
+
+    fn format(&self, v: f64) -> String {
+        let s = self.format_raw(v);
+        format!("{}{}", " ".repeat(self.width.saturating_sub(s.len())), s)
+    }
+}
+
+/// Python's `'{:.Ne}'.format(v)`: mantissa, `e`, sign, at least two exponent digits.
+fn py_sci(v: f64, precision: usize) -> String {
+    let s = format!("{v:.precision$e}");
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("{mant}e{sign}{digits:0>2}")
+}
+
+fn tensor_body(t: &Tensor) -> String {
+    let shape = t.size();
+    let numel = t.numel();
+    if numel == 0 {
+        return "[]".into();
+    }
+    let kind = t.kind();
+    let floating = matches!(kind, Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
+    let boolean = kind == Kind::Bool;
+    let values = match to_f64_vec(t) {
+        Ok(v) => v,
+        Err(_) => return "<unprintable>".into(),
+    };
+    let summarize = numel > THRESHOLD;
+    let shown = if summarize { summarized_values(&values, &shape) } else { values.clone() };
+    let fmt = Formatter::new(&shown, floating, boolean);
+    let strides = contiguous_strides(&shape);
+    format_dim(&values, &shape, &strides, 0, 0, 7, summarize, &fmt)
+}
+
+fn contiguous_strides(shape: &[i64]) -> Vec<usize> {
+    let mut strides = vec![1usize; shape.len()];
+    for i in (0..shape.len().saturating_sub(1)).rev() {
+        strides[i] = strides[i + 1] * shape[i + 1] as usize;
+    }
+    strides
+}
+
+fn edge_indices(n: usize, summarize: bool) -> (Vec<usize>, bool) {
+    if summarize && n > 2 * EDGEITEMS {
+        let mut v: Vec<usize> = (0..EDGEITEMS).collect();
+        v.extend(n - EDGEITEMS..n);
+        (v, true)
+    } else {
+        ((0..n).collect(), false)
+    }
+}
+
+fn summarized_values(values: &[f64], shape: &[i64]) -> Vec<f64> {
+    fn walk(values: &[f64], shape: &[i64], strides: &[usize], d: usize, off: usize, out: &mut Vec<f64>) {
+        if d == shape.len() {
+            out.push(values[off]);
+            return;
+        }
+        let (idx, _) = edge_indices(shape[d] as usize, true);
+        for i in idx {
+            walk(values, shape, strides, d + 1, off + i * strides[d], out);
+        }
+    }
+    let strides = contiguous_strides(shape);
+    let mut out = Vec::new();
+    walk(values, shape, &strides, 0, 0, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn format_dim(
+    values: &[f64],
+    shape: &[i64],
+    strides: &[usize],
+    d: usize,
+    off: usize,
+    indent: usize,
+    summarize: bool,
+    fmt: &Formatter,
+) -> String {
+    let dims = shape.len() - d;
+    if dims == 0 {
+        return fmt.format(values[off]);
+    }
+    let n = shape[d] as usize;
+    let (idx, cut) = edge_indices(n, summarize);
+    if dims == 1 {
+        let mut items: Vec<String> = Vec::new();
+        for (k, i) in idx.iter().enumerate() {
+            if cut && k == EDGEITEMS {
+                items.push(" ...".into());
+            }
+            items.push(fmt.format(values[off + i * strides[d]]));
+        }
+        let per_line = ((LINEWIDTH.saturating_sub(indent)) / (fmt.width + 2)).max(1);
+        let lines: Vec<String> = items.chunks(per_line).map(|c| c.join(", ")).collect();
+        return format!("[{}]", lines.join(&format!(",\n{}", " ".repeat(indent + 1))));
+    }
+    let mut parts = Vec::new();
+    for (k, i) in idx.iter().enumerate() {
+        if cut && k == EDGEITEMS {
+            parts.push("...".to_string());
+        }
+        parts.push(format_dim(values, shape, strides, d + 1, off + i * strides[d], indent + 1, summarize, fmt));
+    }
+    let sep = format!(",{}{}", "\n".repeat(dims - 1), " ".repeat(indent + 1));
+    format!("[{}]", parts.join(&sep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repr(values: &[f32], shape: &[i64]) -> String {
+        tensor_repr(&TensorRef::new(super::super::from_f32(values, shape).unwrap()))
+    }
+
+    #[test]
+    fn scalars_and_vectors_print_like_pytorch() {
+        assert_eq!(repr(&[1.0], &[]), "tensor(1.)");
+        assert_eq!(repr(&[0.5], &[]), "tensor(0.5000)");
+        assert_eq!(repr(&[0.5, 0.25], &[2]), "tensor([0.5000, 0.2500])");
+        assert_eq!(repr(&[1.0, -2.0, 3.0, 4.0], &[2, 2]), "tensor([[ 1., -2.],\n        [ 3.,  4.]])");
+        assert_eq!(repr(&[1e-5, 1.0], &[2]), "tensor([1.0000e-05, 1.0000e+00])");
+    }
+
+    #[test]
+    fn parameter_repr_has_prefix_and_requires_grad() {
+        let t = super::super::from_f32(&[0.5], &[1, 1]).unwrap();
+        let p = TensorRef::parameter(&t, true).unwrap();
+        assert_eq!(tensor_repr(&p), "Parameter containing:\ntensor([[0.5000]], requires_grad=True)");
+    }
+}

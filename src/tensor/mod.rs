@@ -1,0 +1,173 @@
+//! Tensors as Python sees them: a tensor *object* with a stable id (identity, not storage), a
+//! Parameter flag, and the `nn.Buffer` mark. This is the only place that wraps tch handles in
+//! objects; everything above compares tensors with [`TensorRef::is`], as Python's `is` does.
+mod format;
+mod shim;
+
+pub use format::{tensor_repr, torch_typename};
+
+use std::cell::Cell;
+use std::rc::Rc;
+use tch::{Kind, Tensor};
+
+use crate::error::Result;
+
+thread_local! {
+    static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    static READ_EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+pub(crate) fn next_object_id() -> u64 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// A tensor object. Cloning a `TensorRef` is Python's `b = a`: the same object.
+#[derive(Clone)]
+pub struct TensorRef(Rc<TensorObj>);
+
+pub struct TensorObj {
+    id: u64,
+    tensor: Tensor,
+    is_parameter: bool,
+    /// `nn.Buffer(t, persistent=...)`: `Some(persistent)`; a plain tensor: `None`.
+    buffer_mark: Option<bool>,
+    /// Epoch of the last read through a module slot (see [`begin_read_epoch`]).
+    read_epoch: Cell<u64>,
+}
+
+impl TensorRef {
+    /// A plain `torch.Tensor` object around a libtorch tensor.
+    pub fn new(tensor: Tensor) -> TensorRef {
+        TensorRef::with_flags(tensor, false, None)
+    }
+    fn with_flags(tensor: Tensor, is_parameter: bool, buffer_mark: Option<bool>) -> TensorRef {
+        TensorRef(Rc::new(TensorObj {
+            id: next_object_id(),
+            tensor,
+            is_parameter,
+            buffer_mark,
+            read_epoch: Cell::new(0),
+        }))
+    }
+    /// `nn.Parameter(t, requires_grad)`: a new object sharing `t`'s storage, a leaf.
+    pub fn parameter(t: &Tensor, requires_grad: bool) -> Result<TensorRef> {
+        let leaf = t.f_detach()?.f_set_requires_grad(requires_grad)?;
+        Ok(TensorRef::with_flags(leaf, true, None))
+    }
+    /// `nn.Buffer(t, persistent=...)`: a plain tensor marked for registration as a buffer.
+    pub fn buffer(t: &Tensor, persistent: bool) -> Result<TensorRef> {
+        Ok(TensorRef::with_flags(t.f_detach()?, false, Some(persistent)))
+    }
+    /// The object id shown as `#N`.
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+    /// Python's `a is b`.
+    pub fn is(&self, other: &TensorRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn is_parameter(&self) -> bool {
+        self.0.is_parameter
+    }
+    pub fn buffer_mark(&self) -> Option<bool> {
+        self.0.buffer_mark
+    }
+    /// The libtorch tensor. In-place ops go through a shallow clone (same TensorImpl).
+    pub fn tensor(&self) -> &Tensor {
+        &self.0.tensor
+    }
+    /// A second handle to the same TensorImpl, for tch's `&mut self` in-place calls.
+    pub fn handle(&self) -> Tensor {
+        self.0.tensor.shallow_clone()
+    }
+    /// PyTorch's `t._version`: rises on every in-place write, also through views.
+    pub fn version(&self) -> i64 {
+        shim::version(&self.0.tensor)
+    }
+    /// `type(t.grad_fn).__name__`, or None for a leaf / a tensor without history.
+    pub fn grad_fn_name(&self) -> Option<String> {
+        shim::grad_fn_name(&self.0.tensor)
+    }
+    pub fn requires_grad(&self) -> bool {
+        self.0.tensor.requires_grad()
+    }
+    pub fn kind(&self) -> Kind {
+        self.0.tensor.kind()
+    }
+    pub fn shape(&self) -> Vec<i64> {
+        self.0.tensor.size()
+    }
+    pub fn numel(&self) -> usize {
+        self.0.tensor.numel()
+    }
+    /// Python's `type(t).__name__`.
+    pub fn type_name(&self) -> &'static str {
+        if self.0.is_parameter {
+            "Parameter"
+        } else {
+            "Tensor"
+        }
+    }
+    pub(crate) fn mark_read(&self) {
+        self.0.read_epoch.set(READ_EPOCH.with(|e| e.get()));
+    }
+    /// Whether this object was read through a module slot since `epoch` began.
+    pub fn was_read_in(&self, epoch: u64) -> bool {
+        epoch != 0 && self.0.read_epoch.get() == epoch
+    }
+}
+
+/// Starts a new read epoch (one per functional call); returns the previous one to put back.
+pub(crate) fn begin_read_epoch() -> (u64, u64) {
+    let new = next_object_id();
+    let old = READ_EPOCH.with(|e| e.replace(new));
+    (new, old)
+}
+
+pub(crate) fn end_read_epoch(old: u64) {
+    READ_EPOCH.with(|e| e.set(old));
+}
+
+impl std::fmt::Debug for TensorRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}{:?}", self.type_name(), self.id(), self.shape())
+    }
+}
+
+/// Plain-data view of a tensor for comparisons and encodings: float64 values in row-major order.
+pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
+    let flat = t.f_detach()?.f_to_kind(Kind::Double)?.f_contiguous()?.f_view([-1])?;
+    let n = flat.numel();
+    let mut out = vec![0f64; n];
+    flat.f_copy_data(&mut out, n)?;
+    Ok(out)
+}
+
+/// `torch.tensor(values).reshape(shape)` in float32 (the default dtype).
+pub fn from_f32(values: &[f32], shape: &[i64]) -> Result<Tensor> {
+    Ok(Tensor::f_from_slice(values)?.f_reshape(shape)?)
+}
+
+/// dtype as PyTorch prints it without the `torch.` prefix.
+pub fn dtype_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Uint8 => "uint8",
+        Kind::Int8 => "int8",
+        Kind::Int16 => "int16",
+        Kind::Int => "int32",
+        Kind::Int64 => "int64",
+        Kind::Half => "float16",
+        Kind::Float => "float32",
+        Kind::Double => "float64",
+        Kind::ComplexHalf => "complex32",
+        Kind::ComplexFloat => "complex64",
+        Kind::ComplexDouble => "complex128",
+        Kind::Bool => "bool",
+        Kind::BFloat16 => "bfloat16",
+        _ => "other",
+    }
+}

@@ -1,0 +1,240 @@
+//! Values the engine passes around, with Python's `str()`, `repr()` and `type()` for each, since
+//! PyTorch's error messages embed them (`3 is not an instance of torch.Tensor`).
+use indexmap::IndexMap;
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use crate::nn::Module;
+use crate::tensor::{tensor_repr, TensorRef};
+
+/// Keyword arguments in call order.
+pub type Kwargs = Vec<(String, Value)>;
+
+#[derive(Clone)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Tensor(TensorRef),
+    Module(Module),
+    Dict(DictRef),
+    List(Rc<Vec<Value>>),
+    Tuple(Rc<Vec<Value>>),
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(items))
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+    pub fn as_tensor(&self) -> Option<&TensorRef> {
+        match self {
+            Value::Tensor(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn as_module(&self) -> Option<&Module> {
+        match self {
+            Value::Module(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+    /// Python's `a is b` where it is meaningful (objects); small values compare by value.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Tensor(a), Value::Tensor(b)) => a.is(b),
+            (Value::Module(a), Value::Module(b)) => a.is(b),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(&a.0, &b.0),
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            _ => false,
+        }
+    }
+    /// Python's `type(v).__name__`.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::None => "NoneType".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Float(_) => "float".into(),
+            Value::Str(_) => "str".into(),
+            Value::Tensor(t) => t.type_name().into(),
+            Value::Module(m) => m.class_name(),
+            Value::Dict(_) => "dict".into(),
+            Value::List(_) => "list".into(),
+            Value::Tuple(_) => "tuple".into(),
+        }
+    }
+    /// Python's `repr(type(v))`: `<class 'NoneType'>`, `<class 'torch.Tensor'>`, ...
+    pub fn py_type_repr(&self) -> String {
+        format!("<class '{}'>", self.qualified_type_name())
+    }
+    /// `torch.typename(v)` (module path + qualname; tensors as `torch.FloatTensor`).
+    pub fn torch_typename(&self) -> String {
+        match self {
+            Value::Tensor(t) => crate::tensor::torch_typename(t),
+            other => other.qualified_type_name(),
+        }
+    }
+    fn qualified_type_name(&self) -> String {
+        match self {
+            Value::Tensor(t) if t.is_parameter() => "torch.nn.parameter.Parameter".into(),
+            Value::Tensor(_) => "torch.Tensor".into(),
+            Value::Module(m) => m.qualified_class_name(),
+            other => other.type_name(),
+        }
+    }
+    /// Python's `str(v)`.
+    pub fn py_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_string(),
+            other => other.py_repr(),
+        }
+    }
+    /// Python's `repr(v)`.
+    pub fn py_repr(&self) -> String {
+        match self {
+            Value::None => "None".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => py_float_repr(*f),
+            Value::Str(s) => py_str_repr(s),
+            Value::Tensor(t) => tensor_repr(t),
+            Value::Module(m) => m.repr(),
+            Value::Dict(d) => {
+                let mut s = String::from("{");
+                for (i, (k, v)) in d.borrow().iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    let _ = write!(s, "{}: {}", py_str_repr(k), v.py_repr());
+                }
+                s.push('}');
+                s
+            }
+            Value::List(items) => format!("[{}]", join_repr(items)),
+            Value::Tuple(items) if items.len() == 1 => format!("({},)", items[0].py_repr()),
+            Value::Tuple(items) => format!("({})", join_repr(items)),
+        }
+    }
+}
+
+fn join_repr(items: &[Value]) -> String {
+    items.iter().map(Value::py_repr).collect::<Vec<_>>().join(", ")
+}
+
+/// Python's `repr(float)`: shortest round-trip digits, always with a `.` or exponent.
+pub fn py_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let a = f.abs();
+    if a != 0.0 && !(1e-4..1e16).contains(&a) {
+        let s = format!("{f:e}");
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let (sign, digits) = match exp.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exp),
+        };
+        return format!("{mant}e{sign}{digits:0>2}");
+    }
+    let s = format!("{f}");
+    if s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Python's `repr(str)`: single quotes unless the text holds a single quote and no double quote.
+pub fn py_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// A Python dict with string keys, as a shared object (write-back lands in it).
+#[derive(Clone)]
+pub struct DictRef(Rc<DictObj>);
+
+pub struct DictObj {
+    id: u64,
+    entries: RefCell<IndexMap<String, Value>>,
+}
+
+impl DictRef {
+    pub fn new() -> DictRef {
+        DictRef::from_entries(IndexMap::new())
+    }
+    pub fn from_entries(entries: IndexMap<String, Value>) -> DictRef {
+        DictRef(Rc::new(DictObj { id: crate::tensor::next_object_id(), entries: RefCell::new(entries) }))
+    }
+    /// A dict of tensors, in the given order.
+    pub fn of_tensors<'a>(items: impl IntoIterator<Item = (&'a str, TensorRef)>) -> DictRef {
+        DictRef::from_entries(items.into_iter().map(|(k, t)| (k.to_string(), Value::Tensor(t))).collect())
+    }
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+    pub fn is(&self, other: &DictRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn borrow(&self) -> std::cell::Ref<'_, IndexMap<String, Value>> {
+        self.0.entries.borrow()
+    }
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, IndexMap<String, Value>> {
+        self.0.entries.borrow_mut()
+    }
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.0.entries.borrow().get(key).cloned()
+    }
+    pub fn insert(&self, key: impl Into<String>, v: Value) {
+        self.0.entries.borrow_mut().insert(key.into(), v);
+    }
+    pub fn keys(&self) -> Vec<String> {
+        self.0.entries.borrow().keys().cloned().collect()
+    }
+    pub fn len(&self) -> usize {
+        self.0.entries.borrow().len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for DictRef {
+    fn default() -> Self {
+        DictRef::new()
+    }
+}
