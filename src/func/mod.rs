@@ -1,6 +1,7 @@
 //! `torch.func.functional_call` with PyTorch 2.13's rules, stage by stage (SEMANTICS.md §2):
 //! merge → untie → strict → swap → forward → restore → write-back, and a [`CallRecord`] of all
 //! of it. Errors of an earlier stage mean later stages never run, exactly as in PyTorch.
+pub mod explain;
 mod merge;
 pub mod record;
 pub mod registry;

@@ -3,7 +3,10 @@
 //! Non-tensor settings live in the module's `__dict__`, as in PyTorch.
 pub mod activation;
 pub mod container;
+pub mod conv;
+pub mod embedding;
 pub mod linear;
+pub mod norm;
 
 use std::rc::Rc;
 use tch::Tensor;
@@ -13,9 +16,12 @@ use crate::error::{Error, Result};
 use crate::tensor::TensorRef;
 use crate::value::{Kwargs, Value};
 
-pub use activation::{gelu, identity, relu, sigmoid, tanh};
+pub use activation::{dropout, flatten, gelu, identity, relu, sigmoid, tanh};
 pub use container::{module_dict, module_list, sequential};
-pub use linear::linear;
+pub use conv::{conv1d, conv2d, ConvOptions, ConvPadding};
+pub use embedding::embedding;
+pub use linear::{bilinear, linear};
+pub use norm::{batch_norm1d, batch_norm2d, layer_norm, BatchNormOptions};
 
 type ForwardFnPtr = fn(&Module, &[Value], &Kwargs) -> Result<Value>;
 type ExtraReprFn = fn(&Module) -> String;
@@ -92,11 +98,149 @@ pub(crate) fn slot(m: &Module, name: &str) -> Result<TensorRef> {
 }
 
 /// `Parameter(empty(shape).uniform_(-bound, bound))`, consuming the RNG as torch.nn.init does.
+/// A zero-element tensor is left as it is (`init.kaiming_uniform_` returns early; `uniform_`
+/// on it draws nothing), so `Linear(0, 3)` builds as in PyTorch.
 pub(crate) fn uniform_parameter(shape: &[i64], bound: f64) -> Result<TensorRef> {
     let mut t = Tensor::f_empty(shape, (tch::Kind::Float, tch::Device::Cpu))?;
-    let _ng = tch::no_grad_guard();
-    let _ = t.f_uniform_(-bound, bound)?;
+    if t.numel() > 0 {
+        let _ng = tch::no_grad_guard();
+        let _ = t.f_uniform_(-bound, bound)?;
+    }
     TensorRef::parameter(&t, true)
+}
+
+/// `Parameter(empty(shape))` filled by `init.normal_` (mean 0, std 1), consuming the RNG like it.
+pub(crate) fn normal_parameter(shape: &[i64]) -> Result<TensorRef> {
+    let mut t = Tensor::f_empty(shape, (tch::Kind::Float, tch::Device::Cpu))?;
+    if t.numel() > 0 {
+        let _ng = tch::no_grad_guard();
+        let _ = t.f_normal_(0.0, 1.0)?;
+    }
+    TensorRef::parameter(&t, true)
+}
+
+/// `Parameter(empty(shape))` filled by `init.ones_` / `init.zeros_` (no RNG).
+pub(crate) fn filled_parameter(shape: &[i64], value: f64) -> Result<TensorRef> {
+    let t = Tensor::f_full(shape, value, (tch::Kind::Float, tch::Device::Cpu))?;
+    TensorRef::parameter(&t, true)
+}
+
+/// `str(self.<name>)`, as `extra_repr`'s `"{name}".format(**self.__dict__)` prints a setting.
+pub(crate) fn setting_str(m: &Module, name: &str) -> String {
+    m.getattr(name).map(|v| v.py_str()).unwrap_or_default()
+}
+
+/// `self.<name> is not None` for `extra_repr` (`bias=...`): reads a registry slot without
+/// marking it read, and falls back to `getattr` (a parametrized `bias` is a property).
+pub(crate) fn attr_is_not_none(m: &Module, name: &str) -> bool {
+    {
+        let d = m.data();
+        if !d.properties.contains_key(name) && !d.attrs.contains_key(name) {
+            if let Some(s) = d.parameters.get(name).or_else(|| d.buffers.get(name)) {
+                return s.is_some();
+            }
+        }
+    }
+    m.getattr(name).map(|v| !v.is_none()).unwrap_or(false)
+}
+
+/// A tuple-of-ints setting (`stride`, `kernel_size`); a bare int reads as a 1-tuple.
+pub(crate) fn attr_ints(m: &Module, name: &str) -> Result<Vec<i64>> {
+    let bad = |what: String| {
+        Error::type_error("nn::setting_type", format!("{name} is {what}, a tuple of ints was expected"))
+    };
+    match m.getattr(name)? {
+        Value::Int(i) => Ok(vec![i]),
+        Value::Tuple(items) | Value::List(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => Ok(*i),
+                other => Err(bad(format!("a sequence holding {}", other.type_name()))),
+            })
+            .collect(),
+        other => Err(bad(other.type_name())),
+    }
+}
+
+/// A tuple of ints as a `Value` (Python's `(1, 1)`).
+pub(crate) fn ints_value(v: &[i64]) -> Value {
+    Value::tuple(v.iter().map(|&i| Value::Int(i)).collect())
+}
+
+/// `torch.Size([2, 3])`, as PyTorch's messages print a shape.
+pub(crate) fn torch_size(shape: &[i64]) -> String {
+    let dims: Vec<String> = shape.iter().map(i64::to_string).collect();
+    format!("torch.Size([{}])", dims.join(", "))
+}
+
+/// Python's list of names in a "missing N required positional arguments" message.
+fn py_name_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        2 => format!("{} and {}", quoted[0], quoted[1]),
+        n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// The tensor arguments `names` of a built-in forward (`forward(self, input1, input2)`), bound
+/// from positions and keywords with Python's errors for arity, duplicates and unknown keywords.
+pub(crate) fn tensor_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[&str]) -> Result<Vec<TensorRef>> {
+    let class = m.class_name();
+    if args.len() > names.len() {
+        return Err(Error::type_error(
+            "call::too_many_arguments",
+            format!(
+                "{class}.forward() takes {} positional arguments but {} were given",
+                names.len() + 1,
+                args.len() + 1
+            ),
+        ));
+    }
+    let mut bound: Vec<Option<Value>> = args.iter().cloned().map(Some).collect();
+    bound.resize(names.len(), None);
+    for (k, v) in kwargs {
+        match names.iter().position(|n| n == k) {
+            None => {
+                return Err(Error::type_error(
+                    "call::unexpected_keyword",
+                    format!("{class}.forward() got an unexpected keyword argument '{k}'"),
+                ))
+            }
+            Some(i) if bound[i].is_some() => {
+                return Err(Error::type_error(
+                    "call::multiple_values",
+                    format!("{class}.forward() got multiple values for argument '{k}'"),
+                ))
+            }
+            Some(i) => bound[i] = Some(v.clone()),
+        }
+    }
+    let missing: Vec<&str> = names.iter().zip(&bound).filter(|(_, b)| b.is_none()).map(|(n, _)| *n).collect();
+    if !missing.is_empty() {
+        let plural = if missing.len() == 1 { "argument" } else { "arguments" };
+        return Err(Error::type_error(
+            "call::missing_argument",
+            format!(
+                "{class}.forward() missing {} required positional {plural}: {}",
+                missing.len(),
+                py_name_list(&missing)
+            ),
+        ));
+    }
+    bound
+        .into_iter()
+        .flatten()
+        .zip(names)
+        .map(|(v, name)| match v {
+            Value::Tensor(t) => Ok(t),
+            other => Err(Error::type_error(
+                "call::argument_type",
+                format!("{class}.forward(): {name} must be a Tensor, not {}", other.type_name()),
+            )),
+        })
+        .collect()
 }
 
 /// `init.kaiming_uniform_(w, a=math.sqrt(5))`'s bound: `sqrt(3) * gain / sqrt(fan_in)`.
