@@ -1,7 +1,7 @@
 # Sourced by ./fcall and ./test: makes sure the Python environment with torch 2.13.0 exists in a
 # cache folder that survives a fresh clone, then points cargo and torch-sys at it.
 # Nothing here needs to be installed by hand.
-set -euo pipefail
+# (strict mode is set by the scripts that source this file)
 FCALL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FCALL_CACHE="${FCALL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fcall}"
 FCALL_VENV="$FCALL_CACHE/venv-2.13.0"
