@@ -16,14 +16,16 @@
 //! * Overhead is the median of the per-round paired differences (functional_call minus plain).
 //!   Ratio is the median of the per-round paired ratios.
 //!
-//! Options (after `--`): `--rounds N` (default 81), `--target-us US` (default 4000), `--skip-python`.
+//! Options (after `--`): `--rounds N` (default 81), `--target-us US` (default 4000), `--skip-python`,
+//! `--profile KEY:VARIANT SECS` (only loop one variant, `plain`, `fc` or `fc_tie_false`, of one model,
+//! e.g. `c:fc`, for SECS seconds, under `perf record`; prints ns per call).
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use fcall::func::{functional_call, CallOptions};
-use fcall::nn::layers::{linear, relu, sequential};
+use fcall::nn::layers::{batch_norm1d, embedding, linear, relu, sequential, BatchNormOptions};
 use fcall::{DictRef, Kwargs, Module, TensorRef, Value};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/pytorch_side.py");
@@ -38,10 +40,12 @@ struct Config {
     rounds: usize,
     target_us: f64,
     skip_python: bool,
+    /// `--profile KEY:VARIANT SECS`: only run one variant of one model in a loop (for `perf record`).
+    profile: Option<(String, String, f64)>,
 }
 
 fn parse_args() -> Config {
-    let mut c = Config { rounds: 81, target_us: 4000.0, skip_python: false };
+    let mut c = Config { rounds: 81, target_us: 4000.0, skip_python: false, profile: None };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -55,6 +59,13 @@ fn parse_args() -> Config {
                 i += 1;
             }
             "--skip-python" => c.skip_python = true,
+            "--profile" => {
+                let what = args.get(i + 1).expect("--profile KEY:VARIANT SECS");
+                let (k, v) = what.split_once(':').unwrap_or((what.as_str(), "fc"));
+                let secs = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(5.0);
+                c.profile = Some((k.to_string(), v.to_string(), secs));
+                i += 2;
+            }
             _ => {} // cargo bench passes --bench; ignore what we do not know
         }
         i += 1;
@@ -98,12 +109,31 @@ fn tied_lm() -> R<Module> {
         };
         submodule(m, "out")?.call(&[h], &Vec::new())
     });
-    let _ = m;
-    Err(fcall::Error::runtime("bench::todo", "embedding not available yet"))
+    let emb = embedding(100, 32, None)?;
+    let proj = linear(32, 32, true)?;
+    let out = linear(32, 100, false)?;
+    m.add_module("emb", Some(emb.clone()))?;
+    m.add_module("proj", Some(proj))?;
+    m.add_module("out", Some(out.clone()))?;
+    // `self.out.weight = self.emb.weight`: the same Parameter object under both names.
+    let w = emb.getattr("weight")?;
+    out.setattr("weight", w)?;
+    Ok(m)
 }
 
+/// `Sequential(Linear(32,64), BatchNorm1d(64), ReLU(), Linear(64,64), BatchNorm1d(64), ReLU(), Linear(64,10)).train()`.
 fn bn_model() -> R<Module> {
-    Err(fcall::Error::runtime("bench::todo", "batch_norm1d not available yet"))
+    let m = sequential(vec![
+        linear(32, 64, true)?,
+        batch_norm1d(64, BatchNormOptions::default())?,
+        relu(),
+        linear(64, 64, true)?,
+        batch_norm1d(64, BatchNormOptions::default())?,
+        relu(),
+        linear(64, 10, true)?,
+    ])?;
+    m.train(true)?;
+    Ok(m)
 }
 
 fn cases() -> R<Vec<Case>> {
@@ -149,11 +179,11 @@ fn cases() -> R<Vec<Case>> {
 fn fresh_state(m: &Module) -> R<DictRef> {
     let mut items: Vec<(String, TensorRef)> = Vec::new();
     for (k, v) in m.named_parameters()? {
-        let t = v.tensor().f_detach()?.f_clone()?.f_set_requires_grad(v.requires_grad())?;
+        let t = v.tensor().f_detach()?.copy().f_set_requires_grad(v.requires_grad())?;
         items.push((k, TensorRef::new(t)));
     }
     for (k, v) in m.named_buffers()? {
-        items.push((k, TensorRef::new(v.tensor().f_detach()?.f_clone()?)));
+        items.push((k, TensorRef::new(v.tensor().f_detach()?.copy())));
     }
     Ok(DictRef::of_tensors(items.iter().map(|(k, t)| (k.as_str(), t.clone()))))
 }
@@ -387,6 +417,7 @@ fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Side>> {
             as_tensor(&plain).allclose(as_tensor(&out), 1e-5, 1e-5, false)
         };
         let m = &c.module;
+        #[allow(clippy::type_complexity)]
         let mut variants: Vec<(&'static str, Box<dyn FnMut() + '_>)> = vec![
             (
                 "plain",
@@ -409,6 +440,22 @@ fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Side>> {
                 }),
             ),
         ];
+        if let Some((key, variant, secs)) = &cfg.profile {
+            if key != c.key {
+                continue;
+            }
+            let f = &mut variants.iter_mut().find(|(k, _)| k == variant).expect("variant: plain, fc or fc_tie_false").1;
+            let t0 = Instant::now();
+            let mut calls = 0u64;
+            while t0.elapsed().as_secs_f64() < *secs {
+                for _ in 0..100 {
+                    f();
+                }
+                calls += 100;
+            }
+            println!("profile ({key}:{variant}): {calls} calls, {:.0} ns/call", t0.elapsed().as_nanos() as f64 / calls as f64);
+            continue;
+        }
         let t = compare(&mut variants, cfg.rounds, cfg.target_us);
         let samples: BTreeMap<String, Vec<f64>> = t.iter().map(|(k, (_, s))| (k.clone(), s.clone())).collect();
         let side = side_from(&samples, n_tensors, check_ok);
@@ -567,6 +614,10 @@ fn main() {
     let t_all = Instant::now();
     tch::set_num_threads(1);
     let cases = cases().expect("building the models");
+    if cfg.profile.is_some() {
+        run_engine(&cfg, &cases).expect("engine side");
+        return;
+    }
 
     let py = if cfg.skip_python {
         None

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = functional_call(&model, &Value::Dict(a), &Value::Tensor(x), &Vec::new(), CallOptions::default());
     println!("result: {}", out.result?.py_repr());
     for s in &out.record.swaps {
-        println!("swap {} ({}) read={} in_place={:?} rebound={}", s.name, s.slot.name(), s.read, s.in_place, s.rebound());
+        println!("swap {} ({}) read={} in_place={:?} rebound={}", s.name, s.slot.name(), s.read, s.in_place, s.rebound);
     }
     Ok(())
 }

@@ -11,6 +11,7 @@
 pub mod error;
 pub mod func;
 pub mod nn;
+pub mod render;
 pub mod tensor;
 pub mod value;
 

@@ -40,7 +40,7 @@ fn build() -> Module {
             let _ = h.tensor().f_matmul(bad.tensor())?;
         }
         if fail == 4 {
-            let rebound = TensorRef::new(buffer.tensor().f_add_scalar(1.0)?);
+            let rebound = TensorRef::new(buffer.tensor().f_add(&tch::Tensor::from(1.0f32))?);
             m.setattr("buffer", Value::Tensor(rebound))?;
             return Err(Error::runtime("test::fail", "failed after rebinding"));
         }

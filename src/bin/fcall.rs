@@ -1,6 +1,6 @@
 //! `fcall`: for now a guided tour of the engine on the examples of PyTorch's functional_call
 //! documentation (the language, REPL and Jupyter kernel come next). `fcall` runs every demo;
-//! `fcall NAME` runs one; `fcall --list` lists them.
+//! `fcall NAME` runs one; `fcall --list` lists them; `--explain` narrates each call stage by stage.
 use fcall::func::explain::narrate;
 use fcall::func::{functional_call, CallOptions};
 use fcall::nn::layers::linear;
@@ -23,9 +23,15 @@ fn scalar(v: f32) -> TensorRef {
 
 fn show_call(code: &str, module: &Module, dicts: Value, x: TensorRef, opts: CallOptions) {
     println!(">>> {code}");
+    let pre = fcall::render::summary::pre_call_summaries(&dicts);
     let out = functional_call(module, &dicts, &Value::Tensor(x), &Vec::new(), opts);
-    for line in narrate(&out.record) {
-        println!("    {line}");
+    if std::env::args().any(|a| a == "--explain") {
+        for line in narrate(&out.record) {
+            println!("    {line}");
+        }
+    } else if out.record.forward_ran {
+        let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+        println!("{}", fcall::render::text::render(&fcall::render::call_table::table(&out.record, &pre), width, false));
     }
     match out.result {
         Ok(v) => println!("    result: {}", v.py_repr()),
@@ -43,7 +49,7 @@ fn show_call(code: &str, module: &Module, dicts: Value, x: TensorRef, opts: Call
 fn demo_inplace() -> Result<(), Error> {
     let m = Module::user("Foo", |m, args, _| {
         let foo = m.tensor_attr("foo")?.expect("foo is a tensor");
-        let _ = foo.handle().f_add_scalar_(1.0)?;
+        let _ = foo.handle().f_add_(&tch::Tensor::from(1.0f32))?;
         let x = args[0].as_tensor().expect("x is a tensor");
         Ok(Value::Tensor(TensorRef::new(x.tensor().f_add(foo.tensor())?)))
     });
@@ -57,7 +63,7 @@ fn demo_inplace() -> Result<(), Error> {
 fn demo_rebind() -> Result<(), Error> {
     let m = Module::user("Foo", |m, args, _| {
         let foo = m.tensor_attr("foo")?.expect("foo is a tensor");
-        m.setattr("foo", Value::Tensor(TensorRef::new(foo.tensor().f_add_scalar(1.0)?)))?;
+        m.setattr("foo", Value::Tensor(TensorRef::new(foo.tensor().f_add(&tch::Tensor::from(1.0f32))?)))?;
         let foo = m.tensor_attr("foo")?.expect("foo is a tensor");
         let x = args[0].as_tensor().expect("x is a tensor");
         Ok(Value::Tensor(TensorRef::new(x.tensor().f_add(foo.tensor())?)))
@@ -118,7 +124,7 @@ fn demo_shared() -> Result<(), Error> {
 }
 
 fn main() {
-    let arg = std::env::args().nth(1);
+    let arg = std::env::args().skip(1).find(|a| !a.starts_with("--") || a == "--list");
     if arg.as_deref() == Some("--list") {
         for (name, what, _) in DEMOS {
             println!("{name:18} {what}");

@@ -95,7 +95,7 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
             if let Some((a, b)) = s.in_place {
                 what.push(format!("written in place (version {a} -> {b})"));
             }
-            if s.rebound() {
+            if s.rebound {
                 what.push(format!("rebound to {}", s.end.as_ref().map(slot_text).unwrap_or_default()));
             }
             if !what.is_empty() {

@@ -137,6 +137,7 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
             in_place: None,
             end: None,
             restored: false,
+            rebound: false,
         })
         .collect();
     let versions_in: Vec<Option<i64>> = record.swaps.iter().map(|s| s.new.tensor().map(|t| t.version())).collect();
@@ -161,7 +162,12 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     let restored = guard.restore();
     let restore_result = match restored {
         Ok(ends) => {
+            // Two keys can reach one slot (a submodule at two paths): the first restore of a slot
+            // sees what forward left there; later ones see what the earlier restores put back.
+            let mut at_forward_end: HashMap<(u64, &str), &SlotValue> = HashMap::new();
             for (s, end) in record.swaps.iter_mut().zip(&ends) {
+                let left = *at_forward_end.entry((end.owner.id(), &*end.attr)).or_insert(&end.old);
+                s.rebound = !left.is(&s.new);
                 s.end = Some(end.old.clone());
                 s.restored = true;
             }

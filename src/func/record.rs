@@ -113,15 +113,11 @@ pub struct SwapEntry {
     pub in_place: Option<(i64, i64)>,
     /// What the slot held at the end of forward (found by the restore); None if not restored.
     pub end: Option<SlotValue>,
-    /// What the restore put back (the old value), and whether the slot ends as it began.
+    /// The restore ran for this key.
     pub restored: bool,
-}
-
-impl SwapEntry {
-    /// Forward put another object in the slot (`self.foo = self.foo + 1`).
-    pub fn rebound(&self) -> bool {
-        matches!(&self.end, Some(end) if !end.is(&self.new))
-    }
+    /// Forward left another object in the slot than the one swapped in (`self.foo = self.foo + 1`).
+    /// Judged on the slot's state at the end of forward, before any restore.
+    pub rebound: bool,
 }
 
 /// A caller key re-assigned by the write-back (stage 3f).

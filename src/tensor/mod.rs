@@ -147,10 +147,24 @@ pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
     Ok(out)
 }
 
-/// `torch.tensor(values).reshape(shape)` in float32 (the default dtype).
+/// `torch.tensor(values)` of the given shape in float32 (the default dtype): a fresh tensor with
+/// its own storage, not a view (an in-place op on it reports exactly what PyTorch reports).
 pub fn from_f32(values: &[f32], shape: &[i64]) -> Result<Tensor> {
-    Ok(Tensor::f_from_slice(values)?.f_reshape(shape)?)
+    let numel: i64 = shape.iter().product();
+    if shape.iter().any(|d| *d < 0) || numel as usize != values.len() {
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        return Err(crate::error::Error::runtime(
+            "torch::shape",
+            format!("shape '[{}]' is invalid for input of size {}", dims.join(", "), values.len()),
+        ));
+    }
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    Ok(Tensor::f_from_data_size(&bytes, shape, Kind::Float)?)
 }
+
+// tch 0.26's fallible `f_*_scalar` ops panic when libtorch raises (the Scalar's drop checks the
+// error again): fcall passes scalars as 0-dim tensors instead, as Python does (`x + 1` is
+// AddBackward0 there too).
 
 /// dtype as PyTorch prints it without the `torch.` prefix.
 pub fn dtype_name(k: Kind) -> &'static str {

@@ -49,7 +49,11 @@ pub fn setup() -> MutexGuard<'static, ()> {
 
 /// `torch.tensor(values).reshape(shape)`, float32, a plain Tensor.
 pub fn t(values: &[f32], shape: &[i64]) -> TensorRef {
-    TensorRef::new(fcall::tensor::from_f32(values, shape).unwrap())
+    TensorRef::new(fresh(values, shape))
+}
+/// A fresh float32 tensor of the values (its own storage, not a view: `torch.tensor(nested)`).
+pub fn fresh(values: &[f32], shape: &[i64]) -> Tensor {
+    fcall::tensor::from_f32(values, shape).unwrap().copy()
 }
 /// A 0-dim float32 tensor (`torch.tensor(v)`).
 pub fn s(v: f32) -> TensorRef {
@@ -57,7 +61,7 @@ pub fn s(v: f32) -> TensorRef {
 }
 /// `torch.tensor(values, dtype=float64)`.
 pub fn t64(values: &[f64], shape: &[i64]) -> TensorRef {
-    TensorRef::new(Tensor::f_from_slice(values).unwrap().f_reshape(shape).unwrap())
+    TensorRef::new(Tensor::f_from_slice(values).unwrap().f_reshape(shape).unwrap().copy())
 }
 /// `torch.zeros(shape)` / `torch.ones(shape)` / `torch.full(shape, v)`.
 pub fn full(shape: &[i64], v: f64) -> TensorRef {
@@ -69,15 +73,15 @@ pub fn eye(n: i64) -> TensorRef {
 }
 /// `nn.Parameter(torch.tensor(values))`.
 pub fn param(values: &[f32], shape: &[i64]) -> TensorRef {
-    TensorRef::parameter(&fcall::tensor::from_f32(values, shape).unwrap(), true).unwrap()
+    TensorRef::parameter(&fresh(values, shape), true).unwrap()
 }
 /// `nn.Buffer(torch.tensor(values))`.
 pub fn buffer(values: &[f32], shape: &[i64]) -> TensorRef {
-    TensorRef::buffer(&fcall::tensor::from_f32(values, shape).unwrap(), true).unwrap()
+    TensorRef::buffer(&fresh(values, shape), true).unwrap()
 }
 /// `torch.tensor(values, requires_grad=True)` (a plain leaf tensor).
 pub fn leaf(values: &[f32], shape: &[i64]) -> TensorRef {
-    TensorRef::new(fcall::tensor::from_f32(values, shape).unwrap().set_requires_grad(true))
+    TensorRef::new(fresh(values, shape).set_requires_grad(true))
 }
 /// `t.detach()`: a new plain tensor object sharing storage.
 pub fn detach(x: &TensorRef) -> TensorRef {

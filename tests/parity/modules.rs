@@ -15,41 +15,47 @@ fn operand_name(v: &Value) -> String {
     v.type_name()
 }
 
-fn as_scalar(v: &Value) -> Option<f64> {
+
+/// A Python number as the operand of a tensor op: Python passes it as a wrapped 0-dim tensor to
+/// the Tensor overload (so `x * 10` records MulBackward0, not the Scalar overload's MulBackward1);
+/// an int as int64 and a float as float32 give the same type promotion for these float32 cases.
+fn number_tensor(v: &Value) -> Option<Tensor> {
     match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        Value::Bool(b) => Some(*b as i64 as f64),
+        Value::Int(i) => Some(Tensor::from(*i)),
+        Value::Float(f) => Some(Tensor::from(*f as f32)),
+        Value::Bool(b) => Some(Tensor::from(*b as i64)),
         _ => None,
     }
 }
 
 /// `a <op> b` for tensors and Python numbers, with Python's TypeError for anything else.
 fn binop(op: &str, a: &Value, b: &Value) -> Result<Value> {
-    let r = match (a, b) {
-        (Value::Tensor(x), Value::Tensor(y)) => match op {
-            "+" => x.tensor().f_add(y.tensor())?,
-            "*" => x.tensor().f_mul(y.tensor())?,
-            "@" => x.tensor().f_matmul(y.tensor())?,
-            _ => unreachable!(),
-        },
-        (Value::Tensor(x), n) | (n, Value::Tensor(x)) if as_scalar(n).is_some() && op != "@" => {
-            let k = as_scalar(n).unwrap();
-            match (op, n) {
-                ("+", Value::Int(i)) => x.tensor().f_add_scalar(*i)?,
-                ("+", _) => x.tensor().f_add_scalar(k)?,
-                ("*", Value::Int(i)) => x.tensor().f_mul_scalar(*i)?,
-                _ => x.tensor().f_mul_scalar(k)?,
-            }
-        }
-        _ => {
-            return Err(Error::type_error(
-                "py::operand",
-                format!("unsupported operand type(s) for {op}: '{}' and '{}'", operand_name(a), operand_name(b)),
-            ))
+    let operand = |v: &Value| -> Option<Tensor> {
+        match v {
+            Value::Tensor(x) => Some(x.tensor().shallow_clone()),
+            other => number_tensor(other),
         }
     };
+    let (Some(x), Some(y)) = (operand(a), operand(b)) else {
+        return Err(type_error(op, a, b));
+    };
+    if !matches!(a, Value::Tensor(_)) && !matches!(b, Value::Tensor(_)) {
+        return Err(type_error(op, a, b));
+    }
+    let r = match op {
+        "+" => x.f_add(&y)?,
+        "*" => x.f_mul(&y)?,
+        "@" if matches!((a, b), (Value::Tensor(_), Value::Tensor(_))) => x.f_matmul(&y)?,
+        _ => return Err(type_error(op, a, b)),
+    };
     Ok(Value::Tensor(TensorRef::new(r)))
+}
+
+fn type_error(op: &str, a: &Value, b: &Value) -> Error {
+    Error::type_error(
+        "py::operand",
+        format!("unsupported operand type(s) for {op}: '{}' and '{}'", operand_name(a), operand_name(b)),
+    )
 }
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
     binop("+", a, b)
@@ -187,18 +193,9 @@ pub fn tied_foo3() -> Module {
     m
 }
 
-/// `nn.Embedding(num, dim)`: the built-in layer once it exists; until then a user module with
-/// the same class name, parameter and forward (`F.embedding(input, self.weight)`).
+/// `nn.Embedding(num, dim)`.
 pub fn embedding(num: i64, dim: i64) -> Module {
-    let m = Module::user("Embedding", |m, args, kw| {
-        let idx = bind("Embedding", args, kw, &["input"], &[])?.remove(0);
-        let w = m.getattr("weight")?;
-        let out = Tensor::f_embedding(tensor_of(&w).tensor(), tensor_of(&idx).tensor(), -1, false, false)?;
-        Ok(Value::Tensor(TensorRef::new(out)))
-    });
-    let w = Tensor::f_randn([num, dim], (tch::Kind::Float, tch::Device::Cpu)).unwrap();
-    m.register_parameter("weight", Some(TensorRef::parameter(&w, true).unwrap())).unwrap();
-    m
+    fcall::nn::layers::embedding(num, dim, None).unwrap()
 }
 
 /// `TinyLM`: emb = Embedding(3, 2); dec = Linear(2, 3, bias=False); dec.weight = emb.weight.
@@ -269,7 +266,7 @@ pub fn inplace_foo(is_param: bool) -> Module {
     let m = Module::user("InplaceFoo", |m, args, kw| {
         let x = bind("InplaceFoo", args, kw, &["x"], &[])?.remove(0);
         let foo = m.getattr("foo")?;
-        let _ = tensor_of(&foo).handle().f_add_scalar_(1)?;
+        let _ = tensor_of(&foo).handle().f_add_(&number_tensor(&Value::Int(1)).unwrap())?;
         add(&x, &m.getattr("foo")?)
     });
     let v = if is_param { param(&[0.0], &[1]) } else { buffer(&[0.0], &[1]) };
@@ -324,7 +321,7 @@ pub fn sym() -> Module {
     Module::user_parametrization(
         "Sym",
         sym_forward,
-        Some(Rc::new(|_m: &Module, a: &Value| Ok(Value::Tensor(TensorRef::new(tensor_of(a).tensor().f_triu(0)?)))))),
+        Some(Rc::new(|_m: &Module, a: &Value| Ok(Value::Tensor(TensorRef::new(tensor_of(a).tensor().f_triu(0)?))))),
     )
 }
 

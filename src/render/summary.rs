@@ -1,0 +1,117 @@
+//! Short text for a tensor in a table cell: small tensors by value, large ones by shape, dtype
+//! and statistics computed in libtorch (a reduction, never a copy of the tensor, so a 100M
+//! parameter model is summarised without duplicating its memory).
+use tch::Kind;
+
+use crate::tensor::{dtype_name, to_f64_vec, TensorRef};
+use crate::value::{py_float_repr, Value};
+
+/// Tensors with at most this many elements are shown by value.
+pub const SMALL: usize = 6;
+
+fn number(v: f64, floating: bool) -> String {
+    if !floating {
+        return format!("{}", v as i64);
+    }
+    if v == v.trunc() && v.abs() < 1e15 {
+        return format!("{v:.1}");
+    }
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0');
+    if v.abs() >= 1e-3 && v.abs() < 1e5 {
+        s.to_string()
+    } else {
+        py_float_repr(v)
+    }
+}
+
+fn shape_text(shape: &[i64]) -> String {
+    format!("[{}]", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+/// `0.5`, `[0.5, 0.25]`, `[[1.0], [2.0]]` for small tensors; `float32[64, 64] mean=0.01 std=0.3` else.
+pub fn summarize(t: &TensorRef) -> String {
+    let shape = t.shape();
+    let kind = t.kind();
+    let floating = matches!(kind, Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
+    let dtype = if kind == Kind::Float { String::new() } else { format!(" {}", dtype_name(kind)) };
+    if t.numel() <= SMALL {
+        let Ok(values) = to_f64_vec(t.tensor()) else { return format!("{}{}", shape_text(&shape), dtype) };
+        let text = nested(&values, &shape, floating);
+        return format!("{text}{dtype}");
+    }
+    let stats = if floating {
+        let d = t.tensor().f_detach();
+        let mean = d.as_ref().ok().and_then(|d| d.f_mean(None).ok()).and_then(|m| m.f_double_value(&[]).ok());
+        let std = d.as_ref().ok().and_then(|d| d.f_std(true).ok()).and_then(|m| m.f_double_value(&[]).ok());
+        match (mean, std) {
+            (Some(m), Some(s)) => format!(" mean={} std={}", number(m, true), number(s, true)),
+            _ => String::new(),
+        }
+    } else {
+        String::new()
+    };
+    format!("{}{}{}", dtype_name(kind), shape_text(&shape), stats)
+}
+
+fn nested(values: &[f64], shape: &[i64], floating: bool) -> String {
+    if shape.is_empty() {
+        return values.first().map(|v| number(*v, floating)).unwrap_or_default();
+    }
+    let n = shape[0] as usize;
+    let inner: usize = shape[1..].iter().product::<i64>() as usize;
+    let parts: Vec<String> = (0..n).map(|i| nested(&values[i * inner..(i + 1) * inner], &shape[1..], floating)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// A value in a cell: tensors summarised with their `#id`, other values by repr.
+pub fn summarize_value(v: &Value) -> String {
+    match v {
+        Value::Tensor(t) => format!("{} #{}", summarize(t), t.id()),
+        Value::None => "None".into(),
+        other => other.py_repr(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::from_f32;
+
+    #[test]
+    fn small_by_value_large_by_statistics() {
+        let s = TensorRef::new(from_f32(&[0.5, 0.25], &[2]).unwrap());
+        assert_eq!(summarize(&s), "[0.5, 0.25]");
+        let z = TensorRef::new(from_f32(&[0.0], &[]).unwrap());
+        assert_eq!(summarize(&z), "0.0");
+        let big = TensorRef::new(from_f32(&[1.0; 64], &[8, 8]).unwrap());
+        assert_eq!(summarize(&big), "float32[8, 8] mean=1.0 std=0.0");
+    }
+}
+
+/// Summaries of the small tensors in some dicts, taken before a call so that the table can show
+/// a value that forward then writes in place. Large tensors are skipped (never copied).
+pub fn pre_call_summaries(dicts: &Value) -> std::collections::HashMap<u64, String> {
+    let mut out = std::collections::HashMap::new();
+    let mut visit = |d: &crate::value::DictRef| {
+        for v in d.borrow().values() {
+            if let Value::Tensor(t) = v {
+                if t.numel() <= SMALL {
+                    out.insert(t.id(), summarize(t));
+                }
+            }
+        }
+    };
+    match dicts {
+        Value::Dict(d) => visit(d),
+        Value::List(items) | Value::Tuple(items) => {
+            for i in items.iter() {
+                if let Value::Dict(d) = i {
+                    visit(d);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

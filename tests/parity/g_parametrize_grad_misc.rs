@@ -1,0 +1,121 @@
+//! G. Parametrizations (106-109), autograd (115) and misc (122-128).
+use crate::harness::*;
+use crate::modules::*;
+use fcall::{Module, Value};
+use serde_json::json;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+#[test]
+fn case_106_parametrization_original_key() {
+    let _g = setup();
+    let m = parametrized_linear(2, 1, &[-1.0, 2.0], clamp_pos());
+    let dd = tdict(vec![("parametrizations.weight.original", &t(&[-5.0, 3.0], &[1, 2]))]);
+    let mut obs = observe1(&m, &d(&dd), &tv(&t(&[1.0, 1.0], &[1, 2])));
+    obs.insert("weight_property_after".into(), enc(&m.getattr("weight").unwrap()));
+    assert_obs(&case(106, "parametrization_original_key"), &obs, &[], "case 106");
+}
+
+#[test]
+fn case_107_parametrization_regular_name_sym() {
+    let _g = setup();
+    let m = parametrized_linear(2, 2, &[1.0, 2.0, 3.0, 4.0], sym());
+    let orig = tensor_at(&m, "parametrizations.weight.original");
+    let dd = tdict(vec![("weight", &t(&[10.0, 20.0, 30.0, 40.0], &[2, 2]))]);
+    let mut obs = observe1(&m, &d(&dd), &tv(&t(&[1.0, 0.0], &[1, 2])));
+    obs.insert("original_same_object".into(), json!(py_is(&tensor_at(&m, "parametrizations.weight.original"), &orig)));
+    obs.insert("weight_property_after".into(), enc(&m.getattr("weight").unwrap()));
+    assert_obs(&case(107, "parametrization_regular_name_sym"), &obs, &[], "case 107");
+}
+
+#[test]
+fn case_109_parametrization_regular_name_no_right_inverse() {
+    let _g = setup();
+    let m = parametrized_linear(2, 2, &[1.0, 2.0, 3.0, 4.0], sym_no_inverse());
+    let obs = observe1(&m, &d(&tdict(vec![("weight", &eye(2))])), &tv(&t(&[1.0, 1.0], &[1, 2])));
+    assert_obs(&case(109, "parametrization_regular_name_no_right_inverse"), &obs, &[], "case 109");
+}
+
+#[test]
+fn case_115_detached_params_output_grad_fn() {
+    let _g = setup();
+    let m = Module::user("Foo", |m, args, kw| {
+        let x = bind("Foo", args, kw, &["x"], &[])?.remove(0);
+        add(&call_sub(m, "linear", &x)?, &m.getattr("buffer")?)
+    });
+    m.setattr("linear", Value::Module(linear(2, 2, &[1.0, 0.0, 0.0, 1.0], Some(&[0.0, 0.0])))).unwrap();
+    m.setattr("buffer", tv(&buffer(&[1.0, 1.0], &[2]))).unwrap();
+    let x = || tv(&t(&[1.0, 2.0], &[1, 2]));
+    let params = m.named_parameters().unwrap();
+    let bufs = || dict(m.named_buffers().unwrap().iter().map(|(n, b)| (n.as_str(), tv(b))).collect());
+    let det = dict(params.iter().map(|(n, p)| (n.as_str(), tv(&detach(p)))).collect());
+    let nondet = dict(params.iter().map(|(n, p)| (n.as_str(), tv(p))).collect());
+    let detached = observe1(&m, &Value::tuple(vec![d(&det), d(&bufs())]), &x());
+    let not_detached = observe1(&m, &Value::tuple(vec![d(&nondet), d(&bufs())]), &x());
+    let actual = json!({"detached": detached["returned"], "not_detached": not_detached["returned"]});
+    assert_json(&case(115, "detached_params_output_grad_fn"), &actual, "case 115");
+}
+
+#[test]
+fn case_122_hooks_see_swapped_tensors() {
+    let _g = setup();
+    let m = linear(1, 1, &[0.5], Some(&[0.0]));
+    let seen = Rc::new(RefCell::new(serde_json::Map::new()));
+    let seen_in = seen.clone();
+    m.register_forward_pre_hook(move |m, _args| {
+        let w = m.getattr("weight")?;
+        seen_in.borrow_mut().insert("weight_in_pre_hook".into(), nest(w.as_tensor().unwrap().tensor()));
+        Ok(None)
+    });
+    m.register_forward_hook(|_m, _args, out| Ok(Some(mul(out, &Value::Int(10))?)));
+    let mut obs = observe1(&m, &d(&tdict(vec![("weight", &t(&[2.0], &[1, 1]))])), &tv(&t(&[1.0], &[1, 1])));
+    obs.insert("seen".into(), serde_json::Value::Object(seen.borrow().clone()));
+    assert_obs(&case(122, "hooks_see_swapped_tensors"), &obs, &[], "case 122");
+}
+
+#[test]
+fn case_123_circular_reference() {
+    let _g = setup();
+    let m = mock_module();
+    let l1 = m.getattr("l1").unwrap().as_module().unwrap().clone();
+    l1.setattr("m", Value::Module(m.clone())).unwrap();
+    let dd = || {
+        tdict(vec![("l1.m.l1.weight", &t(&[1.0], &[1, 1])), ("l1.bias", &t(&[0.0], &[1])), ("l1.m.buffer", &t(&[0.0], &[1]))])
+    };
+    let x = || tv(&t(&[2.0], &[1, 1]));
+    let raised_type = |o: serde_json::Map<String, serde_json::Value>| json!({"raised": o["raised"]["type"]});
+    let tie_false = observe(&m, &d(&dd()), &x(), &no_kwargs(), opts(false, false)).0;
+    let tie_true = raised_type(observe(&m, &d(&dd()), &x(), &no_kwargs(), default_opts()).0);
+    let tie_true_empty = raised_type(observe(&m, &d(&dict(vec![])), &x(), &no_kwargs(), default_opts()).0);
+    let strict_tie_false = raised_type(observe(&m, &d(&dd()), &x(), &no_kwargs(), opts(false, true)).0);
+    // Break the Rc cycle so the modules are freed.
+    l1.delattr("m").unwrap();
+    let actual = json!({
+        "tie_false": tie_false,
+        "tie_true": tie_true,
+        "tie_true_empty_dict": tie_true_empty,
+        "strict_tie_false": strict_tie_false,
+    });
+    assert_json(&case(123, "circular_reference"), &actual, "case 123");
+}
+
+#[test]
+fn case_125_doc_multiple_dicts_example() {
+    let _g = setup();
+    let m = bar();
+    let a = Value::tuple(vec![d(&tdict(vec![("weight", &full(&[1, 1], 1.0))])), d(&tdict(vec![("buffer", &full(&[1], 0.0))]))]);
+    let obs = observe1(&m, &a, &tv(&t(&[2.5], &[1, 1])));
+    assert_obs(&case(125, "doc_multiple_dicts_example"), &obs, &[], "case 125");
+}
+
+#[test]
+fn case_128_submodule_relative_names() {
+    let _g = setup();
+    let m = mock_module();
+    let l1 = m.getattr("l1").unwrap().as_module().unwrap().clone();
+    let x = || tv(&t(&[3.0], &[1, 1]));
+    let relative = observe1(&l1, &d(&tdict(vec![("weight", &t(&[2.0], &[1, 1]))])), &x());
+    let root = observe1(&l1, &d(&tdict(vec![("l1.weight", &t(&[2.0], &[1, 1]))])), &x());
+    let actual = json!({"relative": relative, "root_relative_name": root});
+    assert_json(&case(128, "submodule_relative_names"), &actual, "case 128");
+}
