@@ -1,0 +1,601 @@
+//! The syntax tree of an fcall program: statements ([`Stmt`]) and expressions ([`Expr`]).
+//! Every node carries the [`Span`] of the source it was parsed from, so the evaluator can point
+//! at it in an error, and so `fcall run --json` can report the line a statement starts on.
+//!
+//! The tree is plain data: no evaluation rules live here. Where the language differs from
+//! Python (bare dict keys, the `call ... with ...` form, commands), the node's doc says so.
+
+use crate::span::Span;
+
+/// A whole input: a script, a REPL entry or a notebook cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    /// Top-level statements, in order.
+    pub stmts: Vec<Stmt>,
+    /// The whole input.
+    pub span: Span,
+}
+
+/// A name as written, with its span: a function, class, parameter, attribute, keyword
+/// argument or `call` option name, a `help` topic, an `export` format.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// `{ stmt; stmt }`: the body of `def`, `if`, `for`, `while`, `no_grad`, or a bare block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// The statements inside the braces.
+    pub stmts: Vec<Stmt>,
+    /// From `{` to `}`, both included.
+    pub span: Span,
+}
+
+/// A statement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    /// What kind of statement.
+    pub kind: StmtKind,
+    /// From its first token to its last (a terminating `;` or newline is not included).
+    pub span: Span,
+}
+
+/// The kinds of statement.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// A bare expression: at top level its value is shown (`x`, `call mod with a (x)`).
+    Expr(Expr),
+    /// `target = value`; `a, b = value` unpacks. `self.foo = param(t)` goes through
+    /// `nn.Module.__setattr__` rules in the evaluator.
+    Assign {
+        /// Where the value goes.
+        target: Target,
+        /// What is assigned.
+        value: Expr,
+    },
+    /// `target op= value`, in place as in Python (`t += 1` calls `add_` on a tensor).
+    AugAssign {
+        /// A name, attribute or index (never a tuple).
+        target: Target,
+        /// The operator without its `=` (`+` for `+=`).
+        op: BinOp,
+        /// Span of the `+=` token.
+        op_span: Span,
+        /// The right-hand side.
+        value: Expr,
+    },
+    /// `if c { } else if d { } else { }`.
+    If(IfStmt),
+    /// `for target in iter { body }`.
+    For {
+        /// Loop variable(s): a name or a tuple of names (`for k, v in items(a)`).
+        target: Target,
+        /// What is iterated.
+        iter: Expr,
+        /// The loop body.
+        body: Block,
+    },
+    /// `while cond { body }` (an extension: not on LANGUAGE.md).
+    While {
+        /// Checked before each turn.
+        cond: Expr,
+        /// The loop body.
+        body: Block,
+    },
+    /// `break` (inside `for` / `while` only; checked by the parser).
+    Break,
+    /// `continue` (inside `for` / `while` only; checked by the parser).
+    Continue,
+    /// `return` or `return value` (inside `def` only; checked by the parser).
+    /// `return a, b` returns a tuple.
+    Return(Option<Expr>),
+    /// `def name(params) { body }`.
+    Def(FunctionDef),
+    /// `class Name { def init(...) {...} def forward(x) {...} }`.
+    Class(ClassDef),
+    /// `no_grad { body }`: `with torch.no_grad():`.
+    NoGrad(Block),
+    /// A bare `{ ... }` block at statement start. (At statement start `{}` and `{key: ...`
+    /// are dict literals, shown as values; anything else after `{` is a block.)
+    Block(Block),
+    /// A REPL command (`seed 0`, `show mod`, `help call`, ...).
+    Command(Command),
+}
+
+/// The REPL / script commands. Each is a statement on its own; the command word is an ordinary
+/// name elsewhere (`show = 1` assigns a variable called `show`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// `seed 0`: `torch.manual_seed(0)`.
+    Seed(Expr),
+    /// `show x`: the module tree / dict / tensor in detail.
+    Show(Expr),
+    /// `ties mod`: the module's tie groups.
+    Ties(Expr),
+    /// `help` or `help call` (the topic may be a name, a keyword or a string).
+    Help(Option<Ident>),
+    /// `history`.
+    History,
+    /// `reset`.
+    Reset,
+    /// `export python "session.py"`.
+    Export {
+        /// The format word (`python`).
+        format: Ident,
+        /// Where to write (usually a string literal).
+        path: Expr,
+    },
+}
+
+impl Command {
+    /// The command word: `"seed"`, `"show"`, ...
+    pub fn word(&self) -> &'static str {
+        match self {
+            Command::Seed(_) => "seed",
+            Command::Show(_) => "show",
+            Command::Ties(_) => "ties",
+            Command::Help(_) => "help",
+            Command::History => "history",
+            Command::Reset => "reset",
+            Command::Export { .. } => "export",
+        }
+    }
+}
+
+/// `if` with its `else if` chain and optional `else`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IfStmt {
+    /// `if c {}` then each `else if c {}`, in order; never empty.
+    pub branches: Vec<IfBranch>,
+    /// The final `else {}`, if any.
+    pub else_body: Option<Block>,
+}
+
+/// One `if cond { body }` of an [`IfStmt`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct IfBranch {
+    /// The condition.
+    pub cond: Expr,
+    /// Run when it is true.
+    pub body: Block,
+    /// From `if` to the closing `}`.
+    pub span: Span,
+}
+
+/// `def name(a, b=1) { body }`, at top level, nested, or as a class method.
+/// Methods do not list `self`: it is implicit in a class body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionDef {
+    /// The function name.
+    pub name: Ident,
+    /// Parameters in order; those with defaults come last (checked by the parser).
+    pub params: Vec<Param>,
+    /// The body.
+    pub body: Block,
+    /// From `def` to the closing `}`.
+    pub span: Span,
+}
+
+/// One parameter of a [`FunctionDef`]: `a` or `b=1`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its name (distinct within one `def`; checked by the parser).
+    pub name: Ident,
+    /// The default, evaluated when the function is defined (as in Python).
+    pub default: Option<Expr>,
+    /// The whole parameter.
+    pub span: Span,
+}
+
+/// `class Name { def ... }`: a user `nn.Module` (or parametrization) class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    /// The class name.
+    pub name: Ident,
+    /// Its methods: `init` (the constructor), `forward`, `right_inverse`, helpers.
+    pub methods: Vec<FunctionDef>,
+    /// From `class` to the closing `}`.
+    pub span: Span,
+}
+
+impl ClassDef {
+    /// The method called `name`, if defined (the last one if defined twice).
+    pub fn method(&self, name: &str) -> Option<&FunctionDef> {
+        self.methods.iter().rev().find(|m| m.name.name == name)
+    }
+}
+
+/// The left side of `=`, `op=`, or the variable(s) of a `for`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// What kind of place.
+    pub kind: TargetKind,
+    /// The whole target.
+    pub span: Span,
+}
+
+/// The places a value can be assigned to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TargetKind {
+    /// A variable.
+    Name(String),
+    /// `value.attr = ...` (module attributes follow `nn.Module.__setattr__`).
+    Attribute {
+        /// The object.
+        value: Box<Expr>,
+        /// The attribute name.
+        attr: Ident,
+    },
+    /// `value[index] = ...` (`a["k"] = t` writes a dict entry; a tensor index writes in place).
+    Index {
+        /// The container.
+        value: Box<Expr>,
+        /// The index (may be a [`ExprKind::Tuple`] / [`ExprKind::Slice`] as in [`ExprKind::Index`]).
+        index: Box<Expr>,
+    },
+    /// `a, b = ...` / `(a, b) = ...` / `[a, b] = ...`: unpacking.
+    Tuple(Vec<Target>),
+}
+
+/// An expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Where it is (a parenthesised expression's span includes the parentheses).
+    pub span: Span,
+}
+
+/// The kinds of expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// `1`, `1_000`.
+    Int(i64),
+    /// `2.5`, `1e-3`.
+    Float(f64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `none`.
+    None,
+    /// `"text"` (escapes resolved).
+    Str(String),
+    /// A variable or built-in name.
+    Name(String),
+    /// `[a, b]`.
+    List(Vec<Expr>),
+    /// `(a, b)`, `(a,)`, `()`, and unparenthesised `a, b` where a statement allows it
+    /// (`x = 1, 2`, `return a, b`). In an index, `x[:, 1]` is a tuple of a slice and `1`.
+    Tuple(Vec<Expr>),
+    /// `{foo: t, "lin.weight": w}`: an ordered dict with string keys. Keys are never evaluated.
+    Dict(Vec<DictEntry>),
+    /// `-x`, `+x`, `not x`.
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// Span of the operator token.
+        op_span: Span,
+        /// The operand.
+        operand: Box<Expr>,
+    },
+    /// `lhs op rhs` for arithmetic, `@`, `**` and `|` (dict merge).
+    Binary {
+        /// The operator.
+        op: BinOp,
+        /// Span of the operator token.
+        op_span: Span,
+        /// Left operand.
+        lhs: Box<Expr>,
+        /// Right operand.
+        rhs: Box<Expr>,
+    },
+    /// `lhs and rhs`, `lhs or rhs`: short-circuiting, yielding an operand as in Python.
+    Logical {
+        /// The operator.
+        op: LogicalOp,
+        /// Span of the operator token.
+        op_span: Span,
+        /// Left operand (always evaluated).
+        lhs: Box<Expr>,
+        /// Right operand (evaluated only when needed).
+        rhs: Box<Expr>,
+    },
+    /// A comparison chain, as in Python: `a < b <= c` is `a < b and b <= c` with `b`
+    /// evaluated once. `is`, `is not` (same object), `in`, `not in` are comparisons too.
+    Compare {
+        /// The leftmost operand.
+        first: Box<Expr>,
+        /// Each operator with its right operand; never empty.
+        rest: Vec<Comparison>,
+    },
+    /// `value.attr`.
+    Attribute {
+        /// The object.
+        value: Box<Expr>,
+        /// The attribute name.
+        attr: Ident,
+    },
+    /// `value[index]`. `x[0]` has an `Int` index; `x[1:3]` a [`ExprKind::Slice`];
+    /// `x[:, 1]` and `x[..., 0]` a [`ExprKind::Tuple`] holding slices / [`ExprKind::Ellipsis`].
+    Index {
+        /// The container.
+        value: Box<Expr>,
+        /// The index.
+        index: Box<Expr>,
+    },
+    /// `lower:upper:step`, each part optional; only directly inside an index (or an index tuple).
+    Slice {
+        /// Before the first `:`.
+        lower: Option<Box<Expr>>,
+        /// After the first `:`.
+        upper: Option<Box<Expr>>,
+        /// After the second `:`.
+        step: Option<Box<Expr>>,
+    },
+    /// `...`; only directly inside an index (or an index tuple).
+    Ellipsis,
+    /// An ordinary call: `f(a, b=1)`, `x.sum()`, `Linear(3, 3, bias=false)`,
+    /// `functional_call(mod, a, (x,), tie_weights=false)`.
+    Call {
+        /// What is called.
+        func: Box<Expr>,
+        /// Positional arguments first, then keyword arguments (checked by the parser).
+        args: Vec<Arg>,
+    },
+    /// `call mod with a (x) tie=false` and `explain call ...`: `torch.func.functional_call`.
+    FunctionalCall(Box<FunctionalCall>),
+}
+
+impl Expr {
+    /// The variable name, if this is a plain name.
+    pub fn as_name(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// One right-hand part of a [`ExprKind::Compare`] chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The operator.
+    pub op: CmpOp,
+    /// Span of the operator (both words for `is not` / `not in`).
+    pub op_span: Span,
+    /// The right operand.
+    pub rhs: Expr,
+}
+
+/// One argument of a call: positional (`x`) or keyword (`bias=false`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// The keyword, for a keyword argument.
+    pub name: Option<Ident>,
+    /// The value.
+    pub value: Expr,
+    /// The whole argument (keyword included).
+    pub span: Span,
+}
+
+/// One `key: value` entry of a dict literal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DictEntry {
+    /// The key (a string, never evaluated).
+    pub key: DictKey,
+    /// The value.
+    pub value: Expr,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// A dict literal key: bare (`foo`, also dotted: `lin.weight`) or quoted (`"lin.weight"`).
+/// Either way it is the string itself, never a variable's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DictKey {
+    /// The key string.
+    pub name: String,
+    /// Whether it was written in quotes.
+    pub quoted: bool,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// `[explain] call MODULE with DICTS (ARGS) [tie=..] [strict=..]`:
+/// `torch.func.functional_call(MODULE, DICTS, ARGS, KWARGS, tie_weights=.., strict=..)`.
+///
+/// The dicts part is one primary expression: a name (`a`), a tuple (`(a, b)`: several dicts
+/// whose keys must be distinct), a dict literal (`{foo: t}`), or a call written without a
+/// space before its `(` (`params(model)`); the argument list is the parenthesised list after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionalCall {
+    /// Span of the word `explain`, when the call is to be narrated step by step.
+    pub explain: Option<Span>,
+    /// Span of the keyword `call`.
+    pub call_span: Span,
+    /// The module called (any postfix expression: `mod`, `model.encoder`, `seq[0]`).
+    pub module: Expr,
+    /// The parameter / buffer dict(s) swapped in.
+    pub dicts: Expr,
+    /// The arguments passed to `forward`: positional first, then keywords.
+    pub args: Vec<Arg>,
+    /// The parenthesised argument list, parentheses included.
+    pub args_span: Span,
+    /// `tie=` / `strict=` options after the argument list, in source order, each at most once.
+    pub options: Vec<CallOption>,
+}
+
+impl FunctionalCall {
+    /// The value given for an option, if given.
+    pub fn option(&self, kind: CallOptionKind) -> Option<&CallOption> {
+        self.options.iter().find(|o| o.kind == kind)
+    }
+}
+
+/// One `name=value` option after a functional call's argument list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallOption {
+    /// Which option.
+    pub kind: CallOptionKind,
+    /// The name as written (`tie`, `tie_weights` or `strict`).
+    pub name: Ident,
+    /// Its value (the evaluator checks that it is a bool).
+    pub value: Expr,
+    /// `name=value` as a whole.
+    pub span: Span,
+}
+
+/// The options of a functional call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CallOptionKind {
+    /// `tie=` (alias `tie_weights=`): `tie_weights`, default true.
+    Tie,
+    /// `strict=`: `strict`, default false.
+    Strict,
+}
+
+impl CallOptionKind {
+    /// The option for a written name: `tie`, `tie_weights`, `strict`.
+    pub fn from_name(name: &str) -> Option<CallOptionKind> {
+        match name {
+            "tie" | "tie_weights" => Some(CallOptionKind::Tie),
+            "strict" => Some(CallOptionKind::Strict),
+            _ => None,
+        }
+    }
+
+    /// The canonical spelling: `tie` or `strict`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOptionKind::Tie => "tie",
+            CallOptionKind::Strict => "strict",
+        }
+    }
+}
+
+/// Prefix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `+x`
+    Pos,
+    /// `not x`
+    Not,
+}
+
+impl UnaryOp {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Pos => "+",
+            UnaryOp::Not => "not",
+        }
+    }
+}
+
+/// Binary operators (also the operator of an augmented assignment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `//` (an extension)
+    FloorDiv,
+    /// `%` (an extension)
+    Mod,
+    /// `@`
+    MatMul,
+    /// `**` (right associative)
+    Pow,
+    /// `|`: dict merge (right wins), or bitwise/logical or on tensors and bools as in Python.
+    BitOr,
+}
+
+impl BinOp {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::MatMul => "@",
+            BinOp::Pow => "**",
+            BinOp::BitOr => "|",
+        }
+    }
+}
+
+/// `and` / `or`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LogicalOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+}
+
+impl LogicalOp {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogicalOp::And => "and",
+            LogicalOp::Or => "or",
+        }
+    }
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    NotEq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `is`: the same object.
+    Is,
+    /// `is not`
+    IsNot,
+    /// `in`: membership (a key of a dict, an element of a list).
+    In,
+    /// `not in`
+    NotIn,
+}
+
+impl CmpOp {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::NotEq => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+        }
+    }
+}
