@@ -15,6 +15,7 @@ fn main() {
         .warnings(false)
         .flag("-std=c++17")
         .flag("-D_GLIBCXX_USE_CXX11_ABI=1")
+        .include("csrc/include")
         .include(&include)
         .include(include.join("torch/csrc/api/include"))
         .file("csrc/shim.cpp")

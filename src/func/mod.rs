@@ -6,6 +6,7 @@ mod merge;
 pub mod record;
 pub mod registry;
 mod swap;
+pub mod transforms;
 mod untie;
 
 use std::collections::HashMap;

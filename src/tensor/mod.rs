@@ -2,7 +2,7 @@
 //! Parameter flag, and the `nn.Buffer` mark. This is the only place that wraps tch handles in
 //! objects; everything above compares tensors with [`TensorRef::is`], as Python's `is` does.
 mod format;
-mod shim;
+pub(crate) mod shim;
 
 pub use format::{tensor_repr, torch_typename};
 

@@ -22,3 +22,105 @@ pub(super) fn grad_fn_name(t: &Tensor) -> Option<String> {
     let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
     Some(String::from_utf8_lossy(&buf[..end]).into_owned())
 }
+
+// ---- functorch: the layers torch.func's grad and vmap push and pop ----
+use crate::error::{Error, Result};
+use std::ffi::CStr;
+
+extern "C" {
+    fn fcall_last_error() -> *const c_char;
+    fn fcall_grad_mode_enabled() -> c_int;
+    fn fcall_set_grad_mode(enabled: c_int);
+    fn fcall_grad_increment_nesting() -> i64;
+    fn fcall_vmap_increment_nesting(batch_size: i64, randomness: c_int) -> i64;
+    fn fcall_decrement_nesting() -> c_int;
+    fn fcall_set_inplace_requires_grad_allowed(allowed: c_int);
+    fn fcall_inplace_requires_grad_allowed() -> c_int;
+    fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_add_batch_dim(t: *const torch_sys::C_tensor, dim: i64, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_remove_batch_dim(t: *const torch_sys::C_tensor, level: i64, batch_size: i64, out_dim: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_autograd_grad(
+        outputs: *const *mut torch_sys::C_tensor,
+        n: c_int,
+        inputs: *const *mut torch_sys::C_tensor,
+        m: c_int,
+        create_graph: c_int,
+        results: *mut *mut torch_sys::C_tensor,
+    ) -> c_int;
+}
+
+/// The libtorch error the shim caught last, as PyTorch's RuntimeError.
+fn shim_error() -> Error {
+    // SAFETY: the shim returns a NUL-terminated thread-local string.
+    let raw = unsafe { CStr::from_ptr(fcall_last_error()) }.to_string_lossy().into_owned();
+    Error::torch(tch::TchError::Torch(raw))
+}
+
+fn owned(p: *mut torch_sys::C_tensor) -> Result<Tensor> {
+    if p.is_null() {
+        return Err(shim_error());
+    }
+    // SAFETY: the shim returned a fresh heap at::Tensor that tch now owns.
+    Ok(unsafe { Tensor::from_ptr(p) })
+}
+
+pub(crate) fn grad_mode_enabled() -> bool {
+    unsafe { fcall_grad_mode_enabled() != 0 }
+}
+pub(crate) fn set_grad_mode(enabled: bool) {
+    unsafe { fcall_set_grad_mode(enabled as c_int) }
+}
+pub(crate) fn grad_increment_nesting() -> Result<i64> {
+    let level = unsafe { fcall_grad_increment_nesting() };
+    if level < 0 {
+        Err(shim_error())
+    } else {
+        Ok(level)
+    }
+}
+pub(crate) fn vmap_increment_nesting(batch_size: i64, randomness: i32) -> Result<i64> {
+    let level = unsafe { fcall_vmap_increment_nesting(batch_size, randomness) };
+    if level < 0 {
+        Err(shim_error())
+    } else {
+        Ok(level)
+    }
+}
+pub(crate) fn decrement_nesting() -> Result<()> {
+    if unsafe { fcall_decrement_nesting() } == 0 {
+        Err(shim_error())
+    } else {
+        Ok(())
+    }
+}
+pub(crate) fn set_inplace_requires_grad_allowed(allowed: bool) -> bool {
+    let prev = unsafe { fcall_inplace_requires_grad_allowed() } != 0;
+    unsafe { fcall_set_inplace_requires_grad_allowed(allowed as c_int) };
+    prev
+}
+pub(crate) fn wrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_wrap_for_grad(t.as_ptr(), level) })
+}
+pub(crate) fn unwrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_unwrap_for_grad(t.as_ptr(), level) })
+}
+pub(crate) fn add_batch_dim(t: &Tensor, dim: i64, level: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_add_batch_dim(t.as_ptr(), dim, level) })
+}
+pub(crate) fn remove_batch_dim(t: &Tensor, level: i64, batch_size: i64, out_dim: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_remove_batch_dim(t.as_ptr(), level, batch_size, out_dim) })
+}
+/// `torch.autograd.grad(outputs, inputs, create_graph=..., allow_unused=True)`.
+pub(crate) fn autograd_grad(outputs: &[&Tensor], inputs: &[&Tensor], create_graph: bool) -> Result<Vec<Option<Tensor>>> {
+    let outs: Vec<*mut torch_sys::C_tensor> = outputs.iter().map(|t| t.as_ptr() as *mut _).collect();
+    let ins: Vec<*mut torch_sys::C_tensor> = inputs.iter().map(|t| t.as_ptr() as *mut _).collect();
+    let mut results: Vec<*mut torch_sys::C_tensor> = vec![std::ptr::null_mut(); inputs.len()];
+    let ok = unsafe {
+        fcall_autograd_grad(outs.as_ptr(), outs.len() as c_int, ins.as_ptr(), ins.len() as c_int, create_graph as c_int, results.as_mut_ptr())
+    };
+    if ok == 0 {
+        return Err(shim_error());
+    }
+    Ok(results.into_iter().map(|p| if p.is_null() { None } else { Some(unsafe { Tensor::from_ptr(p) }) }).collect())
+}

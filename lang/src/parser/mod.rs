@@ -1,0 +1,445 @@
+//! The parser's core: the token cursor, newline handling inside brackets, the open-bracket
+//! stack behind the unclosed/mismatched diagnostics, the depth guard (`parse::too_deep`),
+//! error recovery, and the entry points [`parse_program`] and [`parse_expr`].
+//!
+//! The grammar itself is split by construct family: `stmt` (statements, assignment, blocks
+//! and control flow), `defs` (`def` and `class`), `expr` (operators and precedence),
+//! `primary` (literals, collections, postfix: attribute, index/slice, call arguments),
+//! `call` (the `call ... with ...` form) and `command` (`seed`, `show`, `help`, ...).
+
+mod call;
+mod command;
+mod defs;
+mod expr;
+mod primary;
+mod stmt;
+
+use crate::ast::{Expr, Program};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::lexer::lex;
+use crate::span::Span;
+use crate::token::{Token, TokenKind};
+
+/// How deep brackets, blocks and operator chains may nest before `parse::too_deep`.
+pub const MAX_DEPTH: usize = 200;
+
+/// After this many diagnostics the parser stops.
+pub const MAX_ERRORS: usize = 20;
+
+/// Parse a whole input (script, REPL entry, notebook cell). Nothing runs: either every
+/// statement parsed, or all the diagnostics found (lexical errors alone if there are any).
+pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
+    let lexed = lex(src);
+    if !lexed.diagnostics.is_empty() {
+        return Err(lexed.diagnostics);
+    }
+    let mut p = Parser::new(src, &lexed.tokens);
+    let stmts = p.stmt_list(false).unwrap_or_default();
+    if p.diags.is_empty() {
+        Ok(Program { stmts, span: Span::new(0, src.len()) })
+    } else {
+        Err(p.diags)
+    }
+}
+
+/// Parse one expression (the whole input, blank lines around it allowed).
+pub fn parse_expr(src: &str) -> Result<Expr, Vec<Diagnostic>> {
+    let lexed = lex(src);
+    if !lexed.diagnostics.is_empty() {
+        return Err(lexed.diagnostics);
+    }
+    let mut p = Parser::new(src, &lexed.tokens);
+    p.nl_skip = 1;
+    let result = p.expr();
+    if let Ok(e) = result {
+        if p.at(&TokenKind::Eof) {
+            return Ok(e);
+        }
+        let _ = p.unexpected(codes::UNEXPECTED_TOKEN, "the end of the expression", None);
+    }
+    Err(p.diags)
+}
+
+/// A parse step failed; its diagnostic has already been recorded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failed;
+
+pub(crate) type PResult<T> = Result<T, Failed>;
+
+/// The bracket kinds the parser tracks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delim {
+    /// `( )`: newlines inside are ignored.
+    Paren,
+    /// `[ ]`: newlines inside are ignored.
+    Bracket,
+    /// `{ }` of a dict literal: newlines inside are ignored.
+    Dict,
+    /// `{ }` of a block: newlines end statements.
+    Block,
+}
+
+impl Delim {
+    fn open(self) -> TokenKind {
+        match self {
+            Delim::Paren => TokenKind::LParen,
+            Delim::Bracket => TokenKind::LBracket,
+            Delim::Dict | Delim::Block => TokenKind::LBrace,
+        }
+    }
+
+    fn close(self) -> TokenKind {
+        match self {
+            Delim::Paren => TokenKind::RParen,
+            Delim::Bracket => TokenKind::RBracket,
+            Delim::Dict | Delim::Block => TokenKind::RBrace,
+        }
+    }
+}
+
+pub(crate) struct Parser<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+    pos: usize,
+    /// > 0 inside `( )`, `[ ]` and dict literals: newlines are skipped.
+    nl_skip: u32,
+    depth: usize,
+    /// Open brackets and blocks, innermost last, with the opener's span.
+    open: Vec<(Delim, Span)>,
+    /// `open.len()` when the last diagnostic was recorded (error recovery resumes from it).
+    open_at_error: usize,
+    diags: Vec<Diagnostic>,
+    /// Stop everything: too deep, too many errors, or an error at the end of the input.
+    fatal: bool,
+    in_def: usize,
+    in_loop: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str, tokens: &'a [Token]) -> Parser<'a> {
+        Parser {
+            src,
+            tokens,
+            pos: 0,
+            nl_skip: 0,
+            depth: 0,
+            open: Vec::new(),
+            open_at_error: 0,
+            diags: Vec::new(),
+            fatal: false,
+            in_def: 0,
+            in_loop: 0,
+        }
+    }
+
+    // ---- cursor -------------------------------------------------------------------------
+
+    /// Index of the current token (newlines skipped inside brackets).
+    fn index_of(&self, mut i: usize) -> usize {
+        let last = self.tokens.len() - 1;
+        i = i.min(last);
+        if self.nl_skip > 0 {
+            while i < last && self.tokens[i].kind == TokenKind::Newline {
+                i += 1;
+            }
+        }
+        i
+    }
+
+    fn peek(&self) -> &'a Token {
+        &self.tokens[self.index_of(self.pos)]
+    }
+
+    fn peek_kind(&self) -> &'a TokenKind {
+        &self.peek().kind
+    }
+
+    /// The token `n` places after the current one (0 is the current one).
+    fn peek_nth(&self, n: usize) -> &'a Token {
+        let mut i = self.index_of(self.pos);
+        for _ in 0..n {
+            i = self.index_of(i + 1);
+        }
+        &self.tokens[i]
+    }
+
+    /// The next token that is not a newline, and its index, whatever the mode.
+    fn peek_past_newlines(&self) -> (usize, &'a Token) {
+        let last = self.tokens.len() - 1;
+        let mut i = self.pos.min(last);
+        while i < last && self.tokens[i].kind == TokenKind::Newline {
+            i += 1;
+        }
+        (i, &self.tokens[i])
+    }
+
+    fn bump(&mut self) -> &'a Token {
+        let i = self.index_of(self.pos);
+        let tok = &self.tokens[i];
+        if tok.kind != TokenKind::Eof {
+            self.pos = i + 1;
+        } else {
+            self.pos = i;
+        }
+        tok
+    }
+
+    /// End of the last consumed token.
+    fn prev_end(&self) -> usize {
+        let mut i = self.pos;
+        while i > 0 {
+            i -= 1;
+            if self.tokens[i].kind != TokenKind::Newline {
+                return self.tokens[i].span.end;
+            }
+        }
+        0
+    }
+
+    fn at(&self, kind: &TokenKind) -> bool {
+        self.peek_kind() == kind
+    }
+
+    fn eat(&mut self, kind: &TokenKind) -> Option<Span> {
+        if self.at(kind) {
+            Some(self.bump().span)
+        } else {
+            None
+        }
+    }
+
+    /// At a newline, `;`, `}` or the end of the input.
+    fn at_stmt_end(&self) -> bool {
+        matches!(self.peek_kind(), TokenKind::Newline | TokenKind::Semi | TokenKind::RBrace | TokenKind::Eof)
+    }
+
+    // ---- diagnostics --------------------------------------------------------------------
+
+    /// Record a diagnostic (the caller goes on or fails).
+    fn report(&mut self, d: Diagnostic) {
+        self.open_at_error = self.open.len();
+        if self.diags.len() < MAX_ERRORS {
+            self.diags.push(d);
+        }
+        if self.diags.len() >= MAX_ERRORS {
+            self.fatal = true;
+        }
+    }
+
+    /// Record a diagnostic and fail.
+    fn fail(&mut self, d: Diagnostic) -> Failed {
+        if self.peek_kind() == &TokenKind::Eof {
+            self.fatal = true;
+        }
+        self.report(d);
+        Failed
+    }
+
+    /// Fail at the current token: "expected {expected}, found {token}". At the end of the
+    /// input with a bracket open this is that bracket's `unclosed` error; at a closer that does
+    /// not match the open bracket it is `mismatched_close` / `unmatched_close`.
+    fn unexpected(&mut self, code: &'static str, expected: &str, hint: Option<String>) -> Failed {
+        let tok = self.peek();
+        let found = tok.kind.describe();
+        let d = match &tok.kind {
+            TokenKind::Eof => match self.open.last() {
+                Some(&(delim, open_span)) => unclosed(delim, open_span, tok.span),
+                None => {
+                    // A specific code says more than "the input ended"; keep it.
+                    let code = if code == codes::UNEXPECTED_TOKEN { codes::UNEXPECTED_EOF } else { code };
+                    let d = Diagnostic::new(
+                        code,
+                        format!("expected {expected}, but the input ended"),
+                        tok.span,
+                    );
+                    match hint {
+                        Some(h) => d.with_hint(h),
+                        None => d,
+                    }
+                }
+            },
+            TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+                if self.open.last().is_none_or(|(d, _)| d.close() != tok.kind) =>
+            {
+                match self.open.last() {
+                    None => Diagnostic::new(codes::UNMATCHED_CLOSE, format!("unmatched {found}"), tok.span)
+                        .with_hint("nothing is open here: remove it, or add the opening bracket"),
+                    Some(&(delim, open_span)) => Diagnostic::new(
+                        codes::MISMATCHED_CLOSE,
+                        format!("{found} does not close the {} opened before it", delim.open().describe()),
+                        tok.span,
+                    )
+                    .with_label(open_span, "opened here")
+                    .with_hint(format!("close it with {} first", delim.close().describe())),
+                }
+            }
+            _ => {
+                let d = Diagnostic::new(code, format!("expected {expected}, found {found}"), tok.span);
+                match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                }
+            }
+        };
+        self.fail(d)
+    }
+
+    fn too_deep(&mut self) -> Failed {
+        let span = self.peek().span;
+        self.fatal = true;
+        self.report(
+            Diagnostic::new(codes::TOO_DEEP, format!("nesting too deep (more than {MAX_DEPTH} levels)"), span)
+                .with_hint("split the expression with intermediate variables"),
+        );
+        Failed
+    }
+
+    // ---- structure helpers --------------------------------------------------------------
+
+    /// Run `f` one nesting level deeper (fails with `parse::too_deep` past [`MAX_DEPTH`]).
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_DEPTH || self.fatal {
+            return Err(if self.fatal { Failed } else { self.too_deep() });
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
+    /// Check a chain (operators, postfixes) that nests its result `extra` levels deeper.
+    fn check_chain(&mut self, extra: usize) -> PResult<()> {
+        if self.depth + extra > MAX_DEPTH {
+            Err(self.too_deep())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Parse `open f close`. The current token must be the opener. Newlines are skipped
+    /// inside `( )`, `[ ]` and dicts, and end statements inside blocks. `closing` names what
+    /// may come before the closer, for the error message ("`,` or `)`").
+    fn delimited<T>(
+        &mut self,
+        delim: Delim,
+        closing: &str,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<(T, Span)> {
+        self.nested(|p| {
+            let open_span = match p.eat(&delim.open()) {
+                Some(s) => s,
+                None => return Err(p.unexpected(codes::UNEXPECTED_TOKEN, &delim.open().describe(), None)),
+            };
+            let saved_nl = p.nl_skip;
+            let saved_open = p.open.len();
+            p.nl_skip = if delim == Delim::Block { 0 } else { saved_nl + 1 };
+            p.open.push((delim, open_span));
+            let r = f(p).and_then(|v| match p.eat(&delim.close()) {
+                Some(close) => Ok((v, open_span.to(close))),
+                None => Err(p.unexpected(codes::UNEXPECTED_TOKEN, closing, None)),
+            });
+            p.open.truncate(saved_open);
+            p.nl_skip = saved_nl;
+            r
+        })
+    }
+
+    /// Expect a name; `what` says which ("a function name after `def`").
+    fn expect_name(&mut self, what: &str) -> PResult<crate::ast::Ident> {
+        match self.peek_kind() {
+            TokenKind::Ident(name) => {
+                let span = self.bump().span;
+                Ok(crate::ast::Ident { name: name.clone(), span })
+            }
+            TokenKind::Kw(k) => {
+                let hint = format!("`{}` is a reserved word; choose another name", k.as_str());
+                Err(self.unexpected(codes::EXPECTED_NAME, what, Some(hint)))
+            }
+            _ => Err(self.unexpected(codes::EXPECTED_NAME, what, None)),
+        }
+    }
+
+    /// After an error: skip to the end of the statement (a newline or `;` outside the
+    /// brackets that were open at the error, or the `}` closing the current block).
+    fn sync(&mut self, base_open: usize) {
+        let mut depth = self.open_at_error.saturating_sub(base_open);
+        // Only brackets count here; the statement's own blocks were closed or are reported.
+        let saved_nl = self.nl_skip;
+        self.nl_skip = 0;
+        loop {
+            match &self.tokens[self.pos.min(self.tokens.len() - 1)].kind {
+                TokenKind::Eof => break,
+                TokenKind::Newline | TokenKind::Semi if depth == 0 => break,
+                TokenKind::RBrace if depth == 0 => break,
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        self.nl_skip = saved_nl;
+    }
+}
+
+/// The `unclosed` diagnostic for an opener never closed before the end of the input.
+fn unclosed(delim: Delim, open_span: Span, eof: Span) -> Diagnostic {
+    let (code, what, hint) = match delim {
+        Delim::Paren => (codes::UNCLOSED_PAREN, "`(`", "add the missing `)`"),
+        Delim::Bracket => (codes::UNCLOSED_BRACKET, "`[`", "add the missing `]`"),
+        Delim::Dict => (codes::UNCLOSED_BRACE, "`{`", "add the missing `}` to close the dict"),
+        Delim::Block => (codes::UNCLOSED_BRACE, "`{`", "add the missing `}` to close the block"),
+    };
+    Diagnostic::new(code, format!("unclosed {what}: this {what} is never closed"), open_span)
+        .with_label(eof, "the input ends here")
+        .with_hint(hint)
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::ast::{Expr, Stmt};
+    use crate::diagnostics::Diagnostic;
+
+    /// Parse a program, panicking with the rendered diagnostics on failure.
+    pub fn stmts(src: &str) -> Vec<Stmt> {
+        match super::parse_program(src) {
+            Ok(p) => p.stmts,
+            Err(d) => panic!("{}", crate::diagnostics::render_all(src, &d, false)),
+        }
+    }
+
+    /// Parse one statement.
+    pub fn stmt(src: &str) -> Stmt {
+        let mut s = stmts(src);
+        assert_eq!(s.len(), 1, "{s:?}");
+        s.remove(0)
+    }
+
+    /// Parse an expression and print it compactly.
+    pub fn sexpr(src: &str) -> String {
+        match super::parse_expr(src) {
+            Ok(e) => crate::dump::sexpr(&e),
+            Err(d) => panic!("{}", crate::diagnostics::render_all(src, &d, false)),
+        }
+    }
+
+    /// Parse one expression.
+    pub fn expr(src: &str) -> Expr {
+        super::parse_expr(src).unwrap_or_else(|d| panic!("{}", crate::diagnostics::render_all(src, &d, false)))
+    }
+
+    /// The codes of the diagnostics of a failing program.
+    pub fn err_codes(src: &str) -> Vec<&'static str> {
+        match super::parse_program(src) {
+            Ok(p) => panic!("expected an error for {src:?}, got {p:?}"),
+            Err(d) => d.iter().map(|d: &Diagnostic| d.code).collect(),
+        }
+    }
+
+    /// The first diagnostic of a failing program.
+    pub fn first_err(src: &str) -> Diagnostic {
+        match super::parse_program(src) {
+            Ok(p) => panic!("expected an error for {src:?}, got {p:?}"),
+            Err(mut d) => d.remove(0),
+        }
+    }
+}
