@@ -48,12 +48,29 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 
 namespace {
 thread_local std::string last_error;
+// The Python exception class PyTorch's binding would raise: 0 RuntimeError, 1 IndexError,
+// 2 ValueError, 3 TypeError, 4 NotImplementedError.
+thread_local int last_error_kind = 0;
 at::Tensor* heap(at::Tensor t) { return new at::Tensor(std::move(t)); }
+// Records an exception as Python's str(e) (no C++ backtrace) and its Python class.
+void record(const std::exception& e) {
+  last_error_kind = 0;
+  if (auto* c = dynamic_cast<const c10::Error*>(&e)) {
+    last_error = c->what_without_backtrace();
+    if (dynamic_cast<const c10::IndexError*>(&e)) last_error_kind = 1;
+    else if (dynamic_cast<const c10::ValueError*>(&e)) last_error_kind = 2;
+    else if (dynamic_cast<const c10::TypeError*>(&e)) last_error_kind = 3;
+    else if (dynamic_cast<const c10::NotImplementedError*>(&e)) last_error_kind = 4;
+  } else {
+    last_error = e.what();
+  }
+}
 }
 
 extern "C" {
 
 const char* fcall_last_error() { return last_error.c_str(); }
+int fcall_last_error_kind() { return last_error_kind; }
 
 int fcall_grad_mode_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
 void fcall_set_grad_mode(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
@@ -63,7 +80,7 @@ int64_t fcall_grad_increment_nesting() {
   try {
     bool prev = c10::GradMode::is_enabled();
     return at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Grad, std::nullopt, std::nullopt, prev);
-  } catch (const std::exception& e) { last_error = e.what(); return -1; }
+  } catch (const std::exception& e) { record(e); return -1; }
 }
 
 // torch._C._functorch._vmap_increment_nesting(batch_size, randomness): 0 error, 1 same, 2 different.
@@ -73,13 +90,13 @@ int64_t fcall_vmap_increment_nesting(int64_t batch_size, int randomness) {
            : randomness == 2 ? at::functorch::RandomnessType::Different
                              : at::functorch::RandomnessType::Error;
     return at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Vmap, c10::SymInt(batch_size), r);
-  } catch (const std::exception& e) { last_error = e.what(); return -1; }
+  } catch (const std::exception& e) { record(e); return -1; }
 }
 
 // Pops the innermost layer (grad or vmap).
 int fcall_decrement_nesting() {
   try { at::functorch::popDynamicLayerAndDeleteMetadata(); return 1; }
-  catch (const std::exception& e) { last_error = e.what(); return 0; }
+  catch (const std::exception& e) { record(e); return 0; }
 }
 
 void fcall_set_inplace_requires_grad_allowed(int allowed) {
@@ -89,7 +106,7 @@ int fcall_inplace_requires_grad_allowed() { return at::functorch::getInplaceRequ
 
 at::Tensor* fcall_wrap_for_grad(const at::Tensor* t, int64_t level) {
   try { return heap(at::functorch::makeTensorWrapper(*t, level)); }
-  catch (const std::exception& e) { last_error = e.what(); return nullptr; }
+  catch (const std::exception& e) { record(e); return nullptr; }
 }
 
 at::Tensor* fcall_unwrap_for_grad(const at::Tensor* t, int64_t level) {
@@ -98,28 +115,46 @@ at::Tensor* fcall_unwrap_for_grad(const at::Tensor* t, int64_t level) {
     if (!w) return heap(*t);
     if (w->level().has_value() && *w->level() == level) return heap(w->value());
     return heap(*t);
-  } catch (const std::exception& e) { last_error = e.what(); return nullptr; }
+  } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
 at::Tensor* fcall_add_batch_dim(const at::Tensor* t, int64_t dim, int64_t level) {
   try { return heap(at::functorch::addBatchDim(*t, dim, level)); }
-  catch (const std::exception& e) { last_error = e.what(); return nullptr; }
+  catch (const std::exception& e) { record(e); return nullptr; }
 }
 
-// functorch's _remove_batch_dim: move the batch dim of `level` to out_dim, or expand if absent.
+// torch._C._functorch.is_batchedtensor: a BatchedTensor of any level.
+int fcall_is_batched(const at::Tensor* t) { return at::functorch::maybeGetBatchedImpl(*t) != nullptr ? 1 : 0; }
+
+// functorch's _remove_batch_dim (torch/csrc/functorch/init.cpp): without a batch dim of `level`,
+// expand to batch_size at out_dim; otherwise move the level's batch dim to out_dim with a
+// permute (init.cpp's _movedim, so the grad_fn is PermuteBackward0). out_dim is wrapped as
+// maybe_wrap_dim does (IndexError when out of range). For the expand path PyTorch inserts at
+// begin() + out_dim unchecked (undefined behaviour for a negative or too large out_dim); here
+// out_dim is wrapped against dim() + 1 first.
 at::Tensor* fcall_remove_batch_dim(const at::Tensor* t, int64_t level, int64_t batch_size, int64_t out_dim) {
   try {
     const auto* b = at::functorch::maybeGetBatchedImpl(*t);
-    if (!b || b->level() != level) {
+    if (!b || b->level() < level) {
       auto sizes = t->sizes().vec();
-      sizes.insert(sizes.begin() + out_dim, batch_size);
+      int64_t d = c10::maybe_wrap_dim(out_dim, static_cast<int64_t>(sizes.size()) + 1);
+      sizes.insert(sizes.begin() + d, batch_size);
       return heap(t->expand(sizes));
     }
+    TORCH_INTERNAL_ASSERT(b->level() == level);
     at::Tensor v = b->value();
-    int64_t bdim = b->bdim();
-    if (bdim == out_dim) return heap(v);
-    return heap(v.movedim(bdim, out_dim));
-  } catch (const std::exception& e) { last_error = e.what(); return nullptr; }
+    int64_t logical_dim = v.dim();
+    int64_t src = c10::maybe_wrap_dim(b->bdim(), logical_dim);
+    int64_t dst = c10::maybe_wrap_dim(out_dim, logical_dim);
+    if (src == dst) return heap(v);
+    std::vector<int64_t> perm;
+    perm.reserve(logical_dim);
+    for (int64_t d = 0; d < logical_dim; ++d) {
+      if (d != src) perm.push_back(d);
+    }
+    perm.insert(perm.begin() + dst, src);
+    return heap(v.permute(perm));
+  } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
 // torch.autograd.grad(outputs, inputs, create_graph=..., allow_unused=True): results[i] is
@@ -132,7 +167,45 @@ int fcall_autograd_grad(at::Tensor** outputs, int n, at::Tensor** inputs, int m,
     auto grads = torch::autograd::grad(outs, ins, {}, std::nullopt, create_graph != 0, true);
     for (int i = 0; i < m; ++i) results[i] = grads[i].defined() ? heap(grads[i]) : nullptr;
     return 1;
-  } catch (const std::exception& e) { last_error = e.what(); return 0; }
+  } catch (const std::exception& e) { record(e); return 0; }
+}
+
+}
+
+// ---- .pt files: torch.save / torch.load compatible dicts of tensors ----
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <fstream>
+#include <iterator>
+
+extern "C" {
+
+// Reads a torch.save'd dict of tensors; calls f(data, name, tensor) per entry. 0 on error.
+int fcall_pickle_load_dict(const char* path, void* data, void (*f)(void*, const char*, at::Tensor*)) {
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) { last_error = std::string("No such file or directory: '") + path + "'"; return 0; }
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto v = torch::jit::pickle_load(bytes);
+    if (!v.isGenericDict()) { last_error = "the file does not hold a dict of tensors"; return 0; }
+    for (const auto& kv : v.toGenericDict()) {
+      if (!kv.key().isString() || !kv.value().isTensor()) { last_error = "the file's dict is not a dict of str to Tensor"; return 0; }
+      f(data, kv.key().toStringRef().c_str(), new at::Tensor(kv.value().toTensor()));
+    }
+    return 1;
+  } catch (const std::exception& e) { record(e); return 0; }
+}
+
+// Writes a dict of tensors that torch.load reads. 0 on error.
+int fcall_pickle_save_dict(const char* path, const char** names, at::Tensor** tensors, int n) {
+  try {
+    c10::Dict<std::string, at::Tensor> d;
+    for (int i = 0; i < n; ++i) d.insert(names[i], *tensors[i]);
+    auto bytes = torch::jit::pickle_save(c10::IValue(d));
+    std::ofstream out(path, std::ios::binary);
+    if (!out) { last_error = std::string("cannot write '") + path + "'"; return 0; }
+    out.write(bytes.data(), bytes.size());
+    return 1;
+  } catch (const std::exception& e) { record(e); return 0; }
 }
 
 }

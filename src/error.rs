@@ -13,6 +13,11 @@ pub enum ExcType {
     RecursionError,
     IndexError,
     NotImplementedError,
+    NameError,
+    ZeroDivisionError,
+    KeyboardInterrupt,
+    AssertionError,
+    OSError,
 }
 
 impl ExcType {
@@ -26,6 +31,11 @@ impl ExcType {
             ExcType::RecursionError => "RecursionError",
             ExcType::IndexError => "IndexError",
             ExcType::NotImplementedError => "NotImplementedError",
+            ExcType::NameError => "NameError",
+            ExcType::ZeroDivisionError => "ZeroDivisionError",
+            ExcType::KeyboardInterrupt => "KeyboardInterrupt",
+            ExcType::AssertionError => "AssertionError",
+            ExcType::OSError => "OSError",
         }
     }
 }
@@ -60,13 +70,23 @@ pub struct Error {
     pub known_bug: Option<KnownBug>,
     /// For KeyError: the raw key argument (`e.args[0]`).
     pub key_arg: Option<String>,
+    /// Where in the user's source the error was raised (innermost first).
+    pub location: Option<Location>,
+}
+
+/// A span in one of the session's sources (a script, a REPL entry, a notebook cell).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub source: u32,
+    pub start: usize,
+    pub end: usize,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(exc: ExcType, code: &'static str, message: impl Into<String>) -> Error {
-        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None }
+        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None }
     }
     pub fn value(code: &'static str, m: impl Into<String>) -> Error {
         Error::new(ExcType::ValueError, code, m)
@@ -101,6 +121,13 @@ impl Error {
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());
+        self
+    }
+    /// Records where the error happened, unless an inner location is already known.
+    pub fn at(mut self, location: Location) -> Error {
+        if self.location.is_none() {
+            self.location = Some(location);
+        }
         self
     }
     pub fn with_bug(mut self, bug: KnownBug) -> Error {

@@ -23,6 +23,32 @@ pub enum Value {
     Dict(DictRef),
     List(Rc<Vec<Value>>),
     Tuple(Rc<Vec<Value>>),
+    /// A callable: a built-in, a user `def`, a class (calling it builds a module), a bound method.
+    Function(Rc<Function>),
+}
+
+/// What a [`Function`] is, for `repr` and `type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunctionKind {
+    Builtin,
+    User,
+    Class,
+    Method,
+}
+
+pub type NativeFn = dyn Fn(&[Value], &Kwargs) -> crate::error::Result<Value>;
+
+/// A callable value.
+pub struct Function {
+    pub name: String,
+    pub kind: FunctionKind,
+    pub call: Box<NativeFn>,
+}
+
+impl Function {
+    pub fn new(name: impl Into<String>, kind: FunctionKind, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
+        Value::Function(Rc::new(Function { name: name.into(), kind, call: Box::new(call) }))
+    }
 }
 
 impl Value {
@@ -58,6 +84,7 @@ impl Value {
             (Value::Module(a), Value::Module(b)) => a.is(b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(&a.0, &b.0),
             (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+            (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             _ => false,
@@ -76,6 +103,12 @@ impl Value {
             Value::Dict(_) => "dict".into(),
             Value::List(_) => "list".into(),
             Value::Tuple(_) => "tuple".into(),
+            Value::Function(f) => match f.kind {
+                FunctionKind::Builtin => "builtin_function_or_method".into(),
+                FunctionKind::User => "function".into(),
+                FunctionKind::Class => "type".into(),
+                FunctionKind::Method => "method".into(),
+            },
         }
     }
     /// Python's `repr(type(v))`: `<class 'NoneType'>`, `<class 'torch.Tensor'>`, ...
@@ -128,6 +161,12 @@ impl Value {
             Value::List(items) => format!("[{}]", join_repr(items)),
             Value::Tuple(items) if items.len() == 1 => format!("({},)", items[0].py_repr()),
             Value::Tuple(items) => format!("({})", join_repr(items)),
+            Value::Function(f) => match f.kind {
+                FunctionKind::Builtin => format!("<built-in function {}>", f.name),
+                FunctionKind::User => format!("<function {}>", f.name),
+                FunctionKind::Class => format!("<class '{}'>", f.name),
+                FunctionKind::Method => format!("<bound method {}>", f.name),
+            },
         }
     }
 }

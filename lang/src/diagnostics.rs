@@ -33,7 +33,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no hint and no labels.
     pub fn new(code: &'static str, message: impl Into<String>, span: Span) -> Diagnostic {
-        Diagnostic { code, message: message.into(), span, hint: None, labels: Vec::new() }
+        Diagnostic {
+            code,
+            message: message.into(),
+            span,
+            hint: None,
+            labels: Vec::new(),
+        }
     }
 
     /// Add (or replace) the hint.
@@ -44,7 +50,10 @@ impl Diagnostic {
 
     /// Add a secondary label.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -134,6 +143,8 @@ pub mod codes {
     pub const RETURN_OUTSIDE_DEF: &str = "parse::return_outside_def";
     /// `break` / `continue` outside a loop.
     pub const BREAK_OUTSIDE_LOOP: &str = "parse::break_outside_loop";
+    /// `seed`, `show` or `ties` with nothing after it.
+    pub const COMMAND_ARGUMENT: &str = "parse::command_argument";
     /// `export` without a format and a path.
     pub const EXPORT_SYNTAX: &str = "parse::export_syntax";
     /// Nesting deeper than the parser allows.
@@ -193,7 +204,11 @@ pub fn render_named(name: Option<&str>, source: &str, diag: &Diagnostic, color: 
 
     // Every span to show: the primary one first, then the labels.
     let mut marks: Vec<(Span, bool, &str)> = vec![(diag.span, true, "")];
-    marks.extend(diag.labels.iter().map(|l| (l.span, false, l.message.as_str())));
+    marks.extend(
+        diag.labels
+            .iter()
+            .map(|l| (l.span, false, l.message.as_str())),
+    );
     let mut lines: Vec<usize> = marks.iter().map(|(s, _, _)| ix.line_of(s.start)).collect();
     lines.sort_unstable();
     lines.dedup();
@@ -240,9 +255,17 @@ pub fn render_named(name: Option<&str>, source: &str, diag: &Diagnostic, color: 
                 line_chars.max(col + 1)
             };
             let n = end_col.saturating_sub(col).max(1);
-            let (ch, style) = if primary { ('^', PRIMARY) } else { ('-', SECONDARY) };
+            let (ch, style) = if primary {
+                ('^', PRIMARY)
+            } else {
+                ('-', SECONDARY)
+            };
             let underline: String = std::iter::repeat_n(ch, n).collect();
-            let mut row = format!("{pad} {bar} {}{}", " ".repeat(col), st.paint(style, &underline));
+            let mut row = format!(
+                "{pad} {bar} {}{}",
+                " ".repeat(col),
+                st.paint(style, &underline)
+            );
             if !message.is_empty() {
                 row.push(' ');
                 row.push_str(&st.paint(style, message));
@@ -251,14 +274,23 @@ pub fn render_named(name: Option<&str>, source: &str, diag: &Diagnostic, color: 
         }
     }
     if let Some(h) = &diag.hint {
-        let _ = writeln!(out, "{pad} {} {}", st.paint(GUTTER, "="), st.paint(HINT, &format!("hint: {h}")));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            st.paint(GUTTER, "="),
+            st.paint(HINT, &format!("hint: {h}"))
+        );
     }
     out
 }
 
 /// Render several diagnostics, separated by blank lines.
 pub fn render_all(source: &str, diags: &[Diagnostic], color: bool) -> String {
-    diags.iter().map(|d| render(source, d, color)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| render(source, d, color))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -290,7 +322,10 @@ error[parse::unclosed_brace]: unclosed `{`
         let d = Diagnostic::new("x::y", "m", Span::new(8, 12)).with_label(Span::new(0, 1), "here");
         let r = render_named(Some("t.fc"), src, &d, false);
         assert!(r.contains(" --> t.fc:4:3\n"), "{r}");
-        assert!(r.contains("1 | a\n  | - here\n...\n4 | d \"xy\n  |   ^^^\n"), "{r}");
+        assert!(
+            r.contains("1 | a\n  | - here\n...\n4 | d \"xy\n  |   ^^^\n"),
+            "{r}"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! expression, without spans, used by the unit tests).
 
 use crate::ast::*;
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 use std::fmt::Write as _;
 
 /// The program as an indented tree, one node per line, each with its `@start..end` span.
@@ -24,50 +24,99 @@ use std::fmt::Write as _;
 /// ");
 /// ```
 pub fn dump(program: &Program) -> String {
-    let mut d = Dumper { out: String::new() };
-    d.line(0, "", &format!("Program {}", at(program.span)));
-    for s in &program.stmts {
-        d.stmt(1, "", s);
+    Dumper {
+        out: String::new(),
+        lines: None,
     }
-    d.out
+    .program(program)
+}
+
+/// Like [`dump`], with spans as 1-based `line:col` read in `src` (the parsed text):
+/// `@2:5..12` on one line, `@2:5..4:2` across lines (the end is exclusive). Used by the
+/// golden tests.
+///
+/// ```
+/// let src = "x = 1\nshow x";
+/// let p = fcall_lang::parse_program(src).unwrap();
+/// assert_eq!(fcall_lang::dump::dump_with_lines(&p, src), "\
+/// Program @1:1..2:7
+///   Assign @1:1..6
+///     target: Name x @1:1..2
+///     value: Int 1 @1:5..6
+///   Command show @2:1..7
+///     Name x @2:6..7
+/// ");
+/// ```
+pub fn dump_with_lines(program: &Program, src: &str) -> String {
+    Dumper {
+        out: String::new(),
+        lines: Some(LineIndex::new(src)),
+    }
+    .program(program)
 }
 
 /// One statement as an indented tree (see [`dump`]).
 pub fn dump_stmt(stmt: &Stmt) -> String {
-    let mut d = Dumper { out: String::new() };
+    let mut d = Dumper {
+        out: String::new(),
+        lines: None,
+    };
     d.stmt(0, "", stmt);
     d.out
 }
 
 /// One expression as an indented tree (see [`dump`]).
 pub fn dump_expr(expr: &Expr) -> String {
-    let mut d = Dumper { out: String::new() };
+    let mut d = Dumper {
+        out: String::new(),
+        lines: None,
+    };
     d.expr(0, "", expr);
     d.out
 }
 
-fn at(span: Span) -> String {
-    format!("@{}..{}", span.start, span.end)
-}
-
-struct Dumper {
+struct Dumper<'s> {
     out: String,
+    lines: Option<LineIndex<'s>>,
 }
 
-impl Dumper {
+impl Dumper<'_> {
+    fn program(mut self, program: &Program) -> String {
+        let sp = self.at(program.span);
+        self.line(0, "", &format!("Program {sp}"));
+        for s in &program.stmts {
+            self.stmt(1, "", s);
+        }
+        self.out
+    }
+
+    fn at(&self, span: Span) -> String {
+        match &self.lines {
+            None => format!("@{}..{}", span.start, span.end),
+            Some(ix) => {
+                let (a, b) = (ix.line_col(span.start), ix.line_col(span.end));
+                if a.line == b.line {
+                    format!("@{}:{}..{}", a.line, a.col, b.col)
+                } else {
+                    format!("@{a}..{b}")
+                }
+            }
+        }
+    }
+
     fn line(&mut self, depth: usize, label: &str, text: &str) {
         let _ = writeln!(self.out, "{:width$}{label}{text}", "", width = depth * 2);
     }
 
     fn block(&mut self, depth: usize, label: &str, b: &Block) {
-        self.line(depth, label, &format!("Block {}", at(b.span)));
+        self.line(depth, label, &format!("Block {}", self.at(b.span)));
         for s in &b.stmts {
             self.stmt(depth + 1, "", s);
         }
     }
 
     fn stmt(&mut self, depth: usize, label: &str, s: &Stmt) {
-        let sp = at(s.span);
+        let sp = self.at(s.span);
         let d = depth + 1;
         match &s.kind {
             StmtKind::Expr(e) => {
@@ -79,7 +128,9 @@ impl Dumper {
                 self.target(d, "target: ", target);
                 self.expr(d, "value: ", value);
             }
-            StmtKind::AugAssign { target, op, value, .. } => {
+            StmtKind::AugAssign {
+                target, op, value, ..
+            } => {
                 self.line(depth, label, &format!("AugAssign {}= {sp}", op.as_str()));
                 self.target(d, "target: ", target);
                 self.expr(d, "value: ", value);
@@ -87,7 +138,7 @@ impl Dumper {
             StmtKind::If(i) => {
                 self.line(depth, label, &format!("If {sp}"));
                 for b in &i.branches {
-                    self.line(d, "", &format!("branch {}", at(b.span)));
+                    self.line(d, "", &format!("branch {}", self.at(b.span)));
                     self.expr(d + 1, "cond: ", &b.cond);
                     self.block(d + 1, "body: ", &b.body);
                 }
@@ -133,14 +184,22 @@ impl Dumper {
                 }
                 Command::Help(Some(topic)) => {
                     self.line(depth, label, &format!("Command help {sp}"));
-                    self.line(d, "topic: ", &format!("{} {}", topic.name, at(topic.span)));
+                    self.line(
+                        d,
+                        "topic: ",
+                        &format!("{} {}", topic.name, self.at(topic.span)),
+                    );
                 }
                 Command::Help(None) | Command::History | Command::Reset => {
                     self.line(depth, label, &format!("Command {} {sp}", c.word()));
                 }
                 Command::Export { format, path } => {
                     self.line(depth, label, &format!("Command export {sp}"));
-                    self.line(d, "format: ", &format!("{} {}", format.name, at(format.span)));
+                    self.line(
+                        d,
+                        "format: ",
+                        &format!("{} {}", format.name, self.at(format.span)),
+                    );
                     self.expr(d, "path: ", path);
                 }
             },
@@ -148,9 +207,17 @@ impl Dumper {
     }
 
     fn def(&mut self, depth: usize, label: &str, f: &FunctionDef) {
-        self.line(depth, label, &format!("Def {} {}", f.name.name, at(f.span)));
+        self.line(
+            depth,
+            label,
+            &format!("Def {} {}", f.name.name, self.at(f.span)),
+        );
         for p in &f.params {
-            self.line(depth + 1, "", &format!("Param {} {}", p.name.name, at(p.span)));
+            self.line(
+                depth + 1,
+                "",
+                &format!("Param {} {}", p.name.name, self.at(p.span)),
+            );
             if let Some(dv) = &p.default {
                 self.expr(depth + 2, "default: ", dv);
             }
@@ -159,7 +226,7 @@ impl Dumper {
     }
 
     fn target(&mut self, depth: usize, label: &str, t: &Target) {
-        let sp = at(t.span);
+        let sp = self.at(t.span);
         match &t.kind {
             TargetKind::Name(n) => self.line(depth, label, &format!("Name {n} {sp}")),
             TargetKind::Attribute { value, attr } => {
@@ -190,7 +257,7 @@ impl Dumper {
     }
 
     fn expr(&mut self, depth: usize, label: &str, e: &Expr) {
-        let sp = at(e.span);
+        let sp = self.at(e.span);
         let d = depth + 1;
         match &e.kind {
             ExprKind::Int(v) => self.line(depth, label, &format!("Int {v} {sp}")),
@@ -201,7 +268,11 @@ impl Dumper {
             ExprKind::Name(n) => self.line(depth, label, &format!("Name {n} {sp}")),
             ExprKind::Ellipsis => self.line(depth, label, &format!("Ellipsis {sp}")),
             ExprKind::List(items) | ExprKind::Tuple(items) => {
-                let kind = if matches!(e.kind, ExprKind::List(_)) { "List" } else { "Tuple" };
+                let kind = if matches!(e.kind, ExprKind::List(_)) {
+                    "List"
+                } else {
+                    "Tuple"
+                };
                 self.line(depth, label, &format!("{kind} {sp}"));
                 for i in items {
                     self.expr(d, "", i);
@@ -210,7 +281,11 @@ impl Dumper {
             ExprKind::Dict(entries) => {
                 self.line(depth, label, &format!("Dict {sp}"));
                 for en in entries {
-                    let q = if en.key.quoted { format!("{:?}", en.key.name) } else { en.key.name.clone() };
+                    let q = if en.key.quoted {
+                        format!("{:?}", en.key.name)
+                    } else {
+                        en.key.name.clone()
+                    };
                     self.expr(d, &format!("{q}: "), &en.value);
                 }
             }
@@ -262,10 +337,14 @@ impl Dumper {
                 self.line(depth, label, &format!("FunctionalCall{explain} {sp}"));
                 self.expr(d, "module: ", &c.module);
                 self.expr(d, "dicts: ", &c.dicts);
-                self.line(d, "", &format!("args {}", at(c.args_span)));
+                self.line(d, "", &format!("args {}", self.at(c.args_span)));
                 self.args(d + 1, &c.args);
                 for o in &c.options {
-                    self.line(d, "", &format!("option {} {}", o.kind.as_str(), at(o.span)));
+                    self.line(
+                        d,
+                        "",
+                        &format!("option {} {}", o.kind.as_str(), self.at(o.span)),
+                    );
                     self.expr(d + 1, "", &o.value);
                 }
             }
@@ -309,7 +388,11 @@ pub fn sexpr(e: &Expr) -> String {
         ExprKind::Dict(entries) => {
             let mut s = "(dict".to_string();
             for en in entries {
-                let k = if en.key.quoted { format!("{:?}", en.key.name) } else { en.key.name.clone() };
+                let k = if en.key.quoted {
+                    format!("{:?}", en.key.name)
+                } else {
+                    en.key.name.clone()
+                };
                 let _ = write!(s, " {k}: {}", sexpr(&en.value));
             }
             s.push(')');
@@ -323,10 +406,18 @@ pub fn sexpr(e: &Expr) -> String {
             };
             format!("({name} {})", sexpr(operand))
         }
-        ExprKind::Binary { op, lhs, rhs, .. } => format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs)),
-        ExprKind::Logical { op, lhs, rhs, .. } => format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs)),
+        ExprKind::Binary { op, lhs, rhs, .. } => {
+            format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs))
+        }
+        ExprKind::Logical { op, lhs, rhs, .. } => {
+            format!("({} {} {})", op.as_str(), sexpr(lhs), sexpr(rhs))
+        }
         ExprKind::Compare { first, rest } => {
-            let mut s = format!("({} {}", rest[0].op.as_str().replace(' ', "-"), sexpr(first));
+            let mut s = format!(
+                "({} {}",
+                rest[0].op.as_str().replace(' ', "-"),
+                sexpr(first)
+            );
             for (i, c) in rest.iter().enumerate() {
                 if i > 0 {
                     let _ = write!(s, " {}", c.op.as_str().replace(' ', "-"));
@@ -338,7 +429,9 @@ pub fn sexpr(e: &Expr) -> String {
         }
         ExprKind::Attribute { value, attr } => format!("(. {} {})", sexpr(value), attr.name),
         ExprKind::Index { value, index } => format!("([] {} {})", sexpr(value), sexpr(index)),
-        ExprKind::Slice { lower, upper, step } => format!("(slice {} {} {})", opt(lower), opt(upper), opt(step)),
+        ExprKind::Slice { lower, upper, step } => {
+            format!("(slice {} {} {})", opt(lower), opt(upper), opt(step))
+        }
         ExprKind::Call { func, args: a } => {
             let mut s = format!("(call {}", sexpr(func));
             args(&mut s, a);
@@ -346,7 +439,11 @@ pub fn sexpr(e: &Expr) -> String {
             s
         }
         ExprKind::FunctionalCall(c) => {
-            let head = if c.explain.is_some() { "explain-fcall" } else { "fcall" };
+            let head = if c.explain.is_some() {
+                "explain-fcall"
+            } else {
+                "fcall"
+            };
             let mut s = format!("({head} {} {} (args", sexpr(&c.module), sexpr(&c.dicts));
             args(&mut s, &c.args);
             s.push(')');

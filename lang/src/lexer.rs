@@ -20,11 +20,22 @@ pub struct Lexed {
 /// Strings may span lines; an unterminated one runs to the end of the input and is reported
 /// as `lex::unterminated_string` (the REPL treats that as "continue the line").
 pub fn lex(src: &str) -> Lexed {
-    let mut lx = Lexer { src, pos: 0, tokens: Vec::new(), diags: Vec::new() };
+    let mut lx = Lexer {
+        src,
+        pos: 0,
+        tokens: Vec::new(),
+        diags: Vec::new(),
+    };
     lx.run();
     let end = src.trim_end().len();
-    lx.tokens.push(Token { kind: TokenKind::Eof, span: Span::point(end) });
-    Lexed { tokens: lx.tokens, diagnostics: lx.diags }
+    lx.tokens.push(Token {
+        kind: TokenKind::Eof,
+        span: Span::point(end),
+    });
+    Lexed {
+        tokens: lx.tokens,
+        diagnostics: lx.diags,
+    }
 }
 
 struct Lexer<'a> {
@@ -67,7 +78,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize) {
-        self.tokens.push(Token { kind, span: Span::new(start, self.pos) });
+        self.tokens.push(Token {
+            kind,
+            span: Span::new(start, self.pos),
+        });
     }
 
     fn run(&mut self) {
@@ -150,13 +164,20 @@ impl<'a> Lexer<'a> {
             }
             let text = &self.src[start..self.pos];
             self.diags.push(
-                Diagnostic::new(codes::BAD_NUMBER, format!("invalid number `{text}`"), Span::new(start, self.pos))
-                    .with_hint("a name cannot start with a digit; write `2 * x` for a product"),
+                Diagnostic::new(
+                    codes::BAD_NUMBER,
+                    format!("invalid number `{text}`"),
+                    Span::new(start, self.pos),
+                )
+                .with_hint("a name cannot start with a digit; write `2 * x` for a product"),
             );
             self.push(TokenKind::Int(0), start);
             return;
         }
-        let text: String = self.src[start..self.pos].chars().filter(|&c| c != '_').collect();
+        let text: String = self.src[start..self.pos]
+            .chars()
+            .filter(|&c| c != '_')
+            .collect();
         let kind = if float {
             TokenKind::Float(text.parse().unwrap_or(f64::NAN))
         } else {
@@ -185,8 +206,12 @@ impl<'a> Lexer<'a> {
         loop {
             let Some(c) = self.peek() else {
                 self.diags.push(
-                    Diagnostic::new(codes::UNTERMINATED_STRING, "unterminated string", Span::new(start, start + 1))
-                        .with_hint(format!("close the string with a matching `{quote}`")),
+                    Diagnostic::new(
+                        codes::UNTERMINATED_STRING,
+                        "unterminated string",
+                        Span::new(start, start + 1),
+                    )
+                    .with_hint(format!("close the string with a matching `{quote}`")),
                 );
                 break;
             };
@@ -244,8 +269,12 @@ impl<'a> Lexer<'a> {
         }
         if !ok {
             self.diags.push(
-                Diagnostic::new(codes::BAD_ESCAPE, "invalid unicode escape", Span::new(at, self.pos))
-                    .with_hint(r"write \u{HEX} with 1 to 6 hex digits, e.g. \u{e9}"),
+                Diagnostic::new(
+                    codes::BAD_ESCAPE,
+                    "invalid unicode escape",
+                    Span::new(at, self.pos),
+                )
+                .with_hint(r"write \u{HEX} with 1 to 6 hex digits, e.g. \u{e9}"),
             );
         }
     }
@@ -361,7 +390,17 @@ mod tests {
     fn numbers() {
         assert_eq!(
             kinds("1 2.5 1e-3 .5 1. 1_000 3E+2 7"),
-            vec![Int(1), Float(2.5), Float(1e-3), Float(0.5), Float(1.0), Int(1000), Float(300.0), Int(7), Eof]
+            vec![
+                Int(1),
+                Float(2.5),
+                Float(1e-3),
+                Float(0.5),
+                Float(1.0),
+                Int(1000),
+                Float(300.0),
+                Int(7),
+                Eof
+            ]
         );
         // `1.x` is an attribute of 1, and `1..` is not a float.
         assert_eq!(kinds("1.x"), vec![Int(1), Dot, Ident("x".into()), Eof]);
@@ -407,9 +446,34 @@ mod tests {
         assert_eq!(
             kinds("+ += - -= * *= ** **= / /= // //= % @ @= | |= == != < <= > >= ... . : ,"),
             vec![
-                Plus, PlusEq, Minus, MinusEq, Star, StarEq, StarStar, StarStarEq, Slash, SlashEq, SlashSlash,
-                SlashSlashEq, Percent, At, AtEq, Pipe, PipeEq, EqEq, NotEq, Lt, Le, Gt, Ge, Ellipsis, Dot, Colon,
-                Comma, Eof
+                Plus,
+                PlusEq,
+                Minus,
+                MinusEq,
+                Star,
+                StarEq,
+                StarStar,
+                StarStarEq,
+                Slash,
+                SlashEq,
+                SlashSlash,
+                SlashSlashEq,
+                Percent,
+                At,
+                AtEq,
+                Pipe,
+                PipeEq,
+                EqEq,
+                NotEq,
+                Lt,
+                Le,
+                Gt,
+                Ge,
+                Ellipsis,
+                Dot,
+                Colon,
+                Comma,
+                Eof
             ]
         );
     }
@@ -429,10 +493,19 @@ mod tests {
         assert_eq!(l.diagnostics.len(), 1);
         assert_eq!(l.diagnostics[0].code, codes::UNTERMINATED_STRING);
         assert_eq!(l.diagnostics[0].span, Span::new(4, 5));
-        let codes_of = |s: &str| lex(s).diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
+        let codes_of = |s: &str| {
+            lex(s)
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(codes_of("\"\\q\""), vec![codes::BAD_ESCAPE]);
         assert_eq!(codes_of("\"\\u{110000}\""), vec![codes::BAD_ESCAPE]);
-        assert_eq!(codes_of("a $ b ! c"), vec![codes::UNEXPECTED_CHAR, codes::UNEXPECTED_CHAR]);
+        assert_eq!(
+            codes_of("a $ b ! c"),
+            vec![codes::UNEXPECTED_CHAR, codes::UNEXPECTED_CHAR]
+        );
         assert_eq!(codes_of("2x"), vec![codes::BAD_NUMBER]);
         assert_eq!(codes_of("99999999999999999999"), vec![codes::INT_TOO_LARGE]);
     }

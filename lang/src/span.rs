@@ -22,18 +22,27 @@ impl Span {
         if start <= end {
             Span { start, end }
         } else {
-            Span { start: end, end: start }
+            Span {
+                start: end,
+                end: start,
+            }
         }
     }
 
     /// An empty span at `offset`.
     pub const fn point(offset: usize) -> Span {
-        Span { start: offset, end: offset }
+        Span {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// The smallest span covering both `self` and `other`.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// Length in bytes.
@@ -102,7 +111,12 @@ impl<'src> LineIndex<'src> {
     /// Index the lines of `src`.
     pub fn new(src: &'src str) -> LineIndex<'src> {
         let mut line_starts = vec![0];
-        line_starts.extend(src.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { src, line_starts }
     }
 
@@ -139,7 +153,10 @@ impl<'src> LineIndex<'src> {
         let o = self.clamp(offset);
         let line = self.line_of(o);
         let start = self.line_starts[line - 1];
-        LineCol { line, col: self.src[start..o].chars().count() + 1 }
+        LineCol {
+            line,
+            col: self.src[start..o].chars().count() + 1,
+        }
     }
 
     /// Byte range of line `line` (1-based), without its `\r\n` / `\n`.
@@ -149,7 +166,10 @@ impl<'src> LineIndex<'src> {
             return Span::point(self.src.len());
         }
         let start = self.line_starts[line - 1];
-        let mut end = self.line_starts.get(line).map_or(self.src.len(), |&next| next - 1);
+        let mut end = self
+            .line_starts
+            .get(line)
+            .map_or(self.src.len(), |&next| next - 1);
         if end > start && self.src.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
@@ -185,8 +205,8 @@ mod tests {
         // 'é' is two bytes; 'f' is the second character.
         assert_eq!(ix.line_col(src.len() - 1), LineCol { line: 4, col: 2 });
         assert_eq!(ix.line_col(src.len() + 10), LineCol { line: 4, col: 3 });
-        // Inside a multi-byte char: rounded down.
-        assert_eq!(ix.line_col(src.len() - 2), LineCol { line: 4, col: 2 });
+        // Inside the multi-byte 'é': rounded down to its start.
+        assert_eq!(ix.line_col(src.len() - 2), LineCol { line: 4, col: 1 });
         assert_eq!(ix.line_text(99), "");
     }
 

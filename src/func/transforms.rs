@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
+use crate::nn::Module;
 use crate::tensor::shim;
 use crate::tensor::TensorRef;
 use crate::value::{DictRef, Kwargs, Value};
@@ -78,24 +79,35 @@ fn unwrap(v: &Value, level: i64) -> Result<Value> {
     map_tensors(v, &mut |t| Ok(Value::Tensor(TensorRef::new(shim::unwrap_for_grad(t.tensor(), level)?))))
 }
 
+/// `_slice_argnums`: every argnum wrapped (`Got argnum=...`), then a tuple must be non-empty
+/// and without repeats (checked on the wrapped values, as Python does).
 fn positions(argnums: &Argnums, n: usize) -> Result<Vec<usize>> {
     let list = match argnums {
         Argnums::One(i) => vec![*i],
         Argnums::Many(v) => v.clone(),
     };
-    list.iter()
+    let wrapped: Vec<usize> = list
+        .iter()
         .map(|&i| {
             let j = if i < 0 { i + n as i64 } else { i };
             if j < 0 || j >= n as i64 {
-                Err(Error::runtime(
-                    "transform::argnums",
-                    format!("Got argnum={i}, but only {n} positional inputs"),
-                ))
+                Err(Error::runtime("transform::argnums", format!("Got argnum={i}, but only {n} positional inputs")))
             } else {
                 Ok(j as usize)
             }
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    if let Argnums::Many(_) = argnums {
+        if wrapped.is_empty() {
+            return Err(Error::runtime("transform::argnums_empty", "argnums must be non-empty"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if !wrapped.iter().all(|p| seen.insert(*p)) {
+            let tuple = Value::tuple(wrapped.iter().map(|&p| Value::Int(p as i64)).collect());
+            return Err(Error::runtime("transform::argnums_unique", format!("argnums elements must be unique, got {}", tuple.py_repr())));
+        }
+    }
+    Ok(wrapped)
 }
 
 /// `torch.func.grad_and_value(f, argnums)(*args, **kwargs)` → `(grads, value)`.
@@ -167,49 +179,124 @@ pub fn grad(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums) -> Resu
     Ok(grad_and_value(f, args, kwargs, argnums)?.0)
 }
 
-/// `in_dims` / `out_dims`: an int or None for a whole subtree, or a tuple/dict matching it.
-fn broadcast_dims(dims: &Value, tree: &Value, out: &mut Vec<Option<i64>>) -> std::result::Result<(), ()> {
-    match dims {
-        Value::None => {
-            let mut l = Vec::new();
-            leaves(tree, &mut l);
-            out.extend(l.iter().map(|_| None));
+
+/// `repr(tree_flatten(v)[1])`: torch.utils._pytree's TreeSpec repr (tuples, lists and dicts are
+/// nodes; everything else, None included, is a leaf `*`).
+fn treespec_repr(v: &Value, indent: usize) -> String {
+    let (ty, context, children): (&str, String, Vec<Value>) = match v {
+        Value::Tuple(items) => ("tuple", "None".into(), items.to_vec()),
+        Value::List(items) => ("list", "None".into(), items.to_vec()),
+        Value::Dict(d) => {
+            let d = d.borrow();
+            let keys: Vec<String> = d.keys().map(|k| crate::value::py_str_repr(k)).collect();
+            ("dict", format!("[{}]", keys.join(", ")), d.values().cloned().collect())
+        }
+        _ => return "*".into(),
+    };
+    let mut s = format!("TreeSpec({ty}, {context}, [");
+    if let Some((first, rest)) = children.split_first() {
+        let indent = indent + 2;
+        s.push_str(&treespec_repr(first, indent));
+        if !rest.is_empty() {
+            s.push(',');
+        }
+        let rest: Vec<String> = rest.iter().map(|c| format!("\n{}{}", " ".repeat(indent), treespec_repr(c, indent))).collect();
+        s.push_str(&rest.join(","));
+    }
+    s.push_str("])");
+    s
+}
+
+fn num_leaves(v: &Value) -> usize {
+    let mut l = Vec::new();
+    leaves(v, &mut l);
+    l.len()
+}
+
+/// `_broadcast_to_and_flatten(prefix, tree_structure(tree))`: one entry of `prefix` per leaf of
+/// `tree`, or `Err` where the structures do not match. Containers must be of the same type; a
+/// dict's keys must be the same set, and (PyTorch 2.13's order) the entries follow the PREFIX
+/// dict's key order, while the leaves they are zipped with follow the tree's own order.
+fn broadcast_prefix(prefix: &Value, tree: &Value, out: &mut Vec<Value>) -> std::result::Result<(), ()> {
+    match (prefix, tree) {
+        (Value::Tuple(ps), Value::Tuple(ts)) | (Value::List(ps), Value::List(ts)) => {
+            if ps.len() != ts.len() {
+                return Err(());
+            }
+            ps.iter().zip(ts.iter()).try_for_each(|(p, t)| broadcast_prefix(p, t, out))
+        }
+        (Value::Dict(pd), Value::Dict(td)) => {
+            let (pd, td) = (pd.borrow(), td.borrow());
+            if pd.len() != td.len() || pd.keys().any(|k| !td.contains_key(k)) {
+                return Err(());
+            }
+            pd.iter().try_for_each(|(k, p)| broadcast_prefix(p, &td[k], out))
+        }
+        (Value::Tuple(_) | Value::List(_) | Value::Dict(_), _) => Err(()),
+        (leaf, tree) => {
+            out.extend(std::iter::repeat_n(leaf.clone(), num_leaves(tree)));
             Ok(())
         }
-        Value::Int(i) => {
-            let mut l = Vec::new();
-            leaves(tree, &mut l);
-            out.extend(l.iter().map(|_| Some(*i)));
-            Ok(())
+    }
+}
+
+/// Rebuilds a pytree with every leaf mapped, in order.
+fn map_leaves(v: &Value, f: &mut dyn FnMut(&Value) -> Result<Value>) -> Result<Value> {
+    Ok(match v {
+        Value::Dict(d) => {
+            let mut out = IndexMap::new();
+            for (k, x) in d.borrow().iter() {
+                out.insert(k.clone(), map_leaves(x, f)?);
+            }
+            Value::Dict(DictRef::from_entries(out))
         }
-        Value::Tuple(ds) | Value::List(ds) => match tree {
-            Value::Tuple(ts) | Value::List(ts) if ts.len() == ds.len() => {
-                ds.iter().zip(ts.iter()).try_for_each(|(d, t)| broadcast_dims(d, t, out))
-            }
-            _ => Err(()),
-        },
-        Value::Dict(dd) => match tree {
-            Value::Dict(td) => {
-                let (dd, td) = (dd.borrow(), td.borrow());
-                if dd.len() != td.len() {
-                    return Err(());
-                }
-                for (k, t) in td.iter() {
-                    let d = dd.get(k).ok_or(())?;
-                    broadcast_dims(d, t, out)?;
-                }
-                Ok(())
-            }
-            _ => Err(()),
-        },
-        _ => Err(()),
+        Value::List(items) => Value::List(Rc::new(items.iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?)),
+        Value::Tuple(items) => Value::Tuple(Rc::new(items.iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?)),
+        leaf => f(leaf)?,
+    })
+}
+
+/// An int dimension as Python sees it (`bool` is an `int`).
+fn int_dim(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
     }
 }
 
 /// `torch.func.vmap(f, in_dims, out_dims, randomness)(*args, **kwargs)`; `name` is `f.__name__`.
+/// Checks, their order and messages are vmap_impl's (`_check_randomness_arg` runs first, when
+/// Python's `vmap(...)` is called); kwargs are passed through unbatched.
 pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Value, out_dims: &Value, randomness: &str) -> Result<Value> {
-    let in_dims_text = in_dims.py_repr();
-    if !matches!(in_dims, Value::Int(_) | Value::Tuple(_)) {
+    let randomness_code = match randomness {
+        "error" => 0,
+        "same" => 1,
+        "different" => 2,
+        other => {
+            return Err(Error::runtime(
+                "vmap::randomness",
+                format!("Only allowed values for randomness are 'error', 'different', or 'same'. Got {other}"),
+            ))
+        }
+    };
+    // _check_out_dims_is_int_or_int_pytree
+    if int_dim(out_dims).is_none() {
+        let mut l = Vec::new();
+        leaves(out_dims, &mut l);
+        if l.iter().any(|d| int_dim(d).is_none() && !d.is_none()) {
+            return Err(Error::value(
+                "vmap::out_dims_type",
+                format!(
+                    "vmap({name}, ..., out_dims={}): `out_dims` must be an int, None or a python collection of ints representing where in the outputs the vmapped dimension should appear.",
+                    out_dims.py_str()
+                ),
+            ));
+        }
+    }
+    // _process_batched_inputs
+    let in_dims_text = in_dims.py_str();
+    if int_dim(in_dims).is_none() && !matches!(in_dims, Value::Tuple(_)) {
         return Err(Error::value(
             "vmap::in_dims_type",
             format!(
@@ -226,22 +313,39 @@ pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Valu
     }
     let args_tree = Value::tuple(args.to_vec());
     let mut flat_dims = Vec::new();
-    if broadcast_dims(in_dims, &args_tree, &mut flat_dims).is_err() {
+    if broadcast_prefix(in_dims, &args_tree, &mut flat_dims).is_err() {
         return Err(Error::value(
             "vmap::in_dims_structure",
-            format!("vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): in_dims is not compatible with the structure of `inputs`."),
+            format!(
+                "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): in_dims is not compatible with the structure of `inputs`. in_dims has structure {} but inputs has structure {}.",
+                treespec_repr(in_dims, 0),
+                treespec_repr(&args_tree, 0)
+            ),
         ));
     }
     let mut flat_args = Vec::new();
     leaves(&args_tree, &mut flat_args);
-    let mut sizes = Vec::new();
-    for (arg, dim) in flat_args.iter().zip(flat_dims.iter_mut()) {
-        let Some(d) = *dim else { continue };
+    let mut dims: Vec<Option<i64>> = Vec::with_capacity(flat_args.len());
+    for (arg, in_dim) in flat_args.iter().zip(&flat_dims) {
+        if in_dim.is_none() {
+            dims.push(None);
+            continue;
+        }
+        let Some(d) = int_dim(in_dim) else {
+            return Err(Error::value(
+                "vmap::in_dim_type",
+                format!(
+                    "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): Got in_dim={} for an input but in_dim must be either an integer dimension or None.",
+                    in_dim.py_str()
+                ),
+            ));
+        };
         let Value::Tensor(t) = arg else {
             return Err(Error::value(
                 "vmap::not_a_tensor",
                 format!(
-                    "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): Got in_dim={d} for an input but the input is of type {}. We cannot vmap over non-Tensor arguments, please use None as the respective in_dim",
+                    "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): Got in_dim={} for an input but the input is of type {}. We cannot vmap over non-Tensor arguments, please use None as the respective in_dim",
+                    in_dim.py_str(),
                     arg.py_type_repr()
                 ),
             ));
@@ -251,13 +355,21 @@ pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Valu
             return Err(Error::value(
                 "vmap::in_dim_range",
                 format!(
-                    "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): Got in_dim={d} for some input, but that input is a Tensor of dimensionality {nd} so expected in_dim to satisfy -{nd} <= in_dim < {nd}."
+                    "vmap({name}, in_dims={in_dims_text}, ...)(<inputs>): Got in_dim={} for some input, but that input is a Tensor of dimensionality {nd} so expected in_dim to satisfy -{nd} <= in_dim < {nd}.",
+                    in_dim.py_str()
                 ),
             ));
         }
-        let d = if d < 0 { d.rem_euclid(nd) } else { d };
-        *dim = Some(d);
-        sizes.push(t.shape()[d as usize]);
+        dims.push(Some(if d < 0 { d.rem_euclid(nd) } else { d }));
+    }
+    // _validate_and_get_batch_size
+    let mut sizes = Vec::new();
+    for ((arg, d), in_dim) in flat_args.iter().zip(&dims).zip(&flat_dims) {
+        let (Some(d), Value::Tensor(t)) = (d, arg) else { continue };
+        if matches!(in_dim, Value::Bool(_)) {
+            return Err(Error::type_error("vmap::bool_in_dim", "size(): argument 'dim' (position 1) must be int, not bool"));
+        }
+        sizes.push(t.shape()[*d as usize]);
     }
     if sizes.is_empty() {
         return Err(Error::value("vmap::nothing_mapped", "vmap: Expected at least one Tensor to vmap over"));
@@ -270,74 +382,121 @@ pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Valu
         ));
     }
     let batch_size = sizes[0];
-    let randomness_code = match randomness {
-        "error" => 0,
-        "same" => 1,
-        "different" => 2,
-        other => {
-            return Err(Error::runtime(
-                "vmap::randomness",
-                format!("Only allowed values for randomness are 'error', 'different', or 'same'. Got {other}"),
-            ))
-        }
-    };
+    // _flat_vmap
     let level = shim::vmap_increment_nesting(batch_size, randomness_code)?;
     let _layer = LayerGuard;
-    let mut dims = flat_dims.into_iter();
-    let batched = map_tensors(&args_tree, &mut |t| {
-        Ok(Value::Tensor(match dims.next().flatten() {
-            Some(d) => TensorRef::new(shim::add_batch_dim(t.tensor(), d, level)?),
-            None => t.clone(),
-        }))
+    let mut dims_iter = dims.into_iter();
+    let batched = map_leaves(&args_tree, &mut |leaf| {
+        Ok(match (dims_iter.next().flatten(), leaf) {
+            (Some(d), Value::Tensor(t)) => Value::Tensor(TensorRef::new(shim::add_batch_dim(t.tensor(), d, level)?)),
+            _ => leaf.clone(),
+        })
     })?;
     let Value::Tuple(batched_args) = batched else { unreachable!("args are a tuple") };
     let output = f(&batched_args, kwargs)?;
-    let mut out_flat = Vec::new();
-    let single_tensor = matches!(output, Value::Tensor(_));
-    let compatible = if single_tensor {
-        match out_dims {
-            Value::Int(i) => {
-                out_flat.push(Some(*i));
-                true
-            }
-            Value::None => {
-                out_flat.push(None);
-                true
-            }
-            Value::Tuple(t) if t.len() == 1 => broadcast_dims(&t[0], &output, &mut out_flat).is_ok(),
-            _ => false,
-        }
-    } else {
-        broadcast_dims(out_dims, &output, &mut out_flat).is_ok()
-    };
-    if !compatible {
-        return Err(Error::value(
+    // _unwrap_batched
+    let incompatible = || {
+        Error::value(
             "vmap::out_dims_structure",
-            format!("vmap({name}, ..., out_dims={})(<inputs>): out_dims is not compatible with the structure of `outputs`.", out_dims.py_repr()),
-        ));
+            format!(
+                "vmap({name}, ..., out_dims={})(<inputs>): out_dims is not compatible with the structure of `outputs`. out_dims has structure {} but outputs has structure {}.",
+                out_dims.py_str(),
+                treespec_repr(out_dims, 0),
+                treespec_repr(&output, 0)
+            ),
+        )
+    };
+    let mut flat_out_dims = Vec::new();
+    if matches!(output, Value::Tensor(_)) {
+        match out_dims {
+            Value::Tuple(t) if t.len() == 1 => flat_out_dims.push(t[0].clone()),
+            d if int_dim(d).is_some() || d.is_none() => flat_out_dims.push(d.clone()),
+            _ => return Err(incompatible()),
+        }
+    } else if broadcast_prefix(out_dims, &output, &mut flat_out_dims).is_err() {
+        return Err(incompatible());
     }
-    let mut flat_out = Vec::new();
-    leaves(&output, &mut flat_out);
-    for (o, d) in flat_out.iter().zip(&out_flat) {
-        if d.is_some() && !matches!(o, Value::Tensor(_)) {
+    let mut out_dims_iter = flat_out_dims.into_iter();
+    map_leaves(&output, &mut |out| {
+        let out_dim = out_dims_iter.next().unwrap_or(Value::None);
+        if out_dim.is_none() {
+            if let Value::Tensor(t) = out {
+                if shim::is_batched(t.tensor()) {
+                    return Err(Error::value(
+                        "vmap::batched_output",
+                        format!("vmap({name}, ...): `{name}` can not return a BatchedTensor when out_dim is None"),
+                    ));
+                }
+            }
+            return Ok(out.clone());
+        }
+        let Value::Tensor(t) = out else {
             return Err(Error::value(
                 "vmap::output_not_tensor",
                 format!(
                     "vmap({name}, ...): `{name}` must only return Tensors, got type {}. Did you mean to set out_dims= to None for output?",
-                    o.py_type_repr()
+                    out.py_type_repr()
                 ),
             ));
-        }
-    }
-    let mut out_dims_iter = out_flat.into_iter();
-    map_tensors(&output, &mut |t| {
-        Ok(Value::Tensor(match out_dims_iter.next().flatten() {
-            Some(d) => {
-                let nd = t.tensor().dim() as i64 + 1;
-                let d = if d < 0 { d.rem_euclid(nd) } else { d };
-                TensorRef::new(shim::remove_batch_dim(t.tensor(), level, batch_size, d)?)
-            }
-            None => t.clone(),
-        }))
+        };
+        let Some(d) = int_dim(&out_dim) else {
+            return Err(Error::type_error(
+                "vmap::out_dim_type",
+                format!("_remove_batch_dim(): incompatible function arguments (out_dim={})", out_dim.py_repr()),
+            ));
+        };
+        Ok(Value::Tensor(TensorRef::new(shim::remove_batch_dim(t.tensor(), level, batch_size, d)?)))
     })
+}
+
+/// `torch.func.stack_module_state(models)` → `(params, buffers)`: every parameter / buffer of
+/// the models stacked along a new dim 0, keyed (and ordered) by the first model's
+/// `named_parameters()` / `named_buffers()`. Stacked tensors whose sources all require grad are
+/// new leaves (`stack(...).detach().requires_grad_()`), unrelated to the models' tensors.
+pub fn stack_module_state(models: &[Module]) -> Result<(DictRef, DictRef)> {
+    let Some(first) = models.first() else {
+        return Err(Error::runtime("stack_module_state::empty", "stack_module_state: Expected at least one model, got 0."));
+    };
+    let training = first.training();
+    if models.iter().any(|m| m.training() != training) {
+        return Err(Error::runtime(
+            "stack_module_state::mode",
+            "stack_module_state: Expected all models to have the same training/eval mode.",
+        ));
+    }
+    let class = first.qualified_class_name();
+    if models.iter().any(|m| m.qualified_class_name() != class) {
+        return Err(Error::runtime("stack_module_state::class", "stack_module_state: Expected all models to be of the same class."));
+    }
+    let stack = |all: Vec<Vec<(String, TensorRef)>>| -> Result<DictRef> {
+        let all: Vec<IndexMap<String, TensorRef>> = all.into_iter().map(|v| v.into_iter().collect()).collect();
+        let out = DictRef::new();
+        for k in all[0].keys() {
+            let tensors: Vec<&TensorRef> =
+                all.iter().map(|m| m.get(k).ok_or_else(|| Error::key("stack_module_state::missing_key", k.as_str()))).collect::<Result<_>>()?;
+            out.insert(k.as_str(), Value::Tensor(construct_stacked_leaf(&tensors, k)?));
+        }
+        Ok(out)
+    };
+    let params = stack(models.iter().map(|m| m.named_parameters()).collect::<Result<_>>()?)?;
+    let buffers = stack(models.iter().map(|m| m.named_buffers()).collect::<Result<_>>()?)?;
+    Ok((params, buffers))
+}
+
+/// functional_call.py's `construct_stacked_leaf`.
+fn construct_stacked_leaf(tensors: &[&TensorRef], name: &str) -> Result<TensorRef> {
+    let all = tensors.iter().all(|t| t.requires_grad());
+    let none = tensors.iter().all(|t| !t.requires_grad());
+    if !all && !none {
+        return Err(Error::runtime(
+            "stack_module_state::requires_grad",
+            format!("Expected {name} from each model to have the same .requires_grad"),
+        ));
+    }
+    let raw: Vec<&tch::Tensor> = tensors.iter().map(|t| t.tensor()).collect();
+    let mut result = tch::Tensor::f_stack(&raw, 0)?;
+    if all {
+        result = result.f_detach()?.f_set_requires_grad(true)?;
+    }
+    Ok(TensorRef::new(result))
 }

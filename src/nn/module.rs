@@ -39,6 +39,10 @@ pub trait ModuleImpl {
     fn right_inverse(&self, _m: &Module, _value: &Value) -> Option<Result<Value>> {
         None
     }
+    /// A method of the class other than forward (user classes), bound to `m`.
+    fn method(&self, _m: &Module, _name: &str) -> Option<Value> {
+        None
+    }
 }
 
 pub type ForwardFn = dyn Fn(&Module, &[Value], &Kwargs) -> Result<Value>;

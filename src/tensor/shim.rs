@@ -29,6 +29,8 @@ use std::ffi::CStr;
 
 extern "C" {
     fn fcall_last_error() -> *const c_char;
+    fn fcall_last_error_kind() -> c_int;
+    fn fcall_is_batched(t: *const torch_sys::C_tensor) -> c_int;
     fn fcall_grad_mode_enabled() -> c_int;
     fn fcall_set_grad_mode(enabled: c_int);
     fn fcall_grad_increment_nesting() -> i64;
@@ -50,11 +52,21 @@ extern "C" {
     ) -> c_int;
 }
 
-/// The libtorch error the shim caught last, as PyTorch's RuntimeError.
+/// The libtorch error the shim caught last, with the Python class PyTorch's binding raises it as
+/// (c10::IndexError is IndexError, ...; any other c10::Error is RuntimeError).
 fn shim_error() -> Error {
+    use crate::error::ExcType;
     // SAFETY: the shim returns a NUL-terminated thread-local string.
     let raw = unsafe { CStr::from_ptr(fcall_last_error()) }.to_string_lossy().into_owned();
-    Error::torch(tch::TchError::Torch(raw))
+    let err = Error::torch(tch::TchError::Torch(raw));
+    let exc = match unsafe { fcall_last_error_kind() } {
+        1 => ExcType::IndexError,
+        2 => ExcType::ValueError,
+        3 => ExcType::TypeError,
+        4 => ExcType::NotImplementedError,
+        _ => return err,
+    };
+    Error::new(exc, err.code, err.message)
 }
 
 fn owned(p: *mut torch_sys::C_tensor) -> Result<Tensor> {
@@ -108,6 +120,10 @@ pub(crate) fn unwrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
 pub(crate) fn add_batch_dim(t: &Tensor, dim: i64, level: i64) -> Result<Tensor> {
     owned(unsafe { fcall_add_batch_dim(t.as_ptr(), dim, level) })
 }
+/// `torch._C._functorch.is_batchedtensor(t)`: a BatchedTensor of any vmap level.
+pub(crate) fn is_batched(t: &Tensor) -> bool {
+    unsafe { fcall_is_batched(t.as_ptr()) != 0 }
+}
 pub(crate) fn remove_batch_dim(t: &Tensor, level: i64, batch_size: i64, out_dim: i64) -> Result<Tensor> {
     owned(unsafe { fcall_remove_batch_dim(t.as_ptr(), level, batch_size, out_dim) })
 }
@@ -123,4 +139,45 @@ pub(crate) fn autograd_grad(outputs: &[&Tensor], inputs: &[&Tensor], create_grap
         return Err(shim_error());
     }
     Ok(results.into_iter().map(|p| if p.is_null() { None } else { Some(unsafe { Tensor::from_ptr(p) }) }).collect())
+}
+
+// ---- .pt files ----
+extern "C" {
+    fn fcall_pickle_load_dict(
+        path: *const c_char,
+        data: *mut std::ffi::c_void,
+        f: extern "C" fn(*mut std::ffi::c_void, *const c_char, *mut torch_sys::C_tensor),
+    ) -> c_int;
+    fn fcall_pickle_save_dict(path: *const c_char, names: *const *const c_char, tensors: *const *mut torch_sys::C_tensor, n: c_int) -> c_int;
+}
+
+extern "C" fn collect(data: *mut std::ffi::c_void, name: *const c_char, t: *mut torch_sys::C_tensor) {
+    // SAFETY: `data` is the Vec passed by `pickle_load_dict`; name and tensor come from the shim.
+    let out = unsafe { &mut *(data as *mut Vec<(String, Tensor)>) };
+    let name = unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+    out.push((name, unsafe { Tensor::from_ptr(t) }));
+}
+
+/// `torch.load(path)` of a dict of tensors (a `.pt` state dict).
+pub(crate) fn pickle_load_dict(path: &str) -> Result<Vec<(String, Tensor)>> {
+    let c = std::ffi::CString::new(path).map_err(|_| Error::value("io::path", "path contains a NUL byte"))?;
+    let mut out: Vec<(String, Tensor)> = Vec::new();
+    let ok = unsafe { fcall_pickle_load_dict(c.as_ptr(), &mut out as *mut _ as *mut std::ffi::c_void, collect) };
+    if ok == 0 {
+        return Err(shim_error());
+    }
+    Ok(out)
+}
+
+/// `torch.save(dict, path)` of a dict of tensors.
+pub(crate) fn pickle_save_dict(path: &str, items: &[(String, &Tensor)]) -> Result<()> {
+    let c = std::ffi::CString::new(path).map_err(|_| Error::value("io::path", "path contains a NUL byte"))?;
+    let names: Vec<std::ffi::CString> = items.iter().map(|(k, _)| std::ffi::CString::new(k.as_str()).unwrap_or_default()).collect();
+    let name_ptrs: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
+    let tensors: Vec<*mut torch_sys::C_tensor> = items.iter().map(|(_, t)| t.as_ptr() as *mut _).collect();
+    let ok = unsafe { fcall_pickle_save_dict(c.as_ptr(), name_ptrs.as_ptr(), tensors.as_ptr(), items.len() as c_int) };
+    if ok == 0 {
+        return Err(shim_error());
+    }
+    Ok(())
 }

@@ -13,6 +13,11 @@ const FORM: &str = "the form is `call MODULE with DICTS (ARGS)`, e.g. `call mod 
 impl<'a> Parser<'a> {
     /// The current token is `call` (after `explain`, whose span is given).
     pub(crate) fn functional_call(&mut self, explain: Option<Span>) -> PResult<Expr> {
+        // `call call call ...` nests without brackets: count it.
+        self.nested(|p| p.functional_call_inner(explain))
+    }
+
+    fn functional_call_inner(&mut self, explain: Option<Span>) -> PResult<Expr> {
         let call_span = self.bump().span;
         let start = explain.unwrap_or(call_span);
 
@@ -33,10 +38,15 @@ impl<'a> Parser<'a> {
                 ),
                 _ => FORM.to_string(),
             };
-            return Err(self.unexpected(codes::CALL_MISSING_WITH, "`with` after the module in `call`", Some(hint)));
+            return Err(self.unexpected(
+                codes::CALL_MISSING_WITH,
+                "`with` after the module in `call`",
+                Some(hint),
+            ));
         }
 
-        if self.at_stmt_end() || matches!(self.peek_kind(), TokenKind::RParen | TokenKind::RBracket) {
+        if self.at_stmt_end() || matches!(self.peek_kind(), TokenKind::RParen | TokenKind::RBracket)
+        {
             return Err(self.unexpected(
                 codes::CALL_MISSING_DICTS,
                 "the dicts to swap in after `with`",
@@ -70,7 +80,10 @@ impl<'a> Parser<'a> {
             if self.peek_nth(1).kind != TokenKind::Assign {
                 break;
             }
-            let name = Ident { name: name.clone(), span: self.bump().span };
+            let name = Ident {
+                name: name.clone(),
+                span: self.bump().span,
+            };
             self.bump();
             let Some(kind) = CallOptionKind::from_name(&name.name) else {
                 return Err(self.fail(
@@ -97,11 +110,48 @@ impl<'a> Parser<'a> {
             }
             let span = name.span.to(value.span);
             end = span;
-            options.push(CallOption { kind, name, value, span });
+            options.push(CallOption {
+                kind,
+                name,
+                value,
+                span,
+            });
         }
 
-        let call = FunctionalCall { explain, call_span, module, dicts, args, args_span, options };
-        Ok(Expr { kind: ExprKind::FunctionalCall(Box::new(call)), span: start.to(end) })
+        // `call m with a (x), strict=true` at statement level: options take no commas.
+        let in_brackets = self
+            .open
+            .last()
+            .is_some_and(|(d, _)| *d != super::Delim::Block);
+        if !in_brackets
+            && self.at(&TokenKind::Comma)
+            && matches!(&self.peek_nth(1).kind, TokenKind::Ident(n) if CallOptionKind::from_name(n).is_some())
+            && self.peek_nth(2).kind == TokenKind::Assign
+        {
+            return Err(self.unexpected(
+                codes::UNEXPECTED_TOKEN,
+                "the end of the `call`",
+                Some(
+                    "options follow the argument list, separated by spaces: \
+                      `call mod with a (x) tie=false strict=true`"
+                        .to_string(),
+                ),
+            ));
+        }
+
+        let call = FunctionalCall {
+            explain,
+            call_span,
+            module,
+            dicts,
+            args,
+            args_span,
+            options,
+        };
+        Ok(Expr {
+            kind: ExprKind::FunctionalCall(Box::new(call)),
+            span: start.to(end),
+        })
     }
 }
 
@@ -114,28 +164,68 @@ mod tests {
 
     fn fcall(src: &str) -> FunctionalCall {
         match stmt(src).kind {
-            StmtKind::Expr(Expr { kind: ExprKind::FunctionalCall(c), .. }) => *c,
-            StmtKind::Assign { value: Expr { kind: ExprKind::FunctionalCall(c), .. }, .. } => *c,
+            StmtKind::Expr(Expr {
+                kind: ExprKind::FunctionalCall(c),
+                ..
+            }) => *c,
+            StmtKind::Assign {
+                value:
+                    Expr {
+                        kind: ExprKind::FunctionalCall(c),
+                        ..
+                    },
+                ..
+            } => *c,
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn all_forms_of_the_page() {
-        assert_eq!(sexpr("call mod with a (ones())"), "(fcall mod a (args (call ones)))");
-        assert_eq!(sexpr("call mod with a (zeros()) tie=false"), "(fcall mod a (args (call zeros)) tie=false)");
-        assert_eq!(sexpr("call mod with (a, b) (x)"), "(fcall mod (tuple a b) (args x))");
+        assert_eq!(
+            sexpr("call mod with a (ones())"),
+            "(fcall mod a (args (call ones)))"
+        );
+        assert_eq!(
+            sexpr("call mod with a (zeros()) tie=false"),
+            "(fcall mod a (args (call zeros)) tie=false)"
+        );
+        assert_eq!(
+            sexpr("call mod with (a, b) (x)"),
+            "(fcall mod (tuple a b) (args x))"
+        );
         assert_eq!(
             sexpr("call mod with a (x, scale=2.0) strict=true"),
             "(fcall mod a (args x scale=2.0) strict=true)"
         );
-        assert_eq!(sexpr("explain call mod with a (x)"), "(explain-fcall mod a (args x))");
-        assert_eq!(sexpr("call model with params(model) (x)"), "(fcall model (call params model) (args x))");
-        assert_eq!(sexpr("call m with {foo: t} ()"), "(fcall m (dict foo: t) (args))");
-        assert_eq!(sexpr("call m with detach(p) (x) tie=false strict=true"), "(fcall m (call detach p) (args x) tie=false strict=true)");
-        assert_eq!(sexpr("call m with a (x) tie_weights=false"), "(fcall m a (args x) tie=false)");
-        assert_eq!(sexpr("call model.enc with p.x (x)"), "(fcall (. model enc) (. p x) (args x))");
-        assert_eq!(sexpr("call seq[0] with a (x)"), "(fcall ([] seq 0) a (args x))");
+        assert_eq!(
+            sexpr("explain call mod with a (x)"),
+            "(explain-fcall mod a (args x))"
+        );
+        assert_eq!(
+            sexpr("call model with params(model) (x)"),
+            "(fcall model (call params model) (args x))"
+        );
+        assert_eq!(
+            sexpr("call m with {foo: t} ()"),
+            "(fcall m (dict foo: t) (args))"
+        );
+        assert_eq!(
+            sexpr("call m with detach(p) (x) tie=false strict=true"),
+            "(fcall m (call detach p) (args x) tie=false strict=true)"
+        );
+        assert_eq!(
+            sexpr("call m with a (x) tie_weights=false"),
+            "(fcall m a (args x) tie=false)"
+        );
+        assert_eq!(
+            sexpr("call model.enc with p.x (x)"),
+            "(fcall (. model enc) (. p x) (args x))"
+        );
+        assert_eq!(
+            sexpr("call seq[0] with a (x)"),
+            "(fcall ([] seq 0) a (args x))"
+        );
         assert_eq!(sexpr("call m with a (x) + 1"), "(+ (fcall m a (args x)) 1)");
     }
 
@@ -145,12 +235,18 @@ mod tests {
         assert_eq!(c.module.as_name(), Some("model"));
         assert_eq!(c.dicts.as_name(), Some("p"));
         assert!(c.explain.is_none());
-        let StmtKind::Def(f) = stmt("def loss(params, x, t) { y = call model with params (x); return mse_loss(y, t) }").kind
+        let StmtKind::Def(f) = stmt(
+            "def loss(params, x, t) { y = call model with params (x); return mse_loss(y, t) }",
+        )
+        .kind
         else {
             panic!()
         };
         assert_eq!(f.body.stmts.len(), 2);
-        assert_eq!(sexpr("f(call m with a (x), 2)"), "(call f (fcall m a (args x)) 2)");
+        assert_eq!(
+            sexpr("f(call m with a (x), 2)"),
+            "(call f (fcall m a (args x)) 2)"
+        );
     }
 
     #[test]
@@ -171,12 +267,24 @@ mod tests {
         assert_eq!(err_codes("call mod a (x)"), vec![codes::CALL_MISSING_WITH]);
         assert_eq!(err_codes("call mod (x)"), vec![codes::CALL_MISSING_WITH]);
         assert_eq!(err_codes("call mod with a"), vec![codes::CALL_MISSING_ARGS]);
-        assert_eq!(err_codes("call mod with a(x)"), vec![codes::CALL_MISSING_ARGS]);
+        assert_eq!(
+            err_codes("call mod with a(x)"),
+            vec![codes::CALL_MISSING_ARGS]
+        );
         assert_eq!(err_codes("call mod with"), vec![codes::CALL_MISSING_DICTS]);
-        assert_eq!(err_codes("call with a (x)"), vec![codes::EXPECTED_EXPRESSION]);
+        assert_eq!(
+            err_codes("call with a (x)"),
+            vec![codes::EXPECTED_EXPRESSION]
+        );
         assert_eq!(err_codes("call"), vec![codes::EXPECTED_EXPRESSION]);
-        assert_eq!(err_codes("call m with a (x) tied=false"), vec![codes::CALL_UNKNOWN_OPTION]);
-        assert_eq!(err_codes("call m with a (x) tie=false tie=true"), vec![codes::CALL_DUPLICATE_OPTION]);
+        assert_eq!(
+            err_codes("call m with a (x) tied=false"),
+            vec![codes::CALL_UNKNOWN_OPTION]
+        );
+        assert_eq!(
+            err_codes("call m with a (x) tie=false tie=true"),
+            vec![codes::CALL_DUPLICATE_OPTION]
+        );
         let d = first_err("call mod with a(x)");
         assert_eq!(
             d.hint.as_deref(),

@@ -4,11 +4,13 @@
 //! Command words are not reserved: a word is a command only at the start of a statement and
 //! only when what follows cannot continue an expression. So `show x` is a command while
 //! `show = 1`, `show.x` and `show(x)` (no space before `(`) are ordinary expressions;
-//! `help`, `history` and `reset` alone on their statement are commands.
+//! `help`, `history` and `reset` alone on their statement are commands; `seed`, `show` and
+//! `ties` alone are commands missing their argument (`parse::command_argument`).
+//! A `-` after the word continues an expression: `seed -1` is `seed - 1`; write `seed (-1)`.
 
 use super::{PResult, Parser};
 use crate::ast::{Command, Ident, Stmt, StmtKind};
-use crate::diagnostics::codes;
+use crate::diagnostics::{codes, Diagnostic};
 use crate::token::{Keyword, TokenKind};
 
 /// The command words.
@@ -18,10 +20,20 @@ impl<'a> Parser<'a> {
     /// Whether the current name `word` starts a command here.
     pub(crate) fn is_command(&self, word: &str) -> bool {
         let next = &self.peek_nth_raw(1).kind;
-        let alone = matches!(next, TokenKind::Newline | TokenKind::Semi | TokenKind::Eof | TokenKind::RBrace);
+        let alone = matches!(
+            next,
+            TokenKind::Newline | TokenKind::Semi | TokenKind::Eof | TokenKind::RBrace
+        );
         match word {
-            "seed" | "show" | "ties" => self.word_takes_operand(),
-            "help" => alone || matches!(next, TokenKind::Ident(_) | TokenKind::Kw(_) | TokenKind::Str(_)),
+            // Alone, they are commands missing their argument (reported by `command`).
+            "seed" | "show" | "ties" => alone || self.word_takes_operand(),
+            "help" => {
+                alone
+                    || matches!(
+                        next,
+                        TokenKind::Ident(_) | TokenKind::Kw(_) | TokenKind::Str(_)
+                    )
+            }
             "history" | "reset" => alone,
             "export" => matches!(next, TokenKind::Ident(_)),
             _ => false,
@@ -35,10 +47,15 @@ impl<'a> Parser<'a> {
         let word = self.peek();
         let next = self.peek_nth_raw(1);
         match &next.kind {
-            TokenKind::Ident(_) | TokenKind::Int(_) | TokenKind::Float(_) | TokenKind::Str(_) | TokenKind::LBrace => {
-                true
-            }
-            TokenKind::Kw(k) => matches!(k, Keyword::True | Keyword::False | Keyword::None | Keyword::Call | Keyword::Not),
+            TokenKind::Ident(_)
+            | TokenKind::Int(_)
+            | TokenKind::Float(_)
+            | TokenKind::Str(_)
+            | TokenKind::LBrace => true,
+            TokenKind::Kw(k) => matches!(
+                k,
+                Keyword::True | Keyword::False | Keyword::None | Keyword::Call | Keyword::Not
+            ),
             TokenKind::LParen | TokenKind::LBracket => next.span.start > word.span.end,
             _ => false,
         }
@@ -47,8 +64,25 @@ impl<'a> Parser<'a> {
     /// The current token is a command word and [`Parser::is_command`] said yes.
     pub(crate) fn command(&mut self) -> PResult<Stmt> {
         let word_tok = self.bump();
-        let TokenKind::Ident(word) = &word_tok.kind else { unreachable!("command() at a name") };
+        let TokenKind::Ident(word) = &word_tok.kind else {
+            unreachable!("command() at a name")
+        };
         let start = word_tok.span;
+        if matches!(word.as_str(), "seed" | "show" | "ties") && self.at_stmt_end() {
+            let example = match word.as_str() {
+                "seed" => "seed 0",
+                "show" => "show mod",
+                _ => "ties mod",
+            };
+            return Err(self.fail(
+                Diagnostic::new(
+                    codes::COMMAND_ARGUMENT,
+                    format!("`{word}` needs an argument"),
+                    start,
+                )
+                .with_hint(format!("for example `{example}`")),
+            ));
+        }
         let cmd = match word.as_str() {
             "seed" => Command::Seed(self.expr()?),
             "show" => Command::Show(self.expr()?),
@@ -61,7 +95,10 @@ impl<'a> Parser<'a> {
                     TokenKind::Kw(k) => Some(k.as_str().to_string()),
                     _ => None,
                 };
-                Command::Help(topic.map(|name| Ident { name, span: self.bump().span }))
+                Command::Help(topic.map(|name| Ident {
+                    name,
+                    span: self.bump().span,
+                }))
             }
             "export" => {
                 let format = self.expect_name("the export format (`python`)")?;
@@ -78,7 +115,10 @@ impl<'a> Parser<'a> {
             other => unreachable!("not a command word: {other}"),
         };
         let end = self.prev_end();
-        Ok(Stmt { kind: StmtKind::Command(cmd), span: start.to(crate::span::Span::point(end)) })
+        Ok(Stmt {
+            kind: StmtKind::Command(cmd),
+            span: start.to(crate::span::Span::point(end)),
+        })
     }
 }
 
@@ -108,10 +148,15 @@ mod tests {
         assert!(matches!(cmd("help grad"), Command::Help(Some(ref t)) if t.name == "grad"));
         assert!(matches!(cmd("history"), Command::History));
         assert!(matches!(cmd("reset"), Command::Reset));
-        let Command::Export { format, path } = cmd("export python \"session.py\"") else { panic!() };
+        let Command::Export { format, path } = cmd("export python \"session.py\"") else {
+            panic!()
+        };
         assert_eq!(format.name, "python");
         assert_eq!(sexpr(&path), "\"session.py\"");
-        assert_eq!(stmt("export python \"session.py\"").span, crate::span::Span::new(0, 26));
+        assert_eq!(
+            stmt("export python \"session.py\"").span,
+            crate::span::Span::new(0, 26)
+        );
         assert_eq!(stmt("help call").span, crate::span::Span::new(0, 9));
     }
 
@@ -122,14 +167,25 @@ mod tests {
         assert!(matches!(stmt("history.x").kind, StmtKind::Expr(_)));
         assert!(matches!(stmt("reset(model)").kind, StmtKind::Expr(_)));
         assert!(matches!(stmt("x = show").kind, StmtKind::Assign { .. }));
-        let StmtKind::Def(f) = stmt("def f() { show x; seed 1 }").kind else { panic!() };
-        assert!(f.body.stmts.iter().all(|s| matches!(s.kind, StmtKind::Command(_))));
+        let StmtKind::Def(f) = stmt("def f() { show x; seed 1 }").kind else {
+            panic!()
+        };
+        assert!(f
+            .body
+            .stmts
+            .iter()
+            .all(|s| matches!(s.kind, StmtKind::Command(_))));
     }
 
     #[test]
     fn command_errors() {
         assert_eq!(err_codes("export python"), vec![codes::EXPORT_SYNTAX]);
+        assert_eq!(err_codes("show"), vec![codes::COMMAND_ARGUMENT]);
+        assert_eq!(err_codes("if x { seed }"), vec![codes::COMMAND_ARGUMENT]);
         assert_eq!(err_codes("seed 0 1"), vec![codes::EXPECTED_STATEMENT_END]);
-        assert_eq!(err_codes("help call me"), vec![codes::EXPECTED_STATEMENT_END]);
+        assert_eq!(
+            err_codes("help call me"),
+            vec![codes::EXPECTED_STATEMENT_END]
+        );
     }
 }

@@ -25,30 +25,50 @@ impl<'a> Parser<'a> {
         self.in_def -= 1;
         self.in_loop = saved_loop;
         let body = body?;
-        Ok(FunctionDef { name, params, span: start.to(body.span), body })
+        Ok(FunctionDef {
+            name,
+            params,
+            span: start.to(body.span),
+            body,
+        })
     }
 
     fn params(&mut self) -> PResult<Vec<Param>> {
         let mut params: Vec<Param> = Vec::new();
         while !self.at(&TokenKind::RParen) {
             let name = self.expect_name("a parameter name")?;
-            let default = if self.eat(&TokenKind::Assign).is_some() { Some(self.expr()?) } else { None };
+            let default = if self.eat(&TokenKind::Assign).is_some() {
+                Some(self.expr()?)
+            } else {
+                None
+            };
             let span = default.as_ref().map_or(name.span, |d| name.span.to(d.span));
             if let Some(prev) = params.iter().find(|p| p.name.name == name.name) {
-                let d = Diagnostic::new(codes::DUPLICATE_PARAM, format!("duplicate parameter `{}`", name.name), name.span)
-                    .with_label(prev.name.span, "first defined here");
+                let d = Diagnostic::new(
+                    codes::DUPLICATE_PARAM,
+                    format!("duplicate parameter `{}`", name.name),
+                    name.span,
+                )
+                .with_label(prev.name.span, "first defined here");
                 self.report(d);
             } else if default.is_none() && params.iter().any(|p| p.default.is_some()) {
                 self.report(
                     Diagnostic::new(
                         codes::PARAM_ORDER,
-                        format!("parameter `{}` without a default follows one with a default", name.name),
+                        format!(
+                            "parameter `{}` without a default follows one with a default",
+                            name.name
+                        ),
                         name.span,
                     )
                     .with_hint("put the parameters with defaults last"),
                 );
             }
-            params.push(Param { name, default, span });
+            params.push(Param {
+                name,
+                default,
+                span,
+            });
             if self.eat(&TokenKind::Comma).is_none() {
                 break;
             }
@@ -64,7 +84,10 @@ impl<'a> Parser<'a> {
             let span = self.peek().span;
             return Err(self.fail(
                 Diagnostic::new(codes::CLASS_BASES, "a class lists no base classes", span)
-                    .with_hint(format!("every class is an nn.Module: write `class {} {{ ... }}`", name.name)),
+                    .with_hint(format!(
+                        "every class is an nn.Module: write `class {} {{ ... }}`",
+                        name.name
+                    )),
             ));
         }
         if !self.at(&TokenKind::LBrace) {
@@ -73,7 +96,10 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected(
                     codes::EXPECTED_BLOCK,
                     "`{` to start the class body",
-                    Some(format!("write `class {} {{ def init() {{ ... }} def forward(x) {{ ... }} }}`", name.name)),
+                    Some(format!(
+                        "write `class {} {{ def init() {{ ... }} def forward(x) {{ ... }} }}`",
+                        name.name
+                    )),
                 ));
             }
             self.pos = i;
@@ -84,7 +110,14 @@ impl<'a> Parser<'a> {
         self.in_loop = saved_loop;
         let (methods, body_span) = r?;
         let span = start.to(body_span);
-        Ok(Stmt { kind: StmtKind::Class(ClassDef { name, methods, span }), span })
+        Ok(Stmt {
+            kind: StmtKind::Class(ClassDef {
+                name,
+                methods,
+                span,
+            }),
+            span,
+        })
     }
 
     fn class_body(&mut self) -> PResult<Vec<FunctionDef>> {
@@ -100,7 +133,9 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 TokenKind::RBrace => break,
-                TokenKind::Eof => return Err(self.unexpected(codes::UNEXPECTED_TOKEN, "`}`", None)),
+                TokenKind::Eof => {
+                    return Err(self.unexpected(codes::UNEXPECTED_TOKEN, "`}`", None))
+                }
                 _ => {}
             }
             let before = self.pos;
@@ -139,13 +174,17 @@ mod tests {
 
     #[test]
     fn def_with_defaults() {
-        let StmtKind::Def(f) = stmt("def f(a, b=1) { y = a + b\n return y }").kind else { panic!() };
+        let StmtKind::Def(f) = stmt("def f(a, b=1) { y = a + b\n return y }").kind else {
+            panic!()
+        };
         assert_eq!(f.name.name, "f");
         assert_eq!(f.params.len(), 2);
         assert!(f.params[0].default.is_none());
         assert_eq!(sexpr(f.params[1].default.as_ref().unwrap()), "1");
         assert_eq!(f.body.stmts.len(), 2);
-        let StmtKind::Def(f) = stmt("def g(\n  a,\n  b,\n) {}").kind else { panic!() };
+        let StmtKind::Def(f) = stmt("def g(\n  a,\n  b,\n) {}").kind else {
+            panic!()
+        };
         assert_eq!(f.params.len(), 2);
     }
 
@@ -162,13 +201,19 @@ mod tests {
     #[test]
     fn class_with_methods() {
         let src = "class Foo {\n    def init() { self.register_buffer(\"foo\", zeros()) }\n    def forward(x) {\n        self.foo.add_(1)\n        return x + self.foo\n    }\n}";
-        let StmtKind::Class(c) = stmt(src).kind else { panic!() };
+        let StmtKind::Class(c) = stmt(src).kind else {
+            panic!()
+        };
         assert_eq!(c.name.name, "Foo");
         assert_eq!(c.methods.len(), 2);
-        assert!(c.method("forward").is_some() && c.method("init").is_some() && c.method("x").is_none());
+        assert!(
+            c.method("forward").is_some() && c.method("init").is_some() && c.method("x").is_none()
+        );
         // One line, no separators.
-        let StmtKind::Class(c) =
-            stmt("class P { def forward(X) { return X + X.t() } def right_inverse(A) { return A } }").kind
+        let StmtKind::Class(c) = stmt(
+            "class P { def forward(X) { return X + X.t() } def right_inverse(A) { return A } }",
+        )
+        .kind
         else {
             panic!()
         };
@@ -179,7 +224,10 @@ mod tests {
     fn class_errors() {
         assert_eq!(err_codes("class Foo(Module) {}"), vec![codes::CLASS_BASES]);
         assert_eq!(err_codes("class Foo { x = 1 }"), vec![codes::CLASS_MEMBER]);
-        assert_eq!(err_codes("class Foo { x = 1\n def f() { } y }"), vec![codes::CLASS_MEMBER, codes::CLASS_MEMBER]);
+        assert_eq!(
+            err_codes("class Foo { x = 1\n def f() { } y }"),
+            vec![codes::CLASS_MEMBER, codes::CLASS_MEMBER]
+        );
         assert_eq!(err_codes("class { }"), vec![codes::EXPECTED_NAME]);
         assert_eq!(err_codes("class Foo"), vec![codes::EXPECTED_BLOCK]);
         assert_eq!(err_codes("def f(a)"), vec![codes::EXPECTED_BLOCK]);

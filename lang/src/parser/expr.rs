@@ -47,7 +47,14 @@ impl<'a> Parser<'a> {
                 };
                 let op_span = self.bump().span;
                 let operand = self.expr_bp(bp)?;
-                Expr { span: op_span.to(operand.span), kind: ExprKind::Unary { op, op_span, operand: Box::new(operand) } }
+                Expr {
+                    span: op_span.to(operand.span),
+                    kind: ExprKind::Unary {
+                        op,
+                        op_span,
+                        operand: Box::new(operand),
+                    },
+                }
             }
             _ => self.postfix_expr(false)?,
         };
@@ -64,7 +71,9 @@ impl<'a> Parser<'a> {
                 | TokenKind::Ge
                 | TokenKind::Kw(Keyword::Is)
                 | TokenKind::Kw(Keyword::In) => (Infix::Cmp, BP_CMP),
-                TokenKind::Kw(Keyword::Not) if self.peek_nth(1).kind.is_kw(Keyword::In) => (Infix::Cmp, BP_CMP),
+                TokenKind::Kw(Keyword::Not) if self.peek_nth(1).kind.is_kw(Keyword::In) => {
+                    (Infix::Cmp, BP_CMP)
+                }
                 TokenKind::Pipe => (Infix::Bin(BinOp::BitOr), BP_PIPE),
                 TokenKind::Plus => (Infix::Bin(BinOp::Add), BP_ADD),
                 TokenKind::Minus => (Infix::Bin(BinOp::Sub), BP_ADD),
@@ -88,7 +97,12 @@ impl<'a> Parser<'a> {
                     let rhs = self.expr_bp(if op == BinOp::Pow { BP_UNARY } else { lbp + 1 })?;
                     Expr {
                         span: lhs.span.to(rhs.span),
-                        kind: ExprKind::Binary { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                        kind: ExprKind::Binary {
+                            op,
+                            op_span,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
                     }
                 }
                 Infix::Logical(op) => {
@@ -96,7 +110,12 @@ impl<'a> Parser<'a> {
                     let rhs = self.expr_bp(lbp + 1)?;
                     Expr {
                         span: lhs.span.to(rhs.span),
-                        kind: ExprKind::Logical { op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                        kind: ExprKind::Logical {
+                            op,
+                            op_span,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
                     }
                 }
                 Infix::Cmp => {
@@ -106,7 +125,13 @@ impl<'a> Parser<'a> {
                         rest.push(Comparison { op, op_span, rhs });
                     }
                     let end = rest.last().map_or(lhs.span, |c| c.rhs.span);
-                    Expr { span: lhs.span.to(end), kind: ExprKind::Compare { first: Box::new(lhs), rest } }
+                    Expr {
+                        span: lhs.span.to(end),
+                        kind: ExprKind::Compare {
+                            first: Box::new(lhs),
+                            rest,
+                        },
+                    }
                 }
             };
         }
@@ -180,7 +205,9 @@ mod tests {
     fn spans_cover_operands() {
         let e = expr("a + b * c");
         assert_eq!(e.span, crate::span::Span::new(0, 9));
-        let crate::ast::ExprKind::Binary { op_span, rhs, .. } = e.kind else { panic!() };
+        let crate::ast::ExprKind::Binary { op_span, rhs, .. } = e.kind else {
+            panic!()
+        };
         assert_eq!(op_span, crate::span::Span::new(2, 3));
         assert_eq!(rhs.span, crate::span::Span::new(4, 9));
         assert_eq!(expr("(a)").span, crate::span::Span::new(0, 3));

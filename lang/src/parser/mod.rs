@@ -6,6 +6,38 @@
 //! and control flow), `defs` (`def` and `class`), `expr` (operators and precedence),
 //! `primary` (literals, collections, postfix: attribute, index/slice, call arguments),
 //! `call` (the `call ... with ...` form) and `command` (`seed`, `show`, `help`, ...).
+//!
+//! # Grammar
+//!
+//! ```text
+//! program    = { sep } { stmt { sep } }            sep = NEWLINE | ";"
+//! stmt       = if | for | while | def | class | "return" [exprlist] | "break" | "continue"
+//!            | "no_grad" block | block | command | exprlist [ ("=" | AUGOP) exprlist ]
+//! block      = "{" { sep } { stmt { sep } } "}"    (a "{" on the next line is accepted)
+//! if         = "if" expr block { "else" "if" expr block } [ "else" block ]
+//! for        = "for" postfix { "," postfix } "in" exprlist block
+//! while      = "while" expr block
+//! def        = "def" NAME "(" [ param { "," param } [","] ] ")" block     param = NAME ["=" expr]
+//! class      = "class" NAME "{" { def | sep } "}"
+//! command    = "seed" expr | "show" expr | "ties" expr | "help" [NAME | KEYWORD | STRING]
+//!            | "history" | "reset" | "export" NAME expr
+//! exprlist   = expr { "," expr } [","]             (two or more, or a trailing comma: a tuple)
+//! expr       = Pratt: or < and < not < comparisons (chained) < "|" < "+ -" < "* / // % @"
+//!              < unary "- +" < "**" (right assoc.) < postfix
+//! postfix    = primary { "." NAME | "(" args ")" | "[" subscript "]" }
+//! args       = [ arg { "," arg } [","] ]           arg = [NAME "="] expr, positional first
+//! subscript  = item { "," item } [","]             item = "..." | expr | [expr] ":" [expr] [":" [expr]]
+//! primary    = INT | FLOAT | STRING | "true" | "false" | "none" | NAME
+//!            | "(" ")" | "(" expr ")" | "(" expr "," [ expr { "," expr } [","] ] ")"
+//!            | "[" [ expr { "," expr } [","] ] "]" | "{" [ key ":" expr { "," key ":" expr } [","] ] "}"
+//!            | ["explain"] "call" postfix "with" dicts "(" args ")" { OPTION "=" unary }
+//! key        = NAME { "." NAME } | STRING          (never evaluated)
+//! dicts      = postfix whose "(" calls only when touching what precedes it: `params(model) (x)`
+//! OPTION     = "tie" | "tie_weights" | "strict"
+//! ```
+//!
+//! Newlines end statements except inside `( )`, `[ ]` and dict literals. `explain`,
+//! `no_grad` and the command words are names everywhere else (see `command`).
 
 mod call;
 mod command;
@@ -13,6 +45,8 @@ mod defs;
 mod expr;
 mod primary;
 mod stmt;
+
+pub use command::COMMAND_WORDS;
 
 use crate::ast::{Expr, Program};
 use crate::diagnostics::{codes, Diagnostic};
@@ -36,7 +70,10 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut p = Parser::new(src, &lexed.tokens);
     let stmts = p.stmt_list(false).unwrap_or_default();
     if p.diags.is_empty() {
-        Ok(Program { stmts, span: Span::new(0, src.len()) })
+        Ok(Program {
+            stmts,
+            span: Span::new(0, src.len()),
+        })
     } else {
         Err(p.diags)
     }
@@ -106,8 +143,8 @@ pub(crate) struct Parser<'a> {
     depth: usize,
     /// Open brackets and blocks, innermost last, with the opener's span.
     open: Vec<(Delim, Span)>,
-    /// `open.len()` when the last diagnostic was recorded (error recovery resumes from it).
-    open_at_error: usize,
+    /// The open brackets when the last diagnostic was recorded (error recovery starts there).
+    err_open: Vec<Delim>,
     diags: Vec<Diagnostic>,
     /// Stop everything: too deep, too many errors, or an error at the end of the input.
     fatal: bool,
@@ -124,7 +161,7 @@ impl<'a> Parser<'a> {
             nl_skip: 0,
             depth: 0,
             open: Vec::new(),
-            open_at_error: 0,
+            err_open: Vec::new(),
             diags: Vec::new(),
             fatal: false,
             in_def: 0,
@@ -210,14 +247,18 @@ impl<'a> Parser<'a> {
 
     /// At a newline, `;`, `}` or the end of the input.
     fn at_stmt_end(&self) -> bool {
-        matches!(self.peek_kind(), TokenKind::Newline | TokenKind::Semi | TokenKind::RBrace | TokenKind::Eof)
+        matches!(
+            self.peek_kind(),
+            TokenKind::Newline | TokenKind::Semi | TokenKind::RBrace | TokenKind::Eof
+        )
     }
 
     // ---- diagnostics --------------------------------------------------------------------
 
     /// Record a diagnostic (the caller goes on or fails).
     fn report(&mut self, d: Diagnostic) {
-        self.open_at_error = self.open.len();
+        self.err_open.clear();
+        self.err_open.extend(self.open.iter().map(|&(d, _)| d));
         if self.diags.len() < MAX_ERRORS {
             self.diags.push(d);
         }
@@ -246,7 +287,11 @@ impl<'a> Parser<'a> {
                 Some(&(delim, open_span)) => unclosed(delim, open_span, tok.span),
                 None => {
                     // A specific code says more than "the input ended"; keep it.
-                    let code = if code == codes::UNEXPECTED_TOKEN { codes::UNEXPECTED_EOF } else { code };
+                    let code = if code == codes::UNEXPECTED_TOKEN {
+                        codes::UNEXPECTED_EOF
+                    } else {
+                        code
+                    };
                     let d = Diagnostic::new(
                         code,
                         format!("expected {expected}, but the input ended"),
@@ -262,11 +307,18 @@ impl<'a> Parser<'a> {
                 if self.open.last().is_none_or(|(d, _)| d.close() != tok.kind) =>
             {
                 match self.open.last() {
-                    None => Diagnostic::new(codes::UNMATCHED_CLOSE, format!("unmatched {found}"), tok.span)
-                        .with_hint("nothing is open here: remove it, or add the opening bracket"),
+                    None => Diagnostic::new(
+                        codes::UNMATCHED_CLOSE,
+                        format!("unmatched {found}"),
+                        tok.span,
+                    )
+                    .with_hint("nothing is open here: remove it, or add the opening bracket"),
                     Some(&(delim, open_span)) => Diagnostic::new(
                         codes::MISMATCHED_CLOSE,
-                        format!("{found} does not close the {} opened before it", delim.open().describe()),
+                        format!(
+                            "{found} does not close the {} opened before it",
+                            delim.open().describe()
+                        ),
                         tok.span,
                     )
                     .with_label(open_span, "opened here")
@@ -274,7 +326,11 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                let d = Diagnostic::new(code, format!("expected {expected}, found {found}"), tok.span);
+                let d = Diagnostic::new(
+                    code,
+                    format!("expected {expected}, found {found}"),
+                    tok.span,
+                );
                 match hint {
                     Some(h) => d.with_hint(h),
                     None => d,
@@ -288,8 +344,12 @@ impl<'a> Parser<'a> {
         let span = self.peek().span;
         self.fatal = true;
         self.report(
-            Diagnostic::new(codes::TOO_DEEP, format!("nesting too deep (more than {MAX_DEPTH} levels)"), span)
-                .with_hint("split the expression with intermediate variables"),
+            Diagnostic::new(
+                codes::TOO_DEEP,
+                format!("nesting too deep (more than {MAX_DEPTH} levels)"),
+                span,
+            )
+            .with_hint("split the expression with intermediate variables"),
         );
         Failed
     }
@@ -328,11 +388,21 @@ impl<'a> Parser<'a> {
         self.nested(|p| {
             let open_span = match p.eat(&delim.open()) {
                 Some(s) => s,
-                None => return Err(p.unexpected(codes::UNEXPECTED_TOKEN, &delim.open().describe(), None)),
+                None => {
+                    return Err(p.unexpected(
+                        codes::UNEXPECTED_TOKEN,
+                        &delim.open().describe(),
+                        None,
+                    ))
+                }
             };
             let saved_nl = p.nl_skip;
             let saved_open = p.open.len();
-            p.nl_skip = if delim == Delim::Block { 0 } else { saved_nl + 1 };
+            p.nl_skip = if delim == Delim::Block {
+                0
+            } else {
+                saved_nl + 1
+            };
             p.open.push((delim, open_span));
             let r = f(p).and_then(|v| match p.eat(&delim.close()) {
                 Some(close) => Ok((v, open_span.to(close))),
@@ -349,7 +419,10 @@ impl<'a> Parser<'a> {
         match self.peek_kind() {
             TokenKind::Ident(name) => {
                 let span = self.bump().span;
-                Ok(crate::ast::Ident { name: name.clone(), span })
+                Ok(crate::ast::Ident {
+                    name: name.clone(),
+                    span,
+                })
             }
             TokenKind::Kw(k) => {
                 let hint = format!("`{}` is a reserved word; choose another name", k.as_str());
@@ -359,25 +432,39 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// After an error: skip to the end of the statement (a newline or `;` outside the
-    /// brackets that were open at the error, or the `}` closing the current block).
+    /// After an error in a statement of the list whose block has `base_open` brackets open
+    /// outside it: skip to the end of that statement, that is to a newline or `;` outside the
+    /// brackets open at the error, or to the `}` closing the current block (left in place).
+    /// A closer matching an outer bracket closes the inner ones too (`f(x, [1)` ends at `)`).
     fn sync(&mut self, base_open: usize) {
-        let mut depth = self.open_at_error.saturating_sub(base_open);
-        // Only brackets count here; the statement's own blocks were closed or are reported.
-        let saved_nl = self.nl_skip;
-        self.nl_skip = 0;
+        let mut stack: Vec<TokenKind> = self
+            .err_open
+            .iter()
+            .skip(base_open)
+            .map(|d| d.close())
+            .collect();
         loop {
-            match &self.tokens[self.pos.min(self.tokens.len() - 1)].kind {
+            let kind = &self.tokens[self.pos.min(self.tokens.len() - 1)].kind;
+            match kind {
                 TokenKind::Eof => break,
-                TokenKind::Newline | TokenKind::Semi if depth == 0 => break,
-                TokenKind::RBrace if depth == 0 => break,
-                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
-                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => depth = depth.saturating_sub(1),
+                TokenKind::Newline | TokenKind::Semi | TokenKind::RBrace if stack.is_empty() => {
+                    break
+                }
+                TokenKind::LParen => stack.push(TokenKind::RParen),
+                TokenKind::LBracket => stack.push(TokenKind::RBracket),
+                TokenKind::LBrace => stack.push(TokenKind::RBrace),
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
+                    match stack.iter().rposition(|c| c == kind) {
+                        Some(i) => stack.truncate(i),
+                        // A `}` that closes nothing opened in this statement closes the block.
+                        None if *kind == TokenKind::RBrace => break,
+                        None => {}
+                    }
+                }
                 _ => {}
             }
             self.pos += 1;
         }
-        self.nl_skip = saved_nl;
     }
 }
 
@@ -386,12 +473,24 @@ fn unclosed(delim: Delim, open_span: Span, eof: Span) -> Diagnostic {
     let (code, what, hint) = match delim {
         Delim::Paren => (codes::UNCLOSED_PAREN, "`(`", "add the missing `)`"),
         Delim::Bracket => (codes::UNCLOSED_BRACKET, "`[`", "add the missing `]`"),
-        Delim::Dict => (codes::UNCLOSED_BRACE, "`{`", "add the missing `}` to close the dict"),
-        Delim::Block => (codes::UNCLOSED_BRACE, "`{`", "add the missing `}` to close the block"),
+        Delim::Dict => (
+            codes::UNCLOSED_BRACE,
+            "`{`",
+            "add the missing `}` to close the dict",
+        ),
+        Delim::Block => (
+            codes::UNCLOSED_BRACE,
+            "`{`",
+            "add the missing `}` to close the block",
+        ),
     };
-    Diagnostic::new(code, format!("unclosed {what}: this {what} is never closed"), open_span)
-        .with_label(eof, "the input ends here")
-        .with_hint(hint)
+    Diagnostic::new(
+        code,
+        format!("unclosed {what}: this {what} is never closed"),
+        open_span,
+    )
+    .with_label(eof, "the input ends here")
+    .with_hint(hint)
 }
 
 #[cfg(test)]
@@ -424,7 +523,8 @@ pub(crate) mod test_util {
 
     /// Parse one expression.
     pub fn expr(src: &str) -> Expr {
-        super::parse_expr(src).unwrap_or_else(|d| panic!("{}", crate::diagnostics::render_all(src, &d, false)))
+        super::parse_expr(src)
+            .unwrap_or_else(|d| panic!("{}", crate::diagnostics::render_all(src, &d, false)))
     }
 
     /// The codes of the diagnostics of a failing program.

@@ -25,7 +25,10 @@ impl<'a> Parser<'a> {
                     let attr = self.expect_name("an attribute name after `.`")?;
                     e = Expr {
                         span: e.span.to(attr.span),
-                        kind: ExprKind::Attribute { value: Box::new(e), attr },
+                        kind: ExprKind::Attribute {
+                            value: Box::new(e),
+                            attr,
+                        },
                     };
                 }
                 TokenKind::LParen => {
@@ -33,13 +36,23 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     let (args, span) = self.call_args()?;
-                    e = Expr { span: e.span.to(span), kind: ExprKind::Call { func: Box::new(e), args } };
-                }
-                TokenKind::LBracket => {
-                    let (index, span) = self.delimited(Delim::Bracket, "`,` or `]`", |p| p.subscript())?;
                     e = Expr {
                         span: e.span.to(span),
-                        kind: ExprKind::Index { value: Box::new(e), index: Box::new(index) },
+                        kind: ExprKind::Call {
+                            func: Box::new(e),
+                            args,
+                        },
+                    };
+                }
+                TokenKind::LBracket => {
+                    let (index, span) =
+                        self.delimited(Delim::Bracket, "`,` or `]`", |p| p.subscript())?;
+                    e = Expr {
+                        span: e.span.to(span),
+                        kind: ExprKind::Index {
+                            value: Box::new(e),
+                            index: Box::new(index),
+                        },
                     };
                 }
                 _ => break,
@@ -69,14 +82,23 @@ impl<'a> Parser<'a> {
             TokenKind::Ident(n) => ExprKind::Name(n.clone()),
             TokenKind::LParen => return self.paren_or_tuple(),
             TokenKind::LBracket => {
-                let (items, span) = self.delimited(Delim::Bracket, "`,` or `]`", |p| p.comma_items(&TokenKind::RBracket))?;
-                return Ok(Expr { kind: ExprKind::List(items), span });
+                let (items, span) = self.delimited(Delim::Bracket, "`,` or `]`", |p| {
+                    p.comma_items(&TokenKind::RBracket)
+                })?;
+                return Ok(Expr {
+                    kind: ExprKind::List(items),
+                    span,
+                });
             }
             TokenKind::LBrace => return self.dict(),
             TokenKind::Ellipsis => {
                 return Err(self.fail(
-                    Diagnostic::new(codes::EXPECTED_EXPRESSION, "`...` can only appear inside an index", span)
-                        .with_hint("write it in an index, e.g. `x[..., 0]`"),
+                    Diagnostic::new(
+                        codes::EXPECTED_EXPRESSION,
+                        "`...` can only appear inside an index",
+                        span,
+                    )
+                    .with_hint("write it in an index, e.g. `x[..., 0]`"),
                 ))
             }
             _ => return Err(self.unexpected(codes::EXPECTED_EXPRESSION, "an expression", None)),
@@ -113,7 +135,10 @@ impl<'a> Parser<'a> {
             Ok((items, true))
         })?;
         if tuple {
-            return Ok(Expr { kind: ExprKind::Tuple(items), span });
+            return Ok(Expr {
+                kind: ExprKind::Tuple(items),
+                span,
+            });
         }
         let mut e = items.remove(0);
         e.span = span;
@@ -135,23 +160,38 @@ impl<'a> Parser<'a> {
                     ));
                 }
                 let value = p.expr()?;
-                entries.push(DictEntry { span: key.span.to(value.span), key, value });
+                entries.push(DictEntry {
+                    span: key.span.to(value.span),
+                    key,
+                    value,
+                });
                 if p.eat(&TokenKind::Comma).is_none() {
                     break;
                 }
             }
             Ok(entries)
         })?;
-        Ok(Expr { kind: ExprKind::Dict(entries), span })
+        Ok(Expr {
+            kind: ExprKind::Dict(entries),
+            span,
+        })
     }
 
     /// A dict key: a string, a name, or a dotted name (`lin.weight`), never evaluated.
     fn dict_key(&mut self, e: Expr) -> PResult<DictKey> {
         if let ExprKind::Str(s) = &e.kind {
-            return Ok(DictKey { name: s.clone(), quoted: true, span: e.span });
+            return Ok(DictKey {
+                name: s.clone(),
+                quoted: true,
+                span: e.span,
+            });
         }
         if let Some(name) = dotted_name(&e) {
-            return Ok(DictKey { name, quoted: false, span: e.span });
+            return Ok(DictKey {
+                name,
+                quoted: false,
+                span: e.span,
+            });
         }
         let text = e.span.slice(self.src);
         let hint = if text.is_empty() || text.contains('"') || text.contains('\n') {
@@ -160,7 +200,12 @@ impl<'a> Parser<'a> {
             format!("keys are names or strings (never evaluated); write it in quotes: \"{text}\"")
         };
         Err(self.fail(
-            Diagnostic::new(codes::DICT_KEY, "a dict key must be a name or a string", e.span).with_hint(hint),
+            Diagnostic::new(
+                codes::DICT_KEY,
+                "a dict key must be a name or a string",
+                e.span,
+            )
+            .with_hint(hint),
         ))
     }
 
@@ -173,12 +218,17 @@ impl<'a> Parser<'a> {
                     TokenKind::Ident(n) if p.peek_nth(1).kind == TokenKind::Assign => {
                         let span = p.bump().span;
                         p.bump();
-                        Some(Ident { name: n.clone(), span })
+                        Some(Ident {
+                            name: n.clone(),
+                            span,
+                        })
                     }
                     _ => None,
                 };
                 let value = p.expr()?;
-                let span = keyword.as_ref().map_or(value.span, |k| k.span.to(value.span));
+                let span = keyword
+                    .as_ref()
+                    .map_or(value.span, |k| k.span.to(value.span));
                 match &keyword {
                     None => {
                         if let Some(kw) = args.iter().find_map(|a| a.name.as_ref()) {
@@ -193,7 +243,11 @@ impl<'a> Parser<'a> {
                         }
                     }
                     Some(k) => {
-                        if let Some(prev) = args.iter().filter_map(|a| a.name.as_ref()).find(|n| n.name == k.name) {
+                        if let Some(prev) = args
+                            .iter()
+                            .filter_map(|a| a.name.as_ref())
+                            .find(|n| n.name == k.name)
+                        {
                             let d = Diagnostic::new(
                                 codes::DUPLICATE_KEYWORD,
                                 format!("keyword argument `{}` given twice", k.name),
@@ -204,7 +258,11 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                args.push(Arg { name: keyword, value, span });
+                args.push(Arg {
+                    name: keyword,
+                    value,
+                    span,
+                });
                 if p.eat(&TokenKind::Comma).is_none() {
                     break;
                 }
@@ -230,16 +288,26 @@ impl<'a> Parser<'a> {
             span = span.to(e.span);
             items.push(e);
         }
-        Ok(Expr { kind: ExprKind::Tuple(items), span })
+        Ok(Expr {
+            kind: ExprKind::Tuple(items),
+            span,
+        })
     }
 
     /// `e`, `...`, or a slice `lower:upper:step` with any part left out.
     fn index_item(&mut self) -> PResult<Expr> {
         if let Some(span) = self.eat(&TokenKind::Ellipsis) {
-            return Ok(Expr { kind: ExprKind::Ellipsis, span });
+            return Ok(Expr {
+                kind: ExprKind::Ellipsis,
+                span,
+            });
         }
         let start = self.peek().span.start;
-        let lower = if self.at(&TokenKind::Colon) { None } else { Some(self.expr()?) };
+        let lower = if self.at(&TokenKind::Colon) {
+            None
+        } else {
+            Some(self.expr()?)
+        };
         let Some(colon) = self.eat(&TokenKind::Colon) else {
             // `lower` is Some: the token was not a colon.
             return Ok(lower.expect("an index expression"));
@@ -253,13 +321,20 @@ impl<'a> Parser<'a> {
             None
         };
         Ok(Expr {
-            kind: ExprKind::Slice { lower: lower.map(Box::new), upper, step },
+            kind: ExprKind::Slice {
+                lower: lower.map(Box::new),
+                upper,
+                step,
+            },
             span: Span::new(start, end),
         })
     }
 
     fn slice_part(&mut self, end: &mut usize) -> PResult<Option<Box<Expr>>> {
-        if matches!(self.peek_kind(), TokenKind::Colon | TokenKind::Comma | TokenKind::RBracket) {
+        if matches!(
+            self.peek_kind(),
+            TokenKind::Colon | TokenKind::Comma | TokenKind::RBracket
+        ) {
             return Ok(None);
         }
         let e = self.expr()?;
@@ -272,7 +347,9 @@ impl<'a> Parser<'a> {
 fn dotted_name(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Name(n) => Some(n.clone()),
-        ExprKind::Attribute { value, attr } => Some(format!("{}.{}", dotted_name(value)?, attr.name)),
+        ExprKind::Attribute { value, attr } => {
+            Some(format!("{}.{}", dotted_name(value)?, attr.name))
+        }
         _ => None,
     }
 }
@@ -299,42 +376,72 @@ mod tests {
         assert_eq!(sexpr("(x, y)"), "(tuple x y)");
         assert_eq!(sexpr("()"), "(tuple)");
         assert_eq!(sexpr("(x)"), "x");
-        assert_eq!(sexpr("tensor([[1, 2], [3, 4]])"), "(call tensor (list (list 1 2) (list 3 4)))");
+        assert_eq!(
+            sexpr("tensor([[1, 2], [3, 4]])"),
+            "(call tensor (list (list 1 2) (list 3 4)))"
+        );
     }
 
     #[test]
     fn dicts() {
-        assert_eq!(sexpr("{foo: t, \"lin.weight\": w}"), "(dict foo: t \"lin.weight\": w)");
+        assert_eq!(
+            sexpr("{foo: t, \"lin.weight\": w}"),
+            "(dict foo: t \"lin.weight\": w)"
+        );
         assert_eq!(sexpr("{lin.weight: w, }"), "(dict lin.weight: w)");
         assert_eq!(sexpr("{}"), "(dict)");
-        assert_eq!(sexpr("{\n  a: zeros(),\n  b: 1\n}"), "(dict a: (call zeros) b: 1)");
-        let ExprKind::Dict(entries) = expr("{foo: t, \"x\": u}").kind else { panic!() };
+        assert_eq!(
+            sexpr("{\n  a: zeros(),\n  b: 1\n}"),
+            "(dict a: (call zeros) b: 1)"
+        );
+        let ExprKind::Dict(entries) = expr("{foo: t, \"x\": u}").kind else {
+            panic!()
+        };
         assert!(!entries[0].key.quoted && entries[1].key.quoted);
         assert_eq!(entries[1].key.span, crate::span::Span::new(9, 12));
         assert_eq!(err_codes("a = {1: x}"), vec![codes::DICT_KEY]);
         assert_eq!(err_codes("a = {f(x): x}"), vec![codes::DICT_KEY]);
         assert_eq!(err_codes("a = {x}"), vec![codes::UNEXPECTED_TOKEN]);
         let d = first_err("a = {0.weight: w}");
-        assert_eq!(d.hint.as_deref(), Some("keys are names or strings (never evaluated); write it in quotes: \"0.weight\""));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("keys are names or strings (never evaluated); write it in quotes: \"0.weight\"")
+        );
     }
 
     #[test]
     fn calls_attributes_methods() {
-        assert_eq!(sexpr("Linear(3, 3, bias=false)"), "(call Linear 3 3 bias=false)");
+        assert_eq!(
+            sexpr("Linear(3, 3, bias=false)"),
+            "(call Linear 3 3 bias=false)"
+        );
         assert_eq!(sexpr("x.sum()"), "(call (. x sum))");
-        assert_eq!(sexpr("x.reshape(2, 6).t()"), "(call (. (call (. x reshape) 2 6) t))");
+        assert_eq!(
+            sexpr("x.reshape(2, 6).t()"),
+            "(call (. (call (. x reshape) 2 6) t))"
+        );
         assert_eq!(sexpr("self.foo.add_(1)"), "(call (. (. self foo) add_) 1)");
         assert_eq!(sexpr("a.foo"), "(. a foo)");
         assert_eq!(
             sexpr("functional_call(mod, a, (x,), tie_weights=false, strict=false)"),
             "(call functional_call mod a (tuple x) tie_weights=false strict=false)"
         );
-        assert_eq!(sexpr("grad(loss, argnums=(0, 1))(p, b, x)"), "(call (call grad loss argnums=(tuple 0 1)) p b x)");
-        assert_eq!(sexpr("vmap(f, in_dims=(none, 0, 0))(p, xs, ys)"), "(call (call vmap f in_dims=(tuple none 0 0)) p xs ys)");
+        assert_eq!(
+            sexpr("grad(loss, argnums=(0, 1))(p, b, x)"),
+            "(call (call grad loss argnums=(tuple 0 1)) p b x)"
+        );
+        assert_eq!(
+            sexpr("vmap(f, in_dims=(none, 0, 0))(p, xs, ys)"),
+            "(call (call vmap f in_dims=(tuple none 0 0)) p xs ys)"
+        );
         assert_eq!(sexpr("f(\n  a,\n  b=1,\n)"), "(call f a b=1)");
-        assert_eq!(err_codes("f(a=1, b)"), vec![codes::POSITIONAL_AFTER_KEYWORD]);
+        assert_eq!(
+            err_codes("f(a=1, b)"),
+            vec![codes::POSITIONAL_AFTER_KEYWORD]
+        );
         assert_eq!(err_codes("f(a=1, a=2)"), vec![codes::DUPLICATE_KEYWORD]);
-        assert_eq!(err_codes("x.1"), vec![codes::EXPECTED_NAME]);
+        assert_eq!(err_codes("x.(y)"), vec![codes::EXPECTED_NAME]);
+        assert_eq!(err_codes("x.if"), vec![codes::EXPECTED_NAME]);
     }
 
     #[test]
@@ -349,7 +456,9 @@ mod tests {
         assert_eq!(sexpr("x[..., 0]"), "([] x (tuple ... 0))");
         assert_eq!(sexpr("x[0,]"), "([] x (tuple 0))");
         assert_eq!(sexpr("x[0][1]"), "([] ([] x 0) 1)");
-        let ExprKind::Index { index, .. } = expr("x[1:3]").kind else { panic!() };
+        let ExprKind::Index { index, .. } = expr("x[1:3]").kind else {
+            panic!()
+        };
         assert_eq!(index.span, crate::span::Span::new(2, 5));
         assert_eq!(err_codes("x = ..."), vec![codes::EXPECTED_EXPRESSION]);
         assert_eq!(err_codes("x[]"), vec![codes::EXPECTED_EXPRESSION]);

@@ -3,9 +3,10 @@
 //! (`if` / `else if` / `else`, `for`, `while`, `break`, `continue`, `return`, `no_grad`).
 
 use super::{Delim, Failed, PResult, Parser};
-use crate::ast::{Block, BinOp, Expr, ExprKind, IfBranch, IfStmt, Stmt, StmtKind, Target, TargetKind};
+use crate::ast::{
+    BinOp, Block, Expr, ExprKind, IfBranch, IfStmt, Stmt, StmtKind, Target, TargetKind,
+};
 use crate::diagnostics::{codes, Diagnostic};
-use crate::span::Span;
 use crate::token::{Keyword, TokenKind};
 
 impl<'a> Parser<'a> {
@@ -32,7 +33,9 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             let before = self.pos;
-            let result = self.statement().and_then(|s| self.end_of_statement(&s).map(|()| s));
+            let result = self
+                .statement()
+                .and_then(|s| self.end_of_statement(&s).map(|()| s));
             match result {
                 Ok(s) => stmts.push(s),
                 Err(Failed) => {
@@ -65,14 +68,23 @@ impl<'a> Parser<'a> {
         if self.at_stmt_end() && !(self.open.is_empty() && self.at(&TokenKind::RBrace)) {
             return Ok(());
         }
-        if ends_with_block && !matches!(self.peek_kind(), TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace) {
+        if ends_with_block
+            && !matches!(
+                self.peek_kind(),
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+            )
+        {
             return Ok(());
         }
         let hint = match self.peek_kind() {
             TokenKind::Colon => "blocks use braces, not `:`: `if x { ... }`".to_string(),
             _ => "statements end at a newline or `;`".to_string(),
         };
-        Err(self.unexpected(codes::EXPECTED_STATEMENT_END, "the end of the statement", Some(hint)))
+        Err(self.unexpected(
+            codes::EXPECTED_STATEMENT_END,
+            "the end of the statement",
+            Some(hint),
+        ))
     }
 
     /// One statement.
@@ -84,7 +96,10 @@ impl<'a> Parser<'a> {
             TokenKind::Kw(Keyword::While) => self.while_stmt(),
             TokenKind::Kw(Keyword::Def) => {
                 let f = self.def()?;
-                Ok(Stmt { span: f.span, kind: StmtKind::Def(f) })
+                Ok(Stmt {
+                    span: f.span,
+                    kind: StmtKind::Def(f),
+                })
             }
             TokenKind::Kw(Keyword::Class) => self.class_def(),
             TokenKind::Kw(Keyword::Return) => self.return_stmt(),
@@ -97,12 +112,20 @@ impl<'a> Parser<'a> {
                         span,
                     ));
                 }
-                let kind = if *k == Keyword::Break { StmtKind::Break } else { StmtKind::Continue };
+                let kind = if *k == Keyword::Break {
+                    StmtKind::Break
+                } else {
+                    StmtKind::Continue
+                };
                 Ok(Stmt { kind, span })
             }
             TokenKind::Kw(Keyword::Else) => Err(self.fail(
-                Diagnostic::new(codes::ELSE_WITHOUT_IF, "`else` without an `if` before it", tok.span)
-                    .with_hint("`else` follows the `}` that closes the `if` block: `} else {`"),
+                Diagnostic::new(
+                    codes::ELSE_WITHOUT_IF,
+                    "`else` without an `if` before it",
+                    tok.span,
+                )
+                .with_hint("`else` follows the `}` that closes the `if` block: `} else {`"),
             )),
             TokenKind::Ident(w) if w == "elif" && self.word_takes_operand() => Err(self.fail(
                 Diagnostic::new(codes::ELIF, "`elif` is written `else if` here", tok.span)
@@ -111,12 +134,18 @@ impl<'a> Parser<'a> {
             TokenKind::Ident(w) if w == "no_grad" && self.peek_nth(1).kind == TokenKind::LBrace => {
                 let start = self.bump().span;
                 let body = self.block("`no_grad`")?;
-                Ok(Stmt { span: start.to(body.span), kind: StmtKind::NoGrad(body) })
+                Ok(Stmt {
+                    span: start.to(body.span),
+                    kind: StmtKind::NoGrad(body),
+                })
             }
             TokenKind::Ident(w) if self.is_command(w) => self.command(),
             TokenKind::LBrace if !self.brace_starts_dict() => {
                 let body = self.block("block")?;
-                Ok(Stmt { span: body.span, kind: StmtKind::Block(body) })
+                Ok(Stmt {
+                    span: body.span,
+                    kind: StmtKind::Block(body),
+                })
             }
             _ => self.simple_statement(),
         }
@@ -134,7 +163,9 @@ impl<'a> Parser<'a> {
         };
         match next_non_nl(&mut i) {
             TokenKind::RBrace => true,
-            TokenKind::Str(_) | TokenKind::Int(_) | TokenKind::Float(_) => next_non_nl(&mut i) == TokenKind::Colon,
+            TokenKind::Str(_) | TokenKind::Int(_) | TokenKind::Float(_) => {
+                next_non_nl(&mut i) == TokenKind::Colon
+            }
             TokenKind::Ident(_) => loop {
                 match next_non_nl(&mut i) {
                     TokenKind::Colon => break true,
@@ -162,10 +193,13 @@ impl<'a> Parser<'a> {
         let aug = match self.peek_kind() {
             TokenKind::Assign => {
                 self.bump();
-                let target = self.to_target(first, false)?;
+                let target = self.target_from(first, false)?;
                 let value = self.expr_list()?;
                 let span = target.span.to(value.span);
-                return Ok(Stmt { kind: StmtKind::Assign { target, value }, span });
+                return Ok(Stmt {
+                    kind: StmtKind::Assign { target, value },
+                    span,
+                });
             }
             TokenKind::PlusEq => BinOp::Add,
             TokenKind::MinusEq => BinOp::Sub,
@@ -178,25 +212,39 @@ impl<'a> Parser<'a> {
             TokenKind::PipeEq => BinOp::BitOr,
             _ => {
                 let span = first.span;
-                return Ok(Stmt { kind: StmtKind::Expr(first), span });
+                return Ok(Stmt {
+                    kind: StmtKind::Expr(first),
+                    span,
+                });
             }
         };
         let op_span = self.bump().span;
-        let target = self.to_target(first, true)?;
+        let target = self.target_from(first, true)?;
         let value = self.expr_list()?;
         let span = target.span.to(value.span);
-        Ok(Stmt { kind: StmtKind::AugAssign { target, op: aug, op_span, value }, span })
+        Ok(Stmt {
+            kind: StmtKind::AugAssign {
+                target,
+                op: aug,
+                op_span,
+                value,
+            },
+            span,
+        })
     }
 
     /// Turn a parsed left-hand side into an assignment target.
-    pub(crate) fn to_target(&mut self, e: Expr, augmented: bool) -> PResult<Target> {
+    pub(crate) fn target_from(&mut self, e: Expr, augmented: bool) -> PResult<Target> {
         let span = e.span;
         let kind = match e.kind {
             ExprKind::Name(n) => TargetKind::Name(n),
             ExprKind::Attribute { value, attr } => TargetKind::Attribute { value, attr },
             ExprKind::Index { value, index } => TargetKind::Index { value, index },
             ExprKind::Tuple(items) | ExprKind::List(items) if !augmented && !items.is_empty() => {
-                let targets = items.into_iter().map(|i| self.to_target(i, false)).collect::<PResult<Vec<_>>>()?;
+                let targets = items
+                    .into_iter()
+                    .map(|i| self.target_from(i, false))
+                    .collect::<PResult<Vec<_>>>()?;
                 TargetKind::Tuple(targets)
             }
             other => {
@@ -238,7 +286,10 @@ impl<'a> Parser<'a> {
             span = span.to(e.span);
             items.push(e);
         }
-        Ok(Expr { kind: ExprKind::Tuple(items), span })
+        Ok(Expr {
+            kind: ExprKind::Tuple(items),
+            span,
+        })
     }
 
     /// Whether the current token can start an expression.
@@ -249,7 +300,9 @@ impl<'a> Parser<'a> {
                 | TokenKind::Float(_)
                 | TokenKind::Str(_)
                 | TokenKind::Ident(_)
-                | TokenKind::Kw(Keyword::True | Keyword::False | Keyword::None | Keyword::Not | Keyword::Call)
+                | TokenKind::Kw(
+                    Keyword::True | Keyword::False | Keyword::None | Keyword::Not | Keyword::Call
+                )
                 | TokenKind::LParen
                 | TokenKind::LBracket
                 | TokenKind::LBrace
@@ -294,7 +347,11 @@ impl<'a> Parser<'a> {
         let start = self.bump().span;
         let cond = self.expr()?;
         let body = self.block("`if`")?;
-        let mut branches = vec![IfBranch { span: start.to(body.span), cond, body }];
+        let mut branches = vec![IfBranch {
+            span: start.to(body.span),
+            cond,
+            body,
+        }];
         let mut else_body = None;
         let mut end = branches[0].span;
         loop {
@@ -307,7 +364,11 @@ impl<'a> Parser<'a> {
                 let cond = self.expr()?;
                 let body = self.block("`else if`")?;
                 end = body.span;
-                branches.push(IfBranch { span: if_span.to(body.span), cond, body });
+                branches.push(IfBranch {
+                    span: if_span.to(body.span),
+                    cond,
+                    body,
+                });
             } else {
                 let body = self.block("`else`")?;
                 end = body.span;
@@ -315,7 +376,13 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        Ok(Stmt { kind: StmtKind::If(IfStmt { branches, else_body }), span: start.to(end) })
+        Ok(Stmt {
+            kind: StmtKind::If(IfStmt {
+                branches,
+                else_body,
+            }),
+            span: start.to(end),
+        })
     }
 
     fn for_stmt(&mut self) -> PResult<Stmt> {
@@ -332,8 +399,15 @@ impl<'a> Parser<'a> {
             span = span.to(e.span);
             items.push(e);
         }
-        let lhs = if items.len() == 1 { items.remove(0) } else { Expr { kind: ExprKind::Tuple(items), span } };
-        let target = self.to_target(lhs, false)?;
+        let lhs = if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr {
+                kind: ExprKind::Tuple(items),
+                span,
+            }
+        };
+        let target = self.target_from(lhs, false)?;
         if self.eat(&TokenKind::Kw(Keyword::In)).is_none() {
             return Err(self.unexpected(
                 codes::UNEXPECTED_TOKEN,
@@ -343,14 +417,20 @@ impl<'a> Parser<'a> {
         }
         let iter = self.expr_list()?;
         let body = self.loop_body("`for`")?;
-        Ok(Stmt { span: start.to(body.span), kind: StmtKind::For { target, iter, body } })
+        Ok(Stmt {
+            span: start.to(body.span),
+            kind: StmtKind::For { target, iter, body },
+        })
     }
 
     fn while_stmt(&mut self) -> PResult<Stmt> {
         let start = self.bump().span;
         let cond = self.expr()?;
         let body = self.loop_body("`while`")?;
-        Ok(Stmt { span: start.to(body.span), kind: StmtKind::While { cond, body } })
+        Ok(Stmt {
+            span: start.to(body.span),
+            kind: StmtKind::While { cond, body },
+        })
     }
 
     fn return_stmt(&mut self) -> PResult<Stmt> {
@@ -362,29 +442,38 @@ impl<'a> Parser<'a> {
             );
         }
         if self.at_stmt_end() {
-            return Ok(Stmt { kind: StmtKind::Return(None), span: start });
+            return Ok(Stmt {
+                kind: StmtKind::Return(None),
+                span: start,
+            });
         }
         let value = self.expr_list()?;
-        Ok(Stmt { span: start.to(value.span), kind: StmtKind::Return(Some(value)) })
+        Ok(Stmt {
+            span: start.to(value.span),
+            kind: StmtKind::Return(Some(value)),
+        })
     }
 }
 
 /// How an error message names an expression that cannot be assigned to.
 fn describe_expr(k: &ExprKind) -> &'static str {
     match k {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::None | ExprKind::Str(_) => "a literal",
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None
+        | ExprKind::Str(_) => "a literal",
         ExprKind::Call { .. } => "a function call",
         ExprKind::FunctionalCall(_) => "a `call` expression",
-        ExprKind::Binary { .. } | ExprKind::Unary { .. } | ExprKind::Logical { .. } => "an operator expression",
+        ExprKind::Binary { .. } | ExprKind::Unary { .. } | ExprKind::Logical { .. } => {
+            "an operator expression"
+        }
         ExprKind::Compare { .. } => "a comparison (use `==` to compare, `=` to assign)",
         ExprKind::Dict(_) => "a dict literal",
         ExprKind::Tuple(_) | ExprKind::List(_) => "an empty tuple or list",
         _ => "this expression",
     }
 }
-
-#[allow(dead_code)]
-fn _span_unused(_: Span) {}
 
 #[cfg(test)]
 mod tests {
@@ -402,27 +491,47 @@ mod tests {
 
     #[test]
     fn assignment_forms() {
-        let StmtKind::Assign { target, value } = stmt("self.foo = param(ones())").kind else { panic!() };
-        assert!(matches!(target.kind, TargetKind::Attribute { ref attr, .. } if attr.name == "foo"));
+        let StmtKind::Assign { target, value } = stmt("self.foo = param(ones())").kind else {
+            panic!()
+        };
+        assert!(
+            matches!(target.kind, TargetKind::Attribute { ref attr, .. } if attr.name == "foo")
+        );
         assert_eq!(sexpr(&value), "(call param (call ones))");
-        let StmtKind::Assign { target, .. } = stmt("a[\"k\"] = t").kind else { panic!() };
+        let StmtKind::Assign { target, .. } = stmt("a[\"k\"] = t").kind else {
+            panic!()
+        };
         assert!(matches!(target.kind, TargetKind::Index { .. }));
-        let StmtKind::Assign { target, value } = stmt("g, v = grad_and_value(loss)(p, x, t)").kind else {
+        let StmtKind::Assign { target, value } = stmt("g, v = grad_and_value(loss)(p, x, t)").kind
+        else {
             panic!()
         };
         assert!(matches!(target.kind, TargetKind::Tuple(ref t) if t.len() == 2));
         assert_eq!(sexpr(&value), "(call (call grad_and_value loss) p x t)");
-        let StmtKind::Assign { value, .. } = stmt("x = 1, 2").kind else { panic!() };
+        let StmtKind::Assign { value, .. } = stmt("x = 1, 2").kind else {
+            panic!()
+        };
         assert_eq!(sexpr(&value), "(tuple 1 2)");
     }
 
     #[test]
     fn augmented_assignment() {
-        for (src, op) in [("t += 1", BinOp::Add), ("t -= 1", BinOp::Sub), ("t *= 2", BinOp::Mul), ("t @= w", BinOp::MatMul), ("d |= e", BinOp::BitOr), ("t **= 2", BinOp::Pow)] {
-            let StmtKind::AugAssign { op: got, .. } = stmt(src).kind else { panic!("{src}") };
+        for (src, op) in [
+            ("t += 1", BinOp::Add),
+            ("t -= 1", BinOp::Sub),
+            ("t *= 2", BinOp::Mul),
+            ("t @= w", BinOp::MatMul),
+            ("d |= e", BinOp::BitOr),
+            ("t **= 2", BinOp::Pow),
+        ] {
+            let StmtKind::AugAssign { op: got, .. } = stmt(src).kind else {
+                panic!("{src}")
+            };
             assert_eq!(got, op, "{src}");
         }
-        let StmtKind::AugAssign { target, .. } = stmt("self.b[0] /= 2").kind else { panic!() };
+        let StmtKind::AugAssign { target, .. } = stmt("self.b[0] /= 2").kind else {
+            panic!()
+        };
         assert!(matches!(target.kind, TargetKind::Index { .. }));
         assert_eq!(err_codes("a, b += 1"), vec![codes::INVALID_AUG_TARGET]);
         assert_eq!(err_codes("f(x) = 1"), vec![codes::INVALID_ASSIGN_TARGET]);
@@ -436,7 +545,9 @@ mod tests {
         assert_eq!(i.branches.len(), 3);
         assert!(i.else_body.is_some());
         // `else` may also start the line after the `}`.
-        let StmtKind::If(i) = stmt("if a {\n  x\n}\nelse {\n  y\n}").kind else { panic!() };
+        let StmtKind::If(i) = stmt("if a {\n  x\n}\nelse {\n  y\n}").kind else {
+            panic!()
+        };
         assert_eq!(i.branches.len(), 1);
         assert_eq!(i.else_body.unwrap().stmts.len(), 1);
         assert_eq!(stmts("if a { x }\ny").len(), 2);
@@ -447,51 +558,91 @@ mod tests {
 
     #[test]
     fn loops() {
-        let StmtKind::For { target, iter, body } = stmt("for i in range(n) { t += i; if i > 2 { break } }").kind
+        let StmtKind::For { target, iter, body } =
+            stmt("for i in range(n) { t += i; if i > 2 { break } }").kind
         else {
             panic!()
         };
         assert!(matches!(target.kind, TargetKind::Name(ref n) if n == "i"));
         assert_eq!(sexpr(&iter), "(call range n)");
         assert_eq!(body.stmts.len(), 2);
-        let StmtKind::For { target, .. } = stmt("for k, v in items(a) {}").kind else { panic!() };
+        let StmtKind::For { target, .. } = stmt("for k, v in items(a) {}").kind else {
+            panic!()
+        };
         assert!(matches!(target.kind, TargetKind::Tuple(ref t) if t.len() == 2));
-        assert!(matches!(stmt("while x < 3 { x += 1; continue }").kind, StmtKind::While { .. }));
+        assert!(matches!(
+            stmt("while x < 3 { x += 1; continue }").kind,
+            StmtKind::While { .. }
+        ));
         assert_eq!(err_codes("break"), vec![codes::BREAK_OUTSIDE_LOOP]);
-        assert_eq!(err_codes("for i in x { def f() { continue } }"), vec![codes::BREAK_OUTSIDE_LOOP]);
-        assert_eq!(err_codes("for 1 in x {}"), vec![codes::INVALID_ASSIGN_TARGET]);
-        assert_eq!(err_codes("for i range(3) {}"), vec![codes::UNEXPECTED_TOKEN]);
+        assert_eq!(
+            err_codes("for i in x { def f() { continue } }"),
+            vec![codes::BREAK_OUTSIDE_LOOP]
+        );
+        assert_eq!(
+            err_codes("for 1 in x {}"),
+            vec![codes::INVALID_ASSIGN_TARGET]
+        );
+        assert_eq!(
+            err_codes("for i range(3) {}"),
+            vec![codes::UNEXPECTED_TOKEN]
+        );
     }
 
     #[test]
     fn no_grad_and_blocks() {
-        let StmtKind::NoGrad(b) = stmt("no_grad { p = p - 0.1 * g }").kind else { panic!() };
+        let StmtKind::NoGrad(b) = stmt("no_grad { p = p - 0.1 * g }").kind else {
+            panic!()
+        };
         assert_eq!(b.stmts.len(), 1);
         assert!(matches!(stmt("no_grad = 1").kind, StmtKind::Assign { .. }));
         assert!(matches!(stmt("{ x = 1\n y }").kind, StmtKind::Block(ref b) if b.stmts.len() == 2));
         // `{` at statement start followed by `key:` or `}` is a dict literal, shown as a value.
-        for src in ["{foo: t}", "{}", "{\"lin.weight\": w}", "{lin.weight: w}", "{\n  foo: 1,\n}"] {
-            let StmtKind::Expr(e) = stmt(src).kind else { panic!("{src}") };
+        for src in [
+            "{foo: t}",
+            "{}",
+            "{\"lin.weight\": w}",
+            "{lin.weight: w}",
+            "{\n  foo: 1,\n}",
+        ] {
+            let StmtKind::Expr(e) = stmt(src).kind else {
+                panic!("{src}")
+            };
             assert!(matches!(e.kind, ExprKind::Dict(_)), "{src}");
         }
     }
 
     #[test]
     fn return_forms() {
-        let StmtKind::Def(f) = stmt("def f(a) { if a { return } return a, 1 }").kind else { panic!() };
-        let StmtKind::If(i) = &f.body.stmts[0].kind else { panic!() };
-        assert!(matches!(i.branches[0].body.stmts[0].kind, StmtKind::Return(None)));
-        let StmtKind::Return(Some(v)) = &f.body.stmts[1].kind else { panic!() };
+        let StmtKind::Def(f) = stmt("def f(a) { if a { return } return a, 1 }").kind else {
+            panic!()
+        };
+        let StmtKind::If(i) = &f.body.stmts[0].kind else {
+            panic!()
+        };
+        assert!(matches!(
+            i.branches[0].body.stmts[0].kind,
+            StmtKind::Return(None)
+        ));
+        let StmtKind::Return(Some(v)) = &f.body.stmts[1].kind else {
+            panic!()
+        };
         assert_eq!(sexpr(v), "(tuple a 1)");
         assert_eq!(err_codes("return 1"), vec![codes::RETURN_OUTSIDE_DEF]);
     }
 
     #[test]
     fn statement_end_required() {
-        assert_eq!(err_codes("x = 1 y = 2"), vec![codes::EXPECTED_STATEMENT_END]);
+        assert_eq!(
+            err_codes("x = 1 y = 2"),
+            vec![codes::EXPECTED_STATEMENT_END]
+        );
         // Statements ending in a block need no separator.
         assert_eq!(stmts("def f() {} def g() {} x").len(), 3);
         // Recovery: each bad statement is reported, good ones in between are fine.
-        assert_eq!(err_codes("x = )\ny = 1\nz = (1 2)\n"), vec![codes::UNMATCHED_CLOSE, codes::UNEXPECTED_TOKEN]);
+        assert_eq!(
+            err_codes("x = )\ny = 1\nz = (1 2)\n"),
+            vec![codes::UNMATCHED_CLOSE, codes::UNEXPECTED_TOKEN]
+        );
     }
 }

@@ -1,0 +1,565 @@
+//! The built-in names of the language: tensor constructors, torch.nn modules, dict helpers
+//! (`params`, `buffers`, `state`, `detach`, `clone`), functional ops, `functional_call`, the
+//! torch.func transforms, `print`, `len`, `range`, `save`/`load` and friends.
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use std::rc::Weak;
+use tch::{Device, Kind, Tensor};
+
+use super::args::{shape_of, Args};
+use super::eval::{call_value, Shared};
+use crate::error::{Error, ExcType, Result};
+use crate::func::transforms::{self, Argnums};
+use crate::func::{functional_call, CallOptions};
+use crate::nn::layers::{self, BatchNormOptions, ConvOptions};
+use crate::nn::parametrize::register_parametrization;
+use crate::nn::Module;
+use crate::tensor::TensorRef;
+use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
+
+fn tv(t: Tensor) -> Value {
+    Value::Tensor(TensorRef::new(t))
+}
+
+fn module(m: Result<Module>) -> Result<Value> {
+    m.map(Value::Module)
+}
+
+fn kind_from(a: &Args, default: Kind) -> Result<Kind> {
+    let name = match a.get("dtype") {
+        None | Some(Value::None) => return Ok(default),
+        Some(Value::Str(s)) => s.trim_start_matches("torch.").to_string(),
+        Some(other) => return Err(Error::type_error("call::argument_type", format!("dtype must be a string such as \"float64\", not {}", other.type_name()))),
+    };
+    Ok(match name.as_str() {
+        "float32" | "float" => Kind::Float,
+        "float64" | "double" => Kind::Double,
+        "float16" | "half" => Kind::Half,
+        "bfloat16" => Kind::BFloat16,
+        "int64" | "long" => Kind::Int64,
+        "int32" | "int" => Kind::Int,
+        "int16" => Kind::Int16,
+        "int8" => Kind::Int8,
+        "uint8" => Kind::Uint8,
+        "bool" => Kind::Bool,
+        other => return Err(Error::type_error("call::dtype", format!("unknown dtype '{other}'"))),
+    })
+}
+
+/// `torch.tensor(data)`: nested lists of numbers; ints give int64, any float gives float32.
+fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
+    fn walk(v: &Value, depth: usize, shape: &mut Vec<i64>, out: &mut Vec<f64>, any_float: &mut bool, all_bool: &mut bool) -> Result<()> {
+        match v {
+            Value::List(items) | Value::Tuple(items) => {
+                if shape.len() == depth {
+                    shape.push(items.len() as i64);
+                } else if shape[depth] != items.len() as i64 {
+                    return Err(Error::value(
+                        "torch::ragged",
+                        format!("expected sequence of length {} at dim {depth} (got {})", shape[depth], items.len()),
+                    ));
+                }
+                for x in items.iter() {
+                    walk(x, depth + 1, shape, out, any_float, all_bool)?;
+                }
+                Ok(())
+            }
+            Value::Int(i) => {
+                *all_bool = false;
+                out.push(*i as f64);
+                Ok(())
+            }
+            Value::Float(f) => {
+                *all_bool = false;
+                *any_float = true;
+                out.push(*f);
+                Ok(())
+            }
+            Value::Bool(b) => {
+                out.push(*b as i64 as f64);
+                Ok(())
+            }
+            Value::Tensor(t) if t.numel() == 1 => {
+                *all_bool = false;
+                *any_float = true;
+                out.push(t.tensor().f_double_value(&[])?);
+                Ok(())
+            }
+            other => Err(Error::type_error("torch::tensor_data", format!("new(): invalid data type '{}'", other.type_name()))),
+        }
+    }
+    let mut shape = Vec::new();
+    let mut out = Vec::new();
+    let (mut any_float, mut all_bool) = (false, true);
+    walk(data, 0, &mut shape, &mut out, &mut any_float, &mut all_bool)?;
+    let default = if any_float {
+        Kind::Float
+    } else if all_bool && !out.is_empty() {
+        Kind::Bool
+    } else if out.is_empty() {
+        Kind::Float
+    } else {
+        Kind::Int64
+    };
+    let k = kind.unwrap_or(default);
+    let t = Tensor::f_from_slice(&out)?.f_reshape(&shape[..])?.f_to_kind(k)?;
+    Ok(t.f_contiguous()?.f_clone(&t)?)
+}
+
+fn dict_map(v: &Value, fname: &str, f: &dyn Fn(&TensorRef) -> Result<TensorRef>) -> Result<Value> {
+    match v {
+        Value::Dict(d) => {
+            let mut out = IndexMap::new();
+            for (k, x) in d.borrow().iter() {
+                out.insert(
+                    k.clone(),
+                    match x {
+                        Value::Tensor(t) => Value::Tensor(f(t)?),
+                        other => other.clone(),
+                    },
+                );
+            }
+            Ok(Value::Dict(DictRef::from_entries(out)))
+        }
+        Value::Tensor(t) => Ok(Value::Tensor(f(t)?)),
+        other => Err(Error::type_error("call::argument_type", format!("{fname}() takes a dict of tensors or a tensor, not {}", other.type_name()))),
+    }
+}
+
+fn named_dict(items: Vec<(String, TensorRef)>) -> Value {
+    Value::Dict(DictRef::from_entries(items.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect()))
+}
+
+fn as_module(a: &Args, name: &str) -> Result<Module> {
+    match a.get(name) {
+        Some(Value::Module(m)) => Ok(m.clone()),
+        Some(v) => Err(Error::type_error("call::argument_type", format!("{}(): argument '{name}' must be a Module, not {}", a.fname, v.type_name()))),
+        None => Err(Error::type_error("call::argument_type", format!("{}(): argument '{name}' must be a Module", a.fname))),
+    }
+}
+
+fn argnums(v: &Value) -> Result<Argnums> {
+    match v {
+        Value::Int(i) => Ok(Argnums::One(*i)),
+        Value::Tuple(items) | Value::List(items) => Ok(Argnums::Many(
+            items
+                .iter()
+                .map(|x| match x {
+                    Value::Int(i) => Ok(*i),
+                    other => Err(Error::runtime("transform::argnums", format!("argnums must be int or Tuple[int, ...], got: {}", other.py_type_repr()))),
+                })
+                .collect::<Result<_>>()?,
+        )),
+        other => Err(Error::runtime("transform::argnums", format!("argnums must be int or Tuple[int, ...], got: {}", other.py_type_repr()))),
+    }
+}
+
+fn func_name(f: &Value) -> String {
+    match f {
+        Value::Function(func) => func.name.clone(),
+        Value::Module(m) => m.class_name(),
+        other => other.type_name(),
+    }
+}
+
+type Builtin = fn(&Args, &Weak<Shared>) -> Result<Value>;
+
+/// Every built-in: name, parameter names, how many are required, the body.
+const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
+    ("tensor", &["data", "requires_grad", "dtype"], 1, |a, _| {
+        let k = match a.get("dtype") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(kind_from(a, Kind::Float)?),
+        };
+        let t = tensor_from_data(&a.value("data"), k)?;
+        let t = if a.boolean("requires_grad", false)? { t.f_set_requires_grad(true)? } else { t };
+        Ok(tv(t))
+    }),
+    ("full", &["size", "fill_value", "dtype", "requires_grad"], 2, |a, _| {
+        let shape = shape_of("full", &[a.value("size")])?;
+        let t = Tensor::f_full(&shape[..], a.float("fill_value", 0.0)?, (kind_from(a, Kind::Float)?, Device::Cpu))?;
+        Ok(tv(if a.boolean("requires_grad", false)? { t.f_set_requires_grad(true)? } else { t }))
+    }),
+    ("arange", &["start", "end", "step", "dtype"], 1, |a, _| {
+        let ints = [a.get("start"), a.get("end"), a.get("step")].iter().all(|v| matches!(v, None | Some(Value::Int(_)) | Some(Value::None)));
+        let default = if ints { Kind::Int64 } else { Kind::Float };
+        let k = kind_from(a, default)?;
+        let t = match a.get("end") {
+            None | Some(Value::None) => Tensor::f_arange(a.float("start", 0.0)?, (k, Device::Cpu))?,
+            Some(_) => Tensor::f_arange_start_step(a.float("start", 0.0)?, a.float("end", 0.0)?, a.float("step", 1.0)?, (k, Device::Cpu))?,
+        };
+        Ok(tv(t))
+    }),
+    ("eye", &["n", "m", "dtype"], 1, |a, _| {
+        let n = a.int("n", 0)?;
+        let k = (kind_from(a, Kind::Float)?, Device::Cpu);
+        Ok(tv(match a.get("m") {
+            None | Some(Value::None) => Tensor::f_eye(n, k)?,
+            Some(_) => Tensor::f_eye_m(n, a.int("m", 0)?, k)?,
+        }))
+    }),
+    ("randint", &["low", "high", "size"], 2, |a, _| {
+        // randint(high, size) or randint(low, high, size)
+        let (low, high, size) = match a.get("size") {
+            Some(s) => (a.int("low", 0)?, a.int("high", 0)?, s.clone()),
+            None => (0, a.int("low", 0)?, a.value("high")),
+        };
+        let shape = shape_of("randint", &[size])?;
+        Ok(tv(Tensor::f_randint_low(low, high, &shape[..], (Kind::Int64, Device::Cpu))?))
+    }),
+    ("param", &["data", "requires_grad"], 1, |a, _| {
+        let t = a.tensor("data")?;
+        Ok(Value::Tensor(TensorRef::parameter(t.tensor(), a.boolean("requires_grad", true)?)?))
+    }),
+    ("buffer", &["data", "persistent"], 1, |a, _| {
+        let t = a.tensor("data")?;
+        Ok(Value::Tensor(TensorRef::buffer(t.tensor(), a.boolean("persistent", true)?)?))
+    }),
+    ("params", &["module"], 1, |a, _| Ok(named_dict(as_module(a, "module")?.named_parameters()?))),
+    ("buffers", &["module"], 1, |a, _| Ok(named_dict(as_module(a, "module")?.named_buffers()?))),
+    ("state", &["module"], 1, |a, _| {
+        let m = as_module(a, "module")?;
+        let mut items = m.named_parameters()?;
+        items.extend(m.named_buffers()?);
+        Ok(named_dict(items))
+    }),
+    ("detach", &["d"], 1, |a, _| dict_map(&a.value("d"), "detach", &|t| Ok(TensorRef::new(t.tensor().f_detach()?)))),
+    ("clone", &["d"], 1, |a, _| {
+        dict_map(&a.value("d"), "clone", &|t| {
+            let c = t.tensor().f_detach()?.f_clone(t.tensor())?.f_set_requires_grad(t.requires_grad())?;
+            Ok(TensorRef::new(c))
+        })
+    }),
+    ("parametrize", &["module", "tensor_name", "parametrization"], 3, |a, _| {
+        let m = as_module(a, "module")?;
+        let p = as_module(a, "parametrization")?;
+        register_parametrization(&m, &a.string("tensor_name", "")?, &p)?;
+        Ok(Value::Module(m))
+    }),
+    ("Linear", &["in_features", "out_features", "bias"], 2, |a, _| {
+        module(layers::linear(a.int("in_features", 0)?, a.int("out_features", 0)?, a.boolean("bias", true)?))
+    }),
+    ("Bilinear", &["in1_features", "in2_features", "out_features", "bias"], 3, |a, _| {
+        module(layers::bilinear(a.int("in1_features", 0)?, a.int("in2_features", 0)?, a.int("out_features", 0)?, a.boolean("bias", true)?))
+    }),
+    ("Conv1d", &["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"], 3, |a, _| conv(a, 1)),
+    ("Conv2d", &["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"], 3, |a, _| conv(a, 2)),
+    ("BatchNorm1d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
+        module(layers::batch_norm1d(a.int("num_features", 0)?, bn_options(a)?))
+    }),
+    ("BatchNorm2d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
+        module(layers::batch_norm2d(a.int("num_features", 0)?, bn_options(a)?))
+    }),
+    ("LayerNorm", &["normalized_shape", "eps", "elementwise_affine", "bias"], 1, |a, _| {
+        module(layers::layer_norm(&a.ints("normalized_shape")?, a.float("eps", 1e-5)?, a.boolean("elementwise_affine", true)?, a.boolean("bias", true)?))
+    }),
+    ("Embedding", &["num_embeddings", "embedding_dim", "padding_idx"], 2, |a, _| {
+        let pad = match a.get("padding_idx") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.int("padding_idx", 0)?),
+        };
+        module(layers::embedding(a.int("num_embeddings", 0)?, a.int("embedding_dim", 0)?, pad))
+    }),
+    ("Dropout", &["p"], 0, |a, _| module(layers::dropout(a.float("p", 0.5)?))),
+    ("ReLU", &[], 0, |_, _| Ok(Value::Module(layers::relu()))),
+    ("Tanh", &[], 0, |_, _| Ok(Value::Module(layers::tanh()))),
+    ("Sigmoid", &[], 0, |_, _| Ok(Value::Module(layers::sigmoid()))),
+    ("GELU", &["approximate"], 0, |a, _| Ok(Value::Module(layers::gelu(&a.string("approximate", "none")?)))),
+    ("Flatten", &["start_dim", "end_dim"], 0, |a, _| Ok(Value::Module(layers::flatten(a.int("start_dim", 1)?, a.int("end_dim", -1)?)))),
+    ("Identity", &[], 0, |_, _| Ok(Value::Module(layers::identity()))),
+    ("relu", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_relu()?))),
+    ("sigmoid", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_sigmoid()?))),
+    ("tanh", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_tanh()?))),
+    ("exp", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_exp()?))),
+    ("log", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_log()?))),
+    ("abs", &["input"], 1, |a, _| match a.value("input") {
+        Value::Int(i) => Ok(Value::Int(i.abs())),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        _ => Ok(tv(a.tensor("input")?.tensor().f_abs()?)),
+    }),
+    ("sqrt", &["input"], 1, |a, _| Ok(tv(a.tensor("input")?.tensor().f_sqrt()?))),
+    ("softmax", &["input", "dim"], 2, |a, _| Ok(tv(a.tensor("input")?.tensor().f_softmax(a.int("dim", 0)?, None::<Kind>)?))),
+    ("log_softmax", &["input", "dim"], 2, |a, _| Ok(tv(a.tensor("input")?.tensor().f_log_softmax(a.int("dim", 0)?, None::<Kind>)?))),
+    ("matmul", &["input", "other"], 2, |a, _| Ok(tv(a.tensor("input")?.tensor().f_matmul(a.tensor("other")?.tensor())?))),
+    ("linear", &["input", "weight", "bias"], 2, |a, _| {
+        let b = match a.get("bias") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.tensor("bias")?),
+        };
+        Ok(tv(a.tensor("input")?.tensor().f_linear(a.tensor("weight")?.tensor(), b.as_ref().map(|b| b.tensor()))?))
+    }),
+    ("mse_loss", &["input", "target", "reduction"], 2, |a, _| {
+        let r = reduction(&a.string("reduction", "mean")?)?;
+        Ok(tv(a.tensor("input")?.tensor().f_mse_loss(a.tensor("target")?.tensor(), r)?))
+    }),
+    ("l1_loss", &["input", "target", "reduction"], 2, |a, _| {
+        let r = reduction(&a.string("reduction", "mean")?)?;
+        Ok(tv(a.tensor("input")?.tensor().f_l1_loss(a.tensor("target")?.tensor(), r)?))
+    }),
+    ("cross_entropy", &["input", "target", "reduction"], 2, |a, _| {
+        let r = reduction(&a.string("reduction", "mean")?)?;
+        let x = a.tensor("input")?;
+        let t = a.tensor("target")?;
+        Ok(tv(x.tensor().f_cross_entropy_loss::<&Tensor>(t.tensor(), None, r, -100, 0.0)?))
+    }),
+    ("sum", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "sum")),
+    ("mean", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "mean")),
+    ("len", &["obj"], 1, |a, _| {
+        Ok(Value::Int(match a.value("obj") {
+            Value::Dict(d) => d.len() as i64,
+            Value::List(v) | Value::Tuple(v) => v.len() as i64,
+            Value::Str(s) => s.chars().count() as i64,
+            Value::Tensor(t) if t.tensor().dim() > 0 => t.shape()[0],
+            Value::Tensor(_) => return Err(Error::type_error("torch::len_0d", "len() of a 0-d tensor")),
+            Value::Module(m) => m.data().modules.len() as i64,
+            other => return Err(Error::type_error("eval::len", format!("object of type '{}' has no len()", other.type_name()))),
+        }))
+    }),
+    ("keys", &["d"], 1, |a, _| match a.value("d") {
+        Value::Dict(d) => Ok(Value::list(d.keys().iter().map(|k| Value::str(k)).collect())),
+        other => Err(Error::type_error("call::argument_type", format!("keys() takes a dict, not {}", other.type_name()))),
+    }),
+    ("range", &["start", "stop", "step"], 1, |a, _| {
+        let (start, stop) = match a.get("stop") {
+            None => (0, a.int("start", 0)?),
+            Some(_) => (a.int("start", 0)?, a.int("stop", 0)?),
+        };
+        let step = a.int("step", 1)?;
+        if step == 0 {
+            return Err(Error::value("eval::range_step", "range() arg 3 must not be zero"));
+        }
+        let n = if step > 0 { (stop - start + step - 1).max(0) / step } else { (start - stop - step - 1).max(0) / -step };
+        if n > 10_000_000 {
+            return Err(Error::value("eval::range_size", format!("range() of {n} items is too long for fcall (at most 10000000)")));
+        }
+        Ok(Value::list((0..n).map(|i| Value::Int(start + i * step)).collect()))
+    }),
+    ("int", &["x"], 1, |a, _| match a.value("x") {
+        Value::Float(f) => Ok(Value::Int(f.trunc() as i64)),
+        Value::Int(i) => Ok(Value::Int(i)),
+        Value::Bool(b) => Ok(Value::Int(b as i64)),
+        Value::Tensor(t) if t.numel() == 1 => Ok(Value::Int(t.tensor().f_double_value(&[])?.trunc() as i64)),
+        Value::Str(s) => s.trim().parse().map(Value::Int).map_err(|_| Error::value("eval::int", format!("invalid literal for int() with base 10: {}", crate::value::py_str_repr(&s)))),
+        other => Err(Error::type_error("eval::int", format!("int() argument must be a string or a number, not '{}'", other.type_name()))),
+    }),
+    ("float", &["x"], 1, |a, _| Ok(Value::Float(a.float("x", 0.0)?))),
+    ("str", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_str()))),
+    ("repr", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_repr()))),
+    ("type", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_type_repr()))),
+    ("id", &["x"], 1, |a, _| match a.value("x") {
+        Value::Tensor(t) => Ok(Value::Int(t.id() as i64)),
+        Value::Module(m) => Ok(Value::Int(m.id() as i64)),
+        Value::Dict(d) => Ok(Value::Int(d.id() as i64)),
+        other => Err(Error::type_error("eval::id", format!("id() shows object ids of tensors, modules and dicts, not {}", other.type_name()))),
+    }),
+    ("list", &["x"], 0, |a, _| match a.get("x") {
+        None => Ok(Value::list(vec![])),
+        Some(v) => Ok(Value::list(super::members::iterate(v)?)),
+    }),
+    ("dict", &["x"], 0, |a, _| match a.get("x") {
+        None => Ok(Value::Dict(DictRef::new())),
+        Some(Value::Dict(d)) => Ok(Value::Dict(DictRef::from_entries(d.borrow().clone()))),
+        Some(v) => {
+            let d = DictRef::new();
+            for item in super::members::iterate(v)? {
+                let pair = super::members::iterate(&item)?;
+                match &pair[..] {
+                    [Value::Str(k), x] => d.insert(k.to_string(), x.clone()),
+                    _ => return Err(Error::value("eval::dict", "dict() needs (string key, value) pairs")),
+                }
+            }
+            Ok(Value::Dict(d))
+        }
+    }),
+    ("functional_call", &["module", "parameter_and_buffer_dicts", "args", "kwargs", "tie_weights", "strict"], 2, |a, _| {
+        let m = as_module(a, "module")?;
+        let kwargs: Kwargs = match a.get("kwargs") {
+            None | Some(Value::None) => Vec::new(),
+            Some(Value::Dict(d)) => d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Some(other) => return Err(Error::type_error("call::argument_type", format!("kwargs must be a dict, not {}", other.type_name()))),
+        };
+        let opts = CallOptions { tie_weights: a.boolean("tie_weights", true)?, strict: a.boolean("strict", false)? };
+        functional_call(&m, &a.value("parameter_and_buffer_dicts"), &a.value("args"), &kwargs, opts).result
+    }),
+    ("grad", &["func", "argnums", "has_aux"], 1, |a, _| transform(a, false)),
+    ("grad_and_value", &["func", "argnums", "has_aux"], 1, |a, _| transform(a, true)),
+    ("vmap", &["func", "in_dims", "out_dims", "randomness"], 1, |a, _| {
+        let f = a.value("func");
+        let name = func_name(&f);
+        let in_dims = a.get("in_dims").cloned().unwrap_or(Value::Int(0));
+        let out_dims = a.get("out_dims").cloned().unwrap_or(Value::Int(0));
+        let randomness = a.string("randomness", "error")?;
+        Ok(Function::new(format!("vmap({name})"), FunctionKind::Builtin, move |pos, kw| {
+            let call = |p: &[Value], k: &Kwargs| call_value(&f, p, k);
+            transforms::vmap(&call, &name, pos, kw, &in_dims, &out_dims, &randomness)
+        }))
+    }),
+    ("save", &["obj", "path"], 2, |a, _| {
+        let path = a.string("path", "")?;
+        super::io::save(&a.value("obj"), &path)?;
+        Ok(Value::None)
+    }),
+    ("load", &["path"], 1, |a, _| super::io::load(&a.string("path", "")?)),
+];
+
+fn transform(a: &Args, with_value: bool) -> Result<Value> {
+    let f = a.value("func");
+    let name = func_name(&f);
+    let nums = argnums(&a.get("argnums").cloned().unwrap_or(Value::Int(0)))?;
+    if a.boolean("has_aux", false)? {
+        return Err(Error::new(ExcType::NotImplementedError, "transform::has_aux", "has_aux=true is not supported by fcall yet"));
+    }
+    let label = if with_value { "grad_and_value" } else { "grad" };
+    Ok(Function::new(format!("{label}({name})"), FunctionKind::Builtin, move |pos, kw| {
+        let call = |p: &[Value], k: &Kwargs| call_value(&f, p, k);
+        if with_value {
+            let (g, v) = transforms::grad_and_value(&call, pos, kw, &nums)?;
+            Ok(Value::tuple(vec![g, v]))
+        } else {
+            transforms::grad(&call, pos, kw, &nums)
+        }
+    }))
+}
+
+fn reduction(r: &str) -> Result<tch::Reduction> {
+    Ok(match r {
+        "mean" => tch::Reduction::Mean,
+        "sum" => tch::Reduction::Sum,
+        "none" => tch::Reduction::None,
+        other => return Err(Error::value("call::reduction", format!("{other} is not a valid value for reduction"))),
+    })
+}
+
+fn reduce(a: &Args, which: &str) -> Result<Value> {
+    let x = a.tensor("input")?;
+    let keep = a.boolean("keepdim", false)?;
+    let t = match (which, a.get("dim")) {
+        ("sum", None) => x.tensor().f_sum(None::<Kind>)?,
+        ("mean", None) => x.tensor().f_mean(None::<Kind>)?,
+        ("sum", Some(_)) => x.tensor().f_sum_dim_intlist(&a.ints("dim")?[..], keep, None::<Kind>)?,
+        (_, Some(_)) => x.tensor().f_mean_dim(&a.ints("dim")?[..], keep, None::<Kind>)?,
+        _ => unreachable!(),
+    };
+    Ok(tv(t))
+}
+
+fn conv(a: &Args, dims: usize) -> Result<Value> {
+    let mut opts = ConvOptions::default();
+    if a.get("stride").is_some() {
+        opts.stride = a.ints("stride")?;
+    }
+    match a.get("padding") {
+        Some(Value::Str(s)) => opts.padding = s.as_ref().into(),
+        Some(_) => opts.padding = a.ints("padding")?.into(),
+        None => {}
+    }
+    if a.get("dilation").is_some() {
+        opts.dilation = a.ints("dilation")?;
+    }
+    opts.groups = a.int("groups", 1)?;
+    opts.bias = a.boolean("bias", true)?;
+    opts.padding_mode = a.string("padding_mode", "zeros")?;
+    let k = a.ints("kernel_size")?;
+    let (i, o) = (a.int("in_channels", 0)?, a.int("out_channels", 0)?);
+    module(if dims == 1 { layers::conv1d(i, o, &k, opts) } else { layers::conv2d(i, o, &k, opts) })
+}
+
+fn bn_options(a: &Args) -> Result<BatchNormOptions> {
+    let mut o = BatchNormOptions::default();
+    o.eps = a.float("eps", o.eps)?;
+    if a.get("momentum").is_some() {
+        o.momentum = a.opt_float("momentum")?;
+    }
+    o.affine = a.boolean("affine", true)?;
+    o.track_running_stats = a.boolean("track_running_stats", true)?;
+    Ok(o)
+}
+
+fn variadic_shape(name: &'static str, kind_default: Kind, make: fn(&[i64], (Kind, Device)) -> std::result::Result<Tensor, tch::TchError>) -> Value {
+    Function::new(name, FunctionKind::Builtin, move |pos, kw| {
+        let mut dtype = kind_default;
+        let mut requires_grad = false;
+        for (k, v) in kw {
+            match (k.as_str(), v) {
+                ("dtype", _) => {
+                    let a = Args::bind(name, &["dtype"], 0, &[], &vec![(k.clone(), v.clone())])?;
+                    dtype = kind_from(&a, kind_default)?;
+                }
+                ("requires_grad", Value::Bool(b)) => requires_grad = *b,
+                _ => return Err(Error::type_error("call::unexpected_keyword", format!("{name}() got an unexpected keyword argument '{k}'"))),
+            }
+        }
+        let shape = shape_of(name, pos)?;
+        let t = make(&shape, (dtype, Device::Cpu))?;
+        Ok(tv(if requires_grad { t.f_set_requires_grad(true)? } else { t }))
+    })
+}
+
+/// Builds the table of built-in values for a session.
+pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
+    let mut out = HashMap::new();
+    for (name, params, required, body) in TABLE {
+        let weak = sh.clone();
+        let body = *body;
+        let name_s: &'static str = name;
+        let params: &'static [&'static str] = params;
+        let required = *required;
+        out.insert(
+            name.to_string(),
+            Function::new(*name, FunctionKind::Builtin, move |pos, kw| {
+                let a = Args::bind(name_s, params, required, pos, kw)?;
+                body(&a, &weak)
+            }),
+        );
+    }
+    out.insert("zeros".into(), variadic_shape("zeros", Kind::Float, |s, o| Tensor::f_zeros(s, o)));
+    out.insert("ones".into(), variadic_shape("ones", Kind::Float, |s, o| Tensor::f_ones(s, o)));
+    out.insert("rand".into(), variadic_shape("rand", Kind::Float, |s, o| Tensor::f_rand(s, o)));
+    out.insert("randn".into(), variadic_shape("randn", Kind::Float, |s, o| Tensor::f_randn(s, o)));
+    out.insert(
+        "Sequential".into(),
+        Function::new("Sequential", FunctionKind::Builtin, |pos, kw| {
+            if let Some((k, _)) = kw.first() {
+                return Err(Error::type_error("call::unexpected_keyword", format!("Sequential() got an unexpected keyword argument '{k}'")));
+            }
+            let mods = pos
+                .iter()
+                .map(|v| match v {
+                    Value::Module(m) => Ok(m.clone()),
+                    other => Err(Error::type_error("nn::sequential_item", format!("{} is not a Module subclass", other.torch_typename()))),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Value::Module(layers::sequential(mods)?))
+        }),
+    );
+    let weak = sh.clone();
+    out.insert(
+        "print".into(),
+        Function::new("print", FunctionKind::Builtin, move |pos, kw| {
+            let mut sep = " ".to_string();
+            let mut end = "\n".to_string();
+            for (k, v) in kw {
+                match (k.as_str(), v) {
+                    ("sep", Value::Str(s)) => sep = s.to_string(),
+                    ("end", Value::Str(s)) => end = s.to_string(),
+                    _ => return Err(Error::type_error("call::unexpected_keyword", format!("'{k}' is an invalid keyword argument for print()"))),
+                }
+            }
+            let text = pos.iter().map(|v| v.py_str()).collect::<Vec<_>>().join(&sep);
+            if let Some(sh) = weak.upgrade() {
+                sh.out.borrow_mut().push_str(&text);
+                sh.out.borrow_mut().push_str(&end);
+            }
+            Ok(Value::None)
+        }),
+    );
+    out
+}
+
+/// The names a user sees in `help` (sorted).
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = TABLE.iter().map(|(n, ..)| *n).collect();
+    v.extend(["zeros", "ones", "rand", "randn", "Sequential", "print"]);
+    v.sort();
+    v
+}

@@ -1,0 +1,67 @@
+//! User classes: `class Foo { def init(...) {...} def forward(x) {...} }` is an `nn.Module`
+//! subclass. Calling `Foo(...)` builds a module (registries ready, as after
+//! `super().__init__()`) and runs `init` with `self`; `forward`, `right_inverse` and other
+//! methods run with `self` bound to the module.
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use fcall_lang::ast::ClassDef;
+
+use super::eval::Ctx;
+use super::frame::Frame;
+use super::functions::Callable;
+use crate::error::{Error, Result};
+use crate::nn::module::missing_forward;
+use crate::nn::{Module, ModuleImpl};
+use crate::value::{Function, FunctionKind, Kwargs, Value};
+
+pub struct InterpClass {
+    pub name: String,
+    methods: HashMap<String, Rc<Callable>>,
+}
+
+impl InterpClass {
+    fn run(&self, m: &Module, method: &str, pos: &[Value], kw: &Kwargs) -> Option<Result<Value>> {
+        let c = self.methods.get(method)?;
+        Some(c.invoke(Some(Value::Module(m.clone())), &format!("{}.{method}", self.name), pos, kw))
+    }
+}
+
+impl ModuleImpl for InterpClass {
+    fn forward(&self, m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
+        self.run(m, "forward", args, kwargs).unwrap_or_else(|| Err(missing_forward(m)))
+    }
+    fn right_inverse(&self, m: &Module, value: &Value) -> Option<Result<Value>> {
+        self.run(m, "right_inverse", std::slice::from_ref(value), &Vec::new())
+    }
+    fn method(&self, m: &Module, name: &str) -> Option<Value> {
+        let c = self.methods.get(name)?.clone();
+        let m = m.clone();
+        let qual = format!("{}.{name}", self.name);
+        Some(Function::new(qual.clone(), FunctionKind::Method, move |pos, kw| c.invoke(Some(Value::Module(m.clone())), &qual, pos, kw)))
+    }
+}
+
+/// The class value: calling it constructs a module of the class.
+pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
+    let mut methods = HashMap::new();
+    for def in &class.methods {
+        methods.insert(def.name.name.clone(), Rc::new(Callable::new(ctx, def, frame)?));
+    }
+    let name = class.name.name.clone();
+    let imp = Rc::new(InterpClass { name: name.clone(), methods });
+    let class_name = name.clone();
+    Ok(Function::new(name, FunctionKind::Class, move |pos, kw| {
+        let m = Module::new(&class_name, imp.clone());
+        match imp.run(&m, "init", pos, kw) {
+            Some(r) => {
+                r?;
+            }
+            None if !pos.is_empty() || !kw.is_empty() => {
+                return Err(Error::type_error("call::too_many_arguments", format!("{class_name}() takes no arguments")))
+            }
+            None => {}
+        }
+        Ok(Value::Module(m))
+    }))
+}

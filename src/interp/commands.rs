@@ -1,0 +1,184 @@
+//! The commands: `seed`, `show`, `ties`, `help`, `history`, `reset`, `export`.
+use std::collections::HashMap;
+
+use super::output::{dict_table, Display};
+use crate::error::{Error, ExcType, Result};
+use crate::nn::Module;
+use crate::render::summary::summarize;
+use crate::render::{Cell, Table, Tone};
+use crate::value::Value;
+
+/// `show mod`: every parameter and buffer slot (aliases included), what it holds, ties,
+/// parametrizations and train/eval mode.
+pub fn show_module(m: &Module) -> Result<Vec<Display>> {
+    let mut t = Table {
+        title: format!("{} #{} ({} mode)", m.class_name(), m.id(), if m.training() { "train" } else { "eval" }),
+        header: ["name", "kind", "value", "id", "requires_grad", "tied with"].iter().map(|s| s.to_string()).collect(),
+        ..Table::default()
+    };
+    let mut by_id: HashMap<u64, Vec<String>> = HashMap::new();
+    let mut rows: Vec<(String, &'static str, Option<crate::tensor::TensorRef>, bool)> = Vec::new();
+    for (prefix, sub) in m.named_modules("", false)? {
+        let d = sub.data();
+        for (kind, reg) in [("parameter", &d.parameters), ("buffer", &d.buffers)] {
+            for (k, v) in reg.iter() {
+                let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let np = kind == "buffer" && d.non_persistent_buffers.contains(k);
+                if let Some(tt) = v {
+                    by_id.entry(tt.id()).or_default().push(name.clone());
+                }
+                rows.push((name, kind, v.clone(), np));
+            }
+        }
+    }
+    for (name, kind, v, np) in rows {
+        let kind = if np { "buffer (non-persistent)".to_string() } else { kind.to_string() };
+        match v {
+            Some(tt) => {
+                let others: Vec<String> = by_id[&tt.id()].iter().filter(|n| **n != name).cloned().collect();
+                let flag = if tt.is_parameter() { "" } else if kind == "parameter" { " (plain Tensor!)" } else { "" };
+                t.rows.push(vec![
+                    Cell::plain(name),
+                    Cell::new(format!("{kind}{flag}"), Tone::Muted),
+                    Cell::plain(summarize(&tt)),
+                    Cell::new(format!("#{}", tt.id()), Tone::Muted),
+                    Cell::new(tt.requires_grad().to_string(), Tone::Muted),
+                    Cell::new(if others.is_empty() { "-".into() } else { others.join(", ") }, if others.is_empty() { Tone::Muted } else { Tone::Warn }),
+                ]);
+            }
+            None => t.rows.push(vec![Cell::plain(name), Cell::new(kind, Tone::Muted), Cell::new("None", Tone::Muted), Cell::plain("-"), Cell::plain("-"), Cell::plain("-")]),
+        }
+    }
+    for (prefix, sub) in m.named_modules("", true)? {
+        let props: Vec<String> = sub.data().properties.keys().cloned().collect();
+        for p in props {
+            let name = if prefix.is_empty() { p.clone() } else { format!("{prefix}.{p}") };
+            t.notes.push(Cell::new(
+                format!("{name} is parametrized: computed from {name_o} on every read", name_o = format!("{}parametrizations.{p}.original", if prefix.is_empty() { String::new() } else { format!("{prefix}.") })),
+                Tone::Warn,
+            ));
+        }
+    }
+    let shared = shared_submodules(m)?;
+    for paths in shared {
+        t.notes.push(Cell::new(format!("one submodule at several paths: {}", paths.join(", ")), Tone::Warn));
+    }
+    Ok(vec![Display::Text(format!("{}\n", m.repr())), Display::Table(t)])
+}
+
+fn shared_submodules(m: &Module) -> Result<Vec<Vec<String>>> {
+    let mut by_id: indexmap::IndexMap<u64, Vec<String>> = indexmap::IndexMap::new();
+    for (p, s) in m.named_modules("", false)? {
+        if !p.is_empty() {
+            by_id.entry(s.id()).or_default().push(p);
+        }
+    }
+    Ok(by_id.into_values().filter(|v| v.len() > 1).collect())
+}
+
+/// `ties mod`: groups of names that are one tensor object, and submodules at several paths.
+pub fn ties(m: &Module) -> Result<Vec<Display>> {
+    let mut all = m.named_parameters_with("", true, false)?;
+    all.extend(m.named_buffers_with("", true, false)?);
+    let mut groups: indexmap::IndexMap<u64, Vec<String>> = indexmap::IndexMap::new();
+    for (n, t) in &all {
+        groups.entry(t.id()).or_default().push(n.clone());
+    }
+    let mut out = String::new();
+    let tied: Vec<(u64, Vec<String>)> = groups.into_iter().filter(|(_, g)| g.len() > 1).collect();
+    if tied.is_empty() {
+        out.push_str("no tied tensors\n");
+    }
+    for (id, g) in &tied {
+        out.push_str(&format!("#{id}: {}\n", g.join(" = ")));
+    }
+    for paths in shared_submodules(m)? {
+        out.push_str(&format!("one submodule at: {} (every tensor inside is tied; see `help tie`)\n", paths.join(", ")));
+    }
+    Ok(vec![Display::Text(out)])
+}
+
+pub fn show_value(v: &Value) -> Result<Vec<Display>> {
+    Ok(match v {
+        Value::Module(m) => show_module(m)?,
+        Value::Dict(_) => vec![Display::Table(dict_table(v))],
+        Value::Tensor(t) => vec![Display::Text(format!(
+            "{}\nid #{}  type {}  shape {:?}  dtype {}  requires_grad {}  grad_fn {}  is_leaf {}  version {}\n",
+            v.py_repr(),
+            t.id(),
+            t.type_name(),
+            t.shape(),
+            crate::tensor::dtype_name(t.kind()),
+            t.requires_grad(),
+            t.grad_fn_name().unwrap_or_else(|| "None".into()),
+            t.grad_fn_name().is_none(),
+            t.version()
+        ))],
+        other => vec![Display::Text(format!("{}\n", other.py_repr()))],
+    })
+}
+
+const HELP: &str = "fcall shows what torch.func.functional_call does (PyTorch 2.13 semantics).
+
+  seed 0                          torch.manual_seed
+  x = randn(4, 3)                 tensors: tensor, zeros, ones, full, arange, eye, rand, randn, randint
+  model = Linear(3, 3)            torch.nn built-ins: Linear Bilinear Conv1d Conv2d BatchNorm1d BatchNorm2d
+                                  LayerNorm Embedding Dropout ReLU Tanh Sigmoid GELU Flatten Identity Sequential
+  p = params(model)               also buffers(model), state(model), detach(p), clone(p)
+  call model with p (x)           the functional call, shown as a table (tie=false, strict=true options)
+  explain call model with p (x)   the same call, narrated stage by stage
+  g = grad(loss)(p, x, t)         torch.func.grad / grad_and_value / vmap
+  class Foo { def init() {...} def forward(x) {...} }   an nn.Module of your own
+  show x, ties model, history, reset, help TOPIC
+
+Topics: call, tie, strict, grad, vmap, class, parametrize, dict, save, builtins.";
+
+fn topic(t: &str) -> Option<&'static str> {
+    Some(match t {
+        "call" | "functional_call" => "call MODULE with DICTS (ARGS) [tie=true] [strict=false]
+  torch.func.functional_call(MODULE, DICTS, ARGS, tie_weights=, strict=). DICTS is one dict (it
+  receives the write-back of anything forward rebinds) or a tuple of dicts (merged into a new
+  dict; keys must be distinct). The table shows, per name: the module's tensor before, what was
+  swapped in and from where, what forward did (read, in-place write, rebinding), the dict's entry
+  after, and whether the module was restored. `explain call ...` narrates the stages in order:
+  merge, untie, strict, swap, forward, restore, write-back.",
+        "tie" | "tie_weights" | "ties" => "Two names are tied when they hold the SAME tensor object (self.b = self.a,
+  or one submodule at two paths). With tie=true (the default) a value given for one name is used
+  for all of them; giving different objects for names of one group is a ValueError, even when the
+  values are equal (identity, not value). `ties MODULE` lists the groups. PyTorch 2.13 bugs
+  reproduced here: a group of 3+ names given in part raises KeyError; a submodule at two paths
+  leaves the module holding your tensor after the call (pytorch/pytorch#164759).",
+        "strict" => "strict=true: the keys (after untying) must be exactly the module's parameter and buffer names,
+  aliases included, None slots and plain attributes excluded. The error lists Unexpected keys,
+  then Missing keys, sorted.",
+        "grad" | "grad_and_value" => "grad(f, argnums=0)(args...): torch.func.grad. f must return a scalar tensor; the result has the
+  structure of the argument(s) differentiated (a dict of gradients for a dict of params).
+  grad_and_value returns (grads, value).",
+        "vmap" => "vmap(f, in_dims=0, out_dims=0, randomness=\"error\")(args...): torch.func.vmap. in_dims is an int,
+  none, or a tuple matching the arguments; results are stacked on out_dims.",
+        "class" | "classes" => "class Foo { def init(a) { self.w = param(ones(a)) } def forward(x) { return x * self.w } }
+  Attribute assignment follows nn.Module.__setattr__: param(t) registers a parameter, buffer(t) or
+  self.register_buffer(\"name\", t) a buffer, a module a submodule; assigning a registered tensor
+  to a second name ties them.",
+        "parametrize" => "parametrize(model, \"weight\", P()) moves weight to parametrizations.weight.original; reading
+  model.weight computes P.forward(original). In a call, the key `parametrizations.weight.original`
+  swaps the original; the key `weight` goes through P.right_inverse and rewrites original in place.",
+        "dict" | "dicts" => "{foo: t, \"lin.weight\": w} is an ordered dict. a.foo and a[\"lin.weight\"] read, a[\"k\"] = t writes,
+  keys(a), len(a), a | b merges, p - 0.1 * g applies per key.",
+        "save" | "load" => "save(d, \"w.safetensors\") / d = load(\"w.safetensors\"); .pt files are torch.save/torch.load dicts.",
+        "builtins" => "",
+        _ => return None,
+    })
+}
+
+pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
+    match t {
+        None => Ok(vec![Display::Text(format!("{HELP}\n"))]),
+        Some("builtins") => Ok(vec![Display::Text(format!("{}\n", super::builtins::names().join(" ")))]),
+        Some(t) => match topic(t) {
+            Some(text) => Ok(vec![Display::Text(format!("{text}\n"))]),
+            None => Err(Error::new(ExcType::NameError, "help::unknown_topic", format!("no help on '{t}'"))
+                .with_hint("topics: call, tie, strict, grad, vmap, class, parametrize, dict, save, builtins")),
+        },
+    }
+}

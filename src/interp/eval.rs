@@ -1,0 +1,385 @@
+//! The evaluator: statements and expressions of the AST, on the engine's values. Errors carry
+//! the location of the innermost expression that raised; `call` expressions record what the
+//! functional call did so the statement can show it.
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use fcall_lang::ast::{
+    Arg, Block, CallOptionKind, Expr, ExprKind, FunctionalCall, LogicalOp, Stmt, StmtKind, Target, TargetKind, UnaryOp,
+};
+use fcall_lang::Span;
+
+use super::frame::Frame;
+use super::{members, ops};
+use crate::error::{Error, ExcType, Location, Result};
+use crate::func::{functional_call, CallOptions, CallRecord};
+use crate::value::{DictRef, Kwargs, Value};
+
+/// Set by a front end's Ctrl-C handler (or the kernel's interrupt); checked between operations.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// A functional call made by a statement, for the `call` display.
+#[derive(Clone)]
+pub struct CallShow {
+    pub record: CallRecord,
+    /// Summaries of small dict tensors taken before the call.
+    pub pre: HashMap<u64, String>,
+    pub explain: bool,
+    pub result: Option<Value>,
+}
+
+/// State shared by the session and every function value it created.
+pub struct Shared {
+    pub globals: Rc<Frame>,
+    pub builtins: RefCell<HashMap<String, Value>>,
+    /// What `print` wrote during the current statement.
+    pub out: RefCell<String>,
+    pub sources: RefCell<Vec<Rc<str>>>,
+    /// Functional calls made (at any depth) during the current top-level statement.
+    pub calls: RefCell<Vec<CallShow>>,
+    /// Nesting of `call`s: only the outermost are shown.
+    pub call_depth: std::cell::Cell<u32>,
+}
+
+pub enum Flow {
+    Normal,
+    Return(Value),
+    Break,
+    Continue,
+}
+
+/// Evaluation context: the shared state and the source being run.
+#[derive(Clone)]
+pub struct Ctx {
+    pub sh: Rc<Shared>,
+    pub src: u32,
+}
+
+fn check_interrupt() -> Result<()> {
+    if INTERRUPTED.swap(false, Ordering::SeqCst) {
+        return Err(Error::new(ExcType::KeyboardInterrupt, "eval::interrupted", "interrupted")
+            .with_hint("the statement stopped here; the workspace keeps what earlier statements made"));
+    }
+    Ok(())
+}
+
+impl Ctx {
+    pub fn loc(&self, span: Span) -> Location {
+        Location { source: self.src, start: span.start, end: span.end }
+    }
+
+    pub fn lookup(&self, name: &str, frame: &Rc<Frame>) -> Option<Value> {
+        frame.get(name).or_else(|| self.sh.builtins.borrow().get(name).cloned())
+    }
+
+    pub fn exec_block(&self, block: &Block, frame: &Rc<Frame>) -> Result<Flow> {
+        self.exec_stmts(&block.stmts, frame)
+    }
+
+    pub fn exec_stmts(&self, stmts: &[Stmt], frame: &Rc<Frame>) -> Result<Flow> {
+        for s in stmts {
+            match self.exec_stmt(s, frame)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    pub fn exec_stmt(&self, s: &Stmt, frame: &Rc<Frame>) -> Result<Flow> {
+        check_interrupt().map_err(|e| e.at(self.loc(s.span)))?;
+        let r = self.exec_stmt_inner(s, frame);
+        r.map_err(|e| e.at(self.loc(s.span)))
+    }
+
+    fn exec_stmt_inner(&self, s: &Stmt, frame: &Rc<Frame>) -> Result<Flow> {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.eval(e, frame)?;
+            }
+            StmtKind::Assign { target, value } => {
+                let v = self.eval(value, frame)?;
+                self.assign(target, v, frame)?;
+            }
+            StmtKind::AugAssign { target, op, value, .. } => {
+                let rhs = self.eval(value, frame)?;
+                let current = self.eval_target(target, frame)?;
+                let new = members::augmented(*op, &current, &rhs)?;
+                // In-place on a tensor (same object, as Python's `t += 1`): rebinding is then a no-op.
+                self.assign(target, new, frame)?;
+            }
+            StmtKind::If(ifs) => {
+                for b in &ifs.branches {
+                    let c = self.eval(&b.cond, frame)?;
+                    if ops::truthy(&c).map_err(|e| e.at(self.loc(b.cond.span)))? {
+                        return self.exec_block(&b.body, frame);
+                    }
+                }
+                if let Some(e) = &ifs.else_body {
+                    return self.exec_block(e, frame);
+                }
+            }
+            StmtKind::For { target, iter, body } => {
+                let it = self.eval(iter, frame)?;
+                let items = members::iterate(&it).map_err(|e| e.at(self.loc(iter.span)))?;
+                for item in items {
+                    check_interrupt()?;
+                    self.assign(target, item, frame)?;
+                    match self.exec_block(body, frame)? {
+                        Flow::Break => break,
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        _ => {}
+                    }
+                }
+            }
+            StmtKind::While { cond, body } => loop {
+                check_interrupt()?;
+                let c = self.eval(cond, frame)?;
+                if !ops::truthy(&c)? {
+                    break;
+                }
+                match self.exec_block(body, frame)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    _ => {}
+                }
+            },
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e, frame)?,
+                    None => Value::None,
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Def(def) => {
+                let f = super::functions::user_function(self, def, frame)?;
+                frame.set(&def.name.name, f);
+            }
+            StmtKind::Class(class) => {
+                let c = super::classes::user_class(self, class, frame)?;
+                frame.set(&class.name.name, c);
+            }
+            StmtKind::NoGrad(block) => {
+                let _guard = tch::no_grad_guard();
+                return self.exec_block(block, frame);
+            }
+            StmtKind::Block(block) => return self.exec_block(block, frame),
+            StmtKind::Command(_) => {
+                return Err(Error::new(ExcType::RuntimeError, "eval::command_in_body", "commands can only be used at top level")
+                    .with_hint("seed, show, ties, help, history, reset and export are statements of their own"))
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// The current value of an assignment target (for `+=`).
+    fn eval_target(&self, t: &Target, frame: &Rc<Frame>) -> Result<Value> {
+        match &t.kind {
+            TargetKind::Name(n) => self.lookup(n, frame).ok_or_else(|| name_error(n)),
+            TargetKind::Attribute { value, attr } => {
+                let obj = self.eval(value, frame)?;
+                members::getattr(self, &obj, &attr.name)
+            }
+            TargetKind::Index { value, index } => {
+                let obj = self.eval(value, frame)?;
+                let idx = self.eval(index, frame)?;
+                members::index(&obj, &idx)
+            }
+            TargetKind::Tuple(_) => Err(Error::new(ExcType::TypeError, "eval::aug_tuple", "illegal expression for augmented assignment")),
+        }
+    }
+
+    pub fn assign(&self, t: &Target, v: Value, frame: &Rc<Frame>) -> Result<()> {
+        let r = match &t.kind {
+            TargetKind::Name(n) => {
+                frame.set(n, v);
+                Ok(())
+            }
+            TargetKind::Attribute { value, attr } => {
+                let obj = self.eval(value, frame)?;
+                members::setattr(&obj, &attr.name, v)
+            }
+            TargetKind::Index { value, index } => {
+                let obj = self.eval(value, frame)?;
+                let idx = self.eval(index, frame)?;
+                members::set_index(&obj, &idx, v)
+            }
+            TargetKind::Tuple(targets) => {
+                let items = members::iterate(&v)?;
+                if items.len() != targets.len() {
+                    return Err(Error::value(
+                        "eval::unpack",
+                        if items.len() > targets.len() {
+                            format!("too many values to unpack (expected {})", targets.len())
+                        } else {
+                            format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len())
+                        },
+                    ));
+                }
+                for (t, item) in targets.iter().zip(items) {
+                    self.assign(t, item, frame)?;
+                }
+                Ok(())
+            }
+        };
+        r.map_err(|e| e.at(self.loc(t.span)))
+    }
+
+    pub fn eval(&self, e: &Expr, frame: &Rc<Frame>) -> Result<Value> {
+        self.eval_inner(e, frame).map_err(|err| err.at(self.loc(e.span)))
+    }
+
+    fn eval_inner(&self, e: &Expr, frame: &Rc<Frame>) -> Result<Value> {
+        Ok(match &e.kind {
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::None => Value::None,
+            ExprKind::Str(s) => Value::str(s),
+            ExprKind::Name(n) => self.lookup(n, frame).ok_or_else(|| name_error(n))?,
+            ExprKind::List(items) => Value::list(items.iter().map(|x| self.eval(x, frame)).collect::<Result<_>>()?),
+            ExprKind::Tuple(items) => Value::tuple(items.iter().map(|x| self.eval(x, frame)).collect::<Result<_>>()?),
+            ExprKind::Dict(entries) => {
+                let d = DictRef::new();
+                for en in entries {
+                    let v = self.eval(&en.value, frame)?;
+                    d.insert(en.key.name.clone(), v);
+                }
+                Value::Dict(d)
+            }
+            ExprKind::Unary { op, operand, .. } => {
+                let v = self.eval(operand, frame)?;
+                match op {
+                    UnaryOp::Neg => ops::negate(&v)?,
+                    UnaryOp::Pos => v,
+                    UnaryOp::Not => Value::Bool(!ops::truthy(&v)?),
+                }
+            }
+            ExprKind::Binary { op, op_span, lhs, rhs } => {
+                let a = self.eval(lhs, frame)?;
+                let b = self.eval(rhs, frame)?;
+                ops::binary(*op, &a, &b).map_err(|e| e.at(self.loc(*op_span)))?
+            }
+            ExprKind::Logical { op, lhs, rhs, .. } => {
+                let a = self.eval(lhs, frame)?;
+                let t = ops::truthy(&a)?;
+                match (op, t) {
+                    (LogicalOp::And, false) | (LogicalOp::Or, true) => a,
+                    _ => self.eval(rhs, frame)?,
+                }
+            }
+            ExprKind::Compare { first, rest } => {
+                let mut left = self.eval(first, frame)?;
+                let mut result = Value::Bool(true);
+                for c in rest {
+                    let right = self.eval(&c.rhs, frame)?;
+                    result = ops::compare(c.op, &left, &right).map_err(|e| e.at(self.loc(c.op_span)))?;
+                    if rest.len() > 1 && !ops::truthy(&result)? {
+                        return Ok(result);
+                    }
+                    left = right;
+                }
+                result
+            }
+            ExprKind::Attribute { value, attr } => {
+                let obj = self.eval(value, frame)?;
+                members::getattr(self, &obj, &attr.name).map_err(|e| e.at(self.loc(attr.span)))?
+            }
+            ExprKind::Index { value, index } => {
+                let obj = self.eval(value, frame)?;
+                let idx = self.eval(index, frame)?;
+                members::index(&obj, &idx)?
+            }
+            ExprKind::Slice { lower, upper, step } => {
+                let part = |p: &Option<Box<Expr>>| -> Result<Value> {
+                    match p {
+                        Some(x) => self.eval(x, frame),
+                        None => Ok(Value::None),
+                    }
+                };
+                members::slice_value(part(lower)?, part(upper)?, part(step)?)
+            }
+            ExprKind::Ellipsis => members::ellipsis(),
+            ExprKind::Call { func, args } => {
+                let f = self.eval(func, frame)?;
+                let (pos, kw) = self.eval_args(args, frame)?;
+                call_value(&f, &pos, &kw)?
+            }
+            ExprKind::FunctionalCall(fc) => self.functional_call(fc, frame)?,
+        })
+    }
+
+    pub fn eval_args(&self, args: &[Arg], frame: &Rc<Frame>) -> Result<(Vec<Value>, Kwargs)> {
+        let mut pos = Vec::new();
+        let mut kw = Vec::new();
+        for a in args {
+            let v = self.eval(&a.value, frame)?;
+            match &a.name {
+                Some(n) => kw.push((n.name.clone(), v)),
+                None => pos.push(v),
+            }
+        }
+        Ok((pos, kw))
+    }
+
+    fn functional_call(&self, fc: &FunctionalCall, frame: &Rc<Frame>) -> Result<Value> {
+        let module = self.eval(&fc.module, frame)?;
+        let Value::Module(m) = &module else {
+            return Err(Error::type_error(
+                "call::not_a_module",
+                format!("'{}' object is not a module: `call` needs an nn.Module", module.type_name()),
+            )
+            .with_hint("call MODULE with DICTS (ARGS)")
+            .at(self.loc(fc.module.span)));
+        };
+        let dicts = self.eval(&fc.dicts, frame)?;
+        let (pos, kw) = self.eval_args(&fc.args, frame)?;
+        let mut opts = CallOptions::default();
+        for o in &fc.options {
+            let v = self.eval(&o.value, frame)?;
+            let Value::Bool(b) = v else {
+                return Err(Error::type_error(
+                    "call::option_type",
+                    format!("{}= must be true or false, not {}", o.kind.as_str(), v.type_name()),
+                )
+                .at(self.loc(o.value.span)));
+            };
+            match o.kind {
+                CallOptionKind::Tie => opts.tie_weights = b,
+                CallOptionKind::Strict => opts.strict = b,
+            }
+        }
+        let pre = crate::render::summary::pre_call_summaries(&dicts);
+        let depth = self.sh.call_depth.get();
+        self.sh.call_depth.set(depth + 1);
+        let out = functional_call(m, &dicts, &Value::tuple(pos), &kw, opts);
+        self.sh.call_depth.set(depth);
+        if depth == 0 {
+            self.sh.calls.borrow_mut().push(CallShow {
+                record: out.record,
+                pre,
+                explain: fc.explain.is_some(),
+                result: out.result.as_ref().ok().cloned(),
+            });
+        }
+        out.result.map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))
+    }
+}
+
+pub fn name_error(n: &str) -> Error {
+    Error::new(ExcType::NameError, "eval::name_error", format!("name '{n}' is not defined"))
+        .with_hint("define it first (x = ...), or see `help` for the built-in names")
+}
+
+/// Calls any callable value.
+pub fn call_value(f: &Value, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+    match f {
+        Value::Function(func) => (func.call)(pos, kw),
+        Value::Module(m) => m.call(pos, kw),
+        other => Err(Error::type_error("eval::not_callable", format!("'{}' object is not callable", other.type_name()))),
+    }
+}

@@ -1,0 +1,75 @@
+//! User functions (`def`): parameters bound as Python binds them, defaults evaluated at
+//! definition, a new frame per call chained to the defining frame, a recursion limit.
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+
+use fcall_lang::ast::FunctionDef;
+
+use super::args::Args;
+use super::eval::{Ctx, Flow, Shared};
+use super::frame::Frame;
+use crate::error::{Error, ExcType, Result};
+use crate::value::{Function, FunctionKind, Kwargs, Value};
+
+thread_local! {
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Python's default recursion limit, on user functions.
+const MAX_DEPTH: u32 = 200;
+
+/// A function body ready to run: its definition, evaluated defaults and defining frame.
+pub struct Callable {
+    pub def: Rc<FunctionDef>,
+    pub defaults: Vec<Option<Value>>,
+    pub closure: Rc<Frame>,
+    pub sh: Weak<Shared>,
+    pub src: u32,
+}
+
+impl Callable {
+    pub fn new(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<Callable> {
+        let defaults = def
+            .params
+            .iter()
+            .map(|p| p.default.as_ref().map(|d| ctx.eval(d, frame)).transpose())
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Callable { def: Rc::new(def.clone()), defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src })
+    }
+
+    /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
+    pub fn invoke(&self, self_value: Option<Value>, qualname: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+        let sh = self.sh.upgrade().ok_or_else(|| Error::runtime("eval::session_gone", "the session that defined this function was reset"))?;
+        let ctx = Ctx { sh, src: self.src };
+        let names: Vec<&str> = self.def.params.iter().map(|p| p.name.name.as_str()).collect();
+        let required = self.defaults.iter().take_while(|d| d.is_none()).count();
+        let bound = Args::bind(qualname, &names, required, pos, kw)?;
+        let frame = Frame::child(&self.closure);
+        if let Some(s) = self_value {
+            frame.set("self", s);
+        }
+        for (i, n) in names.iter().enumerate() {
+            let v = bound.get(n).cloned().or_else(|| self.defaults[i].clone()).unwrap_or(Value::None);
+            frame.set(n, v);
+        }
+        let depth = DEPTH.with(|d| d.get());
+        if depth >= MAX_DEPTH {
+            return Err(Error::new(ExcType::RecursionError, "eval::recursion", "maximum recursion depth exceeded"));
+        }
+        DEPTH.with(|d| d.set(depth + 1));
+        let r = ctx.exec_block(&self.def.body, &frame);
+        DEPTH.with(|d| d.set(depth));
+        match r? {
+            Flow::Return(v) => Ok(v),
+            _ => Ok(Value::None),
+        }
+    }
+}
+
+/// `def name(...) { ... }` as a function value.
+pub fn user_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<Value> {
+    let c = Callable::new(ctx, def, frame)?;
+    let name = def.name.name.clone();
+    let qual = name.clone();
+    Ok(Function::new(name, FunctionKind::User, move |pos, kw| c.invoke(None, &qual, pos, kw)))
+}

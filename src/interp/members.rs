@@ -1,0 +1,899 @@
+//! Attributes, methods, indexing and iteration of values: tensor attributes and methods (in-place
+//! methods return the same object, as in Python), dict keys as attributes, module attributes with
+//! `nn.Module`'s rules plus its methods, `x[...]` reads and writes, `for` iteration.
+use std::rc::Rc;
+use tch::{Kind, Tensor};
+
+use super::args::Args;
+use super::eval::Ctx;
+use super::ops;
+use crate::error::{Error, ExcType, Result};
+use crate::nn::Module;
+use crate::tensor::{dtype_name, TensorRef};
+use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
+use fcall_lang::ast::BinOp;
+
+fn no_attr(v: &Value, name: &str) -> Error {
+    Error::attribute("eval::no_attribute", format!("'{}' object has no attribute '{name}'", v.type_name()))
+}
+
+fn method(name: String, f: impl Fn(&[Value], &Kwargs) -> Result<Value> + 'static) -> Value {
+    Function::new(name, FunctionKind::Method, f)
+}
+
+fn tv(t: Tensor) -> Value {
+    Value::Tensor(TensorRef::new(t))
+}
+
+/// `obj.name`.
+pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
+    match obj {
+        Value::Tensor(t) => tensor_attr(t, name),
+        Value::Module(m) => module_attr(m, name),
+        Value::Dict(d) => dict_attr(d, name),
+        Value::List(items) | Value::Tuple(items) if matches!(name, "index" | "count") => {
+            let items = items.clone();
+            let count = name == "count";
+            Ok(method(format!("list.{name}"), move |pos, _| {
+                let x = pos.first().cloned().unwrap_or(Value::None);
+                let hits: Vec<usize> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| ops::compare(fcall_lang::ast::CmpOp::Eq, v, &x).map(|r| matches!(r, Value::Bool(true))).unwrap_or(false))
+                    .map(|(i, _)| i)
+                    .collect();
+                if count {
+                    return Ok(Value::Int(hits.len() as i64));
+                }
+                hits.first().map(|i| Value::Int(*i as i64)).ok_or_else(|| Error::value("eval::not_in_list", format!("{} is not in list", x.py_repr())))
+            }))
+        }
+        other => Err(no_attr(other, name)),
+    }
+}
+
+/// `obj.name = v`.
+pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
+    match obj {
+        Value::Module(m) => m.setattr(name, v),
+        Value::Dict(d) => {
+            d.insert(name, v);
+            Ok(())
+        }
+        Value::Tensor(t) if name == "requires_grad" => {
+            let b = ops::truthy(&v)?;
+            let _ = t.handle().f_requires_grad_(b)?;
+            Ok(())
+        }
+        other => Err(Error::attribute(
+            "eval::readonly_attribute",
+            format!("'{}' object attribute '{name}' cannot be set", other.type_name()),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------- modules
+
+const MODULE_METHODS: &[&str] = &[
+    "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
+    "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
+    "get_submodule", "forward", "zero_grad", "requires_grad_",
+];
+
+fn module_attr(m: &Module, name: &str) -> Result<Value> {
+    let own = {
+        let d = m.data();
+        d.properties.contains_key(name) || d.attrs.contains_key(name)
+    };
+    if own {
+        return m.getattr(name);
+    }
+    if let Some(meth) = m.imp().method(m, name) {
+        return Ok(meth);
+    }
+    if MODULE_METHODS.contains(&name) {
+        return Ok(module_method(m.clone(), name));
+    }
+    m.getattr(name)
+}
+
+fn named_list(items: Vec<(String, TensorRef)>) -> Value {
+    Value::list(items.into_iter().map(|(k, t)| Value::tuple(vec![Value::str(&k), Value::Tensor(t)])).collect())
+}
+
+fn module_method(m: Module, name: &str) -> Value {
+    let cls = m.class_name();
+    let qual = format!("{cls}.{name}");
+    let name = name.to_string();
+    method(qual.clone(), move |pos, kw| {
+        let q = qual.as_str();
+        match name.as_str() {
+            "train" => {
+                let a = Args::bind(q, &["mode"], 0, pos, kw)?;
+                m.train(a.boolean("mode", true)?)?;
+                Ok(Value::Module(m.clone()))
+            }
+            "eval" => {
+                Args::bind(q, &[], 0, pos, kw)?;
+                m.eval()?;
+                Ok(Value::Module(m.clone()))
+            }
+            "parameters" | "buffers" => {
+                let a = Args::bind(q, &["recurse"], 0, pos, kw)?;
+                let recurse = a.boolean("recurse", true)?;
+                let items = if name == "parameters" { m.named_parameters_with("", recurse, true)? } else { m.named_buffers_with("", recurse, true)? };
+                Ok(Value::list(items.into_iter().map(|(_, t)| Value::Tensor(t)).collect()))
+            }
+            "named_parameters" | "named_buffers" => {
+                let a = Args::bind(q, &["prefix", "recurse", "remove_duplicate"], 0, pos, kw)?;
+                let (p, r, d) = (a.string("prefix", "")?, a.boolean("recurse", true)?, a.boolean("remove_duplicate", true)?);
+                let items = if name == "named_parameters" { m.named_parameters_with(&p, r, d)? } else { m.named_buffers_with(&p, r, d)? };
+                Ok(named_list(items))
+            }
+            "named_modules" | "modules" => {
+                let a = Args::bind(q, &["memo", "prefix", "remove_duplicate"], 0, pos, kw)?;
+                let items = m.named_modules(&a.string("prefix", "")?, a.boolean("remove_duplicate", true)?)?;
+                Ok(Value::list(
+                    items
+                        .into_iter()
+                        .map(|(k, s)| if name == "modules" { Value::Module(s) } else { Value::tuple(vec![Value::str(&k), Value::Module(s)]) })
+                        .collect(),
+                ))
+            }
+            "children" | "named_children" => {
+                Args::bind(q, &[], 0, pos, kw)?;
+                let mut seen = std::collections::HashSet::new();
+                let items: Vec<(String, Module)> = m.data().modules.iter().filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v))).collect();
+                Ok(Value::list(
+                    items
+                        .into_iter()
+                        .filter(|(_, s)| seen.insert(s.id()))
+                        .map(|(k, s)| if name == "children" { Value::Module(s) } else { Value::tuple(vec![Value::str(&k), Value::Module(s)]) })
+                        .collect(),
+                ))
+            }
+            "state_dict" => {
+                let a = Args::bind(q, &["keep_vars"], 0, pos, kw)?;
+                let sd = m.state_dict(a.boolean("keep_vars", false)?)?;
+                Ok(Value::Dict(DictRef::from_entries(sd.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect())))
+            }
+            "append" => {
+                let a = Args::bind(q, &["module"], 1, pos, kw)?;
+                let Some(Value::Module(c)) = a.get("module") else {
+                    return Err(Error::type_error("call::argument_type", format!("{} is not a Module subclass", a.value("module").type_name())));
+                };
+                crate::nn::layers::container::append(&m, c.clone())?;
+                Ok(Value::Module(m.clone()))
+            }
+            "register_buffer" => {
+                let a = Args::bind(q, &["name", "tensor", "persistent"], 2, pos, kw)?;
+                let t = match a.value("tensor") {
+                    Value::None => None,
+                    Value::Tensor(t) => Some(t),
+                    other => {
+                        return Err(Error::type_error(
+                            "nn::register_buffer_type",
+                            format!("cannot assign '{}' object to buffer '{}' (torch Tensor or None required)", other.torch_typename(), a.string("name", "")?),
+                        ))
+                    }
+                };
+                m.register_buffer(&a.string("name", "")?, t, a.boolean("persistent", true)?)?;
+                Ok(Value::None)
+            }
+            "register_parameter" => {
+                let a = Args::bind(q, &["name", "param"], 2, pos, kw)?;
+                let p = match a.value("param") {
+                    Value::None => None,
+                    Value::Tensor(t) => Some(t),
+                    other => {
+                        return Err(Error::type_error(
+                            "nn::register_parameter_type",
+                            format!("cannot assign '{}' object to parameter '{}' (torch.nn.Parameter or None required)", other.torch_typename(), a.string("name", "")?),
+                        ))
+                    }
+                };
+                m.register_parameter(&a.string("name", "")?, p)?;
+                Ok(Value::None)
+            }
+            "add_module" => {
+                let a = Args::bind(q, &["name", "module"], 2, pos, kw)?;
+                let sub = match a.value("module") {
+                    Value::None => None,
+                    Value::Module(s) => Some(s),
+                    other => return Err(Error::type_error("nn::add_module_type", format!("{} is not a Module subclass", other.torch_typename()))),
+                };
+                m.add_module(&a.string("name", "")?, sub)?;
+                Ok(Value::None)
+            }
+            "get_submodule" => {
+                let a = Args::bind(q, &["target"], 1, pos, kw)?;
+                Ok(Value::Module(m.get_submodule(&a.string("target", "")?)?))
+            }
+            "forward" => m.imp().forward(&m, pos, kw),
+            "zero_grad" => {
+                for (_, t) in m.named_parameters()? {
+                    let g = t.tensor().grad();
+                    if g.defined() {
+                        let mut h = t.handle();
+                        h.zero_grad();
+                    }
+                }
+                Ok(Value::None)
+            }
+            "requires_grad_" => {
+                let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
+                let b = a.boolean("requires_grad", true)?;
+                for (_, t) in m.named_parameters()? {
+                    let _ = t.handle().f_requires_grad_(b)?;
+                }
+                Ok(Value::Module(m.clone()))
+            }
+            _ => unreachable!("listed in MODULE_METHODS"),
+        }
+    })
+}
+
+// ---------------------------------------------------------------- dicts
+
+const DICT_METHODS: &[&str] = &["keys", "values", "items", "get", "copy", "pop", "update"];
+
+fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
+    if DICT_METHODS.contains(&name) {
+        let d = d.clone();
+        let name = name.to_string();
+        return Ok(method(format!("dict.{name}"), move |pos, kw| {
+            let q = format!("dict.{name}");
+            match name.as_str() {
+                "keys" => Ok(Value::list(d.keys().iter().map(|k| Value::str(k)).collect())),
+                "values" => Ok(Value::list(d.borrow().values().cloned().collect())),
+                "items" => Ok(Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![Value::str(k), v.clone()])).collect())),
+                "get" => {
+                    let a = Args::bind(&q, &["key", "default"], 1, pos, kw)?;
+                    let k = a.string("key", "")?;
+                    Ok(d.get(&k).unwrap_or_else(|| a.value("default")))
+                }
+                "copy" => Ok(Value::Dict(DictRef::from_entries(d.borrow().clone()))),
+                "pop" => {
+                    let a = Args::bind(&q, &["key", "default"], 1, pos, kw)?;
+                    let k = a.string("key", "")?;
+                    let removed = d.borrow_mut().shift_remove(&k);
+                    match (removed, a.get("default")) {
+                        (Some(v), _) => Ok(v),
+                        (None, Some(def)) => Ok(def.clone()),
+                        (None, None) => Err(Error::key("eval::key_error", k)),
+                    }
+                }
+                "update" => {
+                    let a = Args::bind(&q, &["other"], 1, pos, kw)?;
+                    let Value::Dict(o) = a.value("other") else {
+                        return Err(Error::type_error("call::argument_type", "dict.update() needs a dict"));
+                    };
+                    let entries: Vec<(String, Value)> = o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    for (k, v) in entries {
+                        d.insert(k, v);
+                    }
+                    Ok(Value::None)
+                }
+                _ => unreachable!("listed in DICT_METHODS"),
+            }
+        }));
+    }
+    d.get(name).ok_or_else(|| Error::key("eval::key_error", name).with_hint(format!("the dict's keys are {:?}", d.keys())))
+}
+
+// ---------------------------------------------------------------- tensors
+
+fn dtype_value(k: Kind) -> Value {
+    Value::str(&format!("torch.{}", dtype_name(k)))
+}
+
+fn shape_value(t: &TensorRef) -> Value {
+    Value::tuple(t.shape().into_iter().map(Value::Int).collect())
+}
+
+fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
+    let x = t.tensor();
+    Ok(match name {
+        "shape" => shape_value(t),
+        "dtype" => dtype_value(t.kind()),
+        "requires_grad" => Value::Bool(t.requires_grad()),
+        "is_leaf" => Value::Bool(t.grad_fn_name().is_none()),
+        "grad_fn" => t.grad_fn_name().map(|n| Value::str(&n)).unwrap_or(Value::None),
+        "grad" => {
+            let g = x.grad();
+            if g.defined() {
+                tv(g)
+            } else {
+                Value::None
+            }
+        }
+        "ndim" => Value::Int(x.dim() as i64),
+        "device" => Value::str(&format!("{:?}", x.device()).to_lowercase()),
+        "data" => tv(x.f_detach()?),
+        "T" => tv(x.f_permute((0..x.dim() as i64).rev().collect::<Vec<_>>())?),
+        _ => return tensor_method(t, name),
+    })
+}
+
+fn scalar_arg(x: &Tensor, v: &Value, fname: &str) -> Result<Tensor> {
+    match v {
+        Value::Tensor(o) => Ok(o.tensor().shallow_clone()),
+        other => ops::scalar_for(x, other)?.ok_or_else(|| {
+            Error::type_error("call::argument_type", format!("{fname}(): argument 'other' must be Tensor or Number, not {}", other.type_name()))
+        }),
+    }
+}
+
+fn dims_arg(pos: &[Value], fname: &str) -> Result<Vec<i64>> {
+    super::args::shape_of(fname, pos)
+}
+
+/// Optional `dim` and `keepdim` for reductions.
+fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
+    match a.get("dim") {
+        None | Some(Value::None) => Ok(None),
+        Some(_) => Ok(Some(a.ints("dim")?)),
+    }
+}
+
+fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
+    const METHODS: &[&str] = &[
+        "sum", "mean", "t", "reshape", "view", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_",
+        "fill_", "copy_", "clamp_", "clamp", "item", "size", "dim", "numel", "abs", "exp", "log", "sqrt", "relu", "sigmoid",
+        "tanh", "softmax", "log_softmax", "pow", "matmul", "unsqueeze", "squeeze", "flatten", "transpose", "permute", "max",
+        "min", "argmax", "argmin", "backward", "float", "double", "long", "int", "bool", "tolist", "norm", "std", "var",
+        "neg", "square", "contiguous", "expand", "repeat", "sin", "cos", "allclose", "equal", "add", "sub", "mul", "div",
+        "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "cumsum", "prod",
+        "triu", "tril", "diag", "sign", "round", "floor", "ceil", "eq", "ne", "lt", "gt", "le", "ge", "all", "any", "numpy",
+    ];
+    if !METHODS.contains(&name) {
+        return Err(no_attr(&Value::Tensor(t.clone()), name));
+    }
+    let t = t.clone();
+    let name = name.to_string();
+    Ok(method(format!("Tensor.{name}"), move |pos, kw| tensor_call(&t, &name, pos, kw)))
+}
+
+fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+    let x = t.tensor();
+    let q = format!("Tensor.{name}");
+    let q = q.as_str();
+    let same = || Ok(Value::Tensor(t.clone()));
+    match name {
+        "sum" | "mean" | "std" | "var" | "prod" | "norm" => {
+            let a = Args::bind(q, &["dim", "keepdim"], 0, pos, kw)?;
+            let keep = a.boolean("keepdim", false)?;
+            let dims = reduce_dims(&a)?;
+            let r = match (name, dims) {
+                ("sum", None) => x.f_sum(None::<Kind>)?,
+                ("sum", Some(d)) => x.f_sum_dim_intlist(&d[..], keep, None::<Kind>)?,
+                ("mean", None) => x.f_mean(None::<Kind>)?,
+                ("mean", Some(d)) => x.f_mean_dim(&d[..], keep, None::<Kind>)?,
+                ("std", None) => x.f_std(true)?,
+                ("std", Some(d)) => x.f_std_dim(&d[..], true, keep)?,
+                ("var", None) => x.f_var(true)?,
+                ("var", Some(d)) => x.f_var_dim(&d[..], true, keep)?,
+                ("prod", None) => x.f_prod(None::<Kind>)?,
+                ("prod", Some(d)) => x.f_prod_dim_int(d[0], keep, None::<Kind>)?,
+                ("norm", None) => x.f_norm()?,
+                ("norm", Some(d)) => x.f_norm_scalaropt_dim(2.0, &d[..], keep)?,
+                _ => unreachable!(),
+            };
+            Ok(tv(r))
+        }
+        "t" => Ok(tv(x.f_tr()?)),
+        "reshape" => Ok(tv(x.f_reshape(dims_arg(pos, q)?)?)),
+        "view" => Ok(tv(x.f_view(&dims_arg(pos, q)?[..])?)),
+        "expand" => Ok(tv(x.f_expand(dims_arg(pos, q)?, false)?)),
+        "repeat" => Ok(tv(x.f_repeat(dims_arg(pos, q)?)?)),
+        "permute" => Ok(tv(x.f_permute(dims_arg(pos, q)?)?)),
+        "detach" => Ok(tv(x.f_detach()?)),
+        "clone" => Ok(tv(x.f_clone(x)?)),
+        "contiguous" => Ok(tv(x.f_contiguous()?)),
+        "requires_grad_" => {
+            let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
+            let _ = t.handle().f_requires_grad_(a.boolean("requires_grad", true)?)?;
+            same()
+        }
+        "retain_grad" => {
+            let _ = t.handle().f_retains_grad()?;
+            Ok(Value::None)
+        }
+        "add_" | "sub_" | "mul_" | "div_" | "pow_" => {
+            let a = Args::bind(q, &["other"], 1, pos, kw)?;
+            let o = scalar_arg(x, &a.value("other"), q)?;
+            let mut h = t.handle();
+            let _ = match name {
+                "add_" => h.f_add_(&o)?,
+                "sub_" => h.f_sub_(&o)?,
+                "mul_" => h.f_mul_(&o)?,
+                "div_" => h.f_div_(&o)?,
+                _ => h.f_pow_tensor_(&o)?,
+            };
+            same()
+        }
+        "add" | "sub" | "mul" | "div" | "pow" | "matmul" | "eq" | "ne" | "lt" | "gt" | "le" | "ge" => {
+            let a = Args::bind(q, &["other"], 1, pos, kw)?;
+            let op = match name {
+                "add" => Some(BinOp::Add),
+                "sub" => Some(BinOp::Sub),
+                "mul" => Some(BinOp::Mul),
+                "div" => Some(BinOp::Div),
+                "pow" => Some(BinOp::Pow),
+                "matmul" => Some(BinOp::MatMul),
+                _ => None,
+            };
+            match op {
+                Some(op) => ops::binary(op, &Value::Tensor(t.clone()), &a.value("other")),
+                None => {
+                    use fcall_lang::ast::CmpOp::*;
+                    let c = match name {
+                        "eq" => Eq,
+                        "ne" => NotEq,
+                        "lt" => Lt,
+                        "gt" => Gt,
+                        "le" => Le,
+                        _ => Ge,
+                    };
+                    ops::compare(c, &Value::Tensor(t.clone()), &a.value("other"))
+                }
+            }
+        }
+        "zero_" => {
+            let _ = t.handle().f_zero_()?;
+            same()
+        }
+        "fill_" => {
+            let a = Args::bind(q, &["value"], 1, pos, kw)?;
+            let v = scalar_arg(x, &a.value("value"), q)?;
+            let _ = t.handle().f_fill_tensor_(&v)?;
+            same()
+        }
+        "copy_" => {
+            let a = Args::bind(q, &["src"], 1, pos, kw)?;
+            let src = a.tensor("src")?;
+            let _ = t.handle().f_copy_(src.tensor())?;
+            same()
+        }
+        "exp_" | "neg_" | "abs_" | "sqrt_" => {
+            let mut h = t.handle();
+            let _ = match name {
+                "exp_" => h.f_exp_()?,
+                "neg_" => h.f_neg_()?,
+                "abs_" => h.f_abs_()?,
+                _ => h.f_sqrt_()?,
+            };
+            same()
+        }
+        "normal_" | "uniform_" => {
+            let mut h = t.handle();
+            if name == "normal_" {
+                let a = Args::bind(q, &["mean", "std"], 0, pos, kw)?;
+                let _ = h.f_normal_(a.float("mean", 0.0)?, a.float("std", 1.0)?)?;
+            } else {
+                let a = Args::bind(q, &["from", "to"], 0, pos, kw)?;
+                let _ = h.f_uniform_(a.float("from", 0.0)?, a.float("to", 1.0)?)?;
+            }
+            same()
+        }
+        "clamp" | "clamp_" => {
+            let a = Args::bind(q, &["min", "max"], 0, pos, kw)?;
+            let lo = match a.get("min") {
+                Some(Value::None) | None => None,
+                Some(v) => Some(scalar_arg(x, v, q)?),
+            };
+            let hi = match a.get("max") {
+                Some(Value::None) | None => None,
+                Some(v) => Some(scalar_arg(x, v, q)?),
+            };
+            if name == "clamp_" {
+                let _ = t.handle().f_clamp_tensor_(lo.as_ref(), hi.as_ref())?;
+                same()
+            } else {
+                Ok(tv(x.f_clamp_tensor(lo.as_ref(), hi.as_ref())?))
+            }
+        }
+        "item" => {
+            if t.numel() != 1 {
+                return Err(Error::runtime(
+                    "torch::item",
+                    format!("a Tensor with {} elements cannot be converted to Scalar", t.numel()),
+                ));
+            }
+            Ok(match t.kind() {
+                Kind::Bool => Value::Bool(x.f_double_value(&[])? != 0.0),
+                Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(x.f_double_value(&[])?),
+                _ => Value::Int(x.f_int64_value(&[])?),
+            })
+        }
+        "tolist" | "numpy" => Ok(tolist(t)?),
+        "size" => {
+            let a = Args::bind(q, &["dim"], 0, pos, kw)?;
+            match a.get("dim") {
+                None | Some(Value::None) => Ok(shape_value(t)),
+                Some(_) => {
+                    let d = a.int("dim", 0)?;
+                    let n = x.dim() as i64;
+                    let i = if d < 0 { d + n } else { d };
+                    if i < 0 || i >= n {
+                        return Err(Error::new(
+                            ExcType::IndexError,
+                            "torch::dim",
+                            format!("Dimension out of range (expected to be in range of [{}, {}], but got {d})", -n, n - 1),
+                        ));
+                    }
+                    Ok(Value::Int(t.shape()[i as usize]))
+                }
+            }
+        }
+        "dim" => Ok(Value::Int(x.dim() as i64)),
+        "numel" => Ok(Value::Int(t.numel() as i64)),
+        "is_contiguous" => Ok(Value::Bool(x.is_contiguous())),
+        "type" => Ok(Value::str(&crate::tensor::torch_typename(t))),
+        "abs" => Ok(tv(x.f_abs()?)),
+        "exp" => Ok(tv(x.f_exp()?)),
+        "log" => Ok(tv(x.f_log()?)),
+        "sqrt" => Ok(tv(x.f_sqrt()?)),
+        "relu" => Ok(tv(x.f_relu()?)),
+        "sigmoid" => Ok(tv(x.f_sigmoid()?)),
+        "tanh" => Ok(tv(x.f_tanh()?)),
+        "neg" => Ok(tv(x.f_neg()?)),
+        "square" => Ok(tv(x.f_square()?)),
+        "sin" => Ok(tv(x.f_sin()?)),
+        "cos" => Ok(tv(x.f_cos()?)),
+        "sign" => Ok(tv(x.f_sign()?)),
+        "round" => Ok(tv(x.f_round()?)),
+        "floor" => Ok(tv(x.f_floor()?)),
+        "ceil" => Ok(tv(x.f_ceil()?)),
+        "all" => Ok(tv(x.f_all()?)),
+        "any" => Ok(tv(x.f_any()?)),
+        "softmax" | "log_softmax" | "cumsum" => {
+            let a = Args::bind(q, &["dim"], 1, pos, kw)?;
+            let d = a.int("dim", 0)?;
+            Ok(tv(match name {
+                "softmax" => x.f_softmax(d, None::<Kind>)?,
+                "log_softmax" => x.f_log_softmax(d, None::<Kind>)?,
+                _ => x.f_cumsum(d, None::<Kind>)?,
+            }))
+        }
+        "triu" | "tril" | "diag" => {
+            let a = Args::bind(q, &["diagonal"], 0, pos, kw)?;
+            let d = a.int("diagonal", 0)?;
+            Ok(tv(match name {
+                "triu" => x.f_triu(d)?,
+                "tril" => x.f_tril(d)?,
+                _ => x.f_diag(d)?,
+            }))
+        }
+        "unsqueeze" => {
+            let a = Args::bind(q, &["dim"], 1, pos, kw)?;
+            Ok(tv(x.f_unsqueeze(a.int("dim", 0)?)?))
+        }
+        "squeeze" => {
+            let a = Args::bind(q, &["dim"], 0, pos, kw)?;
+            Ok(tv(match a.get("dim") {
+                None | Some(Value::None) => x.f_squeeze()?,
+                Some(_) => x.f_squeeze_dim(a.int("dim", 0)?)?,
+            }))
+        }
+        "flatten" => {
+            let a = Args::bind(q, &["start_dim", "end_dim"], 0, pos, kw)?;
+            Ok(tv(x.f_flatten(a.int("start_dim", 0)?, a.int("end_dim", -1)?)?))
+        }
+        "transpose" => {
+            let a = Args::bind(q, &["dim0", "dim1"], 2, pos, kw)?;
+            Ok(tv(x.f_transpose(a.int("dim0", 0)?, a.int("dim1", 0)?)?))
+        }
+        "max" | "min" | "argmax" | "argmin" => {
+            let a = Args::bind(q, &["dim", "keepdim"], 0, pos, kw)?;
+            let keep = a.boolean("keepdim", false)?;
+            match (name, a.get("dim")) {
+                ("max", None) => Ok(tv(x.f_max()?)),
+                ("min", None) => Ok(tv(x.f_min()?)),
+                ("argmax", None) => Ok(tv(x.f_argmax(None::<i64>, false)?)),
+                (_, None) => Ok(tv(x.f_argmin(None::<i64>, false)?)),
+                ("argmax", Some(_)) => Ok(tv(x.f_argmax(a.int("dim", 0)?, keep)?)),
+                ("argmin", Some(_)) => Ok(tv(x.f_argmin(a.int("dim", 0)?, keep)?)),
+                (_, Some(_)) => {
+                    let d = a.int("dim", 0)?;
+                    let (v, i) = if name == "max" { x.f_max_dim(d, keep)? } else { x.f_min_dim(d, keep)? };
+                    Ok(Value::tuple(vec![tv(v), tv(i)]))
+                }
+            }
+        }
+        "backward" => {
+            Args::bind(q, &[], 0, pos, kw)?;
+            if !t.requires_grad() {
+                return Err(Error::runtime("torch::backward", "element 0 of tensors does not require grad and does not have a grad_fn"));
+            }
+            if t.numel() != 1 {
+                return Err(Error::runtime("torch::backward", "grad can be implicitly created only for scalar outputs"));
+            }
+            x.f_backward()?;
+            Ok(Value::None)
+        }
+        "float" => Ok(tv(x.f_to_kind(Kind::Float)?)),
+        "double" => Ok(tv(x.f_to_kind(Kind::Double)?)),
+        "long" => Ok(tv(x.f_to_kind(Kind::Int64)?)),
+        "int" => Ok(tv(x.f_to_kind(Kind::Int)?)),
+        "bool" => Ok(tv(x.f_to_kind(Kind::Bool)?)),
+        "allclose" => {
+            let a = Args::bind(q, &["other", "rtol", "atol"], 1, pos, kw)?;
+            let o = a.tensor("other")?;
+            Ok(Value::Bool(x.f_allclose(o.tensor(), a.float("rtol", 1e-5)?, a.float("atol", 1e-8)?, false)?))
+        }
+        "equal" => {
+            let a = Args::bind(q, &["other"], 1, pos, kw)?;
+            Ok(Value::Bool(x.f_equal(a.tensor("other")?.tensor())?))
+        }
+        _ => Err(no_attr(&Value::Tensor(t.clone()), name)),
+    }
+}
+
+/// `t.tolist()`.
+pub fn tolist(t: &TensorRef) -> Result<Value> {
+    let values = crate::tensor::to_f64_vec(t.tensor())?;
+    let shape = t.shape();
+    let kind = t.kind();
+    fn nest(values: &[f64], shape: &[i64], kind: Kind) -> Value {
+        if shape.is_empty() {
+            let v = values.first().copied().unwrap_or(0.0);
+            return match kind {
+                Kind::Bool => Value::Bool(v != 0.0),
+                Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(v),
+                _ => Value::Int(v as i64),
+            };
+        }
+        let n = shape[0] as usize;
+        let inner: usize = shape[1..].iter().product::<i64>() as usize;
+        Value::list((0..n).map(|i| nest(&values[i * inner..(i + 1) * inner], &shape[1..], kind)).collect())
+    }
+    Ok(nest(&values, &shape, kind))
+}
+
+// ---------------------------------------------------------------- indexing
+
+thread_local! {
+    static ELLIPSIS: Value = Value::str("...");
+}
+
+/// The `...` index marker (a private string value only the indexer gives meaning to).
+pub fn ellipsis() -> Value {
+    Value::Tuple(Rc::new(vec![Value::str("\u{0}ellipsis")]))
+}
+
+fn is_ellipsis(v: &Value) -> bool {
+    matches!(v, Value::Tuple(items) if items.len() == 1 && matches!(&items[0], Value::Str(s) if &**s == "\u{0}ellipsis"))
+}
+
+/// A slice `a:b:c` as a value (a private tagged tuple only the indexer gives meaning to).
+pub fn slice_value(lower: Value, upper: Value, step: Value) -> Value {
+    Value::Tuple(Rc::new(vec![Value::str("\u{0}slice"), lower, upper, step]))
+}
+
+fn as_slice(v: &Value) -> Option<(Value, Value, Value)> {
+    match v {
+        Value::Tuple(items) if items.len() == 4 && matches!(&items[0], Value::Str(s) if &**s == "\u{0}slice") => {
+            Some((items[1].clone(), items[2].clone(), items[3].clone()))
+        }
+        _ => None,
+    }
+}
+
+fn opt_int(v: &Value) -> Result<Option<i64>> {
+    match v {
+        Value::None => Ok(None),
+        Value::Int(i) => Ok(Some(*i)),
+        other => Err(Error::type_error("eval::slice_index", format!("slice indices must be integers or None, not {}", other.type_name()))),
+    }
+}
+
+fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize>> {
+    let step = opt_int(st)?.unwrap_or(1);
+    if step == 0 {
+        return Err(Error::value("eval::slice_step", "slice step cannot be zero"));
+    }
+    let n = len as i64;
+    let norm = |v: Option<i64>, def: i64| -> i64 {
+        match v {
+            None => def,
+            Some(i) if i < 0 => (i + n).max(if step > 0 { 0 } else { -1 }),
+            Some(i) => i.min(if step > 0 { n } else { n - 1 }),
+        }
+    };
+    let (start, stop) = if step > 0 { (norm(opt_int(lo)?, 0), norm(opt_int(hi)?, n)) } else { (norm(opt_int(lo)?, n - 1), norm(opt_int(hi)?, -1)) };
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i as usize);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// `obj[idx]`.
+pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
+    match obj {
+        Value::Dict(d) => match idx {
+            Value::Str(k) => d.get(k).ok_or_else(|| Error::key("eval::key_error", k.to_string()).with_hint(format!("the dict's keys are {:?}", d.keys()))),
+            other => Err(Error::type_error("eval::dict_key_type", format!("dict keys are strings, not {}", other.type_name()))),
+        },
+        Value::List(items) | Value::Tuple(items) => {
+            let is_tuple = matches!(obj, Value::Tuple(_));
+            if let Some((lo, hi, st)) = as_slice(idx) {
+                let picked: Vec<Value> = seq_slice(items.len(), &lo, &hi, &st)?.into_iter().map(|i| items[i].clone()).collect();
+                return Ok(if is_tuple { Value::tuple(picked) } else { Value::list(picked) });
+            }
+            let Value::Int(i) = idx else {
+                return Err(Error::type_error(
+                    "eval::index_type",
+                    format!("{} indices must be integers or slices, not {}", obj.type_name(), idx.type_name()),
+                ));
+            };
+            let n = items.len() as i64;
+            let j = if *i < 0 { i + n } else { *i };
+            if j < 0 || j >= n {
+                return Err(Error::new(ExcType::IndexError, "eval::index_range", format!("{} index out of range", obj.type_name())));
+            }
+            Ok(items[j as usize].clone())
+        }
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            let Value::Int(i) = idx else {
+                return Err(Error::type_error("eval::index_type", "string indices must be integers"));
+            };
+            let n = chars.len() as i64;
+            let j = if *i < 0 { i + n } else { *i };
+            chars.get(j as usize).filter(|_| j >= 0).map(|c| Value::str(&c.to_string())).ok_or_else(|| Error::new(ExcType::IndexError, "eval::index_range", "string index out of range"))
+        }
+        Value::Tensor(t) => Ok(tv(tensor_index(t.tensor(), idx)?)),
+        other => Err(Error::type_error("eval::not_subscriptable", format!("'{}' object is not subscriptable", other.type_name()))),
+    }
+}
+
+fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
+    let parts: Vec<Value> = match idx {
+        Value::Tuple(items) if as_slice(idx).is_none() && !is_ellipsis(idx) => items.to_vec(),
+        other => vec![other.clone()],
+    };
+    if let [Value::Tensor(i)] = &parts[..] {
+        return Ok(x.f_index(&[Some(i.tensor())])?);
+    }
+    let specified = parts.iter().filter(|p| !matches!(p, Value::None) && !is_ellipsis(p)).count() as i64;
+    let mut out = x.shallow_clone();
+    let mut dim: i64 = 0;
+    for p in &parts {
+        if is_ellipsis(p) {
+            dim += out.dim() as i64 - dim - (specified - parts.iter().take_while(|q| !is_ellipsis(q)).filter(|q| !matches!(q, Value::None)).count() as i64);
+            continue;
+        }
+        match p {
+            Value::Int(i) => {
+                if out.dim() as i64 <= dim {
+                    return Err(Error::new(
+                        ExcType::IndexError,
+                        "torch::too_many_indices",
+                        format!("too many indices for tensor of dimension {}", x.dim()),
+                    ));
+                }
+                let size = out.size()[dim as usize];
+                if *i >= size || *i < -size {
+                    return Err(Error::new(
+                        ExcType::IndexError,
+                        "torch::index_range",
+                        format!("index {i} is out of bounds for dimension {dim} with size {size}"),
+                    ));
+                }
+                out = out.f_select(dim, *i)?;
+            }
+            Value::None => {
+                out = out.f_unsqueeze(dim)?;
+                dim += 1;
+            }
+            Value::Bool(_) | Value::Tensor(_) => {
+                return Err(Error::new(ExcType::IndexError, "eval::advanced_index", "only a single tensor index is supported"));
+            }
+            other => {
+                let Some((lo, hi, st)) = as_slice(other) else {
+                    return Err(Error::new(
+                        ExcType::IndexError,
+                        "eval::index_type",
+                        "only integers, slices (`:`), ellipsis (`...`), None and integer or boolean tensors are valid indices",
+                    ));
+                };
+                let step = opt_int(&st)?.unwrap_or(1);
+                if step <= 0 {
+                    return Err(Error::value("torch::slice_step", "step must be greater than zero"));
+                }
+                out = out.f_slice(dim, opt_int(&lo)?, opt_int(&hi)?, step)?;
+                dim += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `obj[idx] = v`.
+pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
+    match obj {
+        Value::Dict(d) => match idx {
+            Value::Str(k) => {
+                d.insert(k.to_string(), v);
+                Ok(())
+            }
+            other => Err(Error::type_error("eval::dict_key_type", format!("dict keys are strings, not {}", other.type_name()))
+                .with_hint("write a[\"name\"] = t")),
+        },
+        Value::Tensor(t) => {
+            let mut view = tensor_index(t.tensor(), idx)?;
+            match &v {
+                Value::Tensor(src) => {
+                    let _ = view.f_copy_(src.tensor())?;
+                }
+                other => {
+                    let s = ops::scalar_for(&view, other)?.ok_or_else(|| {
+                        Error::type_error("eval::assign_type", format!("can't assign a {} to a Tensor", other.type_name()))
+                    })?;
+                    let _ = view.f_fill_tensor_(&s)?;
+                }
+            }
+            Ok(())
+        }
+        other => Err(Error::type_error(
+            "eval::item_assignment",
+            format!("'{}' object does not support item assignment", other.type_name()),
+        )),
+    }
+}
+
+/// What `for x in v` iterates over.
+pub fn iterate(v: &Value) -> Result<Vec<Value>> {
+    match v {
+        Value::List(items) | Value::Tuple(items) => Ok(items.to_vec()),
+        Value::Dict(d) => Ok(d.keys().iter().map(|k| Value::str(k)).collect()),
+        Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
+        Value::Tensor(t) => {
+            if t.tensor().dim() == 0 {
+                return Err(Error::type_error("torch::iterate_0d", "iteration over a 0-d tensor"));
+            }
+            Ok(t.tensor().f_unbind(0)?.into_iter().map(tv).collect())
+        }
+        Value::Module(m) if m.class_name() == "Sequential" || m.class_name() == "ModuleList" => {
+            Ok(m.data().modules.values().flatten().cloned().map(Value::Module).collect())
+        }
+        other => Err(Error::type_error("eval::not_iterable", format!("'{}' object is not iterable", other.type_name()))),
+    }
+}
+
+/// `target op= rhs`: in place on tensors (the same object, as Python's `__iadd__`), else `target op rhs`.
+pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
+    if let Value::Tensor(t) = current {
+        let o = match rhs {
+            Value::Tensor(r) => Some(r.tensor().shallow_clone()),
+            other => ops::scalar_for(t.tensor(), other)?,
+        };
+        if let Some(o) = o {
+            let mut h = t.handle();
+            let done = match op {
+                BinOp::Add => Some(h.f_add_(&o)?),
+                BinOp::Sub => Some(h.f_sub_(&o)?),
+                BinOp::Mul => Some(h.f_mul_(&o)?),
+                BinOp::Div => Some(h.f_div_(&o)?),
+                BinOp::Pow => Some(h.f_pow_tensor_(&o)?),
+                _ => None,
+            };
+            if done.is_some() {
+                return Ok(current.clone());
+            }
+        }
+    }
+    if let (Value::Dict(d), Value::Dict(o), BinOp::BitOr) = (current, rhs, op) {
+        let entries: Vec<(String, Value)> = o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (k, v) in entries {
+            d.insert(k, v);
+        }
+        return Ok(current.clone());
+    }
+    ops::binary(op, current, rhs)
+}
+

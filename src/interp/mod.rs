@@ -1,0 +1,251 @@
+//! The fcall language on the engine: a [`Session`] holds the workspace and runs source text
+//! (a script, a REPL entry, a notebook cell). The whole input is parsed first; nothing runs if
+//! it does not parse. Each top-level statement yields a [`StmtOutput`] that front ends render as
+//! text, HTML or JSON. A failed statement leaves the workspace's variables as they were.
+mod args;
+mod builtins;
+mod classes;
+mod commands;
+pub mod eval;
+mod frame;
+mod functions;
+mod io;
+mod members;
+mod ops;
+pub mod output;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use fcall_lang::ast::{Command, ExprKind, Stmt, StmtKind};
+use fcall_lang::{parse_program, Diagnostic, LineIndex, Span};
+
+pub use eval::{CallShow, INTERRUPTED};
+pub use output::{Display, Failure, OutKind, StmtOutput};
+
+use crate::error::{Error, ExcType, Result};
+use crate::value::Value;
+use eval::{Ctx, Shared};
+use frame::Frame;
+
+/// How a run treats errors: the REPL and notebooks stop at the first failed statement; `fcall
+/// run --json` reports every statement.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    pub keep_going: bool,
+}
+
+pub struct Session {
+    sh: Rc<Shared>,
+    history: Vec<String>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        let sh = Rc::new(Shared {
+            globals: Frame::root(),
+            builtins: RefCell::new(HashMap::new()),
+            out: RefCell::new(String::new()),
+            sources: RefCell::new(Vec::new()),
+            calls: RefCell::new(Vec::new()),
+            call_depth: std::cell::Cell::new(0),
+        });
+        *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
+        Session { sh, history: Vec::new() }
+    }
+
+    /// The names bound in the workspace.
+    pub fn names(&self) -> Vec<String> {
+        self.sh.globals.names()
+    }
+    /// A workspace variable.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.sh.globals.get(name)
+    }
+    /// Built-in names (for completion).
+    pub fn builtin_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.sh.builtins.borrow().keys().cloned().collect();
+        v.sort();
+        v
+    }
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// Runs `code`; one output per top-level statement (or one for a syntax error).
+    pub fn run(&mut self, code: &str, opts: RunOptions) -> Vec<StmtOutput> {
+        let src_id = {
+            let mut s = self.sh.sources.borrow_mut();
+            s.push(Rc::from(code));
+            (s.len() - 1) as u32
+        };
+        if !code.trim().is_empty() {
+            self.history.push(code.trim_end().to_string());
+        }
+        let index = LineIndex::new(code);
+        let program = match parse_program(code) {
+            Ok(p) => p,
+            Err(diags) => {
+                let first = diags[0].clone();
+                let line = index.line_col(first.span.start).line;
+                let text = fcall_lang::render_all(code, &diags, false);
+                let text_color = fcall_lang::render_all(code, &diags, true);
+                return vec![StmtOutput {
+                    line,
+                    source: index.line_text(line).to_string(),
+                    kind: OutKind::Error,
+                    value: None,
+                    call: None,
+                    failure: Some(Failure::Syntax(diags)),
+                    printed: String::new(),
+                    display: Vec::new(),
+                    error_text: Some(text),
+                    error_text_color: Some(text_color),
+                }];
+            }
+        };
+        let ctx = Ctx { sh: self.sh.clone(), src: src_id };
+        let mut outs = Vec::new();
+        for stmt in &program.stmts {
+            let out = self.run_stmt(&ctx, stmt, code, &index);
+            let failed = out.kind == OutKind::Error;
+            outs.push(out);
+            if failed && !opts.keep_going {
+                break;
+            }
+        }
+        outs
+    }
+
+    fn run_stmt(&mut self, ctx: &Ctx, stmt: &Stmt, code: &str, index: &LineIndex) -> StmtOutput {
+        let line = index.line_col(stmt.span.start).line;
+        let snapshot = self.sh.globals.snapshot();
+        self.sh.out.borrow_mut().clear();
+        self.sh.calls.borrow_mut().clear();
+        let mut display = Vec::new();
+        let shows_call = match &stmt.kind {
+            StmtKind::Expr(e) => matches!(e.kind, ExprKind::FunctionalCall(_)),
+            StmtKind::Assign { value, .. } => matches!(value.kind, ExprKind::FunctionalCall(_)),
+            _ => false,
+        };
+        let result: Result<Option<Value>> = match &stmt.kind {
+            StmtKind::Command(c) => self.command(ctx, c, &mut display).map(|_| None).map_err(|e| e.at(ctx.loc(stmt.span))),
+            StmtKind::Expr(e) => ctx.eval(e, &self.sh.globals).map(Some),
+            _ => ctx.exec_stmt(stmt, &self.sh.globals).map(|_| None),
+        };
+        let printed = std::mem::take(&mut *self.sh.out.borrow_mut());
+        let call = if shows_call { self.sh.calls.borrow().first().cloned() } else { None };
+        let source = stmt.span.slice(code).to_string();
+        let mut out = StmtOutput {
+            line,
+            source,
+            kind: OutKind::None,
+            value: None,
+            call,
+            failure: None,
+            printed,
+            display,
+            error_text: None,
+            error_text_color: None,
+        };
+        match result {
+            Ok(v) => {
+                if shows_call {
+                    out.kind = OutKind::Call;
+                    out.value = Some(match (&stmt.kind, v) {
+                        (_, Some(v)) => v,
+                        _ => out.call.as_ref().and_then(|c| c.result.clone()).unwrap_or(Value::None),
+                    });
+                } else if let Some(v) = v {
+                    if !v.is_none() {
+                        out.kind = OutKind::Value;
+                        out.value = Some(v);
+                    }
+                }
+            }
+            Err(e) => {
+                self.sh.globals.restore(snapshot);
+                out.kind = OutKind::Error;
+                out.error_text = Some(self.render_error(&e, false));
+                out.error_text_color = Some(self.render_error(&e, true));
+                out.failure = Some(Failure::Raised(e));
+            }
+        }
+        out
+    }
+
+    /// An error against the source it came from, with a caret, the hint and a known-bug note.
+    pub fn render_error(&self, e: &Error, color: bool) -> String {
+        let headline = format!("{}: {}", e.exc.name(), e.message);
+        let mut text = match e.location {
+            Some(loc) => {
+                let sources = self.sh.sources.borrow();
+                let src = sources.get(loc.source as usize).cloned().unwrap_or_else(|| Rc::from(""));
+                let mut d = Diagnostic::new(e.code, headline, Span { start: loc.start, end: loc.end.max(loc.start) });
+                if let Some(h) = &e.hint {
+                    d = d.with_hint(h.clone());
+                }
+                fcall_lang::render(&src, &d, color)
+            }
+            None => {
+                let mut s = format!("{headline} [{}]", e.code);
+                if let Some(h) = &e.hint {
+                    s.push_str(&format!("\nhint: {h}"));
+                }
+                s
+            }
+        };
+        if let Some(b) = &e.known_bug {
+            text.push_str(&format!("\nnote: {}{}", b.summary, b.upstream.map(|u| format!(" ({u})")).unwrap_or_default()));
+        }
+        text
+    }
+
+    fn command(&mut self, ctx: &Ctx, c: &Command, display: &mut Vec<Display>) -> Result<()> {
+        let g = self.sh.globals.clone();
+        match c {
+            Command::Seed(e) => {
+                let v = ctx.eval(e, &g)?;
+                let Value::Int(n) = v else {
+                    return Err(Error::type_error("command::seed", format!("seed takes an int, not {}", v.type_name())));
+                };
+                tch::manual_seed(n);
+            }
+            Command::Show(e) => {
+                let v = ctx.eval(e, &g)?;
+                display.extend(commands::show_value(&v)?);
+            }
+            Command::Ties(e) => {
+                let v = ctx.eval(e, &g)?;
+                let Value::Module(m) = v else {
+                    return Err(Error::type_error("command::ties", format!("ties takes a module, not {}", v.type_name())));
+                };
+                display.extend(commands::ties(&m)?);
+            }
+            Command::Help(t) => display.extend(commands::help(t.as_ref().map(|t| t.name.as_str()))?),
+            Command::History => {
+                let mut s = String::new();
+                for (i, h) in self.history.iter().enumerate() {
+                    s.push_str(&format!("{:>4}  {}\n", i + 1, h.replace('\n', "\n      ")));
+                }
+                display.push(Display::Text(s));
+            }
+            Command::Reset => {
+                self.sh.globals.clear();
+                display.push(Display::Text("workspace cleared\n".into()));
+            }
+            Command::Export { .. } => {
+                return Err(Error::new(ExcType::NotImplementedError, "command::export", "export python is not available yet")
+                    .with_hint("planned: `export python \"session.py\"` and `fcall export FILE.fc -o FILE.py`"));
+            }
+        }
+        Ok(())
+    }
+}

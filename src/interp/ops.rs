@@ -1,0 +1,327 @@
+//! Operators on values with Python's rules: numbers, tensors (a Python number becomes a 0-dim
+//! tensor of the tensor's dtype category, as a wrapped number does), per-key dict arithmetic
+//! (`p - 0.1 * g`), `|` merge, strings and lists; comparisons, `is`, `in`, truthiness.
+use indexmap::IndexMap;
+use std::rc::Rc;
+use tch::{Kind, Tensor};
+
+use crate::error::{Error, ExcType, Result};
+use crate::tensor::TensorRef;
+use crate::value::{DictRef, Value};
+use fcall_lang::ast::{BinOp, CmpOp};
+
+pub fn op_str(op: BinOp) -> &'static str {
+    op.as_str()
+}
+
+fn unsupported(op: &str, a: &Value, b: &Value) -> Error {
+    Error::type_error(
+        "eval::unsupported_operand",
+        format!("unsupported operand type(s) for {op}: '{}' and '{}'", a.type_name(), b.type_name()),
+    )
+}
+
+fn is_floating(k: Kind) -> bool {
+    matches!(k, Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16)
+}
+
+/// A Python number next to a tensor: a 0-dim tensor that does not promote the tensor's dtype
+/// within its category (float32 + 1.5 stays float32; int64 + 2.5 becomes float32).
+pub fn scalar_for(x: &Tensor, v: &Value) -> Result<Option<Tensor>> {
+    let xk = x.kind();
+    let dev = x.device();
+    let t = match v {
+        Value::Float(f) => {
+            let k = if is_floating(xk) { xk } else { Kind::Float };
+            Tensor::f_scalar_tensor(*f, (k, dev))?
+        }
+        Value::Int(i) => {
+            let k = if xk == Kind::Bool { Kind::Int64 } else { xk };
+            Tensor::f_scalar_tensor(*i as f64, (k, dev))?
+        }
+        Value::Bool(b) => Tensor::f_scalar_tensor(*b as i64 as f64, (xk, dev))?,
+        _ => return Ok(None),
+    };
+    Ok(Some(t))
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        _ => None,
+    }
+}
+
+fn as_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
+    if let (Some(x), Some(y)) = (as_i64(a), as_i64(b)) {
+        let zero = || Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "division by zero");
+        return Ok(Some(match op {
+            BinOp::Add => Value::Int(x.wrapping_add(y)),
+            BinOp::Sub => Value::Int(x.wrapping_sub(y)),
+            BinOp::Mul => Value::Int(x.wrapping_mul(y)),
+            BinOp::Div => {
+                if y == 0 {
+                    return Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "division by zero"));
+                }
+                Value::Float(x as f64 / y as f64)
+            }
+            BinOp::FloorDiv => {
+                if y == 0 {
+                    return Err(zero());
+                }
+                Value::Int(x.div_euclid(y) - if (x.rem_euclid(y) != 0) && (y < 0) { 1 } else { 0 })
+            }
+            BinOp::Mod => {
+                if y == 0 {
+                    return Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "integer modulo by zero"));
+                }
+                Value::Int(((x % y) + y) % y)
+            }
+            BinOp::Pow if y >= 0 => Value::Int(x.wrapping_pow(y as u32)),
+            BinOp::Pow => Value::Float((x as f64).powf(y as f64)),
+            _ => return Ok(None),
+        }));
+    }
+    if let (Some(x), Some(y)) = (as_f64(a), as_f64(b)) {
+        return Ok(Some(Value::Float(match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            BinOp::Div => {
+                if y == 0.0 {
+                    return Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "float division by zero"));
+                }
+                x / y
+            }
+            BinOp::FloorDiv => (x / y).floor(),
+            BinOp::Mod => x - y * (x / y).floor(),
+            BinOp::Pow => x.powf(y),
+            _ => return Ok(None),
+        })));
+    }
+    Ok(None)
+}
+
+fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
+    Ok(match op {
+        BinOp::Add => x.f_add(y)?,
+        BinOp::Sub => x.f_sub(y)?,
+        BinOp::Mul => x.f_mul(y)?,
+        BinOp::Div => x.f_div(y)?,
+        BinOp::FloorDiv => x.f_floor_divide(y)?,
+        BinOp::Mod => x.f_remainder_tensor(y)?,
+        BinOp::Pow => x.f_pow(y)?,
+        BinOp::MatMul => x.f_matmul(y)?,
+        BinOp::BitOr => x.f_logical_or(y)?,
+    })
+}
+
+/// `a op b`.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    let sym = op_str(op);
+    match (a, b) {
+        (Value::Tensor(x), Value::Tensor(y)) => Ok(Value::Tensor(TensorRef::new(tensor_op(op, x.tensor(), y.tensor())?))),
+        (Value::Tensor(x), other) => match scalar_for(x.tensor(), other)? {
+            Some(s) if op != BinOp::MatMul => Ok(Value::Tensor(TensorRef::new(tensor_op(op, x.tensor(), &s)?))),
+            _ if matches!(other, Value::Dict(_)) => dict_binary(op, a, b),
+            _ => Err(unsupported(sym, a, b)),
+        },
+        (other, Value::Tensor(y)) => match scalar_for(y.tensor(), other)? {
+            Some(s) if op != BinOp::MatMul => Ok(Value::Tensor(TensorRef::new(tensor_op(op, &s, y.tensor())?))),
+            _ if matches!(other, Value::Dict(_)) => dict_binary(op, a, b),
+            _ => Err(unsupported(sym, a, b)),
+        },
+        (Value::Dict(x), Value::Dict(y)) if op == BinOp::BitOr => {
+            let mut out = x.borrow().clone();
+            for (k, v) in y.borrow().iter() {
+                out.insert(k.clone(), v.clone());
+            }
+            Ok(Value::Dict(DictRef::from_entries(out)))
+        }
+        (Value::Dict(_), _) | (_, Value::Dict(_)) => dict_binary(op, a, b),
+        (Value::Str(x), Value::Str(y)) if op == BinOp::Add => Ok(Value::str(&format!("{x}{y}"))),
+        (Value::Str(x), Value::Int(n)) | (Value::Int(n), Value::Str(x)) if op == BinOp::Mul => {
+            Ok(Value::str(&x.repeat((*n).max(0) as usize)))
+        }
+        (Value::List(x), Value::List(y)) if op == BinOp::Add => Ok(Value::List(Rc::new(x.iter().chain(y.iter()).cloned().collect()))),
+        (Value::Tuple(x), Value::Tuple(y)) if op == BinOp::Add => Ok(Value::Tuple(Rc::new(x.iter().chain(y.iter()).cloned().collect()))),
+        _ => number_op(op, a, b)?.ok_or_else(|| unsupported(sym, a, b)),
+    }
+}
+
+/// Dict arithmetic applies per key: both dicts need the same keys; a number or tensor applies to every entry.
+fn dict_binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    let mut out = IndexMap::new();
+    match (a, b) {
+        (Value::Dict(x), Value::Dict(y)) => {
+            let (xb, yb) = (x.borrow(), y.borrow());
+            let only_left: Vec<&String> = xb.keys().filter(|k| !yb.contains_key(*k)).collect();
+            let only_right: Vec<&String> = yb.keys().filter(|k| !xb.contains_key(*k)).collect();
+            if !only_left.is_empty() || !only_right.is_empty() {
+                return Err(Error::new(
+                    ExcType::KeyError,
+                    "eval::dict_keys_differ",
+                    format!("dict arithmetic needs the same keys: only on the left {only_left:?}, only on the right {only_right:?}"),
+                )
+                .with_hint("dict arithmetic applies per key, like {k: a[k] - b[k] for k in a}"));
+            }
+            for (k, v) in xb.iter() {
+                out.insert(k.clone(), binary(op, v, &yb[k])?);
+            }
+        }
+        (Value::Dict(x), other) => {
+            for (k, v) in x.borrow().iter() {
+                out.insert(k.clone(), binary(op, v, other)?);
+            }
+        }
+        (other, Value::Dict(y)) => {
+            for (k, v) in y.borrow().iter() {
+                out.insert(k.clone(), binary(op, other, v)?);
+            }
+        }
+        _ => return Err(unsupported(op_str(op), a, b)),
+    }
+    Ok(Value::Dict(DictRef::from_entries(out)))
+}
+
+/// `-x`, `+x`.
+pub fn negate(v: &Value) -> Result<Value> {
+    match v {
+        Value::Int(i) => Ok(Value::Int(-i)),
+        Value::Float(f) => Ok(Value::Float(-f)),
+        Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
+        Value::Tensor(t) => Ok(Value::Tensor(TensorRef::new(t.tensor().f_neg()?))),
+        Value::Dict(d) => {
+            let mut out = IndexMap::new();
+            for (k, x) in d.borrow().iter() {
+                out.insert(k.clone(), negate(x)?);
+            }
+            Ok(Value::Dict(DictRef::from_entries(out)))
+        }
+        other => Err(Error::type_error("eval::bad_operand", format!("bad operand type for unary -: '{}'", other.type_name()))),
+    }
+}
+
+/// Python's truthiness (`if x`, `not x`, `and`/`or`).
+pub fn truthy(v: &Value) -> Result<bool> {
+    Ok(match v {
+        Value::None => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::Str(s) => !s.is_empty(),
+        Value::List(x) | Value::Tuple(x) => !x.is_empty(),
+        Value::Dict(d) => !d.is_empty(),
+        Value::Tensor(t) => {
+            if t.numel() != 1 {
+                return Err(Error::runtime(
+                    "eval::ambiguous_bool",
+                    "Boolean value of Tensor with more than one value is ambiguous",
+                ));
+            }
+            t.tensor().f_double_value(&[])? != 0.0
+        }
+        Value::Module(_) | Value::Function(_) => true,
+    })
+}
+
+fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::None, Value::None) => true,
+        (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+        }
+        _ => match (as_f64(a), as_f64(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.is(b),
+        },
+    }
+}
+
+/// One comparison `a op b`.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
+    if let CmpOp::Is = op {
+        return Ok(Value::Bool(a.is(b)));
+    }
+    if let CmpOp::IsNot = op {
+        return Ok(Value::Bool(!a.is(b)));
+    }
+    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+        let found = match b {
+            Value::Dict(d) => match a {
+                Value::Str(k) => d.borrow().contains_key(&**k),
+                _ => false,
+            },
+            Value::List(items) | Value::Tuple(items) => items.iter().any(|x| equal(a, x)),
+            Value::Str(s) => match a {
+                Value::Str(sub) => s.contains(&**sub),
+                _ => return Err(Error::type_error("eval::in_type", format!("'in <string>' requires string as left operand, not {}", a.type_name()))),
+            },
+            other => return Err(Error::type_error("eval::in_type", format!("argument of type '{}' is not iterable", other.type_name()))),
+        };
+        return Ok(Value::Bool(if op == CmpOp::In { found } else { !found }));
+    }
+    let tensor_cmp = |x: &Tensor, y: &Tensor| -> Result<Value> {
+        let r = match op {
+            CmpOp::Eq => x.f_eq_tensor(y)?,
+            CmpOp::NotEq => x.f_ne_tensor(y)?,
+            CmpOp::Lt => x.f_lt_tensor(y)?,
+            CmpOp::Le => x.f_le_tensor(y)?,
+            CmpOp::Gt => x.f_gt_tensor(y)?,
+            CmpOp::Ge => x.f_ge_tensor(y)?,
+            _ => unreachable!("handled above"),
+        };
+        Ok(Value::Tensor(TensorRef::new(r)))
+    };
+    match (a, b) {
+        (Value::Tensor(x), Value::Tensor(y)) => return tensor_cmp(x.tensor(), y.tensor()),
+        (Value::Tensor(x), other) => {
+            if let Some(s) = scalar_for(x.tensor(), other)? {
+                return tensor_cmp(x.tensor(), &s);
+            }
+        }
+        (other, Value::Tensor(y)) => {
+            if let Some(s) = scalar_for(y.tensor(), other)? {
+                return tensor_cmp(&s, y.tensor());
+            }
+        }
+        _ => {}
+    }
+    match op {
+        CmpOp::Eq => return Ok(Value::Bool(equal(a, b))),
+        CmpOp::NotEq => return Ok(Value::Bool(!equal(a, b))),
+        _ => {}
+    }
+    let ord = match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x.partial_cmp(y),
+        _ => match (as_f64(a), as_f64(b)) {
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            _ => {
+                return Err(Error::type_error(
+                    "eval::unorderable",
+                    format!("'{}' not supported between instances of '{}' and '{}'", op.as_str(), a.type_name(), b.type_name()),
+                ))
+            }
+        },
+    };
+    let Some(o) = ord else { return Ok(Value::Bool(false)) };
+    use std::cmp::Ordering::*;
+    Ok(Value::Bool(match op {
+        CmpOp::Lt => o == Less,
+        CmpOp::Le => o != Greater,
+        CmpOp::Gt => o == Greater,
+        CmpOp::Ge => o != Less,
+        _ => unreachable!("handled above"),
+    }))
+}

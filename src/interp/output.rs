@@ -1,0 +1,207 @@
+//! What one top-level statement produced, and its three renderings: terminal text, HTML for
+//! notebooks, and the JSON record of shared/LANGUAGE.md ("Machine-readable output").
+use serde_json::{json, Value as Json};
+
+use super::eval::CallShow;
+use crate::error::Error;
+use crate::func::explain::narrate;
+use crate::render::{self, summary::summarize_value, Cell, Table, Tone};
+use crate::value::Value;
+use fcall_lang::Diagnostic;
+
+/// The kinds of record in the JSON contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutKind {
+    Value,
+    Call,
+    Error,
+    None,
+}
+
+impl OutKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutKind::Value => "value",
+            OutKind::Call => "call",
+            OutKind::Error => "error",
+            OutKind::None => "none",
+        }
+    }
+}
+
+/// An error as the user sees it: PyTorch's (or Python's) exception, or a syntax error.
+#[derive(Clone)]
+pub enum Failure {
+    Raised(Error),
+    Syntax(Vec<Diagnostic>),
+}
+
+/// Extra output of commands (`show`, `ties`, `help`, `history`).
+#[derive(Clone)]
+pub enum Display {
+    Text(String),
+    Table(Table),
+}
+
+#[derive(Clone)]
+pub struct StmtOutput {
+    /// 1-based line on which the statement starts.
+    pub line: usize,
+    pub source: String,
+    pub kind: OutKind,
+    pub value: Option<Value>,
+    /// The functional call this statement shows (its top-level `call`).
+    pub call: Option<CallShow>,
+    pub failure: Option<Failure>,
+    /// What `print` wrote.
+    pub printed: String,
+    pub display: Vec<Display>,
+    /// The rendered error text (caret and hint), no colour; filled by the session.
+    pub error_text: Option<String>,
+    pub error_text_color: Option<String>,
+}
+
+/// A value shown at top level: PyTorch's repr for tensors (with the object id), a table for dicts.
+pub fn value_text(v: &Value, width: u16, color: bool) -> String {
+    match v {
+        Value::Tensor(t) => format!("{}  #{}", v.py_repr(), t.id()),
+        Value::Dict(d) if !d.is_empty() => render::text::render(&dict_table(v), width, color),
+        Value::Module(m) => format!("{}  #{}", m.repr(), m.id()),
+        other => other.py_repr(),
+    }
+}
+
+/// A dict of tensors as a table: key, value summary, object id, requires_grad, grad_fn.
+pub fn dict_table(v: &Value) -> Table {
+    let mut t = Table { header: vec!["key".into(), "value".into(), "requires_grad".into(), "grad_fn".into()], ..Table::default() };
+    if let Value::Dict(d) = v {
+        t.title = format!("dict #{} ({} entries)", d.id(), d.len());
+        for (k, x) in d.borrow().iter() {
+            let (rg, gf) = match x {
+                Value::Tensor(tt) => (tt.requires_grad().to_string(), tt.grad_fn_name().unwrap_or_else(|| "-".into())),
+                _ => ("-".into(), "-".into()),
+            };
+            t.rows.push(vec![Cell::plain(k.clone()), Cell::plain(summarize_value(x)), Cell::new(rg, Tone::Muted), Cell::new(gf, Tone::Muted)]);
+        }
+    }
+    t
+}
+
+fn call_text(c: &CallShow, width: u16, color: bool) -> String {
+    let mut s = String::new();
+    if c.explain {
+        for line in narrate(&c.record) {
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
+    if c.record.forward_ran || c.explain {
+        s.push_str(&render::text::render(&render::call_table::table(&c.record, &c.pre), width, color));
+        s.push('\n');
+    }
+    s
+}
+
+impl StmtOutput {
+    /// Terminal text (what the REPL and `fcall run` print).
+    pub fn text(&self, width: u16, color: bool) -> String {
+        let mut s = self.printed.clone();
+        for d in &self.display {
+            match d {
+                Display::Text(t) => s.push_str(t),
+                Display::Table(t) => s.push_str(&render::text::render(t, width, color)),
+            }
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+        if let Some(c) = &self.call {
+            s.push_str(&call_text(c, width, color));
+        }
+        if let Some(v) = &self.value {
+            if self.kind == OutKind::Value || (self.kind == OutKind::Call && !v.is_none()) {
+                if self.kind == OutKind::Call {
+                    s.push_str("result: ");
+                }
+                s.push_str(&value_text(v, width, color));
+                s.push('\n');
+            }
+        }
+        let err = if color { self.error_text_color.as_ref() } else { self.error_text.as_ref() };
+        if let Some(e) = err {
+            s.push_str(e);
+            if !e.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+        s
+    }
+
+    /// HTML for a notebook.
+    pub fn html(&self) -> String {
+        let mut s = String::new();
+        if !self.printed.is_empty() {
+            s.push_str(&format!("<pre>{}</pre>", render::html::escape(&self.printed)));
+        }
+        for d in &self.display {
+            match d {
+                Display::Text(t) => s.push_str(&format!("<pre>{}</pre>", render::html::escape(t))),
+                Display::Table(t) => s.push_str(&render::html::render(t)),
+            }
+        }
+        if let Some(c) = &self.call {
+            if c.explain {
+                s.push_str("<ol class=\"fc-explain\">");
+                for line in narrate(&c.record) {
+                    s.push_str(&format!("<li>{}</li>", render::html::escape(&line)));
+                }
+                s.push_str("</ol>");
+            }
+            if c.record.forward_ran || c.explain {
+                s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
+            }
+        }
+        if let Some(v) = &self.value {
+            if self.kind == OutKind::Value || (self.kind == OutKind::Call && !v.is_none()) {
+                match v {
+                    Value::Dict(d) if !d.is_empty() => s.push_str(&render::html::render(&dict_table(v))),
+                    _ => s.push_str(&format!("<pre>{}</pre>", render::html::escape(&value_text(v, 100, false)))),
+                }
+            }
+        }
+        if let Some(e) = &self.error_text {
+            s.push_str(&format!("<pre class=\"fc-alarm\">{}</pre>", render::html::escape(e)));
+        }
+        s
+    }
+
+    /// The JSON record: `{"line", "source", "kind", "value", "error"}` (+ `"call"`).
+    pub fn json(&self) -> Json {
+        let value = match (&self.kind, &self.value) {
+            (OutKind::Value | OutKind::Call, Some(v)) => render::json::value(v),
+            _ => Json::Null,
+        };
+        let error = match &self.failure {
+            Some(Failure::Raised(e)) => render::json::error(e),
+            Some(Failure::Syntax(d)) => {
+                let first = &d[0];
+                json!({"type": "SyntaxError", "message": first.message, "code": first.code, "hint": first.hint})
+            }
+            None => Json::Null,
+        };
+        let mut out = json!({
+            "line": self.line,
+            "source": self.source,
+            "kind": self.kind.name(),
+            "value": value,
+            "error": error,
+        });
+        if let Some(c) = &self.call {
+            out["call"] = render::call_table::json(&c.record);
+        }
+        if !self.printed.is_empty() {
+            out["stdout"] = json!(self.printed);
+        }
+        out
+    }
+}
