@@ -17,6 +17,7 @@
 //!   Ratio is the median of the per-round paired ratios.
 //!
 //! Options (after `--`): `--rounds N` (default 81), `--target-us US` (default 4000), `--skip-python`,
+//! `--breakdown-secs S` (engine breakdown, default 1 s per model, 0 skips it),
 //! `--profile KEY:VARIANT SECS` (only loop one variant, `plain`, `fc` or `fc_tie_false`, of one model,
 //! e.g. `c:fc`, for SECS seconds, under `perf record`; prints ns per call).
 use std::collections::BTreeMap;
@@ -42,10 +43,12 @@ struct Config {
     skip_python: bool,
     /// `--profile KEY:VARIANT SECS`: only run one variant of one model in a loop (for `perf record`).
     profile: Option<(String, String, f64)>,
+    /// Seconds per model for the engine breakdown (0: skip it).
+    breakdown_secs: f64,
 }
 
 fn parse_args() -> Config {
-    let mut c = Config { rounds: 81, target_us: 4000.0, skip_python: false, profile: None };
+    let mut c = Config { rounds: 81, target_us: 4000.0, skip_python: false, profile: None, breakdown_secs: 1.0 };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -59,6 +62,10 @@ fn parse_args() -> Config {
                 i += 1;
             }
             "--skip-python" => c.skip_python = true,
+            "--breakdown-secs" => {
+                c.breakdown_secs = args.get(i + 1).and_then(|s| s.parse().ok()).expect("--breakdown-secs SECS");
+                i += 1;
+            }
             "--profile" => {
                 let what = args.get(i + 1).expect("--profile KEY:VARIANT SECS");
                 let (k, v) = what.split_once(':').unwrap_or((what.as_str(), "fc"));
@@ -473,6 +480,122 @@ fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Side>> {
 }
 
 // ------------------------------------------------------------------------------------------
+// engine breakdown: where the engine's overhead goes, per call
+// ------------------------------------------------------------------------------------------
+
+thread_local! {
+    static HOOK_PRE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+    static HOOK_POST: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Medians (µs) of one call's pieces: entry to the root's forward pre-hook, pre-hook to forward
+/// hook (the forward itself), forward hook to return, and dropping what the call returned.
+#[derive(Clone, Copy, Default)]
+struct Split {
+    before: f64,
+    forward: f64,
+    after: f64,
+    drop: f64,
+}
+
+fn split_of(samples: &[[f64; 4]]) -> Split {
+    let col = |i: usize| stat(&samples.iter().map(|s| s[i]).collect::<Vec<_>>()).med;
+    Split { before: col(0), forward: col(1), after: col(2), drop: col(3) }
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> [f64; 4] {
+    let t0 = Instant::now();
+    let out = f();
+    let t3 = Instant::now();
+    drop(black_box(out));
+    let t4 = Instant::now();
+    let pre = HOOK_PRE.with(|c| c.get()).unwrap_or(t0);
+    let post = HOOK_POST.with(|c| c.get()).unwrap_or(t3);
+    let us = |a: Instant, b: Instant| b.saturating_duration_since(a).as_nanos() as f64 / 1e3;
+    [us(t0, pre), us(pre, post), us(post, t3), us(t3, t4)]
+}
+
+/// Fresh copies of the models with timing hooks on the root; single calls, plain and
+/// functional_call alternating, for about `secs` per model.
+fn engine_breakdown(secs: f64) -> R<Vec<(&'static str, usize, Split, Split)>> {
+    let mut out = Vec::new();
+    for c in cases()? {
+        c.module.register_forward_pre_hook(|_, _| {
+            HOOK_PRE.with(|t| t.set(Some(Instant::now())));
+            Ok(None)
+        });
+        c.module.register_forward_hook(|_, _, _| {
+            HOOK_POST.with(|t| t.set(Some(Instant::now())));
+            Ok(None)
+        });
+        let dv = Value::Dict(fresh_state(&c.module)?);
+        let n = match &dv {
+            Value::Dict(d) => d.len(),
+            _ => 0,
+        };
+        let kw: Kwargs = Vec::new();
+        let args_slice = vec![Value::Tensor(c.x.clone())];
+        let args_tuple = Value::tuple(args_slice.clone());
+        let m = &c.module;
+        let plain = || m.call(&args_slice, &kw).expect("forward");
+        let fc = || functional_call(m, &dv, &args_tuple, &kw, CallOptions::default());
+        for _ in 0..20 {
+            timed(plain);
+            timed(fc);
+        }
+        let (mut sp, mut sf) = (Vec::new(), Vec::new());
+        let t0 = Instant::now();
+        let mut i = 0u64;
+        while t0.elapsed().as_secs_f64() < secs || i < 20 {
+            if i % 2 == 0 {
+                sp.push(timed(plain));
+                sf.push(timed(fc));
+            } else {
+                sf.push(timed(fc));
+                sp.push(timed(plain));
+            }
+            i += 1;
+        }
+        out.push((c.key, n, split_of(&sp), split_of(&sf)));
+    }
+    Ok(out)
+}
+
+fn print_breakdown(rows: &[(&'static str, usize, Split, Split)], secs: f64) {
+    println!();
+    println!("engine breakdown: where functional_call's overhead goes (µs per call, medians of single calls over ~{secs:.1}s per model,");
+    println!("plain and functional_call alternating; hooks on the root module mark where its forward starts and ends)");
+    println!("  before = call entry to forward start (merge, untie, snapshot, swap in); forward = the root's forward;");
+    println!("  after = forward end to return (restore, write-back, change checks); drop = dropping the result (for");
+    println!("  functional_call: the CallOutcome with its CallRecord). overhead = functional_call's piece minus plain's.");
+    println!(
+        "  {:<5} {:>7} | {:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} {:>9} {:>10}",
+        "case", "tensors", "plain fwd", "fc fwd", "ovh bef", "ovh fwd", "ovh aft", "ovh drop", "sum", "/tensor", "bef/t", "aft/t", "drop/t", ""
+    );
+    for (k, n, p, f) in rows {
+        let d = [f.before - p.before, f.forward - p.forward, f.after - p.after, f.drop - p.drop];
+        let sum: f64 = d.iter().sum();
+        let per = |x: f64| us(x / *n as f64);
+        println!(
+            "  {:<5} {:>7} | {:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>9} {:>9} {:>9} {:>9}",
+            format!("({k})"),
+            n,
+            us(p.forward),
+            us(f.forward),
+            us(d[0]),
+            us(d[1]),
+            us(d[2]),
+            us(d[3]),
+            us(sum),
+            per(sum),
+            per(d[0]),
+            per(d[2]),
+            per(d[3]),
+        );
+    }
+}
+
+// ------------------------------------------------------------------------------------------
 // report
 // ------------------------------------------------------------------------------------------
 
@@ -656,5 +779,12 @@ fn main() {
         print_model(c, py.as_ref().and_then(|p| p.models.get(c.key)), &en[c.key]);
     }
     print_summary(&cases, py.as_ref(), &en);
+    if cfg.breakdown_secs > 0.0 {
+        eprintln!("engine breakdown ...");
+        match engine_breakdown(cfg.breakdown_secs) {
+            Ok(rows) => print_breakdown(&rows, cfg.breakdown_secs),
+            Err(e) => println!("engine breakdown failed: {e}"),
+        }
+    }
     println!("\ntotal bench wall time {:.1}s", t_all.elapsed().as_secs_f64());
 }

@@ -44,6 +44,8 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 #include <ATen/functorch/BatchedTensorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
+#include <ATen/core/LegacyTypeDispatch.h>
 #include <string>
 
 namespace {
@@ -121,6 +123,28 @@ at::Tensor* fcall_unwrap_for_grad(const at::Tensor* t, int64_t level) {
 at::Tensor* fcall_add_batch_dim(const at::Tensor* t, int64_t dim, int64_t level) {
   try { return heap(at::functorch::addBatchDim(*t, dim, level)); }
   catch (const std::exception& e) { record(e); return nullptr; }
+}
+
+// torch.tensor(data) as torch/csrc/utils/tensor_new.cpp's internal_new_from_data makes it: the
+// storage is allocated and filled with functorch's layers excluded (under a grad transform a
+// factory's output would be a TensorWrapper without storage), then `lift_fresh` lets the current
+// transform wrap it as a fresh tensor of its level. Outside any transform this is a plain tensor.
+at::Tensor* fcall_tensor_from_data(const void* data, const int64_t* sizes, size_t ndim, int scalar_type) {
+  try {
+    at::Tensor t;
+    {
+      at::AutoDispatchBelowADInplaceOrView guard;
+      c10::impl::ExcludeDispatchKeyGuard front(c10::DispatchKey::FuncTorchDynamicLayerFrontMode);
+      c10::impl::ExcludeDispatchKeyGuard back(c10::DispatchKey::FuncTorchDynamicLayerBackMode);
+      t = at::empty(c10::IntArrayRef(sizes, ndim), at::TensorOptions().dtype(static_cast<at::ScalarType>(scalar_type)));
+      if (t.numel() > 0) std::memcpy(t.data_ptr(), data, t.nbytes());
+    }
+    {
+      at::AutoDispatchBelowADInplaceOrView guard;
+      t = at::lift_fresh(t);
+    }
+    return heap(t);
+  } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
 // torch._C._functorch.is_batchedtensor: a BatchedTensor of any level.

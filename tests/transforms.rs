@@ -178,6 +178,17 @@ def loss2(p, xi, ti):
 obs("per_sample_grads_sq", lambda: vmap(grad(loss2), in_dims=(None, 0, 0))(P0(), x, t))
 obs("per_sample_grad_and_value", lambda: vmap(grad_and_value(loss2), in_dims=(None, 0, 0))(P0(), x, t))
 
+# ops whose vmap rule Python registers in Python (lazy_load_decompositions: mse_loss_backward,
+# smooth_l1/huber_loss_backward, nll_loss*, addr); without Python libtorch runs its fallback
+YC = [0, 2, 1, 0]
+def loss_ce(p, xi, yi):
+    y = functional_call(model, p, (xi.unsqueeze(0),))
+    return F.cross_entropy(y, yi.unsqueeze(0))
+obs("per_sample_grads_ce", lambda: vmap(grad(loss_ce), in_dims=(None, 0, 0))(P0(), x, T(YC)))
+obs("per_sample_grads_smooth_l1", lambda: vmap(grad(lambda p, xi, ti: F.smooth_l1_loss(functional_call(model, p, (xi,)), ti)), in_dims=(None, 0, 0))(P0(), x, t))
+obs("per_sample_grads_huber", lambda: vmap(grad(lambda p, xi, ti: F.huber_loss(functional_call(model, p, (xi,)), ti)), in_dims=(None, 0, 0))(P0(), x, t))
+obs("vm_addr", lambda: vmap(torch.addr)(T([[[1.0, 2.0], [3.0, 4.0]], [[0.0, 1.0], [1.0, 0.0]]]), T([[1.0, 2.0], [3.0, 4.0]]), T([[5.0, 6.0], [7.0, 8.0]])))
+
 # ---- BatchNorm under vmap (case 118)
 BN_X = [[1.0, 2.0], [3.0, 5.0], [6.0, 4.0]]
 def bn_dict():
@@ -497,7 +508,9 @@ fn grad_errors() {
     check("err_diff_none", &ob(grad(&cl, &with_bias(Value::None), &no_kw(), &one)));
     let unused = |a: &[Value], _: &Kwargs| Ok(tval(tensor(&a[1]).f_sum(None)?));
     check("unused_input", &ob(grad(&unused, &px(), &no_kw(), &one)));
-    let constant = |_: &[Value], _: &Kwargs| Ok(tv(&s(2.0)));
+    // (Made outside the transform: fcall::tensor::from_f32 cannot run under grad yet.)
+    let two = s(2.0);
+    let constant = |_: &[Value], _: &Kwargs| Ok(tv(&two));
     check("unused_input_const", &ob(grad(&constant, &px(), &no_kw(), &one)));
 }
 
@@ -537,8 +550,10 @@ fn vmap_ensemble_over_stacked_state() {
     check("ensemble_detached", &ob(vmap(&f, "f", &[det, d(&buffers), x()], &no_kw(), &in_dims, &Value::Int(0), "error")));
     check("ensemble_out_dims_1", &ob(vmap(&f, "f", &[d(&params), d(&buffers), x()], &no_kw(), &in_dims, &Value::Int(1), "error")));
     // grad of a loss over the whole ensemble, w.r.t. the stacked parameters (vmap inside grad).
+    // (Tensors are made outside the transform: fcall::tensor::from_f32 cannot run under grad yet.)
+    let xv = x();
     let ens_loss = |a: &[Value], _: &Kwargs| -> Result<Value> {
-        let out = vmap(&f, "f", &[a[0].clone(), d(&buffers), x()], &no_kw(), &in_dims, &Value::Int(0), "error")?;
+        let out = vmap(&f, "f", &[a[0].clone(), d(&buffers), xv.clone()], &no_kw(), &in_dims, &Value::Int(0), "error")?;
         Ok(tval(tensor(&out).f_pow_tensor_scalar(2)?.f_sum(None)?))
     };
     let det = d(&DictRef::of_tensors(params.borrow().iter().map(|(k, v)| (k.as_str(), detach(tensor_of(v))))));
@@ -571,6 +586,40 @@ fn vmap_of_grad_per_sample_gradients() {
     check("per_sample_grads_params", &run(&g1, params_of(&model)));
     check("per_sample_grads_sq", &run(&g2, detached_params(&model)));
     check("per_sample_grad_and_value", &run(&gv2, detached_params(&model)));
+}
+
+/// Ops whose batching rule Python's vmap registers from Python (torch._functorch's
+/// lazy_load_decompositions); libtorch alone runs its per-sample fallback (with a performance
+/// warning on stderr), which must give the same values.
+#[test]
+fn vmap_ops_python_decomposes() {
+    let (model, x, t) = doc_setup();
+    let p0 = || detached_params(&model);
+    let in_dims = tup(vec![Value::None, Value::Int(0), Value::Int(0)]);
+    let loss_ce = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        let y = fc(&model, &a[0], &tup(vec![tval(tensor(&a[1]).f_unsqueeze(0)?)]))?;
+        let target = tensor(&a[2]).f_unsqueeze(0)?;
+        Ok(tval(tensor(&y).f_cross_entropy_loss::<Tensor>(&target, None, tch::Reduction::Mean, -100, 0.0)?))
+    };
+    let g = |a: &[Value], k: &Kwargs| grad(&loss_ce, a, k, &Argnums::One(0));
+    let yc = tval(Tensor::from_slice(&[0i64, 2, 1, 0]));
+    check("per_sample_grads_ce", &ob(vmap(&g, "loss_ce", &[p0(), x.clone(), yc], &no_kw(), &in_dims, &Value::Int(0), "error")));
+    let smooth = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        let y = fc(&model, &a[0], &tup(vec![a[1].clone()]))?;
+        Ok(tval(tensor(&y).f_smooth_l1_loss(tensor(&a[2]), tch::Reduction::Mean, 1.0)?))
+    };
+    let g = |a: &[Value], k: &Kwargs| grad(&smooth, a, k, &Argnums::One(0));
+    check("per_sample_grads_smooth_l1", &ob(vmap(&g, "<lambda>", &[p0(), x.clone(), t.clone()], &no_kw(), &in_dims, &Value::Int(0), "error")));
+    let huber = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        let y = fc(&model, &a[0], &tup(vec![a[1].clone()]))?;
+        Ok(tval(tensor(&y).f_huber_loss(tensor(&a[2]), tch::Reduction::Mean, 1.0)?))
+    };
+    let g = |a: &[Value], k: &Kwargs| grad(&huber, a, k, &Argnums::One(0));
+    check("per_sample_grads_huber", &ob(vmap(&g, "<lambda>", &[p0(), x, t], &no_kw(), &in_dims, &Value::Int(0), "error")));
+    let addr = |a: &[Value], _: &Kwargs| Ok(tval(tensor(&a[0]).f_addr(tensor(&a[1]), tensor(&a[2]))?));
+    let m = tv(&t(&[1.0, 2.0, 3.0, 4.0, 0.0, 1.0, 1.0, 0.0], &[2, 2, 2]));
+    let args = [m, tv(&t2(&[&[1.0, 2.0], &[3.0, 4.0]])), tv(&t2(&[&[5.0, 6.0], &[7.0, 8.0]]))];
+    check("vm_addr", &ob(vmap(&addr, "addr", &args, &no_kw(), &Value::Int(0), &Value::Int(0), "error")));
 }
 
 // ---------------------------------------------------------------- vmap and BatchNorm (case 118)

@@ -252,9 +252,13 @@ fn nesting_within_the_limit_parses() {
     within(10, move || {
         assert!(parse_program(&src).is_ok(), "40 parentheses are fine")
     });
-    let src = format!("x = {}", vec!["a"; 150].join(" + "));
+    let src = format!("{}x{}", "if x {".repeat(33), "}".repeat(33));
     within(10, move || {
-        assert!(parse_program(&src).is_ok(), "150 terms are fine")
+        assert!(parse_program(&src).is_ok(), "33 nested blocks are fine")
+    });
+    let src = format!("x = {}", vec!["a"; 90].join(" + "));
+    within(10, move || {
+        assert!(parse_program(&src).is_ok(), "90 terms are fine")
     });
     let src = format!("x = [{}]", vec!["1"; 100_000].join(", "));
     within(10, move || {

@@ -500,3 +500,37 @@ fn construct_stacked_leaf(tensors: &[&TensorRef], name: &str) -> Result<TensorRe
     }
     Ok(TensorRef::new(result))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::shim::tensor_from_data;
+
+    fn bytes(v: &[f32]) -> Vec<u8> {
+        v.iter().flat_map(|x| x.to_ne_bytes()).collect()
+    }
+
+    /// `grad(lambda x: (x * torch.tensor([2.0, 3.0])).sum())(torch.tensor([1.0, 1.0]))` is
+    /// `[2., 3.]`: a tensor made from data inside the transform (shim::tensor_from_data, as
+    /// Python's torch.tensor) works; tch's from-data constructors do not under grad.
+    #[test]
+    fn tensor_from_data_inside_grad() {
+        let x = Value::Tensor(TensorRef::new(tensor_from_data(&bytes(&[1.0, 1.0]), &[2], tch::Kind::Float).unwrap()));
+        let f = |a: &[Value], _: &Kwargs| -> Result<Value> {
+            let c = tensor_from_data(&bytes(&[2.0, 3.0]), &[2], tch::Kind::Float)?;
+            let x = a[0].as_tensor().unwrap().tensor();
+            Ok(Value::Tensor(TensorRef::new(x.f_mul(&c)?.f_sum(None)?)))
+        };
+        let g = grad(&f, &[x.clone()], &Vec::new(), &Argnums::One(0)).unwrap();
+        let g = g.as_tensor().unwrap();
+        assert_eq!(crate::tensor::to_f64_vec(g.tensor()).unwrap(), vec![2.0, 3.0]);
+        assert!(g.grad_fn_name().is_none() && !g.requires_grad());
+        // tch's own constructor fails inside grad (what fcall::tensor::from_f32 uses today).
+        let f_tch = |_: &[Value], _: &Kwargs| -> Result<Value> {
+            let c = tch::Tensor::f_from_data_size(&bytes(&[2.0]), &[], tch::Kind::Float)?;
+            Ok(Value::Tensor(TensorRef::new(c)))
+        };
+        let Err(e) = grad(&f_tch, &[x], &Vec::new(), &Argnums::One(0)) else { panic!("tch's constructor worked under grad") };
+        assert!(e.message.contains("doesn't have storage"), "{}", e.message);
+    }
+}

@@ -22,7 +22,7 @@ use fcall_lang::ast::{Command, ExprKind, Stmt, StmtKind};
 use fcall_lang::{parse_program, Diagnostic, LineIndex, Span};
 
 pub use eval::{CallShow, INTERRUPTED};
-pub use output::{Display, Failure, OutKind, StmtOutput};
+pub use output::{Display, Failure, OutKind, Rendered, StmtOutput, Targets};
 
 use crate::error::{Error, ExcType, Result};
 use crate::value::Value;
@@ -39,6 +39,8 @@ pub struct RunOptions {
 pub struct Session {
     sh: Rc<Shared>,
     history: Vec<String>,
+    /// The renderings each statement's output gets when it finishes.
+    pub targets: Targets,
 }
 
 impl Default for Session {
@@ -58,7 +60,7 @@ impl Session {
             call_depth: std::cell::Cell::new(0),
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
-        Session { sh, history: Vec::new() }
+        Session { sh, history: Vec::new(), targets: Targets::default() }
     }
 
     /// The names bound in the workspace.
@@ -97,7 +99,7 @@ impl Session {
                 let line = index.line_col(first.span.start).line;
                 let text = fcall_lang::render_all(code, &diags, false);
                 let text_color = fcall_lang::render_all(code, &diags, true);
-                return vec![StmtOutput {
+                let mut out = StmtOutput {
                     line,
                     source: index.line_text(line).to_string(),
                     kind: OutKind::Error,
@@ -108,7 +110,10 @@ impl Session {
                     display: Vec::new(),
                     error_text: Some(text),
                     error_text_color: Some(text_color),
-                }];
+                    rendered: Rendered::default(),
+                };
+                out.render(&self.targets);
+                return vec![out];
             }
         };
         let ctx = Ctx { sh: self.sh.clone(), src: src_id };
@@ -154,6 +159,7 @@ impl Session {
             display,
             error_text: None,
             error_text_color: None,
+            rendered: Rendered::default(),
         };
         match result {
             Ok(v) => {
@@ -178,6 +184,7 @@ impl Session {
                 out.failure = Some(Failure::Raised(e));
             }
         }
+        out.render(&self.targets);
         out
     }
 

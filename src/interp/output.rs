@@ -59,6 +59,31 @@ pub struct StmtOutput {
     /// The rendered error text (caret and hint), no colour; filled by the session.
     pub error_text: Option<String>,
     pub error_text_color: Option<String>,
+    /// The renderings, made when the statement finished (values change later; output must not).
+    pub rendered: Rendered,
+}
+
+/// Which renderings a front end wants (each is made when the statement finishes).
+#[derive(Clone, Copy, Debug)]
+pub struct Targets {
+    pub width: u16,
+    pub text: bool,
+    pub color: bool,
+    pub html: bool,
+    pub json: bool,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets { width: 100, text: true, color: false, html: false, json: false }
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Rendered {
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub json: Option<Json>,
 }
 
 /// A value shown at top level: PyTorch's repr for tensors (with the object id), a table for dicts.
@@ -103,8 +128,27 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
 }
 
 impl StmtOutput {
+    /// Makes the renderings asked for, now.
+    pub fn render(&mut self, t: &Targets) {
+        self.rendered = Rendered {
+            text: t.text.then(|| self.render_text(t.width, t.color)),
+            html: t.html.then(|| self.render_html()),
+            json: t.json.then(|| self.render_json()),
+        };
+    }
+    /// The text made when the statement finished.
+    pub fn text(&self) -> &str {
+        self.rendered.text.as_deref().unwrap_or("")
+    }
+    pub fn html(&self) -> &str {
+        self.rendered.html.as_deref().unwrap_or("")
+    }
+    pub fn json(&self) -> Json {
+        self.rendered.json.clone().unwrap_or(Json::Null)
+    }
+
     /// Terminal text (what the REPL and `fcall run` print).
-    pub fn text(&self, width: u16, color: bool) -> String {
+    fn render_text(&self, width: u16, color: bool) -> String {
         let mut s = self.printed.clone();
         for d in &self.display {
             match d {
@@ -138,7 +182,7 @@ impl StmtOutput {
     }
 
     /// HTML for a notebook.
-    pub fn html(&self) -> String {
+    fn render_html(&self) -> String {
         let mut s = String::new();
         if !self.printed.is_empty() {
             s.push_str(&format!("<pre>{}</pre>", render::html::escape(&self.printed)));
@@ -176,7 +220,7 @@ impl StmtOutput {
     }
 
     /// The JSON record: `{"line", "source", "kind", "value", "error"}` (+ `"call"`).
-    pub fn json(&self) -> Json {
+    fn render_json(&self) -> Json {
         let value = match (&self.kind, &self.value) {
             (OutKind::Value | OutKind::Call, Some(v)) => render::json::value(v),
             _ => Json::Null,

@@ -31,6 +31,7 @@ extern "C" {
     fn fcall_last_error() -> *const c_char;
     fn fcall_last_error_kind() -> c_int;
     fn fcall_is_batched(t: *const torch_sys::C_tensor) -> c_int;
+    fn fcall_tensor_from_data(data: *const u8, sizes: *const i64, ndim: usize, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_grad_mode_enabled() -> c_int;
     fn fcall_set_grad_mode(enabled: c_int);
     fn fcall_grad_increment_nesting() -> i64;
@@ -120,6 +121,36 @@ pub(crate) fn unwrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
 pub(crate) fn add_batch_dim(t: &Tensor, dim: i64, level: i64) -> Result<Tensor> {
     owned(unsafe { fcall_add_batch_dim(t.as_ptr(), dim, level) })
 }
+/// `torch.tensor(data)` with the bytes of `kind` elements in native order: made with functorch's
+/// layers excluded and then lifted (`lift_fresh`), as Python's torch.tensor does, so it also
+/// works inside a grad transform (tch's `Tensor::from_slice` / `f_from_data_size` fill a
+/// factory's output through its data pointer, which under grad is a TensorWrapper without
+/// storage: "Cannot access data pointer of Tensor that doesn't have storage").
+#[allow(dead_code)]
+pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> Result<Tensor> {
+    let numel: i64 = shape.iter().product();
+    let elem = kind.elt_size_in_bytes();
+    if shape.iter().any(|d| *d < 0) || numel as usize * elem != data.len() {
+        return Err(Error::runtime("torch::shape", format!("{} bytes do not fill a {kind:?} tensor of shape {shape:?}", data.len())));
+    }
+    // c10::ScalarType codes (include/c10/core/ScalarType.h), as tch's private Kind::c_int.
+    use tch::Kind::*;
+    let code = match kind {
+        Uint8 => 0,
+        Int8 => 1,
+        Int16 => 2,
+        Int => 3,
+        Int64 => 4,
+        Half => 5,
+        Float => 6,
+        Double => 7,
+        Bool => 11,
+        BFloat16 => 15,
+        other => return Err(Error::runtime("torch::dtype", format!("tensor_from_data: unsupported dtype {other:?}"))),
+    };
+    owned(unsafe { fcall_tensor_from_data(data.as_ptr(), shape.as_ptr(), shape.len(), code) })
+}
+
 /// `torch._C._functorch.is_batchedtensor(t)`: a BatchedTensor of any vmap level.
 pub(crate) fn is_batched(t: &Tensor) -> bool {
     unsafe { fcall_is_batched(t.as_ptr()) != 0 }

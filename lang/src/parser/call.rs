@@ -56,7 +56,22 @@ impl<'a> Parser<'a> {
         let dicts = self.postfix_expr(true)?;
 
         if !self.at(&TokenKind::LParen) {
+            let operator = matches!(
+                self.peek_kind(),
+                TokenKind::Pipe
+                    | TokenKind::Plus
+                    | TokenKind::Minus
+                    | TokenKind::Star
+                    | TokenKind::Slash
+                    | TokenKind::At
+                    | TokenKind::Kw(Keyword::And | Keyword::Or)
+            );
             let hint = match &dicts.kind {
+                _ if operator => format!(
+                    "the dicts are one name, tuple, dict literal or call; put an expression in \
+                     parentheses: `with ({} ...) (x)`",
+                    dicts.span.slice(self.src)
+                ),
                 ExprKind::Call { func, args } => format!(
                     "a `(` right after the dicts calls them: put a space before the argument list, `with {} ({})`",
                     func.span.slice(self.src),
@@ -284,6 +299,13 @@ mod tests {
         assert_eq!(
             err_codes("call m with a (x) tie=false tie=true"),
             vec![codes::CALL_DUPLICATE_OPTION]
+        );
+        let d = first_err("call m with a | b (x)");
+        assert_eq!(d.code, codes::CALL_MISSING_ARGS);
+        assert!(d.hint.unwrap().contains("`with (a ...) (x)`"));
+        assert_eq!(
+            sexpr("call m with (a | b) (x)"),
+            "(fcall m (| a b) (args x))"
         );
         let d = first_err("call mod with a(x)");
         assert_eq!(

@@ -55,7 +55,15 @@ use crate::span::Span;
 use crate::token::{Token, TokenKind};
 
 /// How deep brackets, blocks and operator chains may nest before `parse::too_deep`.
-pub const MAX_DEPTH: usize = 200;
+/// Each bracket counts one level and so does the expression inside it; a block counts
+/// [`BLOCK_WEIGHT`] (its statements need more stack); each link of an operator or postfix
+/// chain counts one. So 33 blocks may nest (Python allows 20), or 49 brackets, and a sum may
+/// have 100 terms. The AST is never deeper than this, so the evaluator may walk it
+/// recursively (the parser needs under 1 MiB of stack even in a debug build).
+pub const MAX_DEPTH: usize = 100;
+
+/// How many levels of [`MAX_DEPTH`] one `{ }` block counts.
+pub const BLOCK_WEIGHT: usize = 3;
 
 /// After this many diagnostics the parser stops.
 pub const MAX_ERRORS: usize = 20;
@@ -344,12 +352,8 @@ impl<'a> Parser<'a> {
         let span = self.peek().span;
         self.fatal = true;
         self.report(
-            Diagnostic::new(
-                codes::TOO_DEEP,
-                format!("nesting too deep (more than {MAX_DEPTH} levels)"),
-                span,
-            )
-            .with_hint("split the expression with intermediate variables"),
+            Diagnostic::new(codes::TOO_DEEP, "nesting too deep", span)
+                .with_hint("split it up: intermediate variables, or smaller functions"),
         );
         Failed
     }
@@ -358,12 +362,24 @@ impl<'a> Parser<'a> {
 
     /// Run `f` one nesting level deeper (fails with `parse::too_deep` past [`MAX_DEPTH`]).
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        if self.depth >= MAX_DEPTH || self.fatal {
-            return Err(if self.fatal { Failed } else { self.too_deep() });
+        self.nested_by(1, f)
+    }
+
+    /// Like [`Parser::nested`], counting `weight` levels.
+    fn nested_by<T>(
+        &mut self,
+        weight: usize,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
+        if self.fatal {
+            return Err(Failed);
         }
-        self.depth += 1;
+        if self.depth + weight > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.depth += weight;
         let r = f(self);
-        self.depth -= 1;
+        self.depth -= weight;
         r
     }
 
@@ -385,7 +401,12 @@ impl<'a> Parser<'a> {
         closing: &str,
         f: impl FnOnce(&mut Self) -> PResult<T>,
     ) -> PResult<(T, Span)> {
-        self.nested(|p| {
+        let weight = if delim == Delim::Block {
+            BLOCK_WEIGHT
+        } else {
+            1
+        };
+        self.nested_by(weight, |p| {
             let open_span = match p.eat(&delim.open()) {
                 Some(s) => s,
                 None => {

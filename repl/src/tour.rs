@@ -1,6 +1,6 @@
-//! `fcall`: for now a guided tour of the engine on the examples of PyTorch's functional_call
-//! documentation (the language, REPL and Jupyter kernel come next). `fcall` runs every demo;
-//! `fcall NAME` runs one; `fcall --list` lists them; `--explain` narrates each call stage by stage.
+//! `fcall tour`: the engine's API on the examples of PyTorch's functional_call documentation,
+//! driven from Rust. `fcall tour` runs every demo; `fcall tour NAME` runs one; `--list` lists
+//! them; `--explain` narrates each call stage by stage.
 use fcall::func::explain::narrate;
 use fcall::func::{functional_call, CallOptions};
 use fcall::nn::layers::linear;
@@ -123,13 +123,13 @@ fn demo_shared() -> Result<(), Error> {
     Ok(())
 }
 
-fn main() {
-    let arg = std::env::args().skip(1).find(|a| !a.starts_with("--") || a == "--list");
+pub fn main(args: &[String]) -> i32 {
+    let arg = args.iter().find(|a| !a.starts_with("--") || *a == "--list").cloned();
     if arg.as_deref() == Some("--list") {
         for (name, what, _) in DEMOS {
             println!("{name:18} {what}");
         }
-        return;
+        return 0;
     }
     tch::manual_seed(0);
     let mut status = 0;
@@ -143,5 +143,5 @@ fn main() {
             status = 1;
         }
     }
-    std::process::exit(status);
+    status
 }
