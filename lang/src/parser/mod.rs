@@ -48,7 +48,7 @@ mod stmt;
 
 pub use command::COMMAND_WORDS;
 
-use crate::ast::{Expr, Program};
+use crate::ast::{Expr, Ident, Program};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::lexer::lex;
 use crate::span::Span;
@@ -205,6 +205,12 @@ impl<'a> Parser<'a> {
         for _ in 0..n {
             i = self.index_of(i + 1);
         }
+        &self.tokens[i]
+    }
+
+    /// The token `n` places after the current one, newlines included.
+    fn peek_nth_raw(&self, n: usize) -> &'a Token {
+        let i = (self.index_of(self.pos) + n).min(self.tokens.len() - 1);
         &self.tokens[i]
     }
 
@@ -436,11 +442,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Expect a name; `what` says which ("a function name after `def`").
-    fn expect_name(&mut self, what: &str) -> PResult<crate::ast::Ident> {
+    fn expect_name(&mut self, what: &str) -> PResult<Ident> {
         match self.peek_kind() {
             TokenKind::Ident(name) => {
                 let span = self.bump().span;
-                Ok(crate::ast::Ident {
+                Ok(Ident {
                     name: name.clone(),
                     span,
                 })

@@ -181,12 +181,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The token `n` places after the current one, newlines included.
-    pub(crate) fn peek_nth_raw(&self, n: usize) -> &'a crate::token::Token {
-        let i = (self.index_of(self.pos) + n).min(self.tokens.len() - 1);
-        &self.tokens[i]
-    }
-
     /// An expression statement, an assignment or an augmented assignment.
     fn simple_statement(&mut self) -> PResult<Stmt> {
         let first = self.expr_list()?;
