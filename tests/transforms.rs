@@ -13,7 +13,7 @@ mod modules;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use fcall::func::transforms::{self, grad, grad_and_value, stack_module_state, vmap, Argnums};
+use fcall::func::transforms::{grad, grad_and_value, stack_module_state, vmap, Argnums};
 use fcall::nn::layers::{self, BatchNormOptions};
 use fcall::{functional_call, CallOptions, DictRef, Kwargs, Module, Result, TensorRef, Value};
 use harness::*;
@@ -209,6 +209,47 @@ def c118():
     res["module_after"] = enc(dict(list(bn.named_parameters()) + list(bn.named_buffers())))
     return res
 R["bn"] = c118()
+
+# ---- more: kwargs, non-float inputs, nested grad, out_dims range, a BatchNorm ensemble in train mode
+model, x, t, cl = doc_setup()
+def kwloss(p, x, *, t): return cl(p, x, t)
+obs("grad_kwargs", lambda: grad(kwloss)(P0(), x, t=t))
+obs("grad_int_input", lambda: grad(lambda i: i.sum())(T([1, 2])))
+obs("grad_of_grad", lambda: grad(grad(lambda a: a ** 3))(T(2.0)))
+obs("grad_of_grad_and_value", lambda: grad_and_value(grad(lambda a: a ** 3))(T(2.0)))
+# identity: Python keeps one object per TensorImpl, so an input returned by f comes back as itself
+gx, gw = T(1.0), nn.Parameter(T(2.0))
+g, v = grad_and_value(lambda x, w: w)(gx, gw)
+R["gv_identity_param"] = {"g": enc(g), "v": enc(v), "v_is_w": v is gw}
+g, v = grad_and_value(lambda x, w: x)(gx, gw)
+R["gv_identity_input"] = {"g": enc(g), "v": enc(v), "v_is_x": v is gx}
+obs("vm_out_dims_range", lambda: vmap(lambda a: a * 2, out_dims=5)(T([[1.0, 2.0], [3.0, 4.0]])))
+def bn_ens():
+    ms = [nn.BatchNorm1d(2), nn.BatchNorm1d(2)]
+    setp(ms[1].running_mean, [1.0, -1.0])
+    p, b = stack_module_state(ms)
+    def f(p, b, x): return functional_call(ms[0], (p, b), (x,))
+    out = vmap(f, in_dims=(0, 0, None))(p, b, T(BN_X))
+    return {"out": out, "buffers_after": b, "module0_after": dict(ms[0].named_buffers())}
+obs("bn_ensemble_train", bn_ens)
+# BatchNorm in train mode under grad: buffers passed in (wrapped; updated in place through the
+# wrappers), or captured from the module (in-place add_ on a captured tensor is rejected)
+def bn_grad(pass_buffers):
+    bn = nn.BatchNorm1d(2)
+    d = bn_dict()
+    p = {k: d[k] for k in ("weight", "bias")}
+    b = {k: d[k] for k in ("running_mean", "running_var", "num_batches_tracked")}
+    def l(p, b, x): return (functional_call(bn, (p, b), (x,)) ** 2 * T([1.0, 2.0])).sum()
+    def l_captured(p, x): return (functional_call(bn, p, (x,)) ** 2 * T([1.0, 2.0])).sum()
+    try:
+        if pass_buffers: r = {"returned": enc(grad(l)(p, b, T(BN_X)))}
+        else: r = {"returned": enc(grad(l_captured)(p, T(BN_X)))}
+    except Exception as e: r = {"raised": err(e)}
+    r["dict_after"] = enc(d)
+    r["module_buffers_after"] = enc(dict(bn.named_buffers()))
+    return r
+R["bn_grad_buffers_passed"] = bn_grad(True)
+R["bn_grad_buffers_captured"] = bn_grad(False)
 
 # ---- vmap errors and edge cases
 X2 = [[1.0, 2.0], [3.0, 4.0]]
@@ -593,7 +634,7 @@ fn vmap_of_grad_per_sample_gradients() {
 /// warning on stderr), which must give the same values.
 #[test]
 fn vmap_ops_python_decomposes() {
-    let (model, x, t) = doc_setup();
+    let (model, x, target) = doc_setup();
     let p0 = || detached_params(&model);
     let in_dims = tup(vec![Value::None, Value::Int(0), Value::Int(0)]);
     let loss_ce = |a: &[Value], _: &Kwargs| -> Result<Value> {
@@ -609,13 +650,13 @@ fn vmap_ops_python_decomposes() {
         Ok(tval(tensor(&y).f_smooth_l1_loss(tensor(&a[2]), tch::Reduction::Mean, 1.0)?))
     };
     let g = |a: &[Value], k: &Kwargs| grad(&smooth, a, k, &Argnums::One(0));
-    check("per_sample_grads_smooth_l1", &ob(vmap(&g, "<lambda>", &[p0(), x.clone(), t.clone()], &no_kw(), &in_dims, &Value::Int(0), "error")));
+    check("per_sample_grads_smooth_l1", &ob(vmap(&g, "<lambda>", &[p0(), x.clone(), target.clone()], &no_kw(), &in_dims, &Value::Int(0), "error")));
     let huber = |a: &[Value], _: &Kwargs| -> Result<Value> {
         let y = fc(&model, &a[0], &tup(vec![a[1].clone()]))?;
         Ok(tval(tensor(&y).f_huber_loss(tensor(&a[2]), tch::Reduction::Mean, 1.0)?))
     };
     let g = |a: &[Value], k: &Kwargs| grad(&huber, a, k, &Argnums::One(0));
-    check("per_sample_grads_huber", &ob(vmap(&g, "<lambda>", &[p0(), x, t], &no_kw(), &in_dims, &Value::Int(0), "error")));
+    check("per_sample_grads_huber", &ob(vmap(&g, "<lambda>", &[p0(), x, target], &no_kw(), &in_dims, &Value::Int(0), "error")));
     let addr = |a: &[Value], _: &Kwargs| Ok(tval(tensor(&a[0]).f_addr(tensor(&a[1]), tensor(&a[2]))?));
     let m = tv(&t(&[1.0, 2.0, 3.0, 4.0, 0.0, 1.0, 1.0, 0.0], &[2, 2, 2]));
     let args = [m, tv(&t2(&[&[1.0, 2.0], &[3.0, 4.0]])), tv(&t2(&[&[5.0, 6.0], &[7.0, 8.0]]))];
@@ -656,6 +697,70 @@ fn vmap_batchnorm_train_error_and_eval() {
         "module_after": enc(&dict_of(module_after)),
     });
     check("bn", &actual);
+}
+
+#[test]
+fn grad_kwargs_int_inputs_nested_and_bn_ensemble() {
+    let (model, x, target) = doc_setup();
+    let cl = compute_loss(&model);
+    let kwloss = |a: &[Value], k: &Kwargs| cl(&[a[0].clone(), a[1].clone(), k[0].1.clone()], &no_kw());
+    let kw: Kwargs = vec![("t".into(), target)];
+    check("grad_kwargs", &ob(grad(&kwloss, &[detached_params(&model), x], &kw, &Argnums::One(0))));
+    let sum = |a: &[Value], _: &Kwargs| Ok(tval(tensor(&a[0]).f_sum(None)?));
+    check("grad_int_input", &ob(grad(&sum, &[tval(Tensor::from_slice(&[1i64, 2]))], &no_kw(), &Argnums::One(0))));
+    let cube = |a: &[Value], _: &Kwargs| Ok(tval(tensor(&a[0]).f_pow_tensor_scalar(3)?));
+    let d_cube = |a: &[Value], k: &Kwargs| grad(&cube, a, k, &Argnums::One(0));
+    check("grad_of_grad", &ob(grad(&d_cube, &[tv(&s(2.0))], &no_kw(), &Argnums::One(0))));
+    let gv = grad_and_value(&d_cube, &[tv(&s(2.0))], &no_kw(), &Argnums::One(0)).map(|(g, v)| tup(vec![g, v]));
+    check("grad_of_grad_and_value", &ob(gv));
+    let (gx, gw) = (s(1.0), param(&[2.0], &[]));
+    let second = |a: &[Value], _: &Kwargs| Ok(a[1].clone());
+    let (g, v) = grad_and_value(&second, &[tv(&gx), tv(&gw)], &no_kw(), &Argnums::One(0)).unwrap();
+    check("gv_identity_param", &json!({"g": enc(&g), "v": enc(&v), "v_is_w": py_is(&v, &tv(&gw))}));
+    let first_arg = |a: &[Value], _: &Kwargs| Ok(a[0].clone());
+    let (g, v) = grad_and_value(&first_arg, &[tv(&gx), tv(&gw)], &no_kw(), &Argnums::One(0)).unwrap();
+    check("gv_identity_input", &json!({"g": enc(&g), "v": enc(&v), "v_is_x": py_is(&v, &tv(&gx))}));
+    let twice = |a: &[Value], _: &Kwargs| mul(&a[0], &Value::Int(2));
+    check("vm_out_dims_range", &ob(vmap(&twice, "<lambda>", &[x2()], &no_kw(), &Value::Int(0), &Value::Int(5), "error")));
+    let ms = [layers::batch_norm1d(2, BatchNormOptions::default()).unwrap(), layers::batch_norm1d(2, BatchNormOptions::default()).unwrap()];
+    setp(tensor_of(&tensor_at(&ms[1], "running_mean")), &[1.0, -1.0]);
+    let r = stack_module_state(&ms).and_then(|(p, b)| {
+        let f = |a: &[Value], _: &Kwargs| fc(&ms[0], &tup(vec![a[0].clone(), a[1].clone()]), &tup(vec![a[2].clone()]));
+        let xs = tv(&t(&[1.0, 2.0, 3.0, 5.0, 6.0, 4.0], &[3, 2]));
+        let out = vmap(&f, "f", &[d(&p), d(&b), xs], &no_kw(), &ints(&[Some(0), Some(0), None]), &Value::Int(0), "error")?;
+        Ok(d(&dict(vec![("out", out), ("buffers_after", d(&b)), ("module0_after", buffers_of(&ms[0]))])))
+    });
+    check("bn_ensemble_train", &ob(r));
+}
+
+/// BatchNorm1d in train mode under grad. With the buffers passed in, they are wrapped and
+/// `num_batches_tracked.add_(1)` / the running-stat updates write through to the dict's tensors;
+/// with the module's own buffers captured, the in-place add_ is rejected by the grad transform.
+fn bn_grad(pass_buffers: bool) -> J {
+    let bn = layers::batch_norm1d(2, BatchNormOptions::default()).unwrap();
+    let dd = bn_dict();
+    let pick = |keys: &[&str]| d(&dict(keys.iter().map(|k| (*k, dd.get(k).unwrap())).collect()));
+    let p = pick(&["weight", "bias"]);
+    let b = pick(&["running_mean", "running_var", "num_batches_tracked"]);
+    let scale = t(&[1.0, 2.0], &[2]);
+    let xs = tv(&t(&[1.0, 2.0, 3.0, 5.0, 6.0, 4.0], &[3, 2]));
+    let weighted = |y: &Value| -> Result<Value> { Ok(tval(tensor(y).f_pow_tensor_scalar(2)?.f_mul(scale.tensor())?.f_sum(None)?)) };
+    let l = |a: &[Value], _: &Kwargs| weighted(&fc(&bn, &tup(vec![a[0].clone(), a[1].clone()]), &tup(vec![a[2].clone()]))?);
+    let l_captured = |a: &[Value], _: &Kwargs| weighted(&fc(&bn, &a[0], &tup(vec![a[1].clone()]))?);
+    let mut r = if pass_buffers {
+        ob(grad(&l, &[p, b, xs], &no_kw(), &Argnums::One(0)))
+    } else {
+        ob(grad(&l_captured, &[p, xs], &no_kw(), &Argnums::One(0)))
+    };
+    r["dict_after"] = enc(&d(&dd));
+    r["module_buffers_after"] = enc(&buffers_of(&bn));
+    r
+}
+
+#[test]
+fn grad_through_batchnorm_train() {
+    check("bn_grad_buffers_passed", &bn_grad(true));
+    check("bn_grad_buffers_captured", &bn_grad(false));
 }
 
 // ---------------------------------------------------------------- vmap: checks, errors, out_dims
@@ -840,10 +945,4 @@ fn stack_module_state_sequential_ensemble_and_independence() {
         d(&dict(vec![("weights_after", weights), ("is_leaf", Value::Bool(tensor_of(&w).tensor().is_leaf()))]))
     });
     check("sms_independent", &ob(r));
-}
-
-#[test]
-fn transforms_module_is_reachable() {
-    // The public path the lead documented: fcall::func::transforms::{grad, grad_and_value, vmap, stack_module_state}.
-    let _: fn(&[Module]) -> Result<(DictRef, DictRef)> = transforms::stack_module_state;
 }

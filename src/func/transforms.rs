@@ -2,7 +2,12 @@
 //! Python's torch.func pushes (a Grad or Vmap dynamic layer, TensorWrappers, BatchedTensors),
 //! so results, `grad_fn`s and errors (e.g. an in-place `set_` on a captured tensor, BatchNorm's
 //! batching rule) are PyTorch's own. Arguments are pytrees of values: tensors are leaves, dicts,
-//! lists and tuples are rebuilt as new containers, anything else passes through.
+//! lists and tuples are rebuilt as new containers, anything else passes through. Plus
+//! `stack_module_state` (torch/_functorch/functional_call.py) for ensembles under `vmap`.
+//! Checked against live PyTorch 2.13 in tests/transforms.rs.
+//!
+//! Inside `f`, tensors made from data must be made with `shim::tensor_from_data` (lifted as
+//! Python's `torch.tensor` is): tch's from-data constructors fail under a grad layer.
 use indexmap::IndexMap;
 use std::rc::Rc;
 
@@ -75,8 +80,29 @@ fn wrap_arg(v: &Value, level: i64) -> Result<Value> {
     map_tensors(v, &mut |t| Ok(Value::Tensor(TensorRef::new(shim::wrap_for_grad(t.tensor(), level)?))))
 }
 
-fn unwrap(v: &Value, level: i64) -> Result<Value> {
-    map_tensors(v, &mut |t| Ok(Value::Tensor(TensorRef::new(shim::unwrap_for_grad(t.tensor(), level)?))))
+/// `_undo_create_differentiable`: unwraps this level's TensorWrappers. Python keeps one object
+/// per TensorImpl, so a result that is not a wrapper of this level is the very object `f`
+/// returned, and a wrapper around a caller's tensor unwraps to the caller's object (a Parameter
+/// stays a Parameter, `value is arg`); only fresh tensors are new objects.
+fn unwrap(v: &Value, level: i64, originals: &[TensorRef]) -> Result<Value> {
+    map_tensors(v, &mut |t| {
+        let raw = shim::unwrap_for_grad(t.tensor(), level)?;
+        let p = shim::impl_ptr(&raw);
+        if p == shim::impl_ptr(t.tensor()) {
+            return Ok(Value::Tensor(t.clone()));
+        }
+        Ok(Value::Tensor(match originals.iter().find(|o| shim::impl_ptr(o.tensor()) == p) {
+            Some(o) => o.clone(),
+            None => TensorRef::new(raw),
+        }))
+    })
+}
+
+/// Every tensor object of the caller's arguments, before wrapping.
+fn tensor_objects(args: &[Value], kwargs: &Kwargs) -> Vec<TensorRef> {
+    let mut l = Vec::new();
+    args.iter().chain(kwargs.iter().map(|(_, v)| v)).for_each(|v| leaves(v, &mut l));
+    l.into_iter().filter_map(|v| if let Value::Tensor(t) = v { Some(t) } else { None }).collect()
 }
 
 /// `_slice_argnums`: every argnum wrapped (`Got argnum=...`), then a tuple must be non-empty
@@ -112,6 +138,7 @@ fn positions(argnums: &Argnums, n: usize) -> Result<Vec<usize>> {
 
 /// `torch.func.grad_and_value(f, argnums)(*args, **kwargs)` → `(grads, value)`.
 pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums) -> Result<(Value, Value)> {
+    let originals = tensor_objects(args, kwargs);
     let level = shim::grad_increment_nesting()?;
     let _layer = LayerGuard;
     let _grad = GradModeGuard::enable();
@@ -134,7 +161,18 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
         .collect::<Result<_>>()?;
     {
         let prev = shim::set_inplace_requires_grad_allowed(true);
-        let set = diff.iter().try_for_each(|t| t.handle().f_requires_grad_(true).map(|_| ()));
+        // Python's Tensor.requires_grad_() checks the dtype itself, with its own message.
+        let set = diff.iter().try_for_each(|t| {
+            use tch::Kind::*;
+            if !matches!(
+                t.kind(),
+                Half | Float | Double | BFloat16 | ComplexHalf | ComplexFloat | ComplexDouble | Float8e5m2 | Float8e4m3fn
+                    | Float8e5m2fnuz | Float8e4m3fnuz
+            ) {
+                return Err(Error::runtime("transform::requires_grad_dtype", "only Tensors of floating point dtype can require gradients"));
+            }
+            t.handle().f_requires_grad_(true).map(|_| ()).map_err(Error::from)
+        });
         shim::set_inplace_requires_grad_allowed(prev);
         set?;
     }
@@ -169,8 +207,8 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
         Argnums::One(_) => rebuild(&args[diff_positions[0]])?,
         Argnums::Many(_) => Value::tuple(diff_positions.iter().map(|&p| rebuild(&args[p])).collect::<Result<_>>()?),
     };
-    let grad_input = unwrap(&grad_input, level)?;
-    let output = unwrap(&output, level)?;
+    let grad_input = unwrap(&grad_input, level, &originals)?;
+    let output = unwrap(&output, level, &originals)?;
     Ok((grad_input, output))
 }
 
@@ -530,7 +568,36 @@ mod tests {
             let c = tch::Tensor::f_from_data_size(&bytes(&[2.0]), &[], tch::Kind::Float)?;
             Ok(Value::Tensor(TensorRef::new(c)))
         };
-        let Err(e) = grad(&f_tch, &[x], &Vec::new(), &Argnums::One(0)) else { panic!("tch's constructor worked under grad") };
+        let Err(e) = grad(&f_tch, &[x.clone()], &Vec::new(), &Argnums::One(0)) else { panic!("tch's constructor worked under grad") };
         assert!(e.message.contains("doesn't have storage"), "{}", e.message);
+    }
+
+    /// BatchNorm's `num_batches_tracked.add_(1)` under grad, with the `1` made by
+    /// shim::tensor_from_data (what norm.rs needs instead of `Tensor::from(1i64)`): on a counter
+    /// passed in (wrapped) it writes through to the caller's tensor; on a captured counter the
+    /// grad transform raises PyTorch's exact error.
+    #[test]
+    fn counter_add_inside_grad() {
+        let one = || tensor_from_data(&1i64.to_ne_bytes(), &[], tch::Kind::Int64);
+        let x = Value::Tensor(TensorRef::new(tensor_from_data(&bytes(&[1.0, 2.0]), &[2], tch::Kind::Float).unwrap()));
+        let counter = TensorRef::new(tensor_from_data(&0i64.to_ne_bytes(), &[], tch::Kind::Int64).unwrap());
+        let passed = |a: &[Value], _: &Kwargs| -> Result<Value> {
+            let _ = a[1].as_tensor().unwrap().handle().f_add_(&one()?)?;
+            Ok(Value::Tensor(TensorRef::new(a[0].as_tensor().unwrap().tensor().f_sum(None)?)))
+        };
+        grad(&passed, &[x.clone(), Value::Tensor(counter.clone())], &Vec::new(), &Argnums::One(0)).unwrap();
+        assert_eq!(counter.tensor().int64_value(&[]), 1);
+        let captured = |a: &[Value], _: &Kwargs| -> Result<Value> {
+            let _ = counter.handle().f_add_(&one()?)?;
+            Ok(Value::Tensor(TensorRef::new(a[0].as_tensor().unwrap().tensor().f_sum(None)?)))
+        };
+        let Err(e) = grad(&captured, &[x], &Vec::new(), &Argnums::One(0)) else { panic!("a captured tensor was mutated") };
+        assert_eq!(
+            e.message,
+            "During a grad (vjp, jvp, grad, etc) transform, the function provided attempted to call in-place operation \
+             (aten::add_.Tensor) that would mutate a captured Tensor. This is not supported; please rewrite the function being \
+             transformed to explicitly accept the mutated Tensor(s) as inputs."
+        );
+        assert_eq!(counter.tensor().int64_value(&[]), 1);
     }
 }

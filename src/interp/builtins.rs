@@ -102,8 +102,8 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
         Kind::Int64
     };
     let k = kind.unwrap_or(default);
-    let t = Tensor::f_from_slice(&out)?.f_reshape(&shape[..])?.f_to_kind(k)?;
-    Ok(t.f_contiguous()?.f_clone(&t)?)
+    let t = crate::tensor::from_values(&out, &shape)?;
+    Ok(if k == Kind::Double { t } else { t.f_to_kind(k)? })
 }
 
 fn dict_map(v: &Value, fname: &str, f: &dyn Fn(&TensorRef) -> Result<TensorRef>) -> Result<Value> {

@@ -148,8 +148,14 @@ pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
 }
 
 /// `torch.tensor(values)` of the given shape in float32 (the default dtype): a fresh tensor with
-/// its own storage, not a view (an in-place op on it reports exactly what PyTorch reports).
+/// its own storage, not a view (an in-place op on it reports exactly what PyTorch reports). Made
+/// as Python's `torch.tensor` makes it, so it also works inside a torch.func transform.
 pub fn from_f32(values: &[f32], shape: &[i64]) -> Result<Tensor> {
+    from_values(values, shape)
+}
+
+/// `torch.tensor(values, dtype=...)` of the given shape, for any element type tch knows.
+pub fn from_values<T: tch::kind::Element>(values: &[T], shape: &[i64]) -> Result<Tensor> {
     let numel: i64 = shape.iter().product();
     if shape.iter().any(|d| *d < 0) || numel as usize != values.len() {
         let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
@@ -158,8 +164,9 @@ pub fn from_f32(values: &[f32], shape: &[i64]) -> Result<Tensor> {
             format!("shape '[{}]' is invalid for input of size {}", dims.join(", "), values.len()),
         ));
     }
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    Ok(Tensor::f_from_data_size(&bytes, shape, Kind::Float)?)
+    // SAFETY: plain-old-data elements viewed as bytes for the copy into a new tensor.
+    let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, std::mem::size_of_val(values)) };
+    shim::tensor_from_data(bytes, shape, T::KIND)
 }
 
 // tch 0.26's fallible `f_*_scalar` ops panic when libtorch raises (the Scalar's drop checks the

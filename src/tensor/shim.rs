@@ -31,6 +31,7 @@ extern "C" {
     fn fcall_last_error() -> *const c_char;
     fn fcall_last_error_kind() -> c_int;
     fn fcall_is_batched(t: *const torch_sys::C_tensor) -> c_int;
+    fn fcall_impl_ptr(t: *const torch_sys::C_tensor) -> *const std::ffi::c_void;
     fn fcall_tensor_from_data(data: *const u8, sizes: *const i64, ndim: usize, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_grad_mode_enabled() -> c_int;
     fn fcall_set_grad_mode(enabled: c_int);
@@ -149,6 +150,12 @@ pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> R
         other => return Err(Error::runtime("torch::dtype", format!("tensor_from_data: unsupported dtype {other:?}"))),
     };
     owned(unsafe { fcall_tensor_from_data(data.as_ptr(), shape.as_ptr(), shape.len(), code) })
+}
+
+/// The TensorImpl behind a handle: what Python keys a tensor's PyObject on (two handles to one
+/// TensorImpl are one Python object).
+pub(crate) fn impl_ptr(t: &Tensor) -> usize {
+    unsafe { fcall_impl_ptr(t.as_ptr()) as usize }
 }
 
 /// `torch._C._functorch.is_batchedtensor(t)`: a BatchedTensor of any vmap level.

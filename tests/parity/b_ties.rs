@@ -1,6 +1,7 @@
 //! B. Tied weights: cases 19-43.
 use crate::harness::*;
 use crate::modules::*;
+use fcall::func::transforms::{grad, Argnums};
 use fcall::{TensorRef, Value};
 use serde_json::json;
 use tch::Tensor;
@@ -145,32 +146,27 @@ fn case_034_embedding_decoder_tie_default() {
     assert_obs(&case(34, "embedding_decoder_tie_default"), &obs, &[], "case 34");
 }
 
-/// `torch.func.grad(loss)({'emb.weight': W}, tie)` reproduced with plain autograd: W is a fresh
-/// leaf that requires grad, loss = functional_call(...).sum(), gradient by `run_backward`.
-fn emb_grad(m: &fcall::Module, tie: bool, create_graph: bool) -> TensorRef {
-    let w = leaf(&[2.0, 0.0, 0.0, 3.0, 1.0, -1.0], &[3, 2]);
-    let out = fcall::functional_call(m, &d(&tdict(vec![("emb.weight", &w)])), &tv(&lm_idx()), &no_kwargs(), opts(tie, false));
-    let out = out.result.unwrap();
-    let loss = out.as_tensor().unwrap().tensor().sum(None);
-    let g = Tensor::f_run_backward(&[loss], &[w.tensor()], false, create_graph).unwrap();
-    TensorRef::new(g.into_iter().next().unwrap())
-}
-
 #[test]
 fn case_036_embedding_decoder_grad() {
     let _g = setup();
     let expected = case(36, "embedding_decoder_grad");
-    // tie_weights=True: the gradient sums the embedding and decoder uses; the input is the only
-    // tensor requiring grad, so the gradient carries no graph (as under torch.func.grad).
     let m = tiny_lm();
-    let g_true = emb_grad(&m, true, false);
-    assert_json(&expected["grad_tie_true"], &json!({"emb.weight": enc_tensor(&g_true)}), "case 36 grad_tie_true");
-    // tie_weights=False: only the embedding use. Under torch.func.grad the module's own dec.weight
-    // (requires_grad) stays in the graph of the gradient; plain autograd with create_graph=True
-    // builds that same dependence (the embedding backward of ones @ dec.weight).
-    let g_false = emb_grad(&m, false, true);
-    assert_json(&expected["grad_tie_false"], &json!({"emb.weight": enc_tensor(&g_false)}), "case 36 grad_tie_false");
-    assert_json(&expected["module_emb_weight_after"], &enc(&tensor_at(&m, "emb.weight")), "case 36 module_emb_weight_after");
+    let idx = tv(&lm_idx());
+    // `loss(p, tie) = functional_call(m, p, idx, tie_weights=tie).sum()` under the real
+    // torch.func.grad transform (fcall::func::transforms::grad), argnums=0.
+    let loss = |a: &[Value], _: &fcall::Kwargs| -> fcall::Result<Value> {
+        let tie = matches!(a[1], Value::Bool(true));
+        let out = fcall::functional_call(&m, &a[0], &idx, &no_kwargs(), opts(tie, false)).result?;
+        Ok(Value::Tensor(TensorRef::new(out.as_tensor().expect("a tensor").tensor().f_sum(None)?)))
+    };
+    let w = || d(&tdict(vec![("emb.weight", &lm_w())]));
+    let g = |tie: bool| grad(&loss, &[w(), Value::Bool(tie)], &no_kwargs(), &Argnums::One(0)).unwrap();
+    let actual = json!({
+        "grad_tie_true": enc(&g(true)),
+        "grad_tie_false": enc(&g(false)),
+        "module_emb_weight_after": enc(&tensor_at(&m, "emb.weight")),
+    });
+    assert_json(&expected, &actual, "case 36");
 }
 
 #[test]

@@ -1,7 +1,8 @@
-//! G. Parametrizations (106-109), autograd (115) and misc (122-128).
+//! G. Parametrizations (106-110), autograd and torch.func transforms (110, 115, 116) and misc (122-128).
 use crate::harness::*;
 use crate::modules::*;
-use fcall::{Module, Value};
+use fcall::func::transforms::{grad, stack_module_state, vmap, Argnums};
+use fcall::{Kwargs, Module, Result, TensorRef, Value};
 use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,6 +38,26 @@ fn case_109_parametrization_regular_name_no_right_inverse() {
 }
 
 #[test]
+fn case_110_parametrization_grad_regular_name() {
+    let _g = setup();
+    let m = parametrized_linear(2, 1, &[-1.0, 2.0], clamp_pos());
+    // `loss(p, x) = functional_call(m, p, x).sum()` under torch.func.grad: the right_inverse path
+    // calls set_ on the captured `original`, which the grad transform rejects.
+    let loss = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        let out = fcall::functional_call(&m, &a[0], &a[1], &no_kwargs(), default_opts()).result?;
+        Ok(Value::Tensor(TensorRef::new(tensor_of(&out).tensor().f_sum(None)?)))
+    };
+    let args = [d(&tdict(vec![("weight", &t(&[-5.0, 3.0], &[1, 2]))])), tv(&t(&[1.0, 1.0], &[1, 2]))];
+    let mut obs = serde_json::Map::new();
+    match grad(&loss, &args, &no_kwargs(), &Argnums::One(0)) {
+        Ok(g) => obs.insert("returned".into(), enc(&g)),
+        Err(e) => obs.insert("raised".into(), err(&e)),
+    };
+    obs.insert("original_after".into(), enc(&tensor_at(&m, "parametrizations.weight.original")));
+    assert_obs(&case(110, "parametrization_grad_regular_name"), &obs, &[], "case 110");
+}
+
+#[test]
 fn case_115_detached_params_output_grad_fn() {
     let _g = setup();
     let m = Module::user("Foo", |m, args, kw| {
@@ -54,6 +75,29 @@ fn case_115_detached_params_output_grad_fn() {
     let not_detached = observe1(&m, &Value::tuple(vec![d(&nondet), d(&bufs())]), &x());
     let actual = json!({"detached": detached["returned"], "not_detached": not_detached["returned"]});
     assert_json(&case(115, "detached_params_output_grad_fn"), &actual, "case 115");
+}
+
+#[test]
+fn case_116_vmap_ensemble_stack_module_state() {
+    let _g = setup();
+    let models = [linear(2, 1, &[1.0, 0.0], Some(&[0.0])), linear(2, 1, &[0.0, 2.0], Some(&[1.0]))];
+    let (params, buffers) = stack_module_state(&models).unwrap();
+    let base = &models[0];
+    // `f(p, b, x) = functional_call(base, (p, b), (x,))`, vmap(f, in_dims=(0, 0, None)).
+    let f = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        fcall::functional_call(base, &Value::tuple(vec![a[0].clone(), a[1].clone()]), &Value::tuple(vec![a[2].clone()]), &no_kwargs(), default_opts())
+            .result
+    };
+    let in_dims = Value::tuple(vec![Value::Int(0), Value::Int(0), Value::None]);
+    let x = tv(&t(&[1.0, 2.0, 3.0, 4.0], &[2, 2]));
+    let out = vmap(&f, "f", &[d(&params), d(&buffers), x], &no_kwargs(), &in_dims, &Value::Int(0), "error").unwrap();
+    let actual = json!({
+        "stacked_params": enc(&d(&params)),
+        "stacked_buffers": enc(&d(&buffers)),
+        "out": enc(&out),
+        "base_weight_after": enc(&tensor_at(base, "weight")),
+    });
+    assert_json(&case(116, "vmap_ensemble_stack_module_state"), &actual, "case 116");
 }
 
 #[test]

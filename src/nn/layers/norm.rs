@@ -132,7 +132,7 @@ fn batch_norm_forward(m: &Module, x: &TensorRef) -> Result<Value> {
     if training && track {
         if let Some(nbt) = m.tensor_attr("num_batches_tracked")? {
             // `self.num_batches_tracked.add_(1)`: in place on whatever tensor is in the slot.
-            let _ = nbt.handle().f_add_(&tch::Tensor::from(1i64))?;
+            let _ = nbt.handle().f_add_(&crate::tensor::from_values(&[1i64], &[])?)?;
             factor = match momentum {
                 None => 1.0 / py_float(&nbt)?,
                 Some(mo) => mo,
