@@ -199,37 +199,70 @@ fn fresh_state(m: &Module) -> R<DictRef> {
 // timing (the method of bench_pytorch.py)
 // ------------------------------------------------------------------------------------------
 
-fn block(f: &mut dyn FnMut(), n: usize) -> f64 {
+#[repr(C)]
+struct Timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+extern "C" {
+    fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+}
+
+/// CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), in ns: unlike wall time it does not run
+/// while other processes hold the CPU. Python's `time.thread_time_ns()` reads the same clock.
+fn thread_cpu_ns() -> f64 {
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec into the pointer we pass.
+    unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e9 + ts.tv_nsec as f64
+}
+
+/// One block of n calls: (wall µs per call, thread-CPU µs per call).
+fn block(f: &mut dyn FnMut(), n: usize) -> (f64, f64) {
+    let c0 = thread_cpu_ns();
     let t0 = Instant::now();
     for _ in 0..n {
         f();
     }
-    t0.elapsed().as_nanos() as f64 / n as f64 / 1e3
+    let wall = t0.elapsed().as_nanos() as f64;
+    let cpu = thread_cpu_ns() - c0;
+    (wall / n as f64 / 1e3, cpu / n as f64 / 1e3)
 }
 
 fn calibrate(f: &mut dyn FnMut(), target_us: f64) -> usize {
     for _ in 0..3 {
         f();
     }
-    let mut est = (0..3).map(|_| block(f, 1)).fold(f64::INFINITY, f64::min);
+    let mut est = (0..3).map(|_| block(f, 1).0).fold(f64::INFINITY, f64::min);
     if est < 500.0 {
-        est = est.min(block(f, 20));
+        est = est.min(block(f, 20).0);
     }
     ((target_us / est.max(0.01)).round() as usize).clamp(1, 200_000)
 }
 
-/// Interleaved rounds; returns per-variant inner n and per-round µs per call.
-fn compare(variants: &mut [(&'static str, Box<dyn FnMut() + '_>)], rounds: usize, target_us: f64) -> BTreeMap<String, (usize, Vec<f64>)> {
+/// Per-variant inner n, and per-round µs per call in wall time and in thread CPU time.
+struct Timings {
+    n: usize,
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+/// Interleaved rounds, in alternating order.
+fn compare(variants: &mut [(&'static str, Box<dyn FnMut() + '_>)], rounds: usize, target_us: f64) -> BTreeMap<String, Timings> {
     let ns: Vec<usize> = variants.iter_mut().map(|(_, f)| calibrate(f.as_mut(), target_us)).collect();
-    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); variants.len()];
+    let mut out: Vec<Timings> =
+        ns.iter().map(|n| Timings { n: *n, wall: Vec::with_capacity(rounds), cpu: Vec::with_capacity(rounds) }).collect();
     for r in 0..rounds {
         let order: Vec<usize> = if r % 2 == 0 { (0..variants.len()).collect() } else { (0..variants.len()).rev().collect() };
         for i in order {
-            let t = block(variants[i].1.as_mut(), ns[i]);
-            samples[i].push(t);
+            let (w, c) = block(variants[i].1.as_mut(), ns[i]);
+            out[i].wall.push(w);
+            out[i].cpu.push(c);
         }
     }
-    variants.iter().zip(ns).zip(samples).map(|(((k, _), n), s)| (k.to_string(), (n, s))).collect()
+    variants.iter().map(|(k, _)| k.to_string()).zip(out).collect()
 }
 
 fn quantile(sorted: &[f64], p: f64) -> f64 {
@@ -283,6 +316,13 @@ struct Side {
     ovh_tf: Paired,
     n_tensors: usize,
     check_ok: bool,
+}
+
+/// Wall-time and thread-CPU-time numbers for one model on one side.
+#[derive(Clone, Copy, Default)]
+struct Sides {
+    wall: Side,
+    cpu: Side,
 }
 
 fn side_from(samples: &BTreeMap<String, Vec<f64>>, n_tensors: usize, check_ok: bool) -> Side {
@@ -352,7 +392,7 @@ struct PySide {
     import_s: f64,
     foreign: f64,
     wall_s: f64,
-    models: BTreeMap<String, Side>,
+    models: BTreeMap<String, Sides>,
 }
 
 fn python_exe() -> String {
@@ -382,14 +422,18 @@ fn run_python(cfg: &Config) -> Result<PySide, String> {
     let j: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("bad JSON from the PyTorch side: {e}"))?;
     let mut models = BTreeMap::new();
     for (k, m) in j["models"].as_object().ok_or("no models")? {
-        let mut samples = BTreeMap::new();
-        for v in VARIANTS {
-            let xs: Vec<f64> =
-                m["samples_us"][v].as_array().ok_or("no samples")?.iter().filter_map(|x| x.as_f64()).collect();
-            samples.insert(v.to_string(), xs);
-        }
         let n = m["n_tensors"].as_u64().unwrap_or(0) as usize;
-        models.insert(k.clone(), side_from(&samples, n, m["output_check_ok"].as_bool().unwrap_or(false)));
+        let ok = m["output_check_ok"].as_bool().unwrap_or(false);
+        let side = |field: &str| -> Result<Side, String> {
+            let mut samples = BTreeMap::new();
+            for v in VARIANTS {
+                let xs: Vec<f64> =
+                    m[field][v].as_array().ok_or("no samples")?.iter().filter_map(|x| x.as_f64()).collect();
+                samples.insert(v.to_string(), xs);
+            }
+            Ok(side_from(&samples, n, ok))
+        };
+        models.insert(k.clone(), Sides { wall: side("samples_us")?, cpu: side("cpu_samples_us")? });
     }
     Ok(PySide {
         torch: j["torch"].as_str().unwrap_or("?").to_string(),
@@ -406,7 +450,7 @@ fn as_tensor(v: &Value) -> &tch::Tensor {
     v.as_tensor().expect("forward returns a tensor").tensor()
 }
 
-fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Side>> {
+fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Sides>> {
     let mut res = BTreeMap::new();
     for c in cases {
         let dict = fresh_state(&c.module)?;
@@ -464,15 +508,16 @@ fn run_engine(cfg: &Config, cases: &[Case]) -> R<BTreeMap<String, Side>> {
             continue;
         }
         let t = compare(&mut variants, cfg.rounds, cfg.target_us);
-        let samples: BTreeMap<String, Vec<f64>> = t.iter().map(|(k, (_, s))| (k.clone(), s.clone())).collect();
-        let side = side_from(&samples, n_tensors, check_ok);
+        let wall: BTreeMap<String, Vec<f64>> = t.iter().map(|(k, s)| (k.clone(), s.wall.clone())).collect();
+        let cpu: BTreeMap<String, Vec<f64>> = t.iter().map(|(k, s)| (k.clone(), s.cpu.clone())).collect();
+        let side = Sides { wall: side_from(&wall, n_tensors, check_ok), cpu: side_from(&cpu, n_tensors, check_ok) };
         eprintln!(
             "  engine ({}): plain {:.2}us  fc {:.2}us  fc tie=F {:.2}us  (inner n {})",
             c.key,
-            side.plain.med,
-            side.fc.med,
-            side.fc_tf.med,
-            VARIANTS.iter().map(|v| t[*v].0.to_string()).collect::<Vec<_>>().join("/")
+            side.wall.plain.med,
+            side.wall.fc.med,
+            side.wall.fc_tf.med,
+            VARIANTS.iter().map(|v| t[*v].n.to_string()).collect::<Vec<_>>().join("/")
         );
         res.insert(c.key.to_string(), side);
     }
@@ -542,6 +587,14 @@ fn engine_breakdown(secs: f64) -> R<Vec<(&'static str, usize, Split, Split)>> {
         for _ in 0..20 {
             timed(plain);
             timed(fc);
+        }
+        // The engine caches the module's structure walk per structure generation: a call that
+        // bumps the generation makes the next call walk the tree again.
+        let g0 = fcall::nn::structure_generation();
+        timed(fc);
+        let bumps = fcall::nn::structure_generation() - g0;
+        if bumps != 0 {
+            println!("  note ({}): one functional_call bumped the structure generation {bumps} time(s): the next call rebuilds its registry", c.key);
         }
         let (mut sp, mut sf) = (Vec::new(), Vec::new());
         let t0 = Instant::now();
@@ -642,6 +695,8 @@ fn print_header(cfg: &Config) {
     println!("    round by round in alternating order; {} rounds per model", cfg.rounds);
     println!("  * per call µs: min / median over rounds; overhead = median of the per-round paired differences");
     println!("    (functional_call - plain) [p25, p75]; ratio = median of the per-round paired ratios");
+    println!("  * every block is timed twice: wall clock (as bench_pytorch.py) and this thread's CPU time");
+    println!("    (CLOCK_THREAD_CPUTIME_ID / time.thread_time_ns), which does not count time other processes held the CPU");
     println!("  * PyTorch is timed first in a subprocess (benches/pytorch_side.py), then the engine in this process;");
     println!("    statistics for both sides are computed here with the same code");
     if cfg.rounds != 81 || cfg.target_us != 4000.0 {
@@ -652,41 +707,70 @@ fn print_header(cfg: &Config) {
     println!("  targets: PyTorch overhead / engine overhead >= 40x; on (b) engine functional_call / engine plain <= 1.02x");
 }
 
-fn print_model(c: &Case, py: Option<&Side>, en: &Side) {
+fn print_model(c: &Case, py: Option<&Sides>, en: &Sides) {
     println!();
-    let n = en.n_tensors;
+    let n = en.wall.n_tensors;
     println!("({}) {} -- {} tensors passed", c.key, c.desc, n);
-    let na = || "-".to_string();
-    let pyf = |f: &dyn Fn(&Side) -> String| py.map(f).unwrap_or_else(na);
-    println!("{}", row("", "PyTorch".into(), "engine".into()));
-    println!("{}", row("plain forward µs/call (min / med)", pyf(&|s| min_med(s.plain)), min_med(en.plain)));
-    println!("{}", row("functional_call µs/call (min / med)", pyf(&|s| min_med(s.fc)), min_med(en.fc)));
-    println!("{}", row("overhead µs (paired median [p25, p75])", pyf(&|s| ovh(s.ovh)), ovh(en.ovh)));
+    let pyf = |f: &dyn Fn(&Sides) -> String| py.map(f).unwrap_or_else(|| "-".to_string());
+    let per = |s: &Side, p: Paired| us(p.diff / s.n_tensors as f64);
+    println!("{}", row("wall clock", "PyTorch".into(), "engine".into()));
+    println!("{}", row("plain forward µs/call (min / med)", pyf(&|s| min_med(s.wall.plain)), min_med(en.wall.plain)));
+    println!("{}", row("functional_call µs/call (min / med)", pyf(&|s| min_med(s.wall.fc)), min_med(en.wall.fc)));
+    println!("{}", row("overhead µs (paired median [p25, p75])", pyf(&|s| ovh(s.wall.ovh)), ovh(en.wall.ovh)));
+    println!("{}", row("overhead per tensor µs", pyf(&|s| per(&s.wall, s.wall.ovh)), per(&en.wall, en.wall.ovh)));
     println!(
         "{}",
-        row("overhead per tensor µs", pyf(&|s| us(s.ovh.diff / s.n_tensors as f64)), us(en.ovh.diff / n as f64))
+        row("functional_call / plain (paired ratio)", pyf(&|s| format!("{:.3}x", s.wall.ovh.ratio)), format!("{:.4}x", en.wall.ovh.ratio))
     );
-    println!("{}", row("functional_call / plain (paired ratio)", pyf(&|s| format!("{:.3}x", s.ovh.ratio)), format!("{:.4}x", en.ovh.ratio)));
-    println!("{}", row("tie_weights=False: functional_call µs (min / med)", pyf(&|s| min_med(s.fc_tf)), min_med(en.fc_tf)));
-    println!("{}", row("tie_weights=False: overhead µs", pyf(&|s| ovh(s.ovh_tf)), ovh(en.ovh_tf)));
+    println!("{}", row("tie_weights=False: functional_call µs (min / med)", pyf(&|s| min_med(s.wall.fc_tf)), min_med(en.wall.fc_tf)));
+    println!("{}", row("tie_weights=False: overhead µs", pyf(&|s| ovh(s.wall.ovh_tf)), ovh(en.wall.ovh_tf)));
+    println!("{}", row("tie_weights=False: overhead per tensor µs", pyf(&|s| per(&s.wall, s.wall.ovh_tf)), per(&en.wall, en.wall.ovh_tf)));
     println!(
         "{}",
-        row("tie_weights=False: overhead per tensor µs", pyf(&|s| us(s.ovh_tf.diff / s.n_tensors as f64)), us(en.ovh_tf.diff / n as f64))
+        row(
+            "tie_weights=False: fc / plain (paired ratio)",
+            pyf(&|s| format!("{:.3}x", s.wall.ovh_tf.ratio)),
+            format!("{:.4}x", en.wall.ovh_tf.ratio)
+        )
     );
-    println!("{}", row("tie_weights=False: fc / plain (paired ratio)", pyf(&|s| format!("{:.3}x", s.ovh_tf.ratio)), format!("{:.4}x", en.ovh_tf.ratio)));
-    println!("{}", row("output check (fc == plain, same values)", pyf(&|s| ok(s.check_ok)), ok(en.check_ok)));
+    println!("{}", row("thread CPU time", String::new(), String::new()));
+    println!("{}", row("plain / functional_call µs/call (med)", pyf(&|s| pair_med(&s.cpu)), pair_med(&en.cpu)));
+    println!("{}", row("overhead µs (paired median [p25, p75])", pyf(&|s| ovh(s.cpu.ovh)), ovh(en.cpu.ovh)));
+    println!("{}", row("overhead per tensor µs", pyf(&|s| per(&s.cpu, s.cpu.ovh)), per(&en.cpu, en.cpu.ovh)));
+    println!(
+        "{}",
+        row("functional_call / plain (paired ratio)", pyf(&|s| format!("{:.3}x", s.cpu.ovh.ratio)), format!("{:.4}x", en.cpu.ovh.ratio))
+    );
+    println!("{}", row("tie_weights=False: overhead µs", pyf(&|s| ovh(s.cpu.ovh_tf)), ovh(en.cpu.ovh_tf)));
+    println!("{}", row("output check (fc == plain, same values)", pyf(&|s| ok(s.wall.check_ok)), ok(en.wall.check_ok)));
     if let Some(p) = py {
-        let (s, r) = speedup(p.ovh.diff, en.ovh.diff);
-        let (s_tf, _) = speedup(p.ovh_tf.diff, en.ovh_tf.diff);
-        println!("  => PyTorch overhead / engine overhead: {s} (target >= 40x: {}); tie_weights=False: {s_tf}", pass(r.is_some_and(|r| r >= 40.0)));
+        let (s, r) = speedup(p.wall.ovh.diff, en.wall.ovh.diff);
+        let (s_tf, _) = speedup(p.wall.ovh_tf.diff, en.wall.ovh_tf.diff);
+        let (sc, rc) = speedup(p.cpu.ovh.diff, en.cpu.ovh.diff);
+        let (sc_tf, _) = speedup(p.cpu.ovh_tf.diff, en.cpu.ovh_tf.diff);
+        println!(
+            "  => PyTorch overhead / engine overhead: wall {s} (target >= 40x: {}), CPU time {sc} ({}); tie_weights=False: wall {s_tf}, CPU time {sc_tf}",
+            pass(r.is_some_and(|r| r >= 40.0)),
+            pass(rc.is_some_and(|r| r >= 40.0))
+        );
     }
     if c.key == "b" {
-        println!("  => engine functional_call / engine plain: {:.4}x (target <= 1.02x: {})", en.ovh.ratio, pass(en.ovh.ratio <= 1.02));
+        println!(
+            "  => engine functional_call / engine plain: wall {:.4}x ({}), CPU time {:.4}x ({}) (target <= 1.02x)",
+            en.wall.ovh.ratio,
+            pass(en.wall.ovh.ratio <= 1.02),
+            en.cpu.ovh.ratio,
+            pass(en.cpu.ovh.ratio <= 1.02)
+        );
     }
     if c.key == "d" {
         println!("  note: with tie_weights=False and the 3 deduplicated keys, out.weight stays the module's own parameter");
         println!("        (the semantics differ from tie_weights=True, as in perf-anchors.md)");
     }
+}
+
+fn pair_med(s: &Side) -> String {
+    format!("{} / {}", us(s.plain.med), us(s.fc.med))
 }
 
 fn ok(b: bool) -> String {
@@ -701,34 +785,39 @@ fn pass(b: bool) -> &'static str {
     }
 }
 
-fn print_summary(cases: &[Case], py: Option<&PySide>, en: &BTreeMap<String, Side>) {
-    println!();
-    println!("summary (overheads in µs, paired medians; anchor = perf-anchors.md §1, threads=1, quiet host)");
-    println!(
-        "  {:<5} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>10} {:>10} {:>9} {:>11}",
-        "case", "tensors", "anchor", "PyTorch", "engine", "PT/eng", ">=40x", "PT tie=F", "eng tie=F", "PT/eng", "eng fc/plain"
-    );
-    for c in cases {
-        let e = &en[c.key];
-        let p = py.and_then(|p| p.models.get(c.key));
-        let anchor = ANCHOR_OVERHEAD_US.iter().find(|a| a.0 == c.key).map(|a| a.1).unwrap_or(f64::NAN);
-        let (sp, r) = p.map(|p| speedup(p.ovh.diff, e.ovh.diff)).unwrap_or(("-".into(), None));
-        let (sp_tf, _) = p.map(|p| speedup(p.ovh_tf.diff, e.ovh_tf.diff)).unwrap_or(("-".into(), None));
-        let short = |s: String| if s.starts_with("inf") { "inf".to_string() } else { s };
+fn print_summary(cases: &[Case], py: Option<&PySide>, en: &BTreeMap<String, Sides>) {
+    for (title, pick) in [
+        ("wall clock", (|s: &Sides| s.wall) as fn(&Sides) -> Side),
+        ("thread CPU time", (|s: &Sides| s.cpu) as fn(&Sides) -> Side),
+    ] {
+        println!();
+        println!("summary, {title} (overheads in µs, paired medians; anchor = perf-anchors.md §1 wall clock, threads=1, quiet host)");
         println!(
-            "  {:<5} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>10} {:>10} {:>9} {:>11}",
-            format!("({})", c.key),
-            e.n_tensors,
-            us(anchor),
-            p.map(|p| us(p.ovh.diff)).unwrap_or_else(|| "-".into()),
-            us(e.ovh.diff),
-            short(sp),
-            r.map(|r| pass(r >= 40.0)).unwrap_or("-"),
-            p.map(|p| us(p.ovh_tf.diff)).unwrap_or_else(|| "-".into()),
-            us(e.ovh_tf.diff),
-            short(sp_tf),
-            format!("{:.4}x", e.ovh.ratio),
+            "  {:<5} {:>7} {:>8} {:>10} {:>10} {:>8} {:>6} {:>10} {:>10} {:>8} {:>12}",
+            "case", "tensors", "anchor", "PyTorch", "engine", "PT/eng", ">=40x", "PT tie=F", "eng tie=F", "PT/eng", "eng fc/plain"
         );
+        for c in cases {
+            let e = pick(&en[c.key]);
+            let p = py.and_then(|p| p.models.get(c.key)).map(pick);
+            let anchor = ANCHOR_OVERHEAD_US.iter().find(|a| a.0 == c.key).map(|a| a.1).unwrap_or(f64::NAN);
+            let (sp, r) = p.map(|p| speedup(p.ovh.diff, e.ovh.diff)).unwrap_or(("-".into(), None));
+            let (sp_tf, _) = p.map(|p| speedup(p.ovh_tf.diff, e.ovh_tf.diff)).unwrap_or(("-".into(), None));
+            let short = |s: String| if s.starts_with("inf") { "inf".to_string() } else { s };
+            println!(
+                "  {:<5} {:>7} {:>8} {:>10} {:>10} {:>8} {:>6} {:>10} {:>10} {:>8} {:>12}",
+                format!("({})", c.key),
+                e.n_tensors,
+                us(anchor),
+                p.map(|p| us(p.ovh.diff)).unwrap_or_else(|| "-".into()),
+                us(e.ovh.diff),
+                short(sp),
+                r.map(|r| pass(r >= 40.0)).unwrap_or("-"),
+                p.map(|p| us(p.ovh_tf.diff)).unwrap_or_else(|| "-".into()),
+                us(e.ovh_tf.diff),
+                short(sp_tf),
+                format!("{:.4}x", e.ovh.ratio),
+            );
+        }
     }
 }
 
@@ -775,6 +864,13 @@ fn main() {
         en_wall,
         en_foreign
     );
+    let worst = py.as_ref().map(|p| p.foreign).unwrap_or(0.0).max(en_foreign);
+    if worst > 0.25 {
+        println!(
+            "WARNING: other processes used up to {worst:.2} cores of this machine while a half ran; absolute times are inflated and the"
+        );
+        println!("         two halves (timed one after the other) may have seen different load. Paired overheads are more robust; rerun on a quiet host.");
+    }
     for c in &cases {
         print_model(c, py.as_ref().and_then(|p| p.models.get(c.key)), &en[c.key]);
     }

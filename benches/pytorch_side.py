@@ -7,9 +7,13 @@ shared/reference/bench_pytorch.py: torch.set_num_threads(1), grad enabled, dicts
 clones with the same requires_grad, blocks of n back-to-back calls lasting about --target-us,
 variants interleaved round by round in alternating order, GC off during blocks.
 
+Every block is timed in wall-clock time (as bench_pytorch.py) and in this thread's CPU time
+(time.thread_time_ns), which does not count time other processes held the CPU.
+
 Prints one JSON object on the last line of stdout: per model, the per-call µs of every round for
-every variant (the Rust side computes min / median / paired differences and ratios from these, with
-the same code it uses for the engine). Progress goes to stderr.
+every variant, wall clock (samples_us) and thread CPU time (cpu_samples_us). The Rust side computes
+min / median / paired differences and ratios from these with the same code it uses for the engine.
+Progress goes to stderr.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import os
 import resource
 import sys
 import time
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 
 
 def log(*a):
@@ -28,18 +32,22 @@ def log(*a):
 
 
 def block(fn, n):
+    """(wall µs per call, this thread's CPU µs per call)."""
+    c0 = thread_time_ns()
     t0 = perf_counter_ns()
     for _ in range(n):
         fn()
-    return (perf_counter_ns() - t0) / n / 1e3  # µs per call
+    t1 = perf_counter_ns()
+    c1 = thread_time_ns()
+    return (t1 - t0) / n / 1e3, (c1 - c0) / n / 1e3
 
 
 def calibrate(fn, target_us, max_n=200_000):
     for _ in range(3):
         fn()
-    est = min(block(fn, 1) for _ in range(3))
+    est = min(block(fn, 1)[0] for _ in range(3))
     if est < 500:
-        est = min(est, block(fn, 20))
+        est = min(est, block(fn, 20)[0])
     return max(1, min(max_n, int(round(target_us / max(est, 0.01)))))
 
 
@@ -47,6 +55,7 @@ def compare(variants, rounds, target_us):
     names = list(variants)
     ns = {k: calibrate(variants[k], target_us) for k in names}
     samples = {k: [] for k in names}
+    cpu = {k: [] for k in names}
     gc.collect()
     was = gc.isenabled()
     gc.disable()
@@ -54,11 +63,13 @@ def compare(variants, rounds, target_us):
         for r in range(rounds):
             order = names if r % 2 == 0 else names[::-1]
             for k in order:
-                samples[k].append(block(variants[k], ns[k]))
+                w, c = block(variants[k], ns[k])
+                samples[k].append(w)
+                cpu[k].append(c)
     finally:
         if was:
             gc.enable()
-    return ns, samples
+    return ns, samples, cpu
 
 
 def cpu_snapshot():
@@ -157,9 +168,9 @@ def main():
             "fc_tie_false": (lambda m=model, a=args, P=P: fc(m, P, a, tie_weights=False)),
         }
         s0 = cpu_snapshot()
-        ns, samples = compare(variants, a.rounds, a.target_us)
-        out["models"][key] = {"n_tensors": len(P), "keys": list(P), "output_check_ok": check,
-                              "inner_n": ns, "samples_us": samples, "host_noise": noise_between(s0, cpu_snapshot())}
+        ns, samples, cpu = compare(variants, a.rounds, a.target_us)
+        out["models"][key] = {"n_tensors": len(P), "keys": list(P), "output_check_ok": check, "inner_n": ns,
+                              "samples_us": samples, "cpu_samples_us": cpu, "host_noise": noise_between(s0, cpu_snapshot())}
         med = {k: sorted(v)[len(v) // 2] for k, v in samples.items()}
         log(f"  pytorch ({key}): plain {med['plain']:.1f}us  fc {med['fc']:.1f}us  fc tie=F {med['fc_tie_false']:.1f}us")
     out["host_noise"] = noise_between(snap0, cpu_snapshot())

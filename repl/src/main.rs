@@ -1,45 +1,39 @@
 //! The `fcall` command: the REPL (no arguments on a terminal), `fcall run [--json] FILE`,
 //! `fcall < FILE`, and `fcall tour`.
+//!
+//! This binary does not link libtorch. The engine (the evaluator on libtorch) is the library
+//! `libfcall_engine.so` built from `src/engine/`, loaded by `loader.rs`: in the REPL on a
+//! background thread, so the prompt is up before libtorch has initialised; for the other commands
+//! before they run.
+mod highlight;
+mod loader;
+mod output;
 mod repl;
-mod run;
 mod term;
-mod tour;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 const USAGE: &str = "usage:
   fcall                    the REPL (on a terminal); `fcall < FILE` runs a script from stdin
   fcall run [--json] FILE  run a .fc script; --json writes one JSON record per statement
   fcall tour [NAME]        the engine on the documentation's examples, from Rust (--list, --explain)
+  fcall kernel install     the Jupyter kernel (also: kernel uninstall, kernel run CONNECTION_FILE)
   fcall --version";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let term = term::Term::detect();
     let code = match args.first().map(String::as_str) {
-        None => {
-            if std::io::stdin().is_terminal() {
-                repl::repl(&term)
+        None if std::io::stdin().is_terminal() => repl::repl(&term),
+        None | Some("run") | Some("tour") => {
+            if args.first().map(String::as_str) == Some("run") && !args[1..].iter().any(|a| !a.starts_with("--")) {
+                eprintln!("{USAGE}");
+                2
             } else {
-                let mut code = String::new();
-                if std::io::stdin().read_to_string(&mut code).is_err() {
-                    eprintln!("fcall: cannot read standard input");
-                    std::process::exit(2);
-                }
-                run::run_source(&code, false, &term)
+                loader::run_main(&args, term.width, term.color)
             }
         }
-        Some("run") => {
-            let json = args.iter().any(|a| a == "--json");
-            match args[1..].iter().find(|a| !a.starts_with("--")) {
-                Some(f) => run::run_file(f, json, &term),
-                None => {
-                    eprintln!("{USAGE}");
-                    2
-                }
-            }
-        }
-        Some("tour") => tour::main(&args[1..]),
+        Some("kernel") => fcall_kernel::main(&args[1..]),
         Some("--version") | Some("-V") => {
             println!("fcall {} (libtorch 2.13.0 through tch 0.26)", env!("CARGO_PKG_VERSION"));
             0

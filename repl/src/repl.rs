@@ -1,26 +1,127 @@
 //! The interactive REPL: rustyline with continuation lines driven by the language's shared
-//! `is_complete`, a persistent history file, Ctrl-C that stops a running statement (the
+//! `is_complete`, completion against the live workspace, syntax colours and hints from history
+//! (colour on only), a persistent history file, Ctrl-C that stops a running statement (the
 //! workspace is kept) or clears the line at the prompt, Ctrl-D to exit.
-use std::sync::atomic::Ordering;
+//!
+//! Ctrl-C and rustyline: while a line is edited the terminal is in raw mode, Ctrl-C arrives as a
+//! key and rustyline returns `Interrupted` (the line is dropped, a new prompt comes). rustyline
+//! also swaps in its own SIGINT handler for the duration of `readline` and puts the previous one
+//! (ours, from the ctrlc crate) back when it returns. While a statement runs, the terminal is in
+//! its normal mode, so Ctrl-C is SIGINT: our handler sets the engine's interrupt flag and the
+//! evaluator raises KeyboardInterrupt at its next check (between statements and loop
+//! iterations), reporting where. A statement stuck inside one long libtorch operation cannot be
+//! stopped there: a third Ctrl-C then quits fcall.
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use fcall::interp::{RunOptions, Session, Targets, INTERRUPTED};
 use fcall_lang::{is_complete, Completeness};
+use rustyline::completion::{Completer, Pair};
+use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::Helper;
+use rustyline::{Context, Helper};
 
+use crate::loader::{self, Loader, WaitError, ENGINE};
 use crate::term::Term;
 
-struct FcallHelper;
+/// Ctrl-C was pressed (seen by the front end; the engine has its own flag).
+static STOP: AtomicBool = AtomicBool::new(false);
+/// A statement is running.
+static RUNNING: AtomicBool = AtomicBool::new(false);
+/// Ctrl-C presses during the running statement.
+static PRESSES: AtomicU32 = AtomicU32::new(0);
 
-impl rustyline::completion::Completer for FcallHelper {
-    type Candidate = String;
+fn on_ctrl_c() {
+    STOP.store(true, Ordering::SeqCst);
+    if let Some(e) = ENGINE.get() {
+        (e.interrupt)();
+    }
+    if RUNNING.load(Ordering::SeqCst) {
+        match PRESSES.fetch_add(1, Ordering::SeqCst) + 1 {
+            2 => {
+                let _ = writeln!(std::io::stderr(), "\n(still busy inside one operation, which cannot be interrupted; a third Ctrl-C quits fcall)");
+            }
+            n if n >= 3 => {
+                let _ = writeln!(std::io::stderr(), "\nfcall: quit (Ctrl-C three times)");
+                // SAFETY: ends the process at once; the engine's thread may be anywhere in libtorch,
+                // so no destructors run. History was saved when the line was entered.
+                unsafe { libc::_exit(130) };
+            }
+            _ => {}
+        }
+    }
 }
-impl rustyline::hint::Hinter for FcallHelper {
+
+/// The engine: loading in the background, then a session.
+struct Backend {
+    loader: Loader,
+    session: Option<loader::Session>,
+}
+
+impl Backend {
+    /// The session, waiting for the engine if it is still loading (`interruptible`: Ctrl-C gives
+    /// up waiting).
+    fn session(&mut self, interruptible: bool) -> Result<&mut loader::Session, WaitError> {
+        if self.session.is_none() {
+            let stop = || interruptible && STOP.load(Ordering::SeqCst);
+            let engine = self.loader.wait(&stop)?;
+            self.session = Some(loader::Session::new(engine).map_err(WaitError::Failed)?);
+        }
+        Ok(self.session.as_mut().expect("just set"))
+    }
+}
+
+struct FcallHelper {
+    backend: Rc<RefCell<Backend>>,
+    color: bool,
+    hinter: HistoryHinter,
+}
+
+impl Completer for FcallHelper {
+    type Candidate = Pair;
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let mut b = self.backend.borrow_mut();
+        let Ok(s) = b.session(false) else { return Ok((pos, Vec::new())) };
+        let (start, cands) = s.complete(line, pos);
+        Ok((start, cands.into_iter().map(|(replacement, display)| Pair { display, replacement }).collect()))
+    }
+}
+
+impl Hinter for FcallHelper {
     type Hint = String;
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        // Without colour a hint would look like typed text: none then.
+        if !self.color || line.contains('\n') {
+            return None;
+        }
+        self.hinter.hint(line, pos, ctx)
+    }
 }
-impl rustyline::highlight::Highlighter for FcallHelper {}
-impl Helper for FcallHelper {}
+
+impl Highlighter for FcallHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.color {
+            Cow::Owned(crate::highlight::highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[90m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind != CmdKind::MoveCursor
+    }
+}
 
 impl Validator for FcallHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
@@ -31,8 +132,12 @@ impl Validator for FcallHelper {
     }
 }
 
-fn history_path() -> Option<std::path::PathBuf> {
+impl Helper for FcallHelper {}
+
+/// `$XDG_DATA_HOME/fcall/history` (`~/.local/share/fcall/history`).
+pub fn history_path() -> Option<std::path::PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))?;
     let dir = base.join("fcall");
@@ -41,22 +146,40 @@ fn history_path() -> Option<std::path::PathBuf> {
 }
 
 pub fn repl(term: &Term) -> i32 {
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    let mut rl = match rustyline::Editor::<FcallHelper, rustyline::history::DefaultHistory>::new() {
+    // libtorch loads while the prompt is up.
+    let loader = Loader::start(true);
+    if let Err(e) = ctrlc::set_handler(on_ctrl_c) {
+        eprintln!("fcall: Ctrl-C will not stop a running statement ({e})");
+    }
+    let config = match Config::builder().max_history_size(10_000) {
+        Ok(b) => b
+            .history_ignore_space(true)
+            .completion_type(CompletionType::List)
+            .auto_add_history(false)
+            .color_mode(if term.color { ColorMode::Enabled } else { ColorMode::Disabled })
+            .build(),
+        Err(e) => {
+            eprintln!("fcall: cannot configure the line editor: {e}");
+            return 1;
+        }
+    };
+    let mut rl = match rustyline::Editor::<FcallHelper, rustyline::history::DefaultHistory>::with_config(config) {
         Ok(rl) => rl,
         Err(e) => {
             eprintln!("fcall: cannot start the line editor: {e}");
             return 1;
         }
     };
-    rl.set_helper(Some(FcallHelper));
+    let backend = Rc::new(RefCell::new(Backend { loader, session: None }));
+    rl.set_helper(Some(FcallHelper { backend: backend.clone(), color: term.color, hinter: HistoryHinter::new() }));
     let hist = history_path();
     if let Some(h) = &hist {
         let _ = rl.load_history(h);
     }
-    println!("fcall {} — torch.func.functional_call, made visible (PyTorch 2.13). `help` to start, Ctrl-D to quit.", env!("CARGO_PKG_VERSION"));
-    let mut session = Session::new();
-    session.targets = Targets { width: term.width, text: true, color: term.color, html: false, json: false };
+    println!(
+        "fcall {} — torch.func.functional_call, made visible (PyTorch 2.13). `help` to start, Tab completes, Ctrl-D quits.",
+        env!("CARGO_PKG_VERSION")
+    );
     loop {
         match rl.readline(">>> ") {
             Ok(line) => {
@@ -67,17 +190,51 @@ pub fn repl(term: &Term) -> i32 {
                 if let Some(h) = &hist {
                     let _ = rl.append_history(h);
                 }
-                INTERRUPTED.store(false, Ordering::SeqCst);
-                for o in session.run(&line, RunOptions::default()) {
-                    print!("{}", o.text());
+                if let Err(code) = run_entry(&backend, &line, term) {
+                    return code;
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => return 0,
+            Err(ReadlineError::Eof) => {
+                println!();
+                return 0;
+            }
             Err(e) => {
                 eprintln!("fcall: {e}");
                 return 1;
             }
         }
     }
+}
+
+/// Runs one entry and prints its output; `Err(status)` if the REPL cannot go on.
+fn run_entry(backend: &Rc<RefCell<Backend>>, line: &str, term: &Term) -> Result<(), i32> {
+    STOP.store(false, Ordering::SeqCst);
+    PRESSES.store(0, Ordering::SeqCst);
+    if let Some(e) = ENGINE.get() {
+        (e.interrupt_clear)();
+    }
+    RUNNING.store(true, Ordering::SeqCst);
+    let width = term.current_width();
+    let result = {
+        let mut b = backend.borrow_mut();
+        b.session(true).map(|s| s.run(line, width, term.color))
+    };
+    RUNNING.store(false, Ordering::SeqCst);
+    let mut stdout = std::io::stdout().lock();
+    match result {
+        Ok((text, _failed)) => {
+            let _ = stdout.write_all(crate::output::summarise(&text, crate::output::max_lines(), width, term.color).as_bytes());
+        }
+        Err(WaitError::Interrupted) => {
+            let _ = writeln!(stdout, "KeyboardInterrupt: stopped while the engine was still loading; nothing ran");
+        }
+        Err(WaitError::Failed(e)) => {
+            let _ = stdout.flush();
+            eprintln!("fcall: {e}");
+            return Err(1);
+        }
+    }
+    let _ = stdout.flush();
+    Ok(())
 }

@@ -1,0 +1,156 @@
+//! The engine side of the `fcall` command: everything that touches libtorch, built as a shared
+//! library (`libfcall_engine.so`, next to the binary) with a small C interface.
+//!
+//! Why a separate library: libtorch's static initialisers (operator registration, about 0.3 s on
+//! an idle machine, more on a loaded one) run before `main` in any binary that links it. The
+//! `fcall` binary does not link libtorch; it shows the prompt at once and loads this library on a
+//! background thread while the user types (see `src/loader.rs`). `fcall run` and `fcall < FILE`
+//! load it before running.
+//!
+//! Strings cross the boundary as NUL-terminated UTF-8; every string returned here is freed with
+//! [`fcall_string_free`]. No Rust panic crosses the boundary.
+mod complete;
+mod script;
+mod tour;
+mod wrap;
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+
+use fcall::interp::{RunOptions, Session, Targets, INTERRUPTED};
+
+/// Bumped whenever a signature below changes; the binary refuses a library of another version.
+pub const ABI_VERSION: u32 = 1;
+
+fn to_c(s: String) -> *mut c_char {
+    let s = if s.contains('\0') { s.replace('\0', "\\0") } else { s };
+    CString::new(s).expect("no NUL left").into_raw()
+}
+
+/// # Safety
+/// `p` is NULL or a NUL-terminated string.
+unsafe fn from_c<'a>(p: *const c_char) -> &'a str {
+    if p.is_null() {
+        return "";
+    }
+    CStr::from_ptr(p).to_str().unwrap_or("")
+}
+
+fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+#[no_mangle]
+pub extern "C" fn fcall_engine_abi() -> u32 {
+    ABI_VERSION
+}
+
+/// Work done on the loading thread once the library is in: the first tensor operation pays for
+/// libtorch's lazy set-up (allocator, CPU capability detection), so the first statement doesn't.
+#[no_mangle]
+pub extern "C" fn fcall_engine_warm_up() {
+    guard((), || {
+        let _ = tch::Tensor::f_ones([2, 2], (tch::Kind::Float, tch::Device::Cpu)).and_then(|t| t.f_matmul(&t)).map(|t| t.f_sum(tch::Kind::Float));
+    })
+}
+
+/// `fcall run [--json] FILE`, `fcall < FILE` (no arguments) and `fcall tour ...`: `argv` holds
+/// the `argc` arguments after the program name. Returns the exit status.
+///
+/// # Safety
+/// `argv` points to `argc` NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_engine_main(argc: c_int, argv: *const *const c_char, width: u32, color: c_int) -> c_int {
+    let args: Vec<String> = (0..argc.max(0) as usize).map(|i| from_c(*argv.add(i)).to_string()).collect();
+    guard(70, || script::main(&args, width.clamp(40, 400) as u16, color != 0))
+}
+
+/// The REPL's session (the workspace).
+pub struct ReplSession {
+    session: Session,
+}
+
+#[no_mangle]
+pub extern "C" fn fcall_session_new() -> *mut c_void {
+    guard(std::ptr::null_mut(), || Box::into_raw(Box::new(ReplSession { session: Session::new() })) as *mut c_void)
+}
+
+/// # Safety
+/// `s` came from [`fcall_session_new`] and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_session_free(s: *mut c_void) {
+    if !s.is_null() {
+        drop(Box::from_raw(s as *mut ReplSession));
+    }
+}
+
+/// Runs one REPL entry; returns the text to print (each statement's output as the REPL shows
+/// it: tables as wide as `width`, colour if `color`). `*failed` is set to 1 if a statement failed.
+///
+/// # Safety
+/// `s` came from [`fcall_session_new`]; `code` is a NUL-terminated string; `failed` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_session_run(s: *mut c_void, code: *const c_char, width: u32, color: c_int, failed: *mut c_int) -> *mut c_char {
+    let rs = &mut *(s as *mut ReplSession);
+    let code = from_c(code);
+    let width = width.clamp(40, 400) as u16;
+    let (text, bad) = guard(("fcall: internal error (a panic in the engine); the workspace may be incomplete\n".to_string(), true), || {
+        rs.session.targets = Targets { width, text: true, color: color != 0, html: false, json: false };
+        let outs = rs.session.run(code, RunOptions::default());
+        let mut text = String::new();
+        let mut bad = false;
+        for o in &outs {
+            bad |= o.kind == fcall::interp::OutKind::Error;
+            text.push_str(&wrap::for_statement(&o.source, o.text(), width as usize));
+        }
+        (text, bad)
+    });
+    if !failed.is_null() {
+        *failed = bad as c_int;
+    }
+    to_c(text)
+}
+
+/// Completion at byte `pos` of `line` (the whole input so far): writes where the replaced text
+/// starts to `*start` and returns the candidates, one a line, each `replacement\tdisplay`.
+///
+/// # Safety
+/// `s` came from [`fcall_session_new`]; `line` is a NUL-terminated string; `start` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_session_complete(s: *mut c_void, line: *const c_char, pos: usize, start: *mut usize) -> *mut c_char {
+    let rs = &*(s as *const ReplSession);
+    let line = from_c(line);
+    let (st, cands) = guard((pos, Vec::new()), || complete::complete(&rs.session, line, pos.min(line.len())));
+    *start = st;
+    let mut out = String::new();
+    for c in cands {
+        out.push_str(&c.replacement);
+        out.push('\t');
+        out.push_str(&c.display);
+        out.push('\n');
+    }
+    to_c(out)
+}
+
+/// Asks the running statement to stop at the next check (between statements and loop
+/// iterations); async-signal-safe (one atomic store).
+#[no_mangle]
+pub extern "C" fn fcall_interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+#[no_mangle]
+pub extern "C" fn fcall_interrupt_clear() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// # Safety
+/// `p` is NULL or a string returned by this library, not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_string_free(p: *mut c_char) {
+    if !p.is_null() {
+        drop(CString::from_raw(p));
+    }
+}

@@ -1,0 +1,202 @@
+//! The REPL as a person uses it: the real `fcall` binary on a pseudo-terminal, keys typed into
+//! it, the screen's bytes read back. Each test has its own HOME and XDG_DATA_HOME (history).
+//!
+//! Timeouts are generous (the machine may be loaded; the first entry waits for libtorch to load).
+//! Output is matched on text that only the evaluation can produce (`42` for `6 * 7`), never on
+//! the echo of what was typed.
+mod pty;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use pty::Pty;
+
+const LONG: Duration = Duration::from_secs(180);
+const SHORT: Duration = Duration::from_secs(60);
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!("fcall-repl-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("data")).expect("scratch dir");
+        Scratch(d)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn fcall(home: &Path, env: &[(&str, &str)], cols: u16) -> Pty {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fcall"));
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("LINES")
+        .env_remove("FCALL_MAX_LINES");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut p = Pty::spawn(cmd, cols, 40).expect("start fcall on a pseudo-terminal");
+    p.expect(">>> ", LONG).expect("the first prompt");
+    p
+}
+
+/// Types a line and waits for `answer` in what follows.
+fn entry(p: &mut Pty, line: &str, answer: &str) -> String {
+    p.send(&format!("{line}\r"));
+    p.expect(answer, LONG).unwrap_or_else(|e| panic!("after `{line}`: {e}"))
+}
+
+fn quit(mut p: Pty) -> Pty {
+    p.send("\x04");
+    let st = p.wait_exit(SHORT).expect("fcall exits on Ctrl-D");
+    assert!(st.success(), "exit status {st:?}");
+    p
+}
+
+#[test]
+fn tab_completes_names_dotted_paths_and_dict_keys() {
+    let s = Scratch::new("complete");
+    let mut p = fcall(&s.0, &[], 100);
+    entry(&mut p, "my_long_variable = 6 * 7; print(\"set\", 1 + 1)", "set 2");
+    // A workspace name.
+    p.send("my_long_v\t");
+    entry(&mut p, "", "42");
+    // A dotted path through a submodule to a parameter.
+    entry(&mut p, "class Net { def init() { self.lin = Linear(2, 3) } def forward(x) { return self.lin(x) } }", ">>> ");
+    entry(&mut p, "net = Net(); print(\"made\", 2 + 2)", "made 4");
+    p.send("net.lin.we\t");
+    entry(&mut p, ".shape", "(3, 2)\r\n");
+    // A dict key inside a["...
+    entry(&mut p, "p = params(net); print(\"keys\", len(p))", "keys 2");
+    p.send("p[\"lin.b\t");
+    entry(&mut p, ".shape", "(3,)\r\n");
+    quit(p);
+}
+
+#[test]
+fn an_open_brace_continues_the_entry() {
+    let s = Scratch::new("continue");
+    let mut p = fcall(&s.0, &[], 100);
+    p.send("for i in range(3) {\r");
+    p.send("print(i * 100 + 1)\r");
+    let out = entry(&mut p, "}", "201");
+    assert!(out.contains("1\r\n101\r\n201"), "{}", pty::visible(out.as_bytes()));
+    assert!(!out.contains("rror"), "the first line ran on its own: {}", pty::visible(out.as_bytes()));
+    quit(p);
+}
+
+#[test]
+fn history_is_recalled_in_a_new_process() {
+    let s = Scratch::new("history");
+    let p = {
+        let mut p = fcall(&s.0, &[], 100);
+        entry(&mut p, "40 + 2", "42");
+        quit(p)
+    };
+    drop(p);
+    let file = s.0.join("data/fcall/history");
+    let saved = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    assert!(saved.contains("40 + 2"), "{saved}");
+    let mut p = fcall(&s.0, &[], 100);
+    // Up arrow, Enter.
+    p.send("\x1b[A");
+    entry(&mut p, "", "42");
+    quit(p);
+}
+
+#[test]
+fn ctrl_c_stops_a_running_loop_and_keeps_the_workspace() {
+    let s = Scratch::new("interrupt");
+    let mut p = fcall(&s.0, &[], 100);
+    entry(&mut p, "keep = 6 * 7; print(\"kept\", keep)", "kept 42");
+    let started = s.0.join("started.safetensors");
+    let _ = std::fs::remove_file(&started);
+    // The loop saves a file on its first iteration, so the test knows it is running.
+    p.send(&format!("i = 0; while true {{ i += 1; if i == 1 {{ save({{a: zeros()}}, \"{}\") }} }}\r", started.display()));
+    let t0 = Instant::now();
+    while !started.exists() {
+        assert!(t0.elapsed() < LONG, "the loop never started: {}", pty::visible(&p.out[p.seen..]));
+        p.drain_for(Duration::from_millis(50));
+    }
+    p.drain_for(Duration::from_millis(300));
+    p.send("\x03");
+    let out = p.expect("KeyboardInterrupt", SHORT).unwrap_or_else(|e| panic!("Ctrl-C did not stop the loop: {e}"));
+    drop(out);
+    p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
+    entry(&mut p, "print(\"still\", keep + 1)", "still 43");
+    // Ctrl-C at the prompt drops the line being typed.
+    // (Keys typed after Ctrl-C are dropped with the line, as a terminal drops them: wait for
+    // the echo, press Ctrl-C, wait for the new prompt.)
+    p.send("undefined_name_here");
+    p.expect("undefined_name_here", SHORT).expect("the echo of the typed line");
+    p.send("\x03");
+    p.expect(">>> ", SHORT).expect("a new prompt after Ctrl-C");
+    entry(&mut p, "print(\"after\", 2 * 3)", "after 6");
+    assert!(!p.all_text().contains("NameError"), "{}", pty::visible(&p.out));
+    quit(p);
+}
+
+#[test]
+fn no_color_means_no_colour_codes() {
+    let s = Scratch::new("nocolor");
+    let script = |p: &mut Pty| {
+        entry(p, "x = 1.5  # a comment", ">>> ");
+        entry(p, "for k in [1] { print(\"str\", k + 1) }", "str 2");
+        entry(p, "undefined_thing + 1", "NameError");
+        entry(p, "show params(Linear(2, 2))", "requires_grad");
+    };
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);
+    script(&mut p);
+    let p = quit(p);
+    assert!(!pty::has_sgr(&p.out), "colour with NO_COLOR: {}", pty::visible(&p.out));
+    // The same session with colour on does colour (so the check above can fail).
+    let mut p = fcall(&s.0, &[], 100);
+    script(&mut p);
+    let p = quit(p);
+    assert!(pty::has_sgr(&p.out), "no colour without NO_COLOR: {}", pty::visible(&p.out));
+}
+
+#[test]
+fn tables_follow_the_terminal_width_and_long_output_is_cut() {
+    let s = Scratch::new("width");
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 60);
+    let widest = |text: &str| text.lines().filter(|l| l.contains('│')).map(|l| l.trim_end_matches('\r').chars().count()).max().unwrap_or(0);
+    entry(&mut p, "p = params(Linear(6, 4)); print(\"ok\", 3 * 3)", "ok 9");
+    let narrow = entry(&mut p, "p", "2 entries");
+    let narrow = narrow + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(widest(&narrow) > 0 && widest(&narrow) <= 60, "{narrow}");
+    // The window grows: the next table may use it.
+    p.resize(160, 40);
+    let wide = entry(&mut p, "p", "2 entries");
+    let wide = wide + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(widest(&wide) > 60 && widest(&wide) <= 160, "{wide}");
+    // Thousands of lines: summarised.
+    let out = entry(&mut p, "for i in range(5000) { print(\"line\", i) }", "line 4999");
+    assert!(out.contains("more lines not shown"), "{}", pty::visible(out.as_bytes()));
+    assert!(out.lines().count() < 300, "{} lines", out.lines().count());
+    quit(p);
+}
+
+#[test]
+fn help_prints_within_the_width() {
+    let s = Scratch::new("help");
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 70);
+    let out = entry(&mut p, "help builtins", "zeros");
+    for line in out.lines().skip(1) {
+        assert!(line.trim_end_matches('\r').chars().count() <= 70, "{line:?} in {out}");
+    }
+    let out = entry(&mut p, "help", "Topics:");
+    for line in out.lines().skip(1) {
+        assert!(line.trim_end_matches('\r').chars().count() <= 70, "{line:?} in {out}");
+    }
+    quit(p);
+}
