@@ -230,6 +230,9 @@ pub struct DictRef(Rc<DictObj>);
 pub struct DictObj {
     id: u64,
     entries: RefCell<IndexMap<String, Value>>,
+    /// Rises whenever the key set may have changed (never on a value-only write through
+    /// [`DictRef::set_value_at`]): caches keyed on a dict's keys check it.
+    keys_version: std::cell::Cell<u64>,
 }
 
 impl DictRef {
@@ -237,7 +240,7 @@ impl DictRef {
         DictRef::from_entries(IndexMap::new())
     }
     pub fn from_entries(entries: IndexMap<String, Value>) -> DictRef {
-        DictRef(Rc::new(DictObj { id: crate::tensor::next_object_id(), entries: RefCell::new(entries) }))
+        DictRef(Rc::new(DictObj { id: crate::tensor::next_object_id(), entries: RefCell::new(entries), keys_version: std::cell::Cell::new(0) }))
     }
     /// A dict of tensors, in the given order.
     pub fn of_tensors<'a>(items: impl IntoIterator<Item = (&'a str, TensorRef)>) -> DictRef {
@@ -252,14 +255,33 @@ impl DictRef {
     pub fn borrow(&self) -> std::cell::Ref<'_, IndexMap<String, Value>> {
         self.0.entries.borrow()
     }
+    /// Mutable access to the entries; counts as a possible change of the key set.
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, IndexMap<String, Value>> {
+        self.0.keys_version.set(self.0.keys_version.get() + 1);
         self.0.entries.borrow_mut()
+    }
+    /// The key-set version (see [`DictObj`]).
+    pub fn keys_version(&self) -> u64 {
+        self.0.keys_version.get()
+    }
+    /// Replaces the value at position `i` (keys unchanged).
+    pub fn set_value_at(&self, i: usize, v: Value) {
+        if let Some((_, slot)) = self.0.entries.borrow_mut().get_index_mut(i) {
+            *slot = v;
+        }
     }
     pub fn get(&self, key: &str) -> Option<Value> {
         self.0.entries.borrow().get(key).cloned()
     }
     pub fn insert(&self, key: impl Into<String>, v: Value) {
-        self.0.entries.borrow_mut().insert(key.into(), v);
+        let key = key.into();
+        let mut e = self.0.entries.borrow_mut();
+        if let Some(slot) = e.get_mut(&key) {
+            *slot = v;
+        } else {
+            e.insert(key, v);
+            self.0.keys_version.set(self.0.keys_version.get() + 1);
+        }
     }
     pub fn keys(&self) -> Vec<String> {
         self.0.entries.borrow().keys().cloned().collect()

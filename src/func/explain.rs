@@ -40,7 +40,7 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
     } else if r.untie.is_empty() && !failed(Stage::Untie) {
         out.push("2. untie: no given key names a tied tensor".into());
     } else {
-        for u in &r.untie {
+        for u in r.untie.iter() {
             let group = r.tie_groups.get(u.group).map(|g| g.join(", ")).unwrap_or_default();
             if u.added.is_empty() {
                 out.push(format!("2. untie: '{}' is tied ({group}); every alias was given", u.given));

@@ -3,6 +3,7 @@
 //! of it. Errors of an earlier stage mean later stages never run, exactly as in PyTorch.
 pub mod explain;
 mod merge;
+pub(crate) mod plan;
 pub mod record;
 pub mod registry;
 mod swap;
@@ -40,12 +41,10 @@ impl Default for CallOptions {
 /// `dicts` is a dict, or a list/tuple of dicts (anything else raises PyTorch's ValueError);
 /// `args` that is not a tuple is one positional argument, `none` is no argument.
 pub fn functional_call(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions) -> CallOutcome {
-    let mut record = CallRecord {
-        module_class: module.class_name(),
-        tie_weights: opts.tie_weights,
-        strict: opts.strict,
-        ..CallRecord::default()
-    };
+    if let Some(out) = plan::try_fast(module, dicts, args, kwargs, opts) {
+        return out;
+    }
+    let mut record = CallRecord::new(Rc::from(module.class_name()), opts.tie_weights, opts.strict);
     let result = run(module, dicts, args, kwargs, opts, &mut record);
     CallOutcome { result, record }
 }
@@ -56,7 +55,7 @@ pub fn functional_call_t(module: &Module, dict: &DictRef, args: &[TensorRef]) ->
     functional_call(module, &Value::Dict(dict.clone()), &args, &Vec::new(), CallOptions::default()).result
 }
 
-fn normalize_args(args: &Value) -> Vec<Value> {
+pub(super) fn normalize_args(args: &Value) -> Vec<Value> {
     match args {
         Value::None => Vec::new(),
         Value::Tuple(items) => items.to_vec(),
@@ -74,7 +73,7 @@ fn at(stage: Stage, record: &mut CallRecord) -> impl FnOnce(Error) -> Error + '_
 fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions, record: &mut CallRecord) -> Result<Value> {
     // Stage 1: one dict or several.
     let merged = merge::merge(dicts).map_err(at(Stage::Merge, record))?;
-    record.inputs = merged.inputs.clone();
+    record.inputs = Rc::new(merged.inputs.clone());
     record.single_dict = merged.single;
     let mut sources = merged.sources;
     // Stage 2: arguments.
@@ -86,9 +85,10 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
 
     // Stage 3a: untie.
     let entries: indexmap::IndexMap<String, Value> = merged.dict.borrow().clone();
+    let mut untie_log = Vec::new();
     let untied = if opts.tie_weights {
         let ties = reg.ties.as_ref().map_err(|e| e.clone()).map_err(at(Stage::Untie, record))?;
-        untie::untie(ties, &entries, &mut sources, &mut record.untie).map_err(at(Stage::Untie, record))?
+        untie::untie(ties, &entries, &mut sources, &mut untie_log).map_err(at(Stage::Untie, record))?
     } else {
         entries
     };
@@ -97,7 +97,9 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
         let ties = reg.ties.as_ref().map_err(|e| e.clone()).map_err(at(Stage::Strict, record))?;
         untie::check_strict(ties, &untied, &record.module_class).map_err(at(Stage::Strict, record))?;
     }
-    let tie_group_of = tie_groups_for(&reg, &untied, record);
+    let (tie_group_of, groups) = tie_groups_for(&reg, &untied, &mut untie_log);
+    record.tie_groups = Rc::new(groups);
+    record.untie = Rc::new(untie_log);
 
     // The module before: every distinct slot's object and version (no copy of any tensor).
     let before: Vec<(Option<TensorRef>, i64)> = reg
@@ -189,36 +191,43 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     }
 }
 
-/// Tie group (as an index into `record.tie_groups`) of every untied name the module ties.
-fn tie_groups_for(reg: &Registry, untied: &indexmap::IndexMap<String, Value>, record: &mut CallRecord) -> HashMap<Rc<str>, usize> {
+/// Tie group (as an index into the returned groups, the record's `tie_groups`) of every untied
+/// name the module ties; the untie log's group numbers are renumbered to match.
+pub(super) fn tie_groups_for(
+    reg: &Registry,
+    untied: &indexmap::IndexMap<String, Value>,
+    untie_log: &mut [record::Untie],
+) -> (HashMap<Rc<str>, usize>, Vec<Vec<Rc<str>>>) {
     let mut out = HashMap::new();
-    let Ok(ties) = &reg.ties else { return out };
+    let mut groups = Vec::new();
+    let Ok(ties) = &reg.ties else { return (out, groups) };
     if ties.groups.is_empty() {
-        return out;
+        return (out, groups);
     }
     let mut local: HashMap<usize, usize> = HashMap::new();
     for k in untied.keys() {
         if let Some(g) = ties.tied.get(k.as_str()) {
             let idx = *local.entry(*g).or_insert_with(|| {
-                record.tie_groups.push(ties.groups[*g].clone());
-                record.tie_groups.len() - 1
+                groups.push(ties.groups[*g].clone());
+                groups.len() - 1
             });
             out.insert(Rc::from(k.as_str()), idx);
         }
     }
-    for u in record.untie.iter_mut() {
+    for u in untie_log.iter_mut() {
         if let Some(idx) = local.get(&u.group) {
             u.group = *idx;
         }
     }
-    out
+    (out, groups)
 }
 
-fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record: &mut CallRecord) {
-    let mut entries = dict.borrow_mut();
-    for (k, v) in entries.iter_mut() {
+pub(super) fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record: &mut CallRecord) {
+    let keys = dict.keys();
+    for (i, k) in keys.iter().enumerate() {
         let Some(SlotValue::Value(after)) = new.get(k.as_str()) else { continue };
-        let before = std::mem::replace(v, after.clone());
+        let before = dict.borrow().get_index(i).map(|(_, v)| v.clone()).unwrap_or(Value::None);
+        dict.set_value_at(i, after.clone());
         record.write_backs.push(record::WriteBack { key: Rc::from(k.as_str()), before, after: after.clone() });
     }
 }

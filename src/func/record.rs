@@ -168,17 +168,17 @@ pub struct Untie {
 }
 
 /// Everything one `functional_call` did.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct CallRecord {
-    pub module_class: String,
+    pub module_class: Rc<str>,
     pub tie_weights: bool,
     pub strict: bool,
-    pub inputs: Vec<InputDict>,
+    pub inputs: Rc<Vec<InputDict>>,
     /// One dict was passed (not a sequence): it is the write-back target.
     pub single_dict: bool,
     /// Tie groups of the module that the call touched (names in registry order).
-    pub tie_groups: Vec<Vec<Rc<str>>>,
-    pub untie: Vec<Untie>,
+    pub tie_groups: Rc<Vec<Vec<Rc<str>>>>,
+    pub untie: Rc<Vec<Untie>>,
     pub swaps: Vec<SwapEntry>,
     pub forward_ran: bool,
     pub write_backs: Vec<WriteBack>,
@@ -189,6 +189,24 @@ pub struct CallRecord {
 }
 
 impl CallRecord {
+    pub fn new(module_class: Rc<str>, tie_weights: bool, strict: bool) -> CallRecord {
+        CallRecord {
+            module_class,
+            tie_weights,
+            strict,
+            inputs: Rc::default(),
+            single_dict: false,
+            tie_groups: Rc::default(),
+            untie: Rc::default(),
+            swaps: Vec::new(),
+            forward_ran: false,
+            write_backs: Vec::new(),
+            permanent_changes: Vec::new(),
+            known_bugs: Vec::new(),
+            failed_stage: None,
+        }
+    }
+
     pub fn swap(&self, name: &str) -> Option<&SwapEntry> {
         self.swaps.iter().find(|s| &*s.name == name)
     }

@@ -26,6 +26,11 @@ pub struct SlotRef {
 }
 
 impl SlotRef {
+    /// The id of the module that owns the slot (0 if it is gone).
+    pub fn owner_id(&self) -> u64 {
+        self.owner.upgrade().map(|m| Module(m).id()).unwrap_or(0)
+    }
+
     /// The object in the slot now (None if the slot holds None, was removed, or its module is gone).
     pub fn current(&self) -> Option<TensorRef> {
         let owner = Module(self.owner.upgrade()?);

@@ -22,10 +22,10 @@ pub(crate) fn swap_depth() -> u32 {
     SWAP_DEPTH.with(|d| d.get())
 }
 
-pub(super) struct DepthGuard;
+pub(crate) struct DepthGuard;
 
 impl DepthGuard {
-    pub(super) fn enter() -> DepthGuard {
+    pub(crate) fn enter() -> DepthGuard {
         SWAP_DEPTH.with(|d| d.set(d.get() + 1));
         DepthGuard
     }

@@ -84,6 +84,8 @@ pub struct ModuleData {
     pub forward_hooks: Vec<Rc<Hook>>,
     /// The functional call's cached view of the structure below this module.
     pub(crate) fc_cache: Option<Rc<crate::func::Registry>>,
+    /// The functional call's cached swap plan for the last dict it was called with.
+    pub(crate) fc_plan: Option<Rc<crate::func::plan::Plan>>,
 }
 
 impl Module {
@@ -107,6 +109,7 @@ impl Module {
                 forward_pre_hooks: Vec::new(),
                 forward_hooks: Vec::new(),
                 fc_cache: None,
+                fc_plan: None,
             }),
         }))
     }

@@ -214,7 +214,7 @@ pub fn json(r: &CallRecord) -> Json {
         })
         .collect();
     json!({
-        "module": r.module_class,
+        "module": r.module_class.to_string(),
         "tie_weights": r.tie_weights,
         "strict": r.strict,
         "dicts": r.inputs.len(),
