@@ -77,7 +77,9 @@ pub fn highlight(line: &str) -> String {
                 }
             }
             let word = &line[i..end];
-            let after_dot = line[..i].ends_with('.');
+            // `help call`: a topic, not the keyword.
+            let before = line[..i].trim_end_matches([' ', '\t']);
+            let after_dot = line[..i].ends_with('.') || (before.ends_with("help") && before.len() < i && statement_start(line, before.len() - 4));
             match Keyword::from_word(word) {
                 Some(Keyword::True | Keyword::False | Keyword::None) if !after_dot => paint(&mut out, CONSTANT, word),
                 Some(_) if !after_dot => paint(&mut out, KEYWORD, word),
@@ -136,6 +138,8 @@ mod tests {
         assert!(highlight("show model").starts_with(&format!("{COMMAND}show{RESET}")));
         assert!(!highlight("show = 1").contains(COMMAND));
         assert!(!highlight("x = help").contains(COMMAND));
+        assert_eq!(strip(&highlight("help call")), "help call");
+        assert!(!highlight("help call").contains(KEYWORD));
         assert!(highlight("x = none").contains(&format!("{CONSTANT}none{RESET}")));
     }
 }

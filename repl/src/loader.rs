@@ -23,13 +23,13 @@ pub struct Engine {
     warm_up: extern "C" fn(),
 }
 
-/// Where the library is: `$FCALL_ENGINE`, else next to the binary (or in its `deps/`, where
-/// cargo leaves it for tests), else `../lib/`.
+/// Where the library may be: `$FCALL_ENGINE` if set; else next to the binary, in its `deps/`
+/// folder (where cargo builds it, as a dependency of the binary's package) or in `../lib/`.
 fn candidates() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if let Some(p) = std::env::var_os("FCALL_ENGINE") {
-        v.push(PathBuf::from(p));
+    if let Some(p) = std::env::var_os("FCALL_ENGINE").filter(|p| !p.is_empty()) {
+        return vec![PathBuf::from(p)];
     }
+    let mut v = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         let exe = exe.canonicalize().unwrap_or(exe);
         if let Some(dir) = exe.parent() {
@@ -41,6 +41,15 @@ fn candidates() -> Vec<PathBuf> {
         }
     }
     v
+}
+
+/// The newest of the candidates that exist (a build folder may hold an older copy too).
+fn locate(paths: &[PathBuf]) -> Option<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|p| Some((std::fs::metadata(p).ok()?.modified().ok()?, p)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, p)| p.clone())
 }
 
 fn dlerror() -> String {
@@ -59,7 +68,7 @@ fn dlerror() -> String {
 /// the slow part).
 pub fn load() -> Result<Engine, String> {
     let paths = candidates();
-    let Some(path) = paths.iter().find(|p| p.exists()) else {
+    let Some(path) = locate(&paths) else {
         return Err(format!(
             "cannot find the engine library {LIB_NAME} (looked in: {}); build it with `cargo build --release -p fcall-cli` or set FCALL_ENGINE",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")

@@ -153,7 +153,6 @@ pub fn repl(term: &Term) -> i32 {
     }
     let config = match Config::builder().max_history_size(10_000) {
         Ok(b) => b
-            .history_ignore_space(true)
             .completion_type(CompletionType::List)
             .auto_add_history(false)
             .color_mode(if term.color { ColorMode::Enabled } else { ColorMode::Disabled })
@@ -176,10 +175,8 @@ pub fn repl(term: &Term) -> i32 {
     if let Some(h) = &hist {
         let _ = rl.load_history(h);
     }
-    println!(
-        "fcall {} — torch.func.functional_call, made visible (PyTorch 2.13). `help` to start, Tab completes, Ctrl-D quits.",
-        env!("CARGO_PKG_VERSION")
-    );
+    println!("fcall {}: functional_call made visible (PyTorch 2.13 semantics)", env!("CARGO_PKG_VERSION"));
+    println!("`help` to start, Tab completes, Ctrl-C stops a statement, Ctrl-D quits.");
     loop {
         match rl.readline(">>> ") {
             Ok(line) => {
@@ -191,20 +188,30 @@ pub fn repl(term: &Term) -> i32 {
                     let _ = rl.append_history(h);
                 }
                 if let Err(code) = run_entry(&backend, &line, term) {
-                    return code;
+                    leave(code);
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => {
                 println!();
-                return 0;
+                leave(0);
             }
             Err(e) => {
                 eprintln!("fcall: {e}");
-                return 1;
+                leave(1);
             }
         }
     }
+}
+
+/// Ends the process without running libtorch's static destructors: the engine may still be
+/// loading on its thread (Ctrl-D right after start), and there is nothing left to save (history
+/// is appended as each entry is made).
+fn leave(code: i32) -> ! {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: _exit ends the process; nothing after it runs.
+    unsafe { libc::_exit(code) }
 }
 
 /// Runs one entry and prints its output; `Err(status)` if the REPL cannot go on.
@@ -225,6 +232,12 @@ fn run_entry(backend: &Rc<RefCell<Backend>>, line: &str, term: &Term) -> Result<
     match result {
         Ok((text, _failed)) => {
             let _ = stdout.write_all(crate::output::summarise(&text, crate::output::max_lines(), width, term.color).as_bytes());
+            if PRESSES.load(Ordering::SeqCst) > 0 && !text.contains("KeyboardInterrupt") {
+                // The evaluator checks between statements and loop iterations; this one finished
+                // inside a single operation first.
+                let note = "(Ctrl-C came while one operation was running; the statement finished first)";
+                let _ = writeln!(stdout, "{}", if term.color { format!("\x1b[2m{note}\x1b[0m") } else { note.to_string() });
+            }
         }
         Err(WaitError::Interrupted) => {
             let _ = writeln!(stdout, "KeyboardInterrupt: stopped while the engine was still loading; nothing ran");

@@ -14,6 +14,8 @@ use pty::Pty;
 
 const LONG: Duration = Duration::from_secs(180);
 const SHORT: Duration = Duration::from_secs(60);
+/// What the line editor writes when it starts reading a new entry (bracketed paste on).
+const NEW_LINE: &str = "\x1b[?2004h";
 
 struct Scratch(PathBuf);
 
@@ -55,7 +57,10 @@ fn entry(p: &mut Pty, line: &str, answer: &str) -> String {
     p.expect(answer, LONG).unwrap_or_else(|e| panic!("after `{line}`: {e}"))
 }
 
+/// Ctrl-D at the prompt (once the line editor reads keys: typed earlier, the terminal driver would
+/// take it as its own end-of-line).
 fn quit(mut p: Pty) -> Pty {
+    p.wait_raw(LONG).expect("a prompt");
     p.send("\x04");
     let st = p.wait_exit(SHORT).expect("fcall exits on Ctrl-D");
     assert!(st.success(), "exit status {st:?}");
@@ -108,6 +113,7 @@ fn history_is_recalled_in_a_new_process() {
     assert!(saved.contains("40 + 2"), "{saved}");
     let mut p = fcall(&s.0, &[], 100);
     // Up arrow, Enter.
+    p.wait_raw(LONG).expect("the line editor");
     p.send("\x1b[A");
     entry(&mut p, "", "42");
     quit(p);
@@ -133,13 +139,13 @@ fn ctrl_c_stops_a_running_loop_and_keeps_the_workspace() {
     drop(out);
     p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
     entry(&mut p, "print(\"still\", keep + 1)", "still 43");
-    // Ctrl-C at the prompt drops the line being typed.
-    // (Keys typed after Ctrl-C are dropped with the line, as a terminal drops them: wait for
-    // the echo, press Ctrl-C, wait for the new prompt.)
+    // Ctrl-C at the prompt drops the line being typed. (Keys typed after it go with the line, as
+    // a terminal drops them; so: the line editor is up, the text is echoed, Ctrl-C, a new line.)
+    p.wait_raw(SHORT).expect("the line editor");
     p.send("undefined_name_here");
     p.expect("undefined_name_here", SHORT).expect("the echo of the typed line");
     p.send("\x03");
-    p.expect(">>> ", SHORT).expect("a new prompt after Ctrl-C");
+    p.expect(NEW_LINE, SHORT).expect("a new prompt after Ctrl-C");
     entry(&mut p, "print(\"after\", 2 * 3)", "after 6");
     assert!(!p.all_text().contains("NameError"), "{}", pty::visible(&p.out));
     quit(p);

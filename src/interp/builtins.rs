@@ -215,18 +215,25 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         let t = a.tensor("data")?;
         Ok(Value::Tensor(TensorRef::buffer(t.tensor(), a.boolean("persistent", true)?)?))
     }),
-    ("params", &["module"], 1, |a, _| Ok(named_dict(as_module(a, "module")?.named_parameters()?))),
-    ("buffers", &["module"], 1, |a, _| Ok(named_dict(as_module(a, "module")?.named_buffers()?))),
-    ("state", &["module"], 1, |a, _| {
+    // dict(m.named_parameters(remove_duplicate=...)), dict(m.named_buffers(...)), both (in that
+    // order). remove_duplicate=false lists every alias name of a tied tensor.
+    ("params", &["module", "remove_duplicate"], 1, |a, _| {
+        Ok(named_dict(as_module(a, "module")?.named_parameters_with("", true, a.boolean("remove_duplicate", true)?)?))
+    }),
+    ("buffers", &["module", "remove_duplicate"], 1, |a, _| {
+        Ok(named_dict(as_module(a, "module")?.named_buffers_with("", true, a.boolean("remove_duplicate", true)?)?))
+    }),
+    ("state", &["module", "remove_duplicate"], 1, |a, _| {
         let m = as_module(a, "module")?;
-        let mut items = m.named_parameters()?;
-        items.extend(m.named_buffers()?);
+        let dedupe = a.boolean("remove_duplicate", true)?;
+        let mut items = m.named_parameters_with("", true, dedupe)?;
+        items.extend(m.named_buffers_with("", true, dedupe)?);
         Ok(named_dict(items))
     }),
     ("detach", &["d"], 1, |a, _| dict_map(&a.value("d"), "detach", &|t| Ok(TensorRef::new(t.tensor().f_detach()?)))),
     ("clone", &["d"], 1, |a, _| {
         dict_map(&a.value("d"), "clone", &|t| {
-            let c = t.tensor().f_detach()?.f_clone(t.tensor())?.f_set_requires_grad(t.requires_grad())?;
+            let c = super::copy::detached_copy(t.tensor())?.f_set_requires_grad(t.requires_grad())?;
             Ok(TensorRef::new(c))
         })
     }),
@@ -394,6 +401,18 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
             transforms::vmap(&call, &name, pos, kw, &in_dims, &out_dims, &randomness)
         }))
     }),
+    ("stack_module_state", &["models"], 1, |a, _| {
+        // `m.training` is the first thing PyTorch reads of each model.
+        let models = super::members::iterate(&a.value("models"))?
+            .into_iter()
+            .map(|v| match v {
+                Value::Module(m) => Ok(m),
+                other => Err(Error::attribute("eval::no_attribute", format!("'{}' object has no attribute 'training'", other.type_name()))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (params, buffers) = transforms::stack_module_state(&models)?;
+        Ok(Value::tuple(vec![Value::Dict(params), Value::Dict(buffers)]))
+    }),
     ("save", &["obj", "path"], 2, |a, _| {
         let path = a.string("path", "")?;
         super::io::save(&a.value("obj"), &path)?;
@@ -532,6 +551,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
             Ok(Value::Module(layers::sequential(mods)?))
         }),
     );
+    super::reflect::add(&mut out, sh);
     let weak = sh.clone();
     out.insert(
         "print".into(),
@@ -560,6 +580,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
 pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = TABLE.iter().map(|(n, ..)| *n).collect();
     v.extend(["zeros", "ones", "rand", "randn", "Sequential", "print"]);
+    v.extend(super::reflect::NAMES);
     v.sort();
     v
 }

@@ -28,6 +28,8 @@ pub struct CallShow {
     pub pre: HashMap<u64, String>,
     pub explain: bool,
     pub result: Option<Value>,
+    /// Copies of the tensors as they were before the call (see `snapshot`).
+    pub before: super::snapshot::Before,
 }
 
 /// State shared by the session and every function value it created.
@@ -41,6 +43,8 @@ pub struct Shared {
     pub calls: RefCell<Vec<CallShow>>,
     /// Nesting of `call`s: only the outermost are shown.
     pub call_depth: std::cell::Cell<u32>,
+    /// Whether the current statement shows its call (then values before it are copied).
+    pub snapshot_calls: std::cell::Cell<bool>,
 }
 
 pub enum Flow {
@@ -353,8 +357,10 @@ impl Ctx {
                 CallOptionKind::Strict => opts.strict = b,
             }
         }
-        let pre = crate::render::summary::pre_call_summaries(&dicts);
         let depth = self.sh.call_depth.get();
+        let mut pre = crate::render::summary::pre_call_summaries(&dicts);
+        let before = if depth == 0 && self.sh.snapshot_calls.get() { super::snapshot::take(m, &dicts) } else { Default::default() };
+        super::snapshot::summaries(&before, &mut pre);
         self.sh.call_depth.set(depth + 1);
         let out = functional_call(m, &dicts, &Value::tuple(pos), &kw, opts);
         self.sh.call_depth.set(depth);
@@ -364,6 +370,7 @@ impl Ctx {
                 pre,
                 explain: fc.explain.is_some(),
                 result: out.result.as_ref().ok().cloned(),
+                before,
             });
         }
         out.result.map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))

@@ -235,6 +235,11 @@ fn module_method(m: Module, name: &str) -> Value {
 
 // ---------------------------------------------------------------- dicts
 
+/// The keys as Python shows a list of them: `['foo', 'lin.weight']`.
+fn keys_repr(d: &DictRef) -> String {
+    Value::list(d.keys().iter().map(|k| Value::str(k)).collect()).py_repr()
+}
+
 const DICT_METHODS: &[&str] = &["keys", "values", "items", "get", "copy", "pop", "update"];
 
 fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
@@ -278,7 +283,11 @@ fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
             }
         }));
     }
-    d.get(name).ok_or_else(|| Error::key("eval::key_error", name).with_hint(format!("the dict's keys are {:?}", d.keys())))
+    // `a.key` reads a key (an fcall extension); a missing one is Python's AttributeError.
+    d.get(name).ok_or_else(|| {
+        Error::attribute("eval::no_attribute", format!("'dict' object has no attribute '{name}'"))
+            .with_hint(format!("`a.key` reads a key of the dict; its keys are {}", keys_repr(d)))
+    })
 }
 
 // ---------------------------------------------------------------- tensors
@@ -388,7 +397,7 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
         "repeat" => Ok(tv(x.f_repeat(dims_arg(pos, q)?)?)),
         "permute" => Ok(tv(x.f_permute(dims_arg(pos, q)?)?)),
         "detach" => Ok(tv(x.f_detach()?)),
-        "clone" => Ok(tv(x.f_clone(x)?)),
+        "clone" => Ok(tv(super::copy::clone(x)?)),
         "contiguous" => Ok(tv(x.f_contiguous()?)),
         "requires_grad_" => {
             let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
@@ -478,6 +487,16 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
         }
         "clamp" | "clamp_" => {
             let a = Args::bind(q, &["min", "max"], 0, pos, kw)?;
+            if let Some((lo, hi)) = scalar_bounds(x, a.get("min"), a.get("max")) {
+                // Python numbers take clamp's Scalar overload (grad_fn ClampBackward1); an
+                // absent bound is an infinite one, which clamps nothing.
+                return if name == "clamp_" {
+                    let _ = t.handle().f_clamp_(lo, hi)?;
+                    same()
+                } else {
+                    Ok(tv(x.f_clamp(lo, hi)?))
+                };
+            }
             let lo = match a.get("min") {
                 Some(Value::None) | None => None,
                 Some(v) => Some(scalar_arg(x, v, q)?),
@@ -630,6 +649,27 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
     }
 }
 
+/// Bounds of `clamp(min=, max=)` when each given one is a Python number and the tensor is
+/// floating: (min or -inf, max or +inf). None when the Tensor overload applies.
+fn scalar_bounds(x: &Tensor, lo: Option<&Value>, hi: Option<&Value>) -> Option<(f64, f64)> {
+    /// `Some(None)`: no bound; `None`: not a Python number.
+    fn num(v: Option<&Value>) -> Option<Option<f64>> {
+        match v {
+            None | Some(Value::None) => Some(None),
+            Some(Value::Int(i)) => Some(Some(*i as f64)),
+            Some(Value::Float(f)) => Some(Some(*f)),
+            Some(Value::Bool(b)) => Some(Some(*b as i64 as f64)),
+            _ => None,
+        }
+    }
+    let floating = matches!(x.kind(), Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
+    let (l, h) = (num(lo)?, num(hi)?);
+    if !floating || (l.is_none() && h.is_none()) {
+        return None;
+    }
+    Some((l.unwrap_or(f64::NEG_INFINITY), h.unwrap_or(f64::INFINITY)))
+}
+
 /// `t.tolist()`.
 pub fn tolist(t: &TensorRef) -> Result<Value> {
     let values = crate::tensor::to_f64_vec(t.tensor())?;
@@ -715,7 +755,7 @@ fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize
 pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
     match obj {
         Value::Dict(d) => match idx {
-            Value::Str(k) => d.get(k).ok_or_else(|| Error::key("eval::key_error", k.to_string()).with_hint(format!("the dict's keys are {:?}", d.keys()))),
+            Value::Str(k) => d.get(k).ok_or_else(|| Error::key("eval::key_error", k.to_string()).with_hint(format!("the dict's keys are {}", keys_repr(d)))),
             other => Err(Error::type_error("eval::dict_key_type", format!("dict keys are strings, not {}", other.type_name()))),
         },
         Value::List(items) | Value::Tuple(items) => {

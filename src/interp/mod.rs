@@ -6,12 +6,17 @@ mod args;
 mod builtins;
 mod classes;
 mod commands;
+mod copy;
 pub mod eval;
 mod frame;
 mod functions;
 mod io;
 mod members;
 mod ops;
+mod reflect;
+mod snapshot;
+#[cfg(test)]
+mod tests;
 pub mod output;
 
 use std::cell::RefCell;
@@ -58,6 +63,7 @@ impl Session {
             sources: RefCell::new(Vec::new()),
             calls: RefCell::new(Vec::new()),
             call_depth: std::cell::Cell::new(0),
+            snapshot_calls: std::cell::Cell::new(false),
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
         Session { sh, history: Vec::new(), targets: Targets::default() }
@@ -140,11 +146,13 @@ impl Session {
             StmtKind::Assign { value, .. } => matches!(value.kind, ExprKind::FunctionalCall(_)),
             _ => false,
         };
+        self.sh.snapshot_calls.set(shows_call);
         let result: Result<Option<Value>> = match &stmt.kind {
             StmtKind::Command(c) => self.command(ctx, c, &mut display).map(|_| None).map_err(|e| e.at(ctx.loc(stmt.span))),
             StmtKind::Expr(e) => ctx.eval(e, &self.sh.globals).map(Some),
             _ => ctx.exec_stmt(stmt, &self.sh.globals).map(|_| None),
         };
+        self.sh.snapshot_calls.set(false);
         let printed = std::mem::take(&mut *self.sh.out.borrow_mut());
         let call = if shows_call { self.sh.calls.borrow().first().cloned() } else { None };
         let source = stmt.span.slice(code).to_string();

@@ -121,10 +121,20 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
         }
     }
     if c.record.forward_ran || c.explain {
-        s.push_str(&render::text::render(&render::call_table::table(&c.record, &c.pre), width, color));
+        if render::call_table::rows(&c.record).is_empty() {
+            s.push_str(&no_rows(c));
+        } else {
+            s.push_str(&render::text::render(&render::call_table::table(&c.record, &c.pre), width, color));
+        }
         s.push('\n');
     }
     s
+}
+
+/// The line shown instead of an empty table: nothing was swapped and no module tensor changed.
+fn no_rows(c: &CallShow) -> String {
+    let then = if c.record.forward_ran { "; forward ran on the module's own tensors" } else { "" };
+    format!("functional_call on {}: no name was swapped{then}", c.record.module_class)
 }
 
 impl StmtOutput {
@@ -202,7 +212,11 @@ impl StmtOutput {
                 s.push_str("</ol>");
             }
             if c.record.forward_ran || c.explain {
-                s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
+                if render::call_table::rows(&c.record).is_empty() {
+                    s.push_str(&format!("<p>{}</p>", render::html::escape(&no_rows(c))));
+                } else {
+                    s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
+                }
             }
         }
         if let Some(v) = &self.value {
@@ -241,7 +255,9 @@ impl StmtOutput {
             "error": error,
         });
         if let Some(c) = &self.call {
-            out["call"] = render::call_table::json(&c.record);
+            let mut call = render::call_table::json(&c.record);
+            super::snapshot::patch_json(&mut call, &c.before);
+            out["call"] = call;
         }
         if !self.printed.is_empty() {
             out["stdout"] = json!(self.printed);

@@ -119,6 +119,27 @@ impl Pty {
         self.master.flush().expect("flush the terminal");
     }
 
+    /// Whether the terminal is in non-canonical ("raw") mode now, as a line editor sets it while
+    /// it reads keys (on Linux the master side reports the terminal's settings).
+    pub fn is_raw(&self) -> bool {
+        // SAFETY: tcgetattr fills a termios.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        unsafe { libc::tcgetattr(self.master.as_raw_fd(), &mut t) == 0 && t.c_lflag & libc::ICANON == 0 }
+    }
+
+    /// Waits until the program reads keys one by one (its line editor is up). Control keys
+    /// typed before then are the terminal driver's (Ctrl-D ends a line, Ctrl-C is a signal).
+    pub fn wait_raw(&mut self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        while !self.is_raw() {
+            if Instant::now() >= deadline {
+                return Err(format!("the terminal never went to raw mode; it shows:\n{}", visible(&self.out[self.seen..])));
+            }
+            self.fill(Instant::now() + Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
     /// Sets the window size (the program gets SIGWINCH).
     pub fn resize(&mut self, cols: u16, rows: u16) {
         let ws = libc::winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };

@@ -13,17 +13,37 @@ pub fn for_statement(source: &str, text: &str, width: usize) -> String {
     }
 }
 
-/// Wraps every line longer than `width` columns at spaces.
+/// Wraps every line longer than `width` columns at spaces. A paragraph (lines of one indentation,
+/// prose rather than a two-column list) that has such a line is reflowed as a whole.
 pub fn wrap(text: &str, width: usize) -> String {
     let width = width.max(20);
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut out = String::with_capacity(text.len() + 16);
-    for (i, line) in text.split('\n').enumerate() {
+    let mut i = 0;
+    while i < lines.len() {
         if i > 0 {
             out.push('\n');
         }
-        wrap_line(line, width, &mut out);
+        let lead = indent(lines[i]);
+        let prose = |l: &str| lead > 0 && indent(l) == lead && !l.trim().is_empty() && column_of_second_field(l).is_none();
+        let mut j = i;
+        while j < lines.len() && prose(lines[j]) {
+            j += 1;
+        }
+        if j > i + 1 && lines[i..j].iter().any(|l| cols(l) > width) {
+            let joined = format!("{}{}", &lines[i][..lead], lines[i..j].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "));
+            wrap_line(&joined, width, &mut out);
+            i = j;
+        } else {
+            wrap_line(lines[i], width, &mut out);
+            i += 1;
+        }
     }
     out
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 fn cols(s: &str) -> usize {
@@ -37,8 +57,10 @@ fn wrap_line(line: &str, width: usize, out: &mut String) {
     }
     let lead = line.len() - line.trim_start().len();
     // Continuation lines go under the text: past a `  code   text` column if the line has one
-    // (the help's two-column list), else two more spaces than the line's own indentation.
-    let hang = column_of_second_field(line).filter(|c| *c + 20 < width).unwrap_or(lead + 2).min(width / 2);
+    // (the help's two-column list), else at the line's own indentation (two spaces for a line
+    // that has none, like a topic's first line).
+    let own = if lead > 0 { lead } else { 2 };
+    let hang = column_of_second_field(line).filter(|c| *c + 20 < width).unwrap_or(own).min(width / 2);
     let indent = " ".repeat(hang);
     let mut cur = String::new();
     let mut first = true;
@@ -100,6 +122,22 @@ mod tests {
         let lines: Vec<&str> = w.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[1].starts_with(&" ".repeat(34)), "{w}");
+    }
+
+    #[test]
+    fn prose_paragraphs_are_reflowed() {
+        let text = "head line\n  one two three four five six seven\n  eight nine\n  ten eleven twelve thirteen fourteen";
+        let w = wrap(text, 30);
+        assert_eq!(w.lines().next(), Some("head line"));
+        let body: Vec<&str> = w.lines().skip(1).collect();
+        for l in &body {
+            assert!(l.starts_with("  ") && l.chars().count() <= 30, "{w}");
+        }
+        // Filled: every line but the last is close to the width.
+        assert!(body[..body.len() - 1].iter().all(|l| l.chars().count() > 20), "{w}");
+        assert_eq!(w.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+        // Short paragraphs are left alone.
+        assert_eq!(wrap(text, 80), text);
     }
 
     #[test]
