@@ -235,24 +235,9 @@ pub(super) fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record
 fn detect_permanent_changes(reg: &Registry, before: &[(Option<TensorRef>, i64)], swapped: &[swap::Swapped], record: &mut CallRecord) {
     let mut replaced = false;
     for (slot, (t0, v0)) in reg.slots.iter().zip(before) {
-        let t1 = slot.current();
-        match (t0, &t1) {
-            (Some(a), Some(b)) if a.is(b) => {
-                let v1 = b.version();
-                if v1 != *v0 {
-                    record.permanent_changes.push(PermanentChange::InPlace {
-                        name: slot.name.clone(),
-                        tensor: b.clone(),
-                        version_before: *v0,
-                        version_after: v1,
-                    });
-                }
-            }
-            (None, None) => {}
-            _ => {
-                replaced = true;
-                record.permanent_changes.push(PermanentChange::Replaced { name: slot.name.clone(), before: t0.clone(), after: t1 });
-            }
+        if let Some(c) = PermanentChange::between(&slot.name, t0, *v0, &slot.current()) {
+            replaced |= c.is_replacement();
+            record.permanent_changes.push(c);
         }
     }
     if replaced {

@@ -421,35 +421,18 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
                 _ => d.parameters.get(&*e.attr).or_else(|| d.buffers.get(&*e.attr)).cloned().flatten(),
             }
         };
-        match (&old, &now) {
-            (Some(a), Some(b)) if a.is(b) => {
-                let v1 = b.version();
-                if v1 != *v0 && !record.permanent_changes.iter().any(|c| c.name() == &*e.name) {
-                    record.permanent_changes.push(PermanentChange::InPlace { name: e.name.clone(), tensor: b.clone(), version_before: *v0, version_after: v1 });
-                }
-            }
-            (None, None) => {}
-            _ => {
-                replaced = true;
-                record.permanent_changes.push(PermanentChange::Replaced { name: e.name.clone(), before: old.clone(), after: now.clone() });
+        if let Some(c) = PermanentChange::between(&e.name, &old, *v0, &now) {
+            if !record.permanent_changes.iter().any(|p| p.name() == &*e.name) {
+                replaced |= c.is_replacement();
+                record.permanent_changes.push(c);
             }
         }
     }
     for (&i, (t0, v0)) in body.others.iter().zip(&before) {
         let slot = &body.registry.slots[i];
-        let t1 = slot.current();
-        match (t0, &t1) {
-            (Some(a), Some(b)) if a.is(b) => {
-                let v1 = b.version();
-                if v1 != *v0 {
-                    record.permanent_changes.push(PermanentChange::InPlace { name: slot.name.clone(), tensor: b.clone(), version_before: *v0, version_after: v1 });
-                }
-            }
-            (None, None) => {}
-            _ => {
-                replaced = true;
-                record.permanent_changes.push(PermanentChange::Replaced { name: slot.name.clone(), before: t0.clone(), after: t1 });
-            }
+        if let Some(c) = PermanentChange::between(&slot.name, t0, *v0, &slot.current()) {
+            replaced |= c.is_replacement();
+            record.permanent_changes.push(c);
         }
     }
     if replaced {

@@ -145,6 +145,22 @@ pub enum PermanentChange {
 }
 
 impl PermanentChange {
+    /// Compares what a slot held before the call (object and version) with what it holds now;
+    /// the change, if any. `Replaced` means another object (or None) is in the slot.
+    pub fn between(name: &Rc<str>, before: &Option<TensorRef>, version_before: i64, now: &Option<TensorRef>) -> Option<PermanentChange> {
+        match (before, now) {
+            (Some(a), Some(b)) if a.is(b) => {
+                let v1 = b.version();
+                (v1 != version_before).then(|| PermanentChange::InPlace { name: name.clone(), tensor: b.clone(), version_before, version_after: v1 })
+            }
+            (None, None) => None,
+            _ => Some(PermanentChange::Replaced { name: name.clone(), before: before.clone(), after: now.clone() }),
+        }
+    }
+    pub fn is_replacement(&self) -> bool {
+        matches!(self, PermanentChange::Replaced { .. })
+    }
+
     pub fn name(&self) -> &str {
         match self {
             PermanentChange::Replaced { name, .. } | PermanentChange::InPlace { name, .. } => name,

@@ -74,7 +74,8 @@ pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
 
 // ---------------------------------------------------------------- modules
 
-const MODULE_METHODS: &[&str] = &[
+/// Methods every module has (besides its class's own).
+pub const MODULE_METHODS: &[&str] = &[
     "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
     "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
     "get_submodule", "forward", "zero_grad", "requires_grad_",
@@ -240,7 +241,8 @@ fn keys_repr(d: &DictRef) -> String {
     Value::list(d.keys().iter().map(|k| Value::str(k)).collect()).py_repr()
 }
 
-const DICT_METHODS: &[&str] = &["keys", "values", "items", "get", "copy", "pop", "update"];
+/// Dict methods (other attribute names read keys).
+pub const DICT_METHODS: &[&str] = &["keys", "values", "items", "get", "copy", "pop", "update"];
 
 fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
     if DICT_METHODS.contains(&name) {
@@ -345,17 +347,22 @@ fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
     }
 }
 
+/// Tensor attributes (not methods).
+pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "data", "T"];
+
+/// Tensor methods.
+pub const TENSOR_METHODS: &[&str] = &[
+    "sum", "mean", "t", "reshape", "view", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_",
+    "fill_", "copy_", "clamp_", "clamp", "item", "size", "dim", "numel", "abs", "exp", "log", "sqrt", "relu", "sigmoid",
+    "tanh", "softmax", "log_softmax", "pow", "matmul", "unsqueeze", "squeeze", "flatten", "transpose", "permute", "max",
+    "min", "argmax", "argmin", "backward", "float", "double", "long", "int", "bool", "tolist", "norm", "std", "var",
+    "neg", "square", "contiguous", "expand", "repeat", "sin", "cos", "allclose", "equal", "add", "sub", "mul", "div",
+    "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "cumsum", "prod",
+    "triu", "tril", "diag", "sign", "round", "floor", "ceil", "eq", "ne", "lt", "gt", "le", "ge", "all", "any", "numpy",
+];
+
 fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
-    const METHODS: &[&str] = &[
-        "sum", "mean", "t", "reshape", "view", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_",
-        "fill_", "copy_", "clamp_", "clamp", "item", "size", "dim", "numel", "abs", "exp", "log", "sqrt", "relu", "sigmoid",
-        "tanh", "softmax", "log_softmax", "pow", "matmul", "unsqueeze", "squeeze", "flatten", "transpose", "permute", "max",
-        "min", "argmax", "argmin", "backward", "float", "double", "long", "int", "bool", "tolist", "norm", "std", "var",
-        "neg", "square", "contiguous", "expand", "repeat", "sin", "cos", "allclose", "equal", "add", "sub", "mul", "div",
-        "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "cumsum", "prod",
-        "triu", "tril", "diag", "sign", "round", "floor", "ceil", "eq", "ne", "lt", "gt", "le", "ge", "all", "any", "numpy",
-    ];
-    if !METHODS.contains(&name) {
+    if !TENSOR_METHODS.contains(&name) {
         return Err(no_attr(&Value::Tensor(t.clone()), name));
     }
     let t = t.clone();

@@ -11,7 +11,7 @@ pub mod eval;
 mod frame;
 mod functions;
 mod io;
-mod members;
+pub mod members;
 mod ops;
 mod reflect;
 mod snapshot;

@@ -22,23 +22,7 @@ impl Candidate {
     }
 }
 
-// The evaluator's lists (src/interp/members.rs and commands.rs keep theirs private).
-const MODULE_METHODS: &[&str] = &[
-    "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
-    "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
-    "get_submodule", "forward", "zero_grad", "requires_grad_",
-];
-const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "data", "T"];
-const TENSOR_METHODS: &[&str] = &[
-    "sum", "mean", "t", "reshape", "view", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_",
-    "fill_", "copy_", "clamp_", "clamp", "item", "size", "dim", "numel", "abs", "exp", "log", "sqrt", "relu", "sigmoid",
-    "tanh", "softmax", "log_softmax", "pow", "matmul", "unsqueeze", "squeeze", "flatten", "transpose", "permute", "max",
-    "min", "argmax", "argmin", "backward", "float", "double", "long", "int", "bool", "tolist", "norm", "std", "var",
-    "neg", "square", "contiguous", "expand", "repeat", "sin", "cos", "allclose", "equal", "add", "sub", "mul", "div",
-    "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "cumsum", "prod",
-    "triu", "tril", "diag", "sign", "round", "floor", "ceil", "eq", "ne", "lt", "gt", "le", "ge", "all", "any", "numpy",
-];
-const DICT_METHODS: &[&str] = &["keys", "values", "items", "get", "copy", "pop", "update"];
+use fcall::interp::members::{DICT_METHODS, MODULE_METHODS, TENSOR_ATTRS, TENSOR_METHODS};
 pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "parametrize", "dict", "save", "builtins"];
 /// Names the parser treats as words of a statement's start besides the commands.
 const STATEMENT_WORDS: &[&str] = &["explain", "no_grad"];
