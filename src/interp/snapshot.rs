@@ -2,8 +2,9 @@
 //! the statement finishes, after forward may have written tensors in place (a dict's buffer,
 //! BatchNorm's counter, a parametrization's `original`); the "before" and "swapped in" columns
 //! must still show the values the call started from. So before a top-level `call`, every tensor
-//! it can touch (the dicts' values and every module slot, aliases included) up to
-//! [`MAX_NUMEL`] elements is copied (detached, new storage); larger ones are not copied.
+//! it can touch (the dicts' values and every module slot, aliases included) that the table shows
+//! by value ([`MAX_NUMEL`] elements or fewer) is copied; larger tensors are shown by shape and
+//! statistics and are never copied, so a call on a large model copies nothing of it.
 use std::collections::HashMap;
 
 use crate::nn::Module;
@@ -12,7 +13,7 @@ use crate::tensor::TensorRef;
 use crate::value::Value;
 
 /// Tensors with more elements are not copied (their "before" shows the value at render time).
-pub const MAX_NUMEL: usize = 1 << 16;
+pub const MAX_NUMEL: usize = crate::render::summary::SMALL;
 
 /// Object id → a detached copy of the tensor as it was before the call.
 pub type Before = HashMap<u64, TensorRef>;
