@@ -129,18 +129,9 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     record.swaps = swapped
         .iter()
         .zip(&items)
-        .map(|(s, (_, new))| SwapEntry {
-            name: s.name.clone(),
-            slot: s.slot,
-            tie_group: tie_group_of.get(&*s.name).copied(),
-            old: s.old.clone(),
-            new: new.clone(),
-            source: sources.get(&*s.name).cloned().unwrap_or(Source::Dict { dict: 0, key: s.name.clone() }),
-            read: false,
-            in_place: None,
-            end: None,
-            restored: false,
-            rebound: false,
+        .map(|(s, (_, new))| {
+            let source = sources.get(&*s.name).cloned().unwrap_or(Source::Dict { dict: 0, key: s.name.clone() });
+            SwapEntry::swapped(s.name.clone(), s.slot, tie_group_of.get(&*s.name).copied(), s.old.clone(), new.clone(), source)
         })
         .collect();
     let versions_in: Vec<Option<i64>> = record.swaps.iter().map(|s| s.new.tensor().map(|t| t.version())).collect();

@@ -329,21 +329,12 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
         .entries
         .iter()
         .zip(&olds)
-        .map(|(e, old)| SwapEntry {
-            name: e.name.clone(),
-            slot: match e.kind {
+        .map(|(e, old)| {
+            let slot = match e.kind {
                 SlotKind::Parameter => SwapSlot::Parameter,
                 SlotKind::Buffer => SwapSlot::Buffer,
-            },
-            tie_group: e.tie_group,
-            old: SlotValue::Value(slot_value(old)),
-            new: SlotValue::Value(vals[e.pos].clone()),
-            source: e.source.clone(),
-            read: false,
-            in_place: None,
-            end: None,
-            restored: false,
-            rebound: false,
+            };
+            SwapEntry::swapped(e.name.clone(), slot, e.tie_group, SlotValue::Value(slot_value(old)), SlotValue::Value(vals[e.pos].clone()), e.source.clone())
         })
         .collect();
 

@@ -120,6 +120,14 @@ pub struct SwapEntry {
     pub rebound: bool,
 }
 
+impl SwapEntry {
+    /// A key just swapped in: what the slot held and what replaced it; the forward and restore
+    /// fields are filled in later.
+    pub fn swapped(name: Rc<str>, slot: SwapSlot, tie_group: Option<usize>, old: SlotValue, new: SlotValue, source: Source) -> SwapEntry {
+        SwapEntry { name, slot, tie_group, old, new, source, read: false, in_place: None, end: None, restored: false, rebound: false }
+    }
+}
+
 /// A caller key re-assigned by the write-back (stage 3f).
 #[derive(Clone)]
 pub struct WriteBack {
