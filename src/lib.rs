@@ -12,6 +12,7 @@ pub mod error;
 pub mod func;
 pub mod nn;
 pub mod interp;
+pub mod export;
 pub mod render;
 pub mod tensor;
 pub mod value;

@@ -16,6 +16,8 @@ use std::io::IsTerminal;
 const USAGE: &str = "usage:
   fcall                    the REPL (on a terminal); `fcall < FILE` runs a script from stdin
   fcall run [--json] FILE  run a .fc script; --json writes one JSON record per statement
+  fcall export FILE.fc [-o FILE.py]  the script as an equivalent PyTorch script
+  fcall check FILE.fc      run the script and its PyTorch export; compare them statement by statement
   fcall tour [NAME]        the engine on the documentation's examples, from Rust (--list, --explain)
   fcall kernel install     the Jupyter kernel (also: kernel uninstall, kernel run CONNECTION_FILE)
   fcall --version";
@@ -27,6 +29,14 @@ fn main() {
         None if std::io::stdin().is_terminal() => repl::repl(&term),
         None | Some("run") | Some("tour") => {
             if args.first().map(String::as_str) == Some("run") && !args[1..].iter().any(|a| !a.starts_with("--")) {
+                eprintln!("{USAGE}");
+                2
+            } else {
+                loader::run_main(&args, term.width, term.color)
+            }
+        }
+        Some("export") | Some("check") => {
+            if args.len() < 2 {
                 eprintln!("{USAGE}");
                 2
             } else {

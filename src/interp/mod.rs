@@ -256,9 +256,17 @@ impl Session {
                 self.sh.globals.clear();
                 display.push(Display::Text("workspace cleared\n".into()));
             }
-            Command::Export { .. } => {
-                return Err(Error::new(ExcType::NotImplementedError, "command::export", "export python is not available yet")
-                    .with_hint("planned: `export python \"session.py\"` and `fcall export FILE.fc -o FILE.py`"));
+            Command::Export { format, path } => {
+                if format.name != "python" {
+                    return Err(Error::value("command::export", format!("unknown export format '{}'", format.name)).with_hint("the format is `python`: export python \"session.py\""));
+                }
+                let Value::Str(file) = ctx.eval(path, &g)? else {
+                    return Err(Error::type_error("command::export", "export python takes a file name string"));
+                };
+                // The inputs that parsed, this one included (its `export` is a comment there).
+                let py = crate::export::export_history(&self.history).map_err(|e| Error::new(ExcType::NotImplementedError, "command::export", e))?;
+                std::fs::write(&*file, py).map_err(|e| Error::new(ExcType::OSError, "command::export", format!("cannot write {file}: {e}")))?;
+                display.push(Display::Text(format!("exported the session to {file}\n")));
             }
         }
         Ok(())

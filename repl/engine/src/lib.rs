@@ -10,6 +10,7 @@
 //! Strings cross the boundary as NUL-terminated UTF-8; every string returned here is freed with
 //! [`fcall_string_free`]. No Rust panic crosses the boundary.
 mod complete;
+mod export_cmd;
 mod script;
 mod tour;
 mod wrap;
@@ -63,7 +64,10 @@ pub extern "C" fn fcall_engine_warm_up() {
 #[no_mangle]
 pub unsafe extern "C" fn fcall_engine_main(argc: c_int, argv: *const *const c_char, width: u32, color: c_int) -> c_int {
     let args: Vec<String> = (0..argc.max(0) as usize).map(|i| from_c(*argv.add(i)).to_string()).collect();
-    guard(70, || script::main(&args, width.clamp(40, 400) as u16, color != 0))
+    guard(70, || match args.first().map(String::as_str) {
+        Some("export") | Some("check") => export_cmd::main(&args),
+        _ => script::main(&args, width.clamp(40, 400) as u16, color != 0),
+    })
 }
 
 /// The REPL's session (the workspace).

@@ -1,0 +1,142 @@
+//! `fcall export FILE.fc -o FILE.py` and `fcall check FILE.fc`: the script as an equivalent
+//! PyTorch script, and the two run side by side (fcall's JSON records against PyTorch's).
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fcall::export::{compare, export_program};
+use fcall::interp::{RunOptions, Session, Targets};
+use fcall::export::serde_json::{self, Value as Json};
+
+pub fn main(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("export") => export(&args[1..]),
+        Some("check") => check(&args[1..]),
+        _ => 2,
+    }
+}
+
+fn read(path: &str) -> Result<String, i32> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("fcall: cannot read {path}: {e}");
+        2
+    })
+}
+
+fn export(args: &[String]) -> i32 {
+    let mut input = None;
+    let mut output = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" | "--output" => output = it.next().cloned(),
+            _ if input.is_none() => input = Some(a.clone()),
+            _ => {
+                eprintln!("usage: fcall export FILE.fc [-o FILE.py]");
+                return 2;
+            }
+        }
+    }
+    let Some(input) = input else {
+        eprintln!("usage: fcall export FILE.fc [-o FILE.py]");
+        return 2;
+    };
+    let code = match read(&input) {
+        Ok(c) => c,
+        Err(rc) => return rc,
+    };
+    let py = match export_program(&code, &input) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fcall: {input}: {e}");
+            return 1;
+        }
+    };
+    match output {
+        Some(o) if o != "-" => match std::fs::write(&o, py) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("fcall: cannot write {o}: {e}");
+                2
+            }
+        },
+        _ => {
+            print!("{py}");
+            0
+        }
+    }
+}
+
+/// The project's Python: $FCALL_PYTHON, else the venv scripts/env.sh makes.
+fn python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FCALL_PYTHON").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let cache = std::env::var_os("FCALL_CACHE").map(PathBuf::from).or_else(|| {
+        std::env::var_os("XDG_CACHE_HOME").map(|x| PathBuf::from(x).join("fcall")).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/fcall")))
+    })?;
+    let p = cache.join("venv-2.13.0/bin/python");
+    p.exists().then_some(p)
+}
+
+fn check(args: &[String]) -> i32 {
+    let Some(input) = args.iter().find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: fcall check FILE.fc");
+        return 2;
+    };
+    let code = match read(input) {
+        Ok(c) => c,
+        Err(rc) => return rc,
+    };
+    let py = match export_program(&code, input) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fcall check: {input}: {e}");
+            return 1;
+        }
+    };
+    let Some(python) = python() else {
+        eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
+        return 2;
+    };
+    // fcall's records, in this process.
+    let mut session = Session::new();
+    session.targets = Targets { width: 100, text: false, color: false, html: false, json: true };
+    let fc: Vec<Json> = session.run(&code, RunOptions { keep_going: true }).iter().map(|o| o.json()).collect();
+    // PyTorch's, from the export.
+    let dir = std::env::temp_dir().join(format!("fcall-check-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let stem = Path::new(input).file_stem().and_then(|s| s.to_str()).unwrap_or("script");
+    let script = dir.join(format!("{stem}.py"));
+    if let Err(e) = std::fs::write(&script, &py) {
+        eprintln!("fcall check: cannot write {}: {e}", script.display());
+        return 2;
+    }
+    let run = Command::new(&python).arg(&script).current_dir(Path::new(input).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).output();
+    let _ = std::fs::remove_file(&script);
+    let _ = std::fs::remove_dir(&dir);
+    let out = match run {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("fcall check: cannot run {}: {e}", python.display());
+            return 2;
+        }
+    };
+    let pyrecs: Vec<Json> = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('{')).filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let diffs = compare::compare(&fc, &pyrecs);
+    if diffs.is_empty() {
+        println!("{input}: {} statements, fcall and PyTorch agree (numbers within {:e} rel + {:e} abs; ids by equality pattern)", fc.len(), compare::REL_TOL, compare::ABS_TOL);
+        0
+    } else {
+        println!("{input}: {} difference(s) between fcall and PyTorch {}:", diffs.len(), python.display());
+        print!("{}", compare::table(&diffs));
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            let tail: Vec<&str> = err.lines().rev().take(12).collect();
+            println!("the Python run failed ({}):", out.status);
+            for l in tail.iter().rev() {
+                println!("  {l}");
+            }
+        }
+        1
+    }
+}

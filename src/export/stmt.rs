@@ -1,0 +1,157 @@
+//! fcall statements (and classes) as Python statements.
+use fcall_lang::ast::{Block, ClassDef, Command, ExprKind, FunctionDef, Stmt, StmtKind, Target, TargetKind};
+
+use super::expr::{expr, functional_call, index_target};
+use super::ExportError;
+
+pub struct Out {
+    pub lines: Vec<String>,
+}
+
+impl Out {
+    pub fn line(&mut self, indent: usize, s: impl AsRef<str>) {
+        for l in s.as_ref().lines() {
+            self.lines.push(format!("{}{}", "    ".repeat(indent), l));
+        }
+    }
+}
+
+pub fn target(t: &Target) -> Result<String, ExportError> {
+    Ok(match &t.kind {
+        TargetKind::Name(n) => super::expr::name(n, &fcall_lang::ast::Expr { kind: ExprKind::Name(n.clone()), span: t.span })?,
+        TargetKind::Attribute { value, attr } => format!("{}.{}", expr(value)?, attr.name),
+        TargetKind::Index { value, index } => format!("{}[{}]", expr(value)?, index_target(index)?),
+        TargetKind::Tuple(items) => {
+            let parts = items.iter().map(target).collect::<Result<Vec<_>, _>>()?;
+            if parts.len() == 1 {
+                format!("({},)", parts[0])
+            } else {
+                format!("({})", parts.join(", "))
+            }
+        }
+    })
+}
+
+pub fn block(out: &mut Out, indent: usize, b: &Block) -> Result<(), ExportError> {
+    let before = out.lines.len();
+    for s in &b.stmts {
+        stmt(out, indent, s, false)?;
+    }
+    if out.lines.len() == before {
+        out.line(indent, "pass");
+    }
+    Ok(())
+}
+
+fn def(out: &mut Out, indent: usize, f: &FunctionDef, method: bool) -> Result<(), ExportError> {
+    let mut params = Vec::new();
+    if method {
+        params.push("self".to_string());
+    }
+    for p in &f.params {
+        params.push(match &p.default {
+            Some(d) => format!("{}={}", p.name.name, expr(d)?),
+            None => p.name.name.clone(),
+        });
+    }
+    let is_init = method && f.name.name == "init";
+    let name = if is_init { "__init__" } else { f.name.name.as_str() };
+    out.line(indent, format!("def {name}({}):", params.join(", ")));
+    if is_init {
+        out.line(indent + 1, "super().__init__()");
+        for s in &f.body.stmts {
+            stmt(out, indent + 1, s, false)?;
+        }
+        Ok(())
+    } else {
+        block(out, indent + 1, &f.body)
+    }
+}
+
+fn class(out: &mut Out, indent: usize, c: &ClassDef) -> Result<(), ExportError> {
+    out.line(indent, format!("class {}(nn.Module):", c.name.name));
+    if c.methods.is_empty() {
+        out.line(indent + 1, "pass");
+    }
+    for (i, m) in c.methods.iter().enumerate() {
+        if i > 0 {
+            out.line(0, "");
+        }
+        def(out, indent + 1, m, true)?;
+    }
+    Ok(())
+}
+
+/// One statement; `top` marks a top-level one (its value goes into the record `_s`).
+pub fn stmt(out: &mut Out, indent: usize, s: &Stmt, top: bool) -> Result<(), ExportError> {
+    match &s.kind {
+        StmtKind::Expr(e) => {
+            let code = expr(e)?;
+            if top {
+                match &e.kind {
+                    ExprKind::FunctionalCall(_) => out.line(indent, format!("_s.call({code})")),
+                    _ => out.line(indent, format!("_s.value({code})")),
+                }
+            } else {
+                out.line(indent, code);
+            }
+        }
+        StmtKind::Assign { target: t, value } => {
+            let v = match (&value.kind, top) {
+                (ExprKind::FunctionalCall(c), true) => format!("_s.call({})", functional_call(c)?),
+                _ => expr(value)?,
+            };
+            out.line(indent, format!("{} = {v}", target(t)?));
+        }
+        StmtKind::AugAssign { target: t, op, value, .. } => out.line(indent, format!("{} {}= {}", target(t)?, op.as_str(), expr(value)?)),
+        StmtKind::If(i) => {
+            for (k, b) in i.branches.iter().enumerate() {
+                out.line(indent, format!("{} {}:", if k == 0 { "if" } else { "elif" }, expr(&b.cond)?));
+                block(out, indent + 1, &b.body)?;
+            }
+            if let Some(e) = &i.else_body {
+                out.line(indent, "else:");
+                block(out, indent + 1, e)?;
+            }
+        }
+        StmtKind::For { target: t, iter, body } => {
+            out.line(indent, format!("for {} in {}:", target(t)?, expr(iter)?));
+            block(out, indent + 1, body)?;
+        }
+        StmtKind::While { cond, body } => {
+            out.line(indent, format!("while {}:", expr(cond)?));
+            block(out, indent + 1, body)?;
+        }
+        StmtKind::Break => out.line(indent, "break"),
+        StmtKind::Continue => out.line(indent, "continue"),
+        StmtKind::Return(v) => match v {
+            Some(v) => out.line(indent, format!("return {}", expr(v)?)),
+            None => out.line(indent, "return"),
+        },
+        StmtKind::Def(f) => def(out, indent, f, false)?,
+        StmtKind::Class(c) => class(out, indent, c)?,
+        StmtKind::NoGrad(b) => {
+            out.line(indent, "with torch.no_grad():");
+            block(out, indent + 1, b)?;
+        }
+        StmtKind::Block(b) => {
+            for s in &b.stmts {
+                stmt(out, indent, s, false)?;
+            }
+            if b.stmts.is_empty() {
+                out.line(indent, "pass");
+            }
+        }
+        StmtKind::Command(c) => match c {
+            Command::Seed(e) => out.line(indent, format!("torch.manual_seed({})", expr(e)?)),
+            Command::Show(e) | Command::Ties(e) => {
+                // fcall's module / dict / tensor view has no PyTorch counterpart: the value is
+                // evaluated (so an error is the same) and nothing is printed.
+                out.line(indent, format!("{}  # {} (fcall's view; nothing printed)", expr(e)?, c.word()));
+            }
+            Command::Help(_) | Command::History | Command::Export { .. } => out.line(indent, format!("pass  # {} (an fcall command)", c.word())),
+            Command::Reset => return Err(ExportError::new("the command 'reset'".into(), s.span)),
+        },
+    }
+    Ok(())
+}
