@@ -79,10 +79,15 @@ fn python() -> Option<PathBuf> {
 }
 
 fn check(args: &[String]) -> i32 {
-    let Some(input) = args.iter().find(|a| !a.starts_with("--")) else {
-        eprintln!("usage: fcall check FILE.fc");
+    let inputs: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    if inputs.is_empty() {
+        eprintln!("usage: fcall check FILE.fc [FILE.fc ...]");
         return 2;
-    };
+    }
+    if inputs.len() > 1 {
+        return check_many(&inputs);
+    }
+    let input = inputs[0];
     let code = match read(input) {
         Ok(c) => c,
         Err(rc) => return rc,
@@ -98,10 +103,7 @@ fn check(args: &[String]) -> i32 {
         eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
         return 2;
     };
-    // fcall's records, in this process.
-    let mut session = Session::new();
-    session.targets = Targets { width: 100, text: false, color: false, html: false, json: true };
-    let fc: Vec<Json> = session.run(&code, RunOptions { keep_going: true }).iter().map(|o| o.json()).collect();
+    let fc = fcall_records(&code);
     // PyTorch's, from the export.
     let dir = std::env::temp_dir().join(format!("fcall-check-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
@@ -139,4 +141,107 @@ fn check(args: &[String]) -> i32 {
         }
         1
     }
+}
+
+/// fcall's JSON records of one script, in a fresh session in this process.
+fn fcall_records(code: &str) -> Vec<Json> {
+    let mut session = Session::new();
+    session.targets = Targets { width: 100, text: false, color: false, html: false, json: true };
+    session.run(code, RunOptions { keep_going: true }).iter().map(|o| o.json()).collect()
+}
+
+/// The line the batch driver prints before each script's records (it does not start with `{`).
+const BATCH_MARK: &str = "#fcall-check-file ";
+
+/// The Python driver of a batch: runs each exported script in fresh globals, in one process
+/// (torch is imported once), printing BATCH_MARK and the index before each.
+const BATCH_DRIVER: &str = r##"
+import runpy, sys, traceback
+for i, path in enumerate(sys.argv[1:]):
+    print("#fcall-check-file %d" % i, flush=True)
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except BaseException:
+        traceback.print_exc()
+    sys.stdout.flush()
+"##;
+
+/// `fcall check A.fc B.fc ...`: each file checked as `fcall check FILE.fc` would, but every
+/// export runs in one Python process. Prints one line per file that agrees, the table of
+/// each that does not; exit 1 if any does not agree.
+fn check_many(inputs: &[&String]) -> i32 {
+    let Some(python) = python() else {
+        eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
+        return 2;
+    };
+    let dir = std::env::temp_dir().join(format!("fcall-check-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut rc = 0;
+    // (input, fcall records, script path) of the files that export.
+    let mut jobs = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let code = match read(input) {
+            Ok(c) => c,
+            Err(r) => {
+                rc = rc.max(r);
+                continue;
+            }
+        };
+        let py = match export_program(&code, input) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("fcall check: {input}: {e}");
+                rc = rc.max(1);
+                continue;
+            }
+        };
+        let script = dir.join(format!("s{i}.py"));
+        if let Err(e) = std::fs::write(&script, &py) {
+            eprintln!("fcall check: cannot write {}: {e}", script.display());
+            return 2;
+        }
+        jobs.push((input.as_str(), fcall_records(&code), script));
+    }
+    let run = Command::new(&python).arg("-c").arg(BATCH_DRIVER).args(jobs.iter().map(|j| &j.2)).output();
+    for j in &jobs {
+        let _ = std::fs::remove_file(&j.2);
+    }
+    let _ = std::fs::remove_dir(&dir);
+    let out = match run {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("fcall check: cannot run {}: {e}", python.display());
+            return 2;
+        }
+    };
+    let mut per_file: Vec<Vec<Json>> = vec![Vec::new(); jobs.len()];
+    let mut cur: Option<usize> = None;
+    for l in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some(n) = l.strip_prefix(BATCH_MARK) {
+            cur = n.trim().parse().ok().filter(|&n: &usize| n < jobs.len());
+        } else if l.starts_with('{') {
+            if let (Some(c), Ok(v)) = (cur, serde_json::from_str(l)) {
+                per_file[c].push(v);
+            }
+        }
+    }
+    let mut bad = 0;
+    for (j, pyrecs) in jobs.iter().zip(&per_file) {
+        let diffs = compare::compare(&j.1, pyrecs);
+        if diffs.is_empty() {
+            println!("{}: {} statements, fcall and PyTorch agree", j.0, j.1.len());
+        } else {
+            bad += 1;
+            println!("{}: {} difference(s) between fcall and PyTorch {}:", j.0, diffs.len(), python.display());
+            print!("{}", compare::table(&diffs));
+        }
+    }
+    if !out.status.success() {
+        println!("the Python run failed ({}):", out.status);
+        for l in String::from_utf8_lossy(&out.stderr).lines().rev().take(12).collect::<Vec<_>>().iter().rev() {
+            println!("  {l}");
+        }
+    }
+    println!("fcall check: {} file(s), {} agree, {} differ", inputs.len(), jobs.len() - bad, inputs.len() - (jobs.len() - bad));
+    if bad > 0 { rc.max(1) } else { rc }
 }
