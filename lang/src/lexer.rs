@@ -105,11 +105,20 @@ impl<'a> Lexer<'a> {
                 }
                 '"' | '\'' => self.string(c),
                 '0'..='9' => self.number(),
-                '.' if self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) => self.number(),
+                // `.5` is a number, but `model.0.weight` is an attribute path: after a name or a
+                // closing bracket the dot is punctuation and the digits are an index name.
+                '.' if self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) && !self.after_value() => self.number(),
                 c if is_ident_start(c) => self.ident(),
                 _ => self.punct(c),
             }
         }
+    }
+
+    /// Whether the last token ends a value (a name, `)` or `]`), so a `.` continues it.
+    fn after_value(&self) -> bool {
+        self.tokens.last().is_some_and(|t| {
+            matches!(t.kind, TokenKind::Ident(_) | TokenKind::RParen | TokenKind::RBracket) && t.span.end == self.pos
+        })
     }
 
     fn ident(&mut self) {

@@ -442,6 +442,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Expect a name; `what` says which ("a function name after `def`").
+    /// An attribute name after `.`: a name, or digits (`model.0.weight`: a Sequential child).
+    pub(crate) fn expect_attr_name(&mut self, what: &str) -> PResult<Ident> {
+        if let TokenKind::Int(n) = self.peek_kind() {
+            if *n >= 0 {
+                let name = n.to_string();
+                let span = self.bump().span;
+                return Ok(Ident { name, span });
+            }
+        }
+        self.expect_name(what)
+    }
+
     fn expect_name(&mut self, what: &str) -> PResult<Ident> {
         match self.peek_kind() {
             TokenKind::Ident(name) => {

@@ -22,7 +22,7 @@ impl<'a> Parser<'a> {
             match tok.kind {
                 TokenKind::Dot => {
                     self.bump();
-                    let attr = self.expect_name("an attribute name after `.`")?;
+                    let attr = self.expect_attr_name("an attribute name after `.`")?;
                     e = Expr {
                         span: e.span.to(attr.span),
                         kind: ExprKind::Attribute {
@@ -359,6 +359,15 @@ mod tests {
     use crate::ast::*;
     use crate::diagnostics::codes;
     use crate::parser::test_util::*;
+
+    #[test]
+    fn digit_attributes_are_paths_through_sequential_children() {
+        let a = sexpr("model.0.weight");
+        assert!(a.contains('0') && a.contains("weight") && !a.contains("0.0"), "{a}");
+        assert_eq!(sexpr("model.0.weight"), sexpr("model.k.weight").replace(" k", " 0").replace(".k", ".0"));
+        assert_eq!(sexpr(".5"), "0.5");
+        assert_eq!(sexpr("x + .5"), sexpr("x + 0.5"));
+    }
 
     #[test]
     fn literals() {
