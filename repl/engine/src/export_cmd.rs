@@ -113,15 +113,11 @@ fn check(args: &[String]) -> i32 {
         eprintln!("fcall check: cannot write {}: {e}", script.display());
         return 2;
     }
-    let run = Command::new(&python).arg(&script).current_dir(Path::new(input).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).output();
-    let _ = std::fs::remove_file(&script);
-    let _ = std::fs::remove_dir(&dir);
-    let out = match run {
+    let mut cmd = Command::new(&python);
+    cmd.arg(&script).current_dir(Path::new(input).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    let out = match run_python(cmd, &python, std::slice::from_ref(&script), &dir) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("fcall check: cannot run {}: {e}", python.display());
-            return 2;
-        }
+        Err(code) => return code,
     };
     let pyrecs: Vec<Json> = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('{')).filter_map(|l| serde_json::from_str(l).ok()).collect();
     let diffs = compare::compare(&fc, &pyrecs);
@@ -144,6 +140,20 @@ fn check(args: &[String]) -> i32 {
 }
 
 /// fcall's JSON records of one script, in a fresh session in this process.
+/// Runs the exported script(s) in Python, then removes them and their folder; exit code 2 if
+/// Python cannot be started.
+fn run_python(mut cmd: Command, python: &Path, scripts: &[PathBuf], dir: &Path) -> Result<std::process::Output, i32> {
+    let run = cmd.output();
+    for s in scripts {
+        let _ = std::fs::remove_file(s);
+    }
+    let _ = std::fs::remove_dir(dir);
+    run.map_err(|e| {
+        eprintln!("fcall check: cannot run {}: {e}", python.display());
+        2
+    })
+}
+
 fn fcall_records(code: &str) -> Vec<Json> {
     let mut session = Session::new();
     session.targets = Targets { width: 100, text: false, color: false, html: false, json: true };
@@ -202,17 +212,12 @@ fn check_many(inputs: &[&String]) -> i32 {
         }
         jobs.push((input.as_str(), fcall_records(&code), script));
     }
-    let run = Command::new(&python).arg("-c").arg(BATCH_DRIVER).args(jobs.iter().map(|j| &j.2)).output();
-    for j in &jobs {
-        let _ = std::fs::remove_file(&j.2);
-    }
-    let _ = std::fs::remove_dir(&dir);
-    let out = match run {
+    let mut cmd = Command::new(&python);
+    cmd.arg("-c").arg(BATCH_DRIVER).args(jobs.iter().map(|j| &j.2));
+    let scripts: Vec<PathBuf> = jobs.iter().map(|j| j.2.clone()).collect();
+    let out = match run_python(cmd, &python, &scripts, &dir) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("fcall check: cannot run {}: {e}", python.display());
-            return 2;
-        }
+        Err(code) => return code,
     };
     let mut per_file: Vec<Vec<Json>> = vec![Vec::new(); jobs.len()];
     let mut cur: Option<usize> = None;
