@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=csrc/shim.cpp");
+    println!("cargo:rerun-if-changed=vendor/torch-sys/libtch/fcall_error_text.h");
     let lib = PathBuf::from(
         std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys did not report DEP_TCH_LIBTORCH_LIB"),
     );
@@ -16,6 +17,7 @@ fn main() {
         .flag("-std=c++17")
         .flag("-D_GLIBCXX_USE_CXX11_ABI=1")
         .include("csrc/include")
+        .include("vendor/torch-sys/libtch")
         .include(&include)
         .include(include.join("torch/csrc/api/include"))
         .file("csrc/shim.cpp")

@@ -9,6 +9,15 @@
 extern "C" {
 
 // Writes the grad_fn's name into buf (NUL-terminated, truncated to len) and returns 1, or 0 if none.
+// The address of t's autograd node (what Python's `<AddBackward0 object at 0x..>` shows), or 0.
+uintptr_t fcall_grad_fn_addr(const at::Tensor* t) {
+  try {
+    return reinterpret_cast<uintptr_t>(t->grad_fn().get());
+  } catch (...) {
+    return 0;
+  }
+}
+
 int fcall_grad_fn_name(const at::Tensor* t, char* buf, size_t len) {
   try {
     auto fn = t->grad_fn();
@@ -47,32 +56,19 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <ATen/core/LegacyTypeDispatch.h>
 #include <string>
+#include "fcall_error_text.h"
 
 namespace {
 thread_local std::string last_error;
-// The Python exception class PyTorch's binding would raise: 0 RuntimeError, 1 IndexError,
-// 2 ValueError, 3 TypeError, 4 NotImplementedError.
-thread_local int last_error_kind = 0;
 at::Tensor* heap(at::Tensor t) { return new at::Tensor(std::move(t)); }
-// Records an exception as Python's str(e) (no C++ backtrace) and its Python class.
-void record(const std::exception& e) {
-  last_error_kind = 0;
-  if (auto* c = dynamic_cast<const c10::Error*>(&e)) {
-    last_error = c->what_without_backtrace();
-    if (dynamic_cast<const c10::IndexError*>(&e)) last_error_kind = 1;
-    else if (dynamic_cast<const c10::ValueError*>(&e)) last_error_kind = 2;
-    else if (dynamic_cast<const c10::TypeError*>(&e)) last_error_kind = 3;
-    else if (dynamic_cast<const c10::NotImplementedError*>(&e)) last_error_kind = 4;
-  } else {
-    last_error = e.what();
-  }
-}
+// Records an error as the patched torch-sys does (vendor/README.md): Python's str(e), with the
+// Python class as a "\x1fValueError\x1f" prefix when PyTorch raises it as other than RuntimeError.
+void record(const std::exception& e) { last_error = torch_error_text(e); }
 }
 
 extern "C" {
 
 const char* fcall_last_error() { return last_error.c_str(); }
-int fcall_last_error_kind() { return last_error_kind; }
 
 int fcall_grad_mode_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
 void fcall_set_grad_mode(int enabled) { c10::GradMode::set_enabled(enabled != 0); }

@@ -111,13 +111,19 @@ impl Error {
         Error::new(
             ExcType::RecursionError,
             "nn::recursion",
-            "maximum recursion depth exceeded",
+            "maximum recursion depth exceeded while calling a Python object",
         )
         .with_hint("the module graph has a cycle; PyTorch recurses forever here too (tie_weights=false without strict works)")
     }
-    /// A libtorch error (tch's fallible call failed): PyTorch raises it as RuntimeError.
+    /// A libtorch error (tch's fallible call failed), raised as the class PyTorch's binding gives
+    /// it: c10::IndexError is IndexError, ..., any other error RuntimeError (vendor/README.md).
     pub fn torch(e: tch::TchError) -> Error {
-        Error::runtime("torch::error", torch_message(&e))
+        let raw = match e {
+            tch::TchError::Torch(s) => s,
+            other => other.to_string(),
+        };
+        let (exc, message) = torch_class(&raw);
+        Error::new(exc, "torch::error", without_backtrace(message))
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());
@@ -142,13 +148,26 @@ impl From<tch::TchError> for Error {
     }
 }
 
-/// libtorch's message without the C++ backtrace that tch appends ("Exception raised from ...").
-fn torch_message(e: &tch::TchError) -> String {
-    let raw = match e {
-        tch::TchError::Torch(s) => s.clone(),
-        other => other.to_string(),
+/// Splits the class prefix `"\x1fValueError\x1f"` that the patched torch-sys and the shim put
+/// before the message of a c10 error PyTorch does not raise as RuntimeError.
+fn torch_class(raw: &str) -> (ExcType, &str) {
+    let tagged = raw.strip_prefix('\u{1f}').and_then(|rest| rest.split_once('\u{1f}'));
+    let Some((class, message)) = tagged else {
+        return (ExcType::RuntimeError, raw);
     };
-    let first = raw.split("\nException raised from").next().unwrap_or(&raw);
+    let exc = match class {
+        "IndexError" => ExcType::IndexError,
+        "ValueError" => ExcType::ValueError,
+        "TypeError" => ExcType::TypeError,
+        "NotImplementedError" => ExcType::NotImplementedError,
+        _ => ExcType::RuntimeError,
+    };
+    (exc, message)
+}
+
+/// The message without a C++ backtrace ("Exception raised from ..."), as Python's `str(e)`.
+fn without_backtrace(message: &str) -> String {
+    let first = message.split("\nException raised from").next().unwrap_or(message);
     first.trim_end().to_string()
 }
 

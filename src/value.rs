@@ -34,6 +34,8 @@ pub enum FunctionKind {
     User,
     Class,
     Method,
+    /// An autograd node (`t.grad_fn`): its address, shown as `<AddBackward0 object at 0x..>`.
+    Node(usize),
 }
 
 pub type NativeFn = dyn Fn(&[Value], &Kwargs) -> crate::error::Result<Value>;
@@ -84,7 +86,10 @@ impl Value {
             (Value::Module(a), Value::Module(b)) => a.is(b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(&a.0, &b.0),
             (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
-            (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
+            (Value::Function(a), Value::Function(b)) => match (a.kind, b.kind) {
+                (FunctionKind::Node(x), FunctionKind::Node(y)) => x == y,
+                _ => Rc::ptr_eq(a, b),
+            },
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             _ => false,
@@ -108,6 +113,7 @@ impl Value {
                 FunctionKind::User => "function".into(),
                 FunctionKind::Class => "type".into(),
                 FunctionKind::Method => "method".into(),
+                FunctionKind::Node(_) => f.name.clone(),
             },
         }
     }
@@ -166,6 +172,7 @@ impl Value {
                 FunctionKind::User => format!("<function {}>", f.name),
                 FunctionKind::Class => format!("<class '{}'>", f.name),
                 FunctionKind::Method => format!("<bound method {}>", f.name),
+                FunctionKind::Node(addr) => format!("<{} object at {addr:#x}>", f.name),
             },
         }
     }

@@ -1,35 +1,20 @@
-//! `fcall check` over the examples: each `examples/NAME.fc` is run in fcall (`--json` records)
-//! and as its PyTorch export (`fcall export`) under the project's Python, and the two are
-//! compared statement by statement. The examples in PASSING must agree; those in KNOWN_FAILING
-//! are listed with the reason, and must still fail (so a fix moves them to PASSING); a new
-//! example must be put in one list or the other.
+//! `fcall check` in CI: every fcall script the project keeps is run in fcall (`--json` records)
+//! and as its PyTorch export (`fcall export`) under the project's Python, compared statement by
+//! statement, and must agree:
 //!
-//! Needs the venv of scripts/env.sh (torch 2.13); without it the test says so and passes, as
-//! conformance tests do.
+//! - examples/*.fc (the README's and the tour's scripts),
+//! - tests/conformance/*.fc (the scripts of the conformance cases, ../shared/conformance),
+//! - repl/tests/fuzz/regressions/*.fc (programs the fuzzer once found to differ, kept after the
+//!   fix so the divergence cannot come back).
+//!
+//! One `fcall check` per folder (one Python process each). Needs the venv of scripts/env.sh
+//! (torch 2.13); `./test` sets it up.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
-
-/// Examples whose fcall run and PyTorch export agree.
-const PASSING: &[&str] = &[
-    "batchnorm",
-    "inplace_buffer",
-    "parametrization",
-    "rebinding",
-    "several_dicts",
-    "strict",
-    "tied_distinct_values",
-    "tied_weights",
-];
-
-/// Examples that do not agree yet, and why.
-const KNOWN_FAILING: &[(&str, &str)] = &[
-    ("grad", "print(t.grad_fn) writes `TBackward0` in fcall, `<TBackward0 object at 0x...>` in PyTorch"),
-    ("grad_detached", "print(t.grad_fn) writes `TBackward0` in fcall, `<TBackward0 object at 0x...>` in PyTorch"),
-];
 
 fn python_available() -> bool {
     if std::env::var_os("FCALL_PYTHON").is_some_and(|p| !p.is_empty()) {
@@ -41,44 +26,41 @@ fn python_available() -> bool {
     cache.is_some_and(|c| c.join("venv-2.13.0/bin/python").exists())
 }
 
-fn check(name: &str) -> (i32, String) {
-    let file = root().join("examples").join(format!("{name}.fc"));
-    let out = Command::new(env!("CARGO_BIN_EXE_fcall")).arg("check").arg(&file).output().expect("fcall runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
+fn scripts(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "fc"))
+        .collect();
+    files.sort();
+    files
 }
 
-#[test]
-fn every_example_is_listed() {
-    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "fc") {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            assert!(
-                PASSING.contains(&stem.as_str()) || KNOWN_FAILING.iter().any(|(n, _)| *n == stem),
-                "examples/{stem}.fc is in neither PASSING nor KNOWN_FAILING of tests/check.rs"
-            );
-        }
-    }
+/// `fcall check` over every script of `dir` (relative to the repository root): all must agree.
+fn all_agree(dir: &str, at_least: usize) {
+    assert!(python_available(), "no Python with torch 2.13: run the tests through ./test (it sets up the environment)");
+    let files = scripts(&root().join(dir));
+    assert!(files.len() >= at_least, "{dir}: {} scripts, expected at least {at_least}", files.len());
+    let out = Command::new(env!("CARGO_BIN_EXE_fcall")).arg("check").args(&files).output().expect("fcall runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let summary = format!("fcall check: {n} file(s), {n} agree, 0 differ", n = files.len());
+    assert!(out.status.success() && text.contains(&summary), "{dir}: fcall check exits {:?}:\n{text}", out.status.code());
+    eprintln!("{dir}: {summary}");
 }
 
 #[test]
 fn examples_agree_with_pytorch() {
-    assert!(python_available(), "no Python with torch 2.13: run the tests through ./test (it sets up the environment)");
-    let mut bad = Vec::new();
-    for name in PASSING {
-        let (code, text) = check(name);
-        if code != 0 {
-            bad.push(format!("examples/{name}.fc (exit {code}):\n{text}"));
-        }
-    }
-    for (name, why) in KNOWN_FAILING {
-        let (code, text) = check(name);
-        if code != 1 {
-            bad.push(format!("examples/{name}.fc was listed as failing ({why}) but exits {code}; move it to PASSING:\n{text}"));
-        }
-    }
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    all_agree("examples", 10);
+}
+
+#[test]
+fn conformance_scripts_agree_with_pytorch() {
+    all_agree("tests/conformance", 79);
+}
+
+#[test]
+fn fuzz_regressions_agree_with_pytorch() {
+    all_agree("repl/tests/fuzz/regressions", 1);
 }
 
 #[test]

@@ -93,6 +93,8 @@ fn args(list: &[Arg]) -> Result<String, ExportError> {
     for a in list {
         let v = expr(&a.value)?;
         out.push(match &a.name {
+            // fcall spells a dtype as a string ("float64"); torch wants torch.float64.
+            Some(n) if n.name == "dtype" => format!("dtype=_dtype({v})"),
             Some(n) => format!("{}={v}", n.name),
             None => v,
         });

@@ -77,6 +77,11 @@ def keys(d):
     return list(d.keys())
 
 
+def _dtype(d):
+    """fcall's dtype strings ("float64", "long") as torch dtypes."""
+    return getattr(torch, d.removeprefix("torch.")) if isinstance(d, str) else d
+
+
 def param(data, requires_grad=True):
     return nn.Parameter(data, requires_grad=requires_grad)
 

@@ -25,12 +25,37 @@ fn tv(t: Tensor) -> Value {
     Value::Tensor(TensorRef::new(t))
 }
 
+/// `t.grad_fn`: the autograd node as an object (None for a leaf). The value holds `t`, so the
+/// node stays alive (and its address unique) while the value lives.
+fn grad_fn(t: &TensorRef) -> Value {
+    let Some((name, addr)) = t.grad_fn() else {
+        return Value::None;
+    };
+    let keep = t.clone();
+    Function::new(name.clone(), FunctionKind::Node(addr), move |_, _| {
+        let _ = &keep;
+        Err(Error::type_error("eval::call_node", format!("fcall does not call autograd nodes ({name}); use grad(f) or .backward()")))
+    })
+}
+
+/// `node.name()` of an autograd node.
+fn node_attr(f: &Function, name: &str) -> Result<Value> {
+    match name {
+        "name" => {
+            let n = f.name.clone();
+            Ok(method(format!("{n}.name"), move |_, _| Ok(Value::str(&n))))
+        }
+        _ => Err(Error::attribute("eval::attribute", format!("'{}' object has no attribute '{name}'", f.name))),
+    }
+}
+
 /// `obj.name`.
 pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
     match obj {
         Value::Tensor(t) => tensor_attr(t, name),
         Value::Module(m) => module_attr(m, name),
         Value::Dict(d) => dict_attr(d, name),
+        Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
         Value::List(items) | Value::Tuple(items) if matches!(name, "index" | "count") => {
             let items = items.clone();
             let count = name == "count";
@@ -309,7 +334,7 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "dtype" => dtype_value(t.kind()),
         "requires_grad" => Value::Bool(t.requires_grad()),
         "is_leaf" => Value::Bool(t.grad_fn_name().is_none()),
-        "grad_fn" => t.grad_fn_name().map(|n| Value::str(&n)).unwrap_or(Value::None),
+        "grad_fn" => grad_fn(t),
         "grad" => {
             let g = x.grad();
             if g.defined() {

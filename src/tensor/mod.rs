@@ -92,6 +92,10 @@ impl TensorRef {
     pub fn grad_fn_name(&self) -> Option<String> {
         shim::grad_fn_name(&self.0.tensor)
     }
+    /// `t.grad_fn` as an object: its class name and the node's address (its identity).
+    pub fn grad_fn(&self) -> Option<(String, usize)> {
+        self.grad_fn_name().map(|n| (n, shim::grad_fn_addr(&self.0.tensor)))
+    }
     pub fn requires_grad(&self) -> bool {
         self.0.tensor.requires_grad()
     }

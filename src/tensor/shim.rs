@@ -5,11 +5,17 @@ use tch::Tensor;
 extern "C" {
     fn fcall_grad_fn_name(t: *const torch_sys::C_tensor, buf: *mut c_char, len: usize) -> c_int;
     fn fcall_version(t: *const torch_sys::C_tensor) -> i64;
+    fn fcall_grad_fn_addr(t: *const torch_sys::C_tensor) -> usize;
 }
 
 pub(super) fn version(t: &Tensor) -> i64 {
     // SAFETY: tch's C_tensor is a valid at::Tensor* for the life of `t`.
     unsafe { fcall_version(t.as_ptr()) }
+}
+
+pub(super) fn grad_fn_addr(t: &Tensor) -> usize {
+    // SAFETY: as above.
+    unsafe { fcall_grad_fn_addr(t.as_ptr()) }
 }
 
 pub(super) fn grad_fn_name(t: &Tensor) -> Option<String> {
@@ -29,7 +35,6 @@ use std::ffi::CStr;
 
 extern "C" {
     fn fcall_last_error() -> *const c_char;
-    fn fcall_last_error_kind() -> c_int;
     fn fcall_is_batched(t: *const torch_sys::C_tensor) -> c_int;
     fn fcall_impl_ptr(t: *const torch_sys::C_tensor) -> *const std::ffi::c_void;
     fn fcall_tensor_from_data(data: *const u8, sizes: *const i64, ndim: usize, scalar_type: c_int) -> *mut torch_sys::C_tensor;
@@ -54,21 +59,11 @@ extern "C" {
     ) -> c_int;
 }
 
-/// The libtorch error the shim caught last, with the Python class PyTorch's binding raises it as
-/// (c10::IndexError is IndexError, ...; any other c10::Error is RuntimeError).
+/// The libtorch error the shim caught last, as the class PyTorch's binding raises it.
 fn shim_error() -> Error {
-    use crate::error::ExcType;
     // SAFETY: the shim returns a NUL-terminated thread-local string.
     let raw = unsafe { CStr::from_ptr(fcall_last_error()) }.to_string_lossy().into_owned();
-    let err = Error::torch(tch::TchError::Torch(raw));
-    let exc = match unsafe { fcall_last_error_kind() } {
-        1 => ExcType::IndexError,
-        2 => ExcType::ValueError,
-        3 => ExcType::TypeError,
-        4 => ExcType::NotImplementedError,
-        _ => return err,
-    };
-    Error::new(exc, err.code, err.message)
+    Error::torch(tch::TchError::Torch(raw))
 }
 
 fn owned(p: *mut torch_sys::C_tensor) -> Result<Tensor> {

@@ -173,7 +173,7 @@ fn key_lit(k: &str) -> String {
 /// Only the aliases of tie group `conflict` are ever passed (other groups by their first name
 /// only), so at most one tie group can get several values in a call: with two, PyTorch 2.13
 /// names whichever its `set` iteration meets first, which depends on PYTHONHASHSEED
-/// (regressions/tied_groups_hash_order.fc).
+/// (nondeterministic/tied_groups_hash_order.fc).
 fn dict_lit(r: &mut Rng, keys: &[(String, Kind, Option<usize>)], conflict: usize, allow_none: bool, extra: bool) -> String {
     // The tie group of each name, first names included.
     let group_of = |k: &str| {
@@ -195,7 +195,7 @@ fn dict_lit(r: &mut Rng, keys: &[(String, Kind, Option<usize>)], conflict: usize
         }
         // The one shared object `z` only for untied names and the conflict group: `z` under
         // two tie groups merges them in PyTorch's check, whose KeyError then names a set
-        // member picked by hash order (regressions/tied_groups_hash_order.fc).
+        // member picked by hash order (nondeterministic/tied_groups_hash_order.fc).
         let z_ok = group_of(k).is_none_or(|g| g == conflict);
         let v = match kind {
             Kind::Counter => format!("tensor({})", r.below(3)),
