@@ -146,6 +146,40 @@ at::Tensor* fcall_tensor_from_data(const void* data, const int64_t* sizes, size_
 // torch._C._functorch.is_batchedtensor: a BatchedTensor of any level.
 int fcall_is_batched(const at::Tensor* t) { return at::functorch::maybeGetBatchedImpl(*t) != nullptr ? 1 : 0; }
 
+// What functorch wrapped t in, for repr (torch/_tensor_str.py, _functorch_wrapper_str_intern):
+// 0 nothing, 1 a BatchedTensor (*bdim set), 2 a GradTrackingTensor (TensorWrapper). *level is
+// torch._C._functorch.maybe_get_level: a dead TensorWrapper (its grad layer popped) says -2.
+int fcall_functorch_wrapper(const at::Tensor* t, int64_t* level, int64_t* bdim) {
+  if (auto* b = at::functorch::maybeGetBatchedImpl(*t)) {
+    *level = b->level();
+    *bdim = b->bdim();
+    return 1;
+  }
+  if (auto* w = at::functorch::maybeGetTensorWrapper(*t)) {
+    auto l = w->level();
+    *level = l ? *l : -2;
+    return 2;
+  }
+  return 0;
+}
+
+// torch._C._DisableFuncTorch: ops skip every functorch layer while the guard lives (repr reads
+// the tensor inside a wrapper this way). Freed by fcall_enable_functorch, in LIFO order.
+void* fcall_disable_functorch() {
+  return new c10::impl::ExcludeDispatchKeyGuard(
+      c10::DispatchKeySet({c10::DispatchKey::FuncTorchDynamicLayerFrontMode, c10::DispatchKey::FuncTorchDynamicLayerBackMode}));
+}
+void fcall_enable_functorch(void* guard) { delete static_cast<c10::impl::ExcludeDispatchKeyGuard*>(guard); }
+
+// torch._C._functorch.get_unwrapped(t): the tensor inside one functorch wrapper.
+at::Tensor* fcall_get_unwrapped(const at::Tensor* t) {
+  try {
+    if (auto* b = at::functorch::maybeGetBatchedImpl(*t)) return heap(b->value());
+    if (auto* w = at::functorch::maybeGetTensorWrapper(*t)) return heap(w->value());
+    return heap(*t);
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
 // functorch's _remove_batch_dim (torch/csrc/functorch/init.cpp): without a batch dim of `level`,
 // expand to batch_size at out_dim; otherwise move the level's batch dim to out_dim with a
 // permute (init.cpp's _movedim, so the grad_fn is PermuteBackward0). out_dim is wrapped as

@@ -145,20 +145,7 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
     let args: Vec<Value> = args.iter().map(|a| wrap_arg(a, level)).collect::<Result<_>>()?;
     let kwargs: Kwargs = kwargs.iter().map(|(k, v)| Ok((k.clone(), wrap_arg(v, level)?))).collect::<Result<_>>()?;
     let diff_positions = positions(argnums, args.len())?;
-    let mut diff_leaves = Vec::new();
-    for &p in &diff_positions {
-        leaves(&args[p], &mut diff_leaves);
-    }
-    let diff: Vec<TensorRef> = diff_leaves
-        .iter()
-        .map(|v| match v {
-            Value::Tensor(t) => Ok(t.clone()),
-            other => Err(Error::value(
-                "transform::not_a_tensor",
-                format!("Thing passed to transform API must be Tensor, got {}", other.py_type_repr()),
-            )),
-        })
-        .collect::<Result<_>>()?;
+    let diff = diff_tensors(&args, &diff_positions)?;
     {
         let prev = shim::set_inplace_requires_grad_allowed(true);
         // Python's Tensor.requires_grad_() checks the dtype itself, with its own message.
@@ -193,6 +180,10 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
             ),
         ));
     }
+    // Python flattens the differentiated arguments again only now: `f` may have changed their
+    // containers (functional_call writes a rebound buffer back into the dict it was given), and
+    // the gradient is then taken with respect to the value the dict holds at the end.
+    let diff = diff_tensors(&args, &diff_positions)?;
     let grads: Vec<tch::Tensor> = if out.requires_grad() {
         let inputs: Vec<&tch::Tensor> = diff.iter().map(|t| t.tensor()).collect();
         let g = shim::autograd_grad(&[out.tensor()], &inputs, true)?;
@@ -210,6 +201,24 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
     let grad_input = unwrap(&grad_input, level, &originals)?;
     let output = unwrap(&output, level, &originals)?;
     Ok((grad_input, output))
+}
+
+/// The tensor leaves of the differentiated arguments (`tree_flatten(diff_args)`), in order.
+fn diff_tensors(args: &[Value], positions: &[usize]) -> Result<Vec<TensorRef>> {
+    let mut diff_leaves = Vec::new();
+    for &p in positions {
+        leaves(&args[p], &mut diff_leaves);
+    }
+    diff_leaves
+        .iter()
+        .map(|v| match v {
+            Value::Tensor(t) => Ok(t.clone()),
+            other => Err(Error::value(
+                "transform::not_a_tensor",
+                format!("Thing passed to transform API must be Tensor, got {}", other.py_type_repr()),
+            )),
+        })
+        .collect()
 }
 
 /// `torch.func.grad(f, argnums)(*args, **kwargs)`.

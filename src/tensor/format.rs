@@ -34,6 +34,31 @@ pub fn torch_typename(t: &TensorRef) -> String {
 
 /// `repr(t)` / `str(t)` for a tensor object, Parameter prefix included.
 pub fn tensor_repr(t: &TensorRef) -> String {
+    let _plain = super::shim::DisableFuncTorch::new();
+    let s = match super::shim::functorch_wrapper(t.tensor()) {
+        Some((wrapper, inner)) => wrapper_repr(&wrapper, &TensorRef::new(inner)),
+        None => plain_repr(t),
+    };
+    if t.is_parameter() {
+        format!("Parameter containing:\n{s}")
+    } else {
+        s
+    }
+}
+
+/// A tensor inside grad or vmap (or leaked out of one), as `_functorch_wrapper_str_intern`
+/// writes it: the wrapper, its level, and the inner tensor's repr indented by 4.
+fn wrapper_repr(wrapper: &super::shim::Wrapper, inner: &TensorRef) -> String {
+    use super::shim::Wrapper;
+    let value: Vec<String> = tensor_repr(inner).lines().map(|l| format!("    {l}")).collect();
+    let value = value.join("\n");
+    match wrapper {
+        Wrapper::Batched { level, bdim } => format!("BatchedTensor(lvl={level}, bdim={bdim}, value=\n{value}\n)"),
+        Wrapper::GradTracking { level } => format!("GradTrackingTensor(lvl={level}, value=\n{value}\n)"),
+    }
+}
+
+fn plain_repr(t: &TensorRef) -> String {
     let body = tensor_body(t.tensor());
     let mut suffixes = Vec::new();
     let kind = t.kind();
@@ -57,11 +82,7 @@ pub fn tensor_repr(t: &TensorRef) -> String {
         s.push_str(&suf);
     }
     s.push(')');
-    if t.is_parameter() {
-        format!("Parameter containing:\n{s}")
-    } else {
-        s
-    }
+    s
 }
 
 struct Formatter {

@@ -36,6 +36,10 @@ use std::ffi::CStr;
 extern "C" {
     fn fcall_last_error() -> *const c_char;
     fn fcall_is_batched(t: *const torch_sys::C_tensor) -> c_int;
+    fn fcall_functorch_wrapper(t: *const torch_sys::C_tensor, level: *mut i64, bdim: *mut i64) -> c_int;
+    fn fcall_get_unwrapped(t: *const torch_sys::C_tensor) -> *mut torch_sys::C_tensor;
+    fn fcall_disable_functorch() -> *mut std::ffi::c_void;
+    fn fcall_enable_functorch(guard: *mut std::ffi::c_void);
     fn fcall_impl_ptr(t: *const torch_sys::C_tensor) -> *const std::ffi::c_void;
     fn fcall_tensor_from_data(data: *const u8, sizes: *const i64, ndim: usize, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_grad_mode_enabled() -> c_int;
@@ -154,6 +158,47 @@ pub(crate) fn impl_ptr(t: &Tensor) -> usize {
 }
 
 /// `torch._C._functorch.is_batchedtensor(t)`: a BatchedTensor of any vmap level.
+/// The functorch wrapper around a tensor, as repr shows it.
+pub(crate) enum Wrapper {
+    /// `BatchedTensor(lvl=.., bdim=.., value=..)` (vmap).
+    Batched { level: i64, bdim: i64 },
+    /// `GradTrackingTensor(lvl=.., value=..)` (grad); level -2 once its grad call has returned.
+    GradTracking { level: i64 },
+}
+
+/// `torch._C._DisableFuncTorch()` with `torch.no_grad()`, as `Tensor.__repr__` runs: ops skip
+/// the functorch layers (the tensor inside a live wrapper can be read) while this lives.
+pub(crate) struct DisableFuncTorch {
+    guard: *mut std::ffi::c_void,
+    grad_mode: bool,
+}
+impl DisableFuncTorch {
+    pub(crate) fn new() -> DisableFuncTorch {
+        let grad_mode = grad_mode_enabled();
+        set_grad_mode(false);
+        DisableFuncTorch { guard: unsafe { fcall_disable_functorch() }, grad_mode }
+    }
+}
+impl Drop for DisableFuncTorch {
+    fn drop(&mut self) {
+        // SAFETY: the guard came from fcall_disable_functorch and is freed once.
+        unsafe { fcall_enable_functorch(self.guard) };
+        set_grad_mode(self.grad_mode);
+    }
+}
+
+/// The functorch wrapper of `t` and the tensor inside it, or None for a plain tensor.
+pub(crate) fn functorch_wrapper(t: &Tensor) -> Option<(Wrapper, Tensor)> {
+    let (mut level, mut bdim) = (0i64, 0i64);
+    let wrapper = match unsafe { fcall_functorch_wrapper(t.as_ptr(), &mut level, &mut bdim) } {
+        1 => Wrapper::Batched { level, bdim },
+        2 => Wrapper::GradTracking { level },
+        _ => return None,
+    };
+    let inner = owned(unsafe { fcall_get_unwrapped(t.as_ptr()) }).ok()?;
+    Some((wrapper, inner))
+}
+
 pub(crate) fn is_batched(t: &Tensor) -> bool {
     unsafe { fcall_is_batched(t.as_ptr()) != 0 }
 }
