@@ -47,14 +47,64 @@ fn builtin(name: &str) -> Option<&'static str> {
 /// Names that have no export yet.
 const UNSUPPORTED: &[&str] = &["save", "load"];
 
+/// Python names the export itself relies on (the prelude's modules and `FDict`, and what `call`
+/// becomes): a user's variable of that name is renamed with a trailing `_`, as is any user name
+/// starting with `_` (the prelude's private names).
+const RESERVED: &[&str] = &["torch", "nn", "F", "json", "math", "sys", "io", "contextlib", "FDict", "functional_call"];
+
+thread_local! {
+    /// The names the program has bound so far, innermost scope last: a bound name is the user's
+    /// (`linear = Linear(2, 2)` then `linear(x)`), an unbound one may be a built-in
+    /// (`linear(x, w)` is `F.linear`).
+    static BOUND: std::cell::RefCell<Vec<std::collections::HashSet<String>>> = std::cell::RefCell::new(vec![Default::default()]);
+}
+
+/// Starts a program: only the global scope, empty.
+pub fn reset_scopes() {
+    BOUND.with(|b| *b.borrow_mut() = vec![Default::default()]);
+}
+
+/// Runs `f` in a new local scope (a function body) with `names` bound.
+pub fn in_scope<T>(names: &[&str], f: impl FnOnce() -> T) -> T {
+    BOUND.with(|b| b.borrow_mut().push(names.iter().map(|n| n.to_string()).collect()));
+    let out = f();
+    BOUND.with(|b| b.borrow_mut().pop());
+    out
+}
+
+fn is_bound(n: &str) -> bool {
+    BOUND.with(|b| b.borrow().iter().any(|s| s.contains(n)))
+}
+
+/// A user's name as Python spells it.
+pub fn user_name(n: &str) -> String {
+    if RESERVED.contains(&n) || n.starts_with('_') {
+        format!("{n}_")
+    } else {
+        n.to_string()
+    }
+}
+
+/// A name the program binds here (an assignment or loop target, a def, a class).
+pub fn bind(n: &str, span: fcall_lang::Span) -> Result<String, ExportError> {
+    if PY_KEYWORDS.contains(&n) {
+        return Err(ExportError::new(format!("the name '{n}' (a Python keyword)"), span));
+    }
+    BOUND.with(|b| b.borrow_mut().last_mut().expect("a scope").insert(n.to_string()));
+    Ok(user_name(n))
+}
+
 pub fn name(n: &str, e: &Expr) -> Result<String, ExportError> {
     if PY_KEYWORDS.contains(&n) {
         return Err(ExportError::new(format!("the name '{n}' (a Python keyword)"), e.span));
     }
+    if is_bound(n) {
+        return Ok(user_name(n));
+    }
     if UNSUPPORTED.contains(&n) {
         return Err(ExportError::new(format!("the built-in '{n}'"), e.span));
     }
-    Ok(builtin(n).unwrap_or(n).to_string())
+    Ok(builtin(n).map(String::from).unwrap_or_else(|| user_name(n)))
 }
 
 /// A Python string literal (JSON's escapes are Python's).

@@ -45,6 +45,7 @@ impl std::fmt::Display for ExportError {
 
 /// The top-level statements of one source, appended to `out`.
 fn export_source(out: &mut stmt::Out, code: &str) -> Result<(), String> {
+    // The names bound so far carry over from one source to the next (a session's inputs).
     let program = parse_program(code).map_err(|d| format!("syntax error: {}", d[0].message))?;
     let index = LineIndex::new(code);
     for s in &program.stmts {
@@ -76,6 +77,7 @@ fn header(what: &str) -> stmt::Out {
 /// A whole script as a Python script; the error names the first construct with no export.
 pub fn export_program(code: &str, name: &str) -> Result<String, String> {
     let mut out = header(name);
+    expr::reset_scopes();
     export_source(&mut out, code)?;
     Ok(out.lines.join("\n") + "\n")
 }
@@ -83,6 +85,7 @@ pub fn export_program(code: &str, name: &str) -> Result<String, String> {
 /// A session's inputs (those that parse), in order.
 pub fn export_history(inputs: &[String]) -> Result<String, String> {
     let mut out = header("An fcall session");
+    expr::reset_scopes();
     for code in inputs {
         if parse_program(code).is_ok() {
             export_source(&mut out, code)?;
@@ -101,6 +104,14 @@ mod tests {
         assert!(py.contains("class Foo(nn.Module):\n        def __init__(self):\n            super().__init__()\n            self.foo = param(torch.ones(()))"), "{py}");
         assert!(py.contains("_s.call(functional_call(mod, FDict({\"foo\": torch.zeros(())}), (x,), {\"s\": 1}, tie_weights=False))"), "{py}");
         assert!(py.contains("_s.value(x[:, 1])") && py.contains("_s.value(a is b)") && py.contains("torch.manual_seed(0)"), "{py}");
+    }
+
+    #[test]
+    fn user_names_shadow_builtins_and_never_clobber_the_prelude() {
+        let py = export_program("linear(x, w)\nlinear = Linear(2, 2)\nlinear(x)\nF = 1\nF + 1\ndef f(tensor) { return tensor + sum(tensor) }\ntensor(1.0)\n", "t").unwrap();
+        assert!(py.contains("_s.value(F.linear(x, w))") && py.contains("    linear = Linear(2, 2)") && py.contains("_s.value(linear(x))"), "{py}");
+        assert!(py.contains("    F_ = 1") && py.contains("_s.value(F_ + 1)"), "{py}");
+        assert!(py.contains("def f(tensor):") && py.contains("return tensor + torch.sum(tensor)") && py.contains("_s.value(torch.tensor(1.0))"), "{py}");
     }
 
     #[test]

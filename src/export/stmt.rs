@@ -1,7 +1,7 @@
 //! fcall statements (and classes) as Python statements.
 use fcall_lang::ast::{Block, ClassDef, Command, ExprKind, FunctionDef, Stmt, StmtKind, Target, TargetKind};
 
-use super::expr::{expr, functional_call, index_target};
+use super::expr::{bind, expr, functional_call, in_scope, index_target};
 use super::ExportError;
 
 pub struct Out {
@@ -18,7 +18,7 @@ impl Out {
 
 pub fn target(t: &Target) -> Result<String, ExportError> {
     Ok(match &t.kind {
-        TargetKind::Name(n) => super::expr::name(n, &fcall_lang::ast::Expr { kind: ExprKind::Name(n.clone()), span: t.span })?,
+        TargetKind::Name(n) => bind(n, t.span)?,
         TargetKind::Attribute { value, attr } => format!("{}.{}", expr(value)?, attr.name),
         TargetKind::Index { value, index } => format!("{}[{}]", expr(value)?, index_target(index)?),
         TargetKind::Tuple(items) => {
@@ -44,19 +44,32 @@ pub fn block(out: &mut Out, indent: usize, b: &Block) -> Result<(), ExportError>
 }
 
 fn def(out: &mut Out, indent: usize, f: &FunctionDef, method: bool) -> Result<(), ExportError> {
+    let is_init = method && f.name.name == "init";
+    let name = match (is_init, method) {
+        (true, _) => "__init__".to_string(),
+        (false, true) => f.name.name.clone(),
+        (false, false) => bind(&f.name.name, f.name.span)?,
+    };
+    // Defaults are evaluated where the def is; the body sees its parameters (and `self`).
     let mut params = Vec::new();
     if method {
         params.push("self".to_string());
     }
     for p in &f.params {
         params.push(match &p.default {
-            Some(d) => format!("{}={}", p.name.name, expr(d)?),
-            None => p.name.name.clone(),
+            Some(d) => format!("{}={}", super::expr::user_name(&p.name.name), expr(d)?),
+            None => super::expr::user_name(&p.name.name),
         });
     }
-    let is_init = method && f.name.name == "init";
-    let name = if is_init { "__init__" } else { f.name.name.as_str() };
+    let mut names: Vec<&str> = f.params.iter().map(|p| p.name.name.as_str()).collect();
+    if method {
+        names.push("self");
+    }
     out.line(indent, format!("def {name}({}):", params.join(", ")));
+    in_scope(&names, || def_body(out, indent, f, is_init))
+}
+
+fn def_body(out: &mut Out, indent: usize, f: &FunctionDef, is_init: bool) -> Result<(), ExportError> {
     if is_init {
         out.line(indent + 1, "super().__init__()");
         for s in &f.body.stmts {
@@ -69,7 +82,7 @@ fn def(out: &mut Out, indent: usize, f: &FunctionDef, method: bool) -> Result<()
 }
 
 fn class(out: &mut Out, indent: usize, c: &ClassDef) -> Result<(), ExportError> {
-    out.line(indent, format!("class {}(nn.Module):", c.name.name));
+    out.line(indent, format!("class {}(nn.Module):", bind(&c.name.name, c.name.span)?));
     if c.methods.is_empty() {
         out.line(indent + 1, "pass");
     }
