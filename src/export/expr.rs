@@ -44,9 +44,6 @@ fn builtin(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Names that have no export yet.
-const UNSUPPORTED: &[&str] = &["save", "load"];
-
 /// Python names the export itself relies on (the prelude's modules and `FDict`, and what `call`
 /// becomes): a user's variable of that name is renamed with a trailing `_`, as is any user name
 /// starting with `_` (the prelude's private names).
@@ -100,9 +97,6 @@ pub fn name(n: &str, e: &Expr) -> Result<String, ExportError> {
     }
     if is_bound(n) {
         return Ok(user_name(n));
-    }
-    if UNSUPPORTED.contains(&n) {
-        return Err(ExportError::new(format!("the built-in '{n}'"), e.span));
     }
     Ok(builtin(n).map(String::from).unwrap_or_else(|| user_name(n)))
 }

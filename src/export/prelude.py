@@ -77,6 +77,37 @@ def keys(d):
     return list(d.keys())
 
 
+def save(obj, path):
+    """fcall's save: a dict of tensors (or a module's state_dict) as .pt/.pth (torch.save) or
+    safetensors (any other name)."""
+    if isinstance(obj, nn.Module):
+        items = obj.state_dict()
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            if not isinstance(v, torch.Tensor):
+                raise TypeError(f"save() writes dicts of tensors; '{k}' is {type(v).__name__}")
+        items = obj
+    else:
+        raise TypeError(f"save() takes a dict of tensors or a module, not {type(obj).__name__}")
+    items = {k: v.detach().contiguous() for k, v in items.items()}
+    if path.endswith((".pt", ".pth")):
+        torch.save(items, path)
+    else:
+        import safetensors.torch
+        safetensors.torch.save_file(items, path)
+
+
+def load(path):
+    """fcall's load: the dict a save wrote."""
+    import os
+    if not os.path.exists(path):
+        raise OSError(f"[Errno 2] No such file or directory: '{path}'")
+    if path.endswith((".pt", ".pth")):
+        return FDict(torch.load(path))
+    import safetensors.torch
+    return FDict(safetensors.torch.load_file(path))
+
+
 def _dtype(d):
     """fcall's dtype strings ("float64", "long") as torch dtypes."""
     return getattr(torch, d.removeprefix("torch.")) if isinstance(d, str) else d
