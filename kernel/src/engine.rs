@@ -1,14 +1,13 @@
-//! The engine thread: loads `libfcall_kernel_engine.so` (the fcall session on libtorch, see
-//! kernel/engine/) with dlopen once the sockets are bound, then runs cells, completes and
-//! inspects there, one job at a time. Cell outputs come back as plain [`Output`]s.
+//! The engine thread: loads the engine library `libfcall_engine.so` (the fcall session on
+//! libtorch; its kernel entry points are in engine/src/kernel/) through `fcall-loader` once the
+//! sockets are bound, then runs cells, completes and inspects there, one job at a time. Cell
+//! outputs come back as plain [`Output`]s.
 use std::ffi::{c_char, c_void, CStr, CString};
-use std::path::PathBuf;
 use std::sync::{mpsc, OnceLock};
 
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-pub const LIB_NAME: &str = "libfcall_kernel_engine.so";
 const ABI_VERSION: u32 = 1;
 
 /// One piece of a cell's output, in order.
@@ -57,77 +56,20 @@ struct Lib {
 
 static LIB: OnceLock<Lib> = OnceLock::new();
 
-/// Where the library is: `$FCALL_KERNEL_ENGINE`, else next to the binary (or in its `deps/`),
-/// else `../lib/`.
-fn candidates() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if let Some(p) = std::env::var_os("FCALL_KERNEL_ENGINE") {
-        v.push(PathBuf::from(p));
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        let exe = exe.canonicalize().unwrap_or(exe);
-        if let Some(dir) = exe.parent() {
-            v.push(dir.join(LIB_NAME));
-            v.push(dir.join("deps").join(LIB_NAME));
-            if let Some(up) = dir.parent() {
-                v.push(up.join("lib").join(LIB_NAME));
-            }
-        }
-    }
-    v
-}
-
-fn dlerror() -> String {
-    // SAFETY: dlerror returns NULL or a NUL-terminated message owned by libc.
-    unsafe {
-        let e = libc::dlerror();
-        if e.is_null() {
-            "unknown error".into()
-        } else {
-            CStr::from_ptr(e).to_string_lossy().into_owned()
-        }
-    }
-}
-
-/// Whether the engine library can be found (checked by `kernel install`).
-pub fn library_path() -> Option<PathBuf> {
-    candidates().into_iter().find(|p| p.exists())
-}
-
+/// Opens the library (every symbol bound now, none made global) and looks up the kernel's entry
+/// points.
 fn load() -> Result<Lib, String> {
-    let path = library_path().ok_or_else(|| {
-        format!("cannot find {LIB_NAME} next to the fcall binary; build it with `cargo build --release -p fcall-kernel-engine` or set FCALL_KERNEL_ENGINE")
-    })?;
-    let cpath = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| "bad library path".to_string())?;
-    // SAFETY: dlopen on a path; the handle lives as long as the process.
-    let h = unsafe { libc::dlopen(cpath.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-    if h.is_null() {
-        return Err(format!("cannot load {}: {}", path.display(), dlerror()));
-    }
-    let sym = |name: &str| -> Result<*mut c_void, String> {
-        let c = CString::new(name).expect("no NUL");
-        // SAFETY: dlsym on a live handle.
-        let p = unsafe { libc::dlsym(h, c.as_ptr()) };
-        if p.is_null() {
-            Err(format!("{} has no symbol {name}; rebuild fcall", path.display()))
-        } else {
-            Ok(p)
-        }
-    };
-    // SAFETY: each symbol is the extern "C" function of that name in kernel/engine/src/lib.rs,
-    // with the signature written here; the interface version is checked first.
+    let lib = fcall_loader::open(libc::RTLD_NOW | libc::RTLD_LOCAL, "fcall_kernel_abi", ABI_VERSION)?;
+    // SAFETY: each symbol is the extern "C" function of that name in engine/src/kernel/mod.rs,
+    // with the signature written here; the interface version was checked by `open`.
     unsafe {
-        let abi: extern "C" fn() -> u32 = std::mem::transmute(sym("fcall_kernel_abi")?);
-        if abi() != ABI_VERSION {
-            return Err(format!("{} is from another version of fcall; rebuild it", path.display()));
-        }
         Ok(Lib {
-            new: std::mem::transmute(sym("fcall_kernel_new")?),
-            run: std::mem::transmute(sym("fcall_kernel_run")?),
-            complete: std::mem::transmute(sym("fcall_kernel_complete")?),
-            inspect: std::mem::transmute(sym("fcall_kernel_inspect")?),
-            interrupt: std::mem::transmute(sym("fcall_kernel_interrupt")?),
-            free: std::mem::transmute(sym("fcall_kernel_free")?),
+            new: lib.function("fcall_kernel_new")?,
+            run: lib.function("fcall_kernel_run")?,
+            complete: lib.function("fcall_kernel_complete")?,
+            inspect: lib.function("fcall_kernel_inspect")?,
+            interrupt: lib.function("fcall_kernel_interrupt")?,
+            free: lib.function("fcall_kernel_free")?,
         })
     }
 }
@@ -259,7 +201,7 @@ fn s(v: &Value) -> String {
     v.as_str().unwrap_or("").to_string()
 }
 
-/// The library's cell JSON (see kernel/engine/src/cell.rs) → outputs.
+/// The library's cell JSON (see engine/src/kernel/cell.rs) → outputs.
 fn parse_cell(v: &Value) -> Cell {
     let Some(list) = v["outputs"].as_array() else {
         return dead("the fcall engine returned no outputs");

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | [`wire`] | every ZeroMQ use: binding, lenient signed reads, sends, heartbeat, IOPub (XPUB) |
 //! | [`server`] | the protocol: shell and control loops, busy/idle, execute, aborts |
-//! | [`engine`] | the engine thread: loads kernel/engine's library (dlopen) after the sockets are bound |
+//! | [`engine`] | the engine thread: loads the engine library (`engine/`, through `fcall-loader`) after the sockets are bound |
 //! | [`history`] | the in-memory history (tail, range, search) |
 //! | [`meta`] | notebook-only cell forms (`:clear`, `name?`) |
 //! | [`install`] | kernelspecs: install and uninstall |

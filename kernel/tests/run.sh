@@ -18,7 +18,7 @@ for a in "$@"; do
     *) echo "usage: kernel/tests/run.sh [--browser] [--bench]" >&2; exit 2 ;;
   esac
 done
-cargo build --release -p fcall-cli -p fcall-kernel-engine
+cargo build --release -p fcall-cli
 target="${CARGO_TARGET_DIR:-$FCALL_ROOT/target}"
 fcall="$target/release/fcall"
 export FCALL_KERNEL_ARTIFACTS="${FCALL_KERNEL_ARTIFACTS:-$target/kernel-tests}"

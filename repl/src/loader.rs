@@ -1,17 +1,17 @@
-//! Loads the engine library (`libfcall_engine.so`, built from `src/engine/` next to this binary)
-//! with `dlopen`, on a background thread for the REPL. libtorch is a dependency of that library
-//! and not of this binary, so its static initialisers run there and not before the prompt.
+//! The REPL's side of the engine library (`libfcall_engine.so`, built from `engine/`, found and
+//! opened by the `fcall-loader` crate): its entry points, loaded on a background thread for the
+//! REPL. libtorch is a dependency of that library and not of this binary, so its static
+//! initialisers run there and not before the prompt.
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
-use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-/// The library's file name.
-pub const LIB_NAME: &str = "libfcall_engine.so";
+use fcall_loader::Library;
+
 const ABI_VERSION: u32 = 1;
 
-/// The engine's entry points (see `src/engine/lib.rs` for what each does).
+/// The engine's entry points (see `engine/src/lib.rs` for what each does).
 pub struct Engine {
     pub main: unsafe extern "C" fn(c_int, *const *const c_char, u32, c_int) -> c_int,
     session_new: extern "C" fn() -> *mut c_void,
@@ -23,89 +23,22 @@ pub struct Engine {
     warm_up: extern "C" fn(),
 }
 
-/// Where the library may be: `$FCALL_ENGINE` if set; else next to the binary, in its `deps/`
-/// folder (where cargo builds it, as a dependency of the binary's package) or in `../lib/`.
-fn candidates() -> Vec<PathBuf> {
-    if let Some(p) = std::env::var_os("FCALL_ENGINE").filter(|p| !p.is_empty()) {
-        return vec![PathBuf::from(p)];
-    }
-    let mut v = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        let exe = exe.canonicalize().unwrap_or(exe);
-        if let Some(dir) = exe.parent() {
-            v.push(dir.join(LIB_NAME));
-            v.push(dir.join("deps").join(LIB_NAME));
-            if let Some(up) = dir.parent() {
-                v.push(up.join("lib").join(LIB_NAME));
-            }
-        }
-    }
-    v
-}
-
-/// The newest of the candidates that exist (a build folder may hold an older copy too).
-fn locate(paths: &[PathBuf]) -> Option<PathBuf> {
-    paths
-        .iter()
-        .filter_map(|p| Some((std::fs::metadata(p).ok()?.modified().ok()?, p)))
-        .max_by_key(|(t, _)| *t)
-        .map(|(_, p)| p.clone())
-}
-
-fn dlerror() -> String {
-    // SAFETY: dlerror returns NULL or a NUL-terminated message owned by libc.
-    unsafe {
-        let e = libc::dlerror();
-        if e.is_null() {
-            "unknown error".into()
-        } else {
-            CStr::from_ptr(e).to_string_lossy().into_owned()
-        }
-    }
-}
-
 /// Loads the library and looks up every entry point (this runs libtorch's static initialisers:
-/// the slow part).
+/// the slow part). Symbols resolve lazily and are global, as the REPL has always loaded it.
 pub fn load() -> Result<Engine, String> {
-    let paths = candidates();
-    let Some(path) = locate(&paths) else {
-        return Err(format!(
-            "cannot find the engine library {LIB_NAME} (looked in: {}); build it with `cargo build --release -p fcall-cli` or set FCALL_ENGINE",
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ));
-    };
-    let cpath = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| "bad engine path".to_string())?;
-    // SAFETY: dlopen on a path; the handle is never closed (the engine lives as long as the process).
-    let handle = unsafe { libc::dlopen(cpath.as_ptr(), libc::RTLD_LAZY | libc::RTLD_GLOBAL) };
-    if handle.is_null() {
-        return Err(format!("cannot load {}: {}", path.display(), dlerror()));
-    }
-    let sym = |name: &str| -> Result<*mut c_void, String> {
-        let c = CString::new(name).expect("symbol names have no NUL");
-        // SAFETY: dlsym on a live handle.
-        let p = unsafe { libc::dlsym(handle, c.as_ptr()) };
-        if p.is_null() {
-            Err(format!("{} has no symbol {name} (rebuild fcall)", path.display()))
-        } else {
-            Ok(p)
-        }
-    };
-    // SAFETY: each symbol is the extern "C" function of that name in src/engine/lib.rs, with the
-    // signature written here; the ABI version is checked first.
+    let lib: Library = fcall_loader::open(libc::RTLD_LAZY | libc::RTLD_GLOBAL, "fcall_engine_abi", ABI_VERSION)?;
+    // SAFETY: each symbol is the extern "C" function of that name in engine/src/lib.rs, with the
+    // signature written here; the ABI version was checked by `open`.
     unsafe {
-        let abi: extern "C" fn() -> u32 = std::mem::transmute(sym("fcall_engine_abi")?);
-        if abi() != ABI_VERSION {
-            return Err(format!("{} is from another version of fcall (interface {} here, {} there); rebuild fcall", path.display(), ABI_VERSION, abi()));
-        }
         Ok(Engine {
-            main: std::mem::transmute(sym("fcall_engine_main")?),
-            session_new: std::mem::transmute(sym("fcall_session_new")?),
-            session_run: std::mem::transmute(sym("fcall_session_run")?),
-            session_complete: std::mem::transmute(sym("fcall_session_complete")?),
-            interrupt: std::mem::transmute(sym("fcall_interrupt")?),
-            interrupt_clear: std::mem::transmute(sym("fcall_interrupt_clear")?),
-            string_free: std::mem::transmute(sym("fcall_string_free")?),
-            warm_up: std::mem::transmute(sym("fcall_engine_warm_up")?),
+            main: lib.function("fcall_engine_main")?,
+            session_new: lib.function("fcall_session_new")?,
+            session_run: lib.function("fcall_session_run")?,
+            session_complete: lib.function("fcall_session_complete")?,
+            interrupt: lib.function("fcall_interrupt")?,
+            interrupt_clear: lib.function("fcall_interrupt_clear")?,
+            string_free: lib.function("fcall_string_free")?,
+            warm_up: lib.function("fcall_engine_warm_up")?,
         })
     }
 }

@@ -2,9 +2,10 @@
 //! `fcall < FILE`, and `fcall tour`.
 //!
 //! This binary does not link libtorch. The engine (the evaluator on libtorch) is the library
-//! `libfcall_engine.so` built from `src/engine/`, loaded by `loader.rs`: in the REPL on a
-//! background thread, so the prompt is up before libtorch has initialised; for the other commands
-//! before they run.
+//! `libfcall_engine.so` built from `engine/`, loaded by `loader.rs` (through the `fcall-loader`
+//! crate): in the REPL on a background thread, so the prompt is up before libtorch has
+//! initialised; for the other commands before they run. `fcall kernel run` loads the same library
+//! from the kernel's engine thread once its sockets are bound (`kernel/src/engine.rs`).
 mod highlight;
 mod loader;
 mod output;

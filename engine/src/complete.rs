@@ -330,11 +330,12 @@ fn complete_code(session: &Session, line: &str, pos: usize) -> (usize, Vec<Candi
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use fcall::interp::RunOptions;
 
-    fn session(code: &str) -> Session {
+    /// A session that has run `code` without an error.
+    pub(crate) fn session(code: &str) -> Session {
         let mut s = Session::new();
         for o in s.run(code, RunOptions::default()) {
             assert!(o.kind != fcall::interp::OutKind::Error, "{}", o.text());

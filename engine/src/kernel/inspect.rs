@@ -1,17 +1,9 @@
-//! Completion and inspection against the live workspace (runs on the engine thread).
-//! Cursor positions are in Unicode code points, as the protocol says.
+//! Inspection (Shift-Tab) against the live workspace (runs on the engine thread). Cursor
+//! positions are in Unicode code points, as the protocol says.
 use fcall::interp::{RunOptions, Session};
 use fcall::value::Value;
-use fcall_lang::token::Keyword;
 
 use serde_json::{json, Value as Json};
-
-/// Tensor methods offered after `x.` (LANGUAGE.md's list).
-const TENSOR_METHODS: &[&str] = &[
-    "sum", "mean", "t", "reshape", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_", "fill_",
-    "copy_", "clamp_", "shape", "dtype", "grad", "grad_fn", "requires_grad", "is_leaf",
-];
-const MODULE_METHODS: &[&str] = &["train", "eval", "register_buffer", "append", "forward"];
 
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -27,30 +19,6 @@ fn word_before(chars: &[char], pos: usize) -> (usize, String) {
     (s, chars[s..pos].iter().collect())
 }
 
-pub fn complete(session: &Session, code: &str, pos: usize) -> Json {
-    let chars: Vec<char> = code.chars().collect();
-    let pos = pos.min(chars.len());
-    let (start, word) = word_before(&chars, pos);
-    let (mut matches, start) = match word.rfind('.') {
-        Some(dot) => {
-            let (base, prefix) = (&word[..dot], &word[dot + 1..]);
-            let names = session.get(base.split('.').next().unwrap_or("")).and_then(|v| lookup(v, base)).map(members).unwrap_or_default();
-            let m: Vec<String> = names.into_iter().filter(|n| n.starts_with(prefix)).collect();
-            (m, start + word[..dot + 1].chars().count())
-        }
-        None => {
-            let mut all = session.names();
-            all.extend(session.builtin_names());
-            all.extend(Keyword::ALL.iter().map(|k| k.as_str().to_string()));
-            all.extend(fcall_lang::COMMAND_WORDS.iter().map(|s| s.to_string()));
-            (all.into_iter().filter(|n| n.starts_with(word.as_str())).collect(), start)
-        }
-    };
-    matches.sort();
-    matches.dedup();
-    json!({"matches": matches, "start": start, "end": pos})
-}
-
 /// `a.b.c` → the value of `b.c` inside `a` (modules' children and attributes, dict keys).
 fn lookup(root: Value, path: &str) -> Option<Value> {
     let mut v = root;
@@ -62,21 +30,6 @@ fn lookup(root: Value, path: &str) -> Option<Value> {
         };
     }
     Some(v)
-}
-
-fn members(v: Value) -> Vec<String> {
-    match v {
-        Value::Module(m) => {
-            let d = m.data();
-            let mut out: Vec<String> = d.parameters.keys().chain(d.buffers.keys()).chain(d.modules.keys()).cloned().collect();
-            out.extend(d.attrs.keys().cloned());
-            out.extend(MODULE_METHODS.iter().map(|s| s.to_string()));
-            out
-        }
-        Value::Dict(d) => d.keys(),
-        Value::Tensor(_) => TENSOR_METHODS.iter().map(|s| s.to_string()).collect(),
-        _ => vec![],
-    }
 }
 
 /// The name under or just before the cursor: its value, or the help on a built-in or keyword.

@@ -1,16 +1,21 @@
 //! The engine side of the `fcall` command: everything that touches libtorch, built as a shared
-//! library (`libfcall_engine.so`, next to the binary) with a small C interface.
+//! library (`libfcall_engine.so`, next to the binary) with a small C interface. The REPL and the
+//! scripts use the `fcall_engine_*`/`fcall_session_*` entry points here; the Jupyter kernel uses
+//! the `fcall_kernel_*` ones in [`kernel`]. Both sides load it through the `fcall-loader` crate.
 //!
 //! Why a separate library: libtorch's static initialisers (operator registration, about 0.3 s on
 //! an idle machine, more on a loaded one) run before `main` in any binary that links it. The
-//! `fcall` binary does not link libtorch; it shows the prompt at once and loads this library on a
-//! background thread while the user types (see `src/loader.rs`). `fcall run` and `fcall < FILE`
-//! load it before running.
+//! `fcall` binary does not link libtorch; the REPL shows the prompt at once and loads this library
+//! on a background thread while the user types (see `repl/src/loader.rs`); `fcall run` and
+//! `fcall < FILE` load it before running; the kernel loads it once its sockets are bound (see
+//! `kernel/src/engine.rs`).
 //!
 //! Strings cross the boundary as NUL-terminated UTF-8; every string returned here is freed with
-//! [`fcall_string_free`]. No Rust panic crosses the boundary.
+//! [`fcall_string_free`] (the kernel's, with `fcall_kernel_free`). No Rust panic crosses the
+//! boundary of the REPL's entry points.
 mod complete;
 mod export_cmd;
+pub mod kernel;
 mod script;
 mod tour;
 mod wrap;
