@@ -44,10 +44,11 @@ fn builtin(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Python names the export itself relies on (the prelude's modules and `FDict`, and what `call`
-/// becomes): a user's variable of that name is renamed with a trailing `_`, as is any user name
-/// starting with `_` (the prelude's private names).
-const RESERVED: &[&str] = &["torch", "nn", "F", "json", "math", "sys", "io", "contextlib", "FDict", "functional_call"];
+/// Python names the export itself relies on (the prelude's modules and `FDict`): a user's
+/// variable of that name is renamed with a trailing `_`, as is any user name starting with `_`
+/// (the prelude's private names). fcall's own built-ins spelled alike in Python
+/// (`functional_call`, `grad`, `Linear`, ...) need nothing: rebinding one shadows it in both.
+const RESERVED: &[&str] = &["torch", "nn", "F", "json", "math", "sys", "io", "contextlib", "FDict"];
 
 thread_local! {
     /// The names the program has bound so far, innermost scope last: a bound name is the user's
