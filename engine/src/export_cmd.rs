@@ -84,62 +84,9 @@ fn check(args: &[String]) -> i32 {
         eprintln!("usage: fcall check FILE.fc [FILE.fc ...]");
         return 2;
     }
-    if inputs.len() > 1 {
-        return check_many(&inputs);
-    }
-    let input = inputs[0];
-    let code = match read(input) {
-        Ok(c) => c,
-        Err(rc) => return rc,
-    };
-    let py = match export_program(&code, input) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("fcall check: {input}: {e}");
-            return 1;
-        }
-    };
-    let Some(python) = python() else {
-        eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
-        return 2;
-    };
-    let fc = fcall_records(&code);
-    // PyTorch's, from the export.
-    let dir = std::env::temp_dir().join(format!("fcall-check-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let stem = Path::new(input).file_stem().and_then(|s| s.to_str()).unwrap_or("script");
-    let script = dir.join(format!("{stem}.py"));
-    if let Err(e) = std::fs::write(&script, &py) {
-        eprintln!("fcall check: cannot write {}: {e}", script.display());
-        return 2;
-    }
-    let mut cmd = Command::new(&python);
-    cmd.arg(&script).current_dir(Path::new(input).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
-    let out = match run_python(cmd, &python, std::slice::from_ref(&script), &dir) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let pyrecs: Vec<Json> = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('{')).filter_map(|l| serde_json::from_str(l).ok()).collect();
-    let diffs = compare::compare(&fc, &pyrecs);
-    if diffs.is_empty() {
-        println!("{input}: {} statements, fcall and PyTorch agree (numbers within {:e} rel + {:e} abs; ids by equality pattern)", fc.len(), compare::REL_TOL, compare::ABS_TOL);
-        0
-    } else {
-        println!("{input}: {} difference(s) between fcall and PyTorch {}:", diffs.len(), python.display());
-        print!("{}", compare::table(&diffs));
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let tail: Vec<&str> = err.lines().rev().take(12).collect();
-            println!("the Python run failed ({}):", out.status);
-            for l in tail.iter().rev() {
-                println!("  {l}");
-            }
-        }
-        1
-    }
+    check_all(&inputs)
 }
 
-/// fcall's JSON records of one script, in a fresh session in this process.
 /// Runs the exported script(s) in Python, then removes them and their folder; exit code 2 if
 /// Python cannot be started.
 fn run_python(mut cmd: Command, python: &Path, scripts: &[PathBuf], dir: &Path) -> Result<std::process::Output, i32> {
@@ -154,7 +101,13 @@ fn run_python(mut cmd: Command, python: &Path, scripts: &[PathBuf], dir: &Path) 
     })
 }
 
+/// Both sides start every script from this random seed (`seed 0` / `torch.manual_seed(0)`), so
+/// a script that draws random numbers without a `seed` of its own compares too.
+const CHECK_SEED: i64 = 0;
+
+/// fcall's JSON records of one script, in a fresh session in this process.
 fn fcall_records(code: &str) -> Vec<Json> {
+    tch::manual_seed(CHECK_SEED);
     let mut session = Session::new();
     session.targets = Targets { width: 100, text: false, color: false, html: false, json: true };
     session.run(code, RunOptions { keep_going: true }).iter().map(|o| o.json()).collect()
@@ -163,12 +116,14 @@ fn fcall_records(code: &str) -> Vec<Json> {
 /// The line the batch driver prints before each script's records (it does not start with `{`).
 const BATCH_MARK: &str = "#fcall-check-file ";
 
-/// The Python driver of a batch: runs each exported script in fresh globals, in one process
-/// (torch is imported once), printing BATCH_MARK and the index before each.
+/// The Python driver: runs each exported script in fresh globals, in one process (torch is
+/// imported once), printing BATCH_MARK and the index before each, from CHECK_SEED.
 const BATCH_DRIVER: &str = r##"
 import runpy, sys, traceback
-for i, path in enumerate(sys.argv[1:]):
+import torch
+for i, path in enumerate(sys.argv[2:]):
     print("#fcall-check-file %d" % i, flush=True)
+    torch.manual_seed(int(sys.argv[1]))
     try:
         runpy.run_path(path, run_name="__main__")
     except BaseException:
@@ -176,10 +131,10 @@ for i, path in enumerate(sys.argv[1:]):
     sys.stdout.flush()
 "##;
 
-/// `fcall check A.fc B.fc ...`: each file checked as `fcall check FILE.fc` would, but every
-/// export runs in one Python process. Prints one line per file that agrees, the table of
-/// each that does not; exit 1 if any does not agree.
-fn check_many(inputs: &[&String]) -> i32 {
+/// `fcall check A.fc B.fc ...`: each script runs in fcall and, exported, in Python (every export
+/// in one Python process, in this folder, as fcall's run is). Prints one line per file that
+/// agrees, the table of each that does not, and a summary; exit 1 if any does not agree.
+fn check_all(inputs: &[&String]) -> i32 {
     let Some(python) = python() else {
         eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
         return 2;
@@ -213,7 +168,7 @@ fn check_many(inputs: &[&String]) -> i32 {
         jobs.push((input.as_str(), fcall_records(&code), script));
     }
     let mut cmd = Command::new(&python);
-    cmd.arg("-c").arg(BATCH_DRIVER).args(jobs.iter().map(|j| &j.2));
+    cmd.arg("-c").arg(BATCH_DRIVER).arg(CHECK_SEED.to_string()).args(jobs.iter().map(|j| &j.2));
     let scripts: Vec<PathBuf> = jobs.iter().map(|j| j.2.clone()).collect();
     let out = match run_python(cmd, &python, &scripts, &dir) {
         Ok(o) => o,
@@ -239,6 +194,9 @@ fn check_many(inputs: &[&String]) -> i32 {
             bad += 1;
             println!("{}: {} difference(s) between fcall and PyTorch {}:", j.0, diffs.len(), python.display());
             print!("{}", compare::table(&diffs));
+            if pyrecs.is_empty() {
+                println!("(no records from Python: see the Python run below)");
+            }
         }
     }
     if !out.status.success() {
@@ -247,6 +205,13 @@ fn check_many(inputs: &[&String]) -> i32 {
             println!("  {l}");
         }
     }
-    println!("fcall check: {} file(s), {} agree, {} differ", inputs.len(), jobs.len() - bad, inputs.len() - (jobs.len() - bad));
+    println!(
+        "fcall check: {} file(s), {} agree, {} differ (numbers within {:e} rel + {:e} abs; ids by equality pattern; both sides seeded with {CHECK_SEED})",
+        inputs.len(),
+        jobs.len() - bad,
+        inputs.len() - (jobs.len() - bad),
+        compare::REL_TOL,
+        compare::ABS_TOL
+    );
     if bad > 0 { rc.max(1) } else { rc }
 }
