@@ -112,11 +112,14 @@ mod tests {
         assert!(py.contains("_s.value(F.linear(x, w))") && py.contains("    linear = Linear(2, 2)") && py.contains("_s.value(linear(x))"), "{py}");
         assert!(py.contains("    F_ = 1") && py.contains("_s.value(F_ + 1)"), "{py}");
         assert!(py.contains("def f(tensor):") && py.contains("return tensor + torch.sum(tensor)") && py.contains("_s.value(torch.tensor(1.0))"), "{py}");
+        // After `reset` the names are the built-ins again.
+        let py = export_program("tensor = 1\nreset\ntensor(1.0)\n", "t").unwrap();
+        assert!(py.contains("_reset(globals())") && py.contains("_s.value(torch.tensor(1.0))"), "{py}");
     }
 
     #[test]
     fn unsupported_constructs_name_themselves() {
-        let e = export_program("x = 1\nreset\n", "t").unwrap_err();
-        assert!(e.contains("the command 'reset'") && e.contains("line 2"), "{e}");
+        let e = export_program("x = 1\nlambda = 2\n", "t").unwrap_err();
+        assert!(e.contains("the name 'lambda' (a Python keyword)") && e.contains("line 2"), "{e}");
     }
 }

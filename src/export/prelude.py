@@ -214,4 +214,16 @@ class _Stmt:
             self.record["stdout"] = self.out.getvalue()
         print(json.dumps(self.record), flush=True)
         return True
+
+
+def _reset(g):
+    """fcall's `reset`: every name the script bound is gone; the built-ins are back."""
+    keep = _PRELUDE
+    for k in [k for k in g if k not in keep]:
+        del g[k]
+    g.update(keep)
+
+
+_PRELUDE = dict(globals())
+_PRELUDE["_PRELUDE"] = _PRELUDE
 # ---- end of the prelude

@@ -163,7 +163,10 @@ pub fn stmt(out: &mut Out, indent: usize, s: &Stmt, top: bool) -> Result<(), Exp
                 out.line(indent, format!("{}  # {} (fcall's view; nothing printed)", expr(e)?, c.word()));
             }
             Command::Help(_) | Command::History | Command::Export { .. } => out.line(indent, format!("pass  # {} (an fcall command)", c.word())),
-            Command::Reset => return Err(ExportError::new("the command 'reset'".into(), s.span)),
+            Command::Reset => {
+                super::expr::reset_scopes();
+                out.line(indent, "_reset(globals())  # reset");
+            }
         },
     }
     Ok(())
