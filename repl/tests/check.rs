@@ -5,7 +5,9 @@
 //! - examples/*.fc (the README's and the tour's scripts),
 //! - tests/conformance/*.fc (the scripts of the conformance cases, ../shared/conformance),
 //! - repl/tests/fuzz/regressions/*.fc (programs the fuzzer once found to differ, kept after the
-//!   fix so the divergence cannot come back).
+//!   fix so the divergence cannot come back),
+//! - repl/tests/check/*.fc (hand-written: functorch wrappers, libtorch error classes, user names
+//!   that shadow built-ins, save/load, reset).
 //!
 //! One `fcall check` per folder (one Python process each). Needs the venv of scripts/env.sh
 //! (torch 2.13); `./test` sets it up.
@@ -61,6 +63,11 @@ fn conformance_scripts_agree_with_pytorch() {
 #[test]
 fn fuzz_regressions_agree_with_pytorch() {
     all_agree("repl/tests/fuzz/regressions", 1);
+}
+
+#[test]
+fn hand_written_scripts_agree_with_pytorch() {
+    all_agree("repl/tests/check", 5);
 }
 
 #[test]

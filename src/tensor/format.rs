@@ -32,13 +32,11 @@ pub fn torch_typename(t: &TensorRef) -> String {
     }
 }
 
-/// `repr(t)` / `str(t)` for a tensor object, Parameter prefix included.
+/// `repr(t)` / `str(t)` for a tensor object, Parameter prefix included. Read as
+/// `Tensor.__repr__` reads: functorch layers skipped and grad off.
 pub fn tensor_repr(t: &TensorRef) -> String {
     let _plain = super::shim::DisableFuncTorch::new();
-    let s = match super::shim::functorch_wrapper(t.tensor()) {
-        Some((wrapper, inner)) => wrapper_repr(&wrapper, &TensorRef::new(inner)),
-        None => plain_repr(t),
-    };
+    let s = repr_of(t.tensor());
     if t.is_parameter() {
         format!("Parameter containing:\n{s}")
     } else {
@@ -46,11 +44,19 @@ pub fn tensor_repr(t: &TensorRef) -> String {
     }
 }
 
+/// The repr of a tensor, or of the functorch wrapper around one.
+fn repr_of(t: &Tensor) -> String {
+    match super::shim::functorch_wrapper(t) {
+        Some((wrapper, inner)) => wrapper_repr(&wrapper, &inner),
+        None => plain_repr(t),
+    }
+}
+
 /// A tensor inside grad or vmap (or leaked out of one), as `_functorch_wrapper_str_intern`
 /// writes it: the wrapper, its level, and the inner tensor's repr indented by 4.
-fn wrapper_repr(wrapper: &super::shim::Wrapper, inner: &TensorRef) -> String {
+fn wrapper_repr(wrapper: &super::shim::Wrapper, inner: &Tensor) -> String {
     use super::shim::Wrapper;
-    let value: Vec<String> = tensor_repr(inner).lines().map(|l| format!("    {l}")).collect();
+    let value: Vec<String> = repr_of(inner).lines().map(|l| format!("    {l}")).collect();
     let value = value.join("\n");
     match wrapper {
         Wrapper::Batched { level, bdim } => format!("BatchedTensor(lvl={level}, bdim={bdim}, value=\n{value}\n)"),
@@ -58,11 +64,11 @@ fn wrapper_repr(wrapper: &super::shim::Wrapper, inner: &TensorRef) -> String {
     }
 }
 
-fn plain_repr(t: &TensorRef) -> String {
-    let body = tensor_body(t.tensor());
+fn plain_repr(t: &Tensor) -> String {
+    let body = tensor_body(t);
     let mut suffixes = Vec::new();
     let kind = t.kind();
-    let shape = t.shape();
+    let shape = t.size();
     if t.numel() == 0 && shape.len() != 1 {
         let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
         suffixes.push(format!("size=({}{})", dims.join(", "), if dims.len() == 1 { "," } else { "" }));
@@ -70,7 +76,7 @@ fn plain_repr(t: &TensorRef) -> String {
     if !matches!(kind, Kind::Float | Kind::Int64 | Kind::Bool) {
         suffixes.push(format!("dtype=torch.{}", dtype_name(kind)));
     }
-    if let Some(name) = t.grad_fn_name() {
+    if let Some(name) = super::shim::grad_fn_name(t) {
         suffixes.push(format!("grad_fn=<{name}>"));
     } else if t.requires_grad() {
         suffixes.push("requires_grad=True".to_string());
