@@ -38,7 +38,25 @@ pub fn load(path: &str) -> Result<Value> {
     let items = if is_pt(path) {
         shim::pickle_load_dict(path)?
     } else {
-        tch::Tensor::read_safetensors(path).map_err(|e| Error::new(ExcType::OSError, "io::read", e.to_string()))?
+        read_safetensors(path)?
     };
     Ok(Value::Dict(DictRef::from_entries(items.into_iter().map(|(k, t)| (k, Value::Tensor(TensorRef::new(t)))).collect())))
+}
+
+/// The tensors of a safetensors file in the order of their data in the file, as
+/// `safetensors.torch.load_file` returns them (tch's reader goes through a hash map).
+fn read_safetensors(path: &str) -> Result<Vec<(String, tch::Tensor)>> {
+    let read_error = |e: String| Error::new(ExcType::OSError, "io::read", e);
+    let mut items = tch::Tensor::read_safetensors(path).map_err(|e| read_error(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
+    let header: serde_json::Map<String, serde_json::Value> = bytes
+        .get(..8)
+        .and_then(|n| {
+            let end = 8usize.checked_add(u64::from_le_bytes(n.try_into().ok()?) as usize)?;
+            serde_json::from_slice(bytes.get(8..end)?).ok()
+        })
+        .ok_or_else(|| read_error(format!("{path}: not a safetensors header")))?;
+    let offset = |name: &str| header.get(name).and_then(|info| info["data_offsets"][0].as_u64()).unwrap_or(u64::MAX);
+    items.sort_by_cached_key(|(name, _)| offset(name));
+    Ok(items)
 }
