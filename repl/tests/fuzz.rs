@@ -20,6 +20,8 @@
 //! Needs the venv of scripts/env.sh (torch 2.13), as tests/check.rs does.
 #[path = "fuzz/gen.rs"]
 mod gen;
+#[path = "fuzz/gen_param.rs"]
+mod gen_param;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,17 +38,29 @@ fn regressions() -> PathBuf {
 }
 
 #[test]
-fn generator_is_deterministic() {
-    assert_eq!(gen::program(1, 0), gen::program(1, 0));
-    assert_ne!(gen::program(1, 0), gen::program(1, 1));
-    assert_ne!(gen::program(1, 0), gen::program(2, 0));
+fn generators_are_deterministic() {
+    for program in [gen::program as fn(u64, u64) -> String, gen_param::program] {
+        assert_eq!(program(1, 0), program(1, 0));
+        assert_ne!(program(1, 0), program(1, 1));
+        assert_ne!(program(1, 0), program(2, 0));
+    }
 }
 
 #[test]
 fn fcall_agrees_with_pytorch_on_random_programs() {
+    agree_on_random_programs("seed", gen::program, env_u64("FCALL_FUZZ_COUNT", 500));
+}
+
+#[test]
+fn fcall_agrees_with_pytorch_on_random_parametrization_programs() {
+    agree_on_random_programs("param", gen_param::program, env_u64("FCALL_FUZZ_PARAM_COUNT", 200));
+}
+
+/// Runs `count` programs of one family (`family` names their files: `{family}{seed}_{index}.fc`)
+/// through `fcall check`; saves and reports every one that differs.
+fn agree_on_random_programs(family: &str, program: fn(u64, u64) -> String, count: u64) {
     let seed = env_u64("FCALL_FUZZ_SEED", 1);
-    let count = env_u64("FCALL_FUZZ_COUNT", 500);
-    let dir = std::env::temp_dir().join(format!("fcall-fuzz-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("fcall-fuzz-{family}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let start = std::time::Instant::now();
     let mut failed = Vec::new();
@@ -56,8 +70,8 @@ fn fcall_agrees_with_pytorch_on_random_programs() {
         let last = (first + BATCH).min(count);
         let files: Vec<PathBuf> = (first..last)
             .map(|i| {
-                let f = dir.join(format!("seed{seed}_{i}.fc"));
-                std::fs::write(&f, gen::program(seed, i)).unwrap();
+                let f = dir.join(format!("{family}{seed}_{i}.fc"));
+                std::fs::write(&f, program(seed, i)).unwrap();
                 f
             })
             .collect();
@@ -95,7 +109,7 @@ fn fcall_agrees_with_pytorch_on_random_programs() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!(
-        "fuzz: seed {seed}, {count} programs, {agreed} agree, {} differ, {:.1} s",
+        "fuzz ({family}): seed {seed}, {count} programs, {agreed} agree, {} differ, {:.1} s",
         failed.len(),
         start.elapsed().as_secs_f64()
     );

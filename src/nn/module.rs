@@ -179,11 +179,30 @@ impl Module {
                 None
             }
         };
-        match prop {
+        let got = match prop {
             Some(Property::Parametrization) => crate::nn::parametrize::get_parametrized(self, name),
             Some(Property::Custom { getter, .. }) => getter(self),
-            None => Err(self.no_attribute(name)),
+            None => return Err(self.no_attribute(name)),
+        };
+        match got {
+            // Python: an AttributeError out of a property's getter makes the lookup fall back
+            // to `Module.__getattr__`, whose own error replaces it.
+            Err(e) if e.exc == ExcType::AttributeError => self.getattr_fallback(name),
+            other => other,
         }
+    }
+
+    /// `Module.__getattr__`: `_parameters`, `_buffers`, `_modules`, else AttributeError.
+    fn getattr_fallback(&self, name: &str) -> Result<Value> {
+        let d = self.data();
+        if let Some(slot) = d.parameters.get(name).or_else(|| d.buffers.get(name)) {
+            return Ok(slot.clone().map(Value::Tensor).unwrap_or(Value::None));
+        }
+        if let Some(m) = d.modules.get(name) {
+            return Ok(m.clone().map(Value::Module).unwrap_or(Value::None));
+        }
+        drop(d);
+        Err(self.no_attribute(name))
     }
 
     /// `hasattr(self, name)` (evaluates properties, as Python does).
@@ -481,17 +500,18 @@ impl Module {
         if depth > 50 {
             return format!("{}(...)", self.class_name());
         }
-        let extra = self.0.imp.extra_repr(self);
-        let extra_lines: Vec<String> = if extra.is_empty() { vec![] } else { extra.lines().map(String::from).collect() };
         let children: Vec<(String, Option<Module>)> =
             self.data().modules.iter().map(|(k, m)| (k.clone(), m.clone())).collect();
-        let child_lines: Vec<String> = children
+        let child_reprs: Vec<(String, String)> = children
             .iter()
-            .map(|(k, m)| {
-                let s = m.as_ref().map(|m| m.repr_depth(depth + 1)).unwrap_or_else(|| "None".into());
-                format!("({k}): {}", s.replace('\n', "\n  "))
-            })
+            .map(|(k, m)| (k.clone(), m.as_ref().map(|m| m.repr_depth(depth + 1)).unwrap_or_else(|| "None".into())))
             .collect();
+        if self.is_module_list() {
+            return module_list_repr(&self.class_name(), &child_reprs);
+        }
+        let extra = self.0.imp.extra_repr(self);
+        let extra_lines: Vec<String> = if extra.is_empty() { vec![] } else { extra.lines().map(String::from).collect() };
+        let child_lines: Vec<String> = child_reprs.iter().map(|(k, s)| format!("({k}): {}", s.replace('\n', "\n  "))).collect();
         let mut s = format!("{}(", self.class_name());
         if extra_lines.len() == 1 && child_lines.is_empty() {
             s.push_str(&extra_lines[0]);
@@ -503,6 +523,14 @@ impl Module {
         }
         s.push(')');
         s
+    }
+
+    /// `nn.ModuleList` or its subclass `ParametrizationList`, whose `__repr__` is ModuleList's.
+    fn is_module_list(&self) -> bool {
+        matches!(
+            (self.class_name().as_str(), self.0.imp.type_path()),
+            ("ModuleList", "torch.nn.modules.container") | ("ParametrizationList", "torch.nn.utils.parametrize")
+        )
     }
 
     /// A setting in `__dict__` (e.g. `eps`) as f64.
@@ -558,4 +586,28 @@ pub(crate) fn missing_forward(m: &Module) -> Error {
         "nn::missing_forward",
         format!("Module [{}] is missing the required \"forward\" function", m.class_name()),
     )
+}
+
+/// `ModuleList.__repr__`: runs of equal child reprs in a row print once, as
+/// `(start-end): n x repr`; no extra_repr.
+fn module_list_repr(class_name: &str, children: &[(String, String)]) -> String {
+    if children.is_empty() {
+        return format!("{class_name}()");
+    }
+    // (first index, last index, repr) of each run.
+    let mut runs: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, (_, r)) in children.iter().enumerate() {
+        match runs.last_mut() {
+            Some((_, end, last)) if *last == r.as_str() => *end = i,
+            _ => runs.push((i, i, r)),
+        }
+    }
+    let lines: Vec<String> = runs
+        .iter()
+        .map(|&(start, end, r)| {
+            let line = if start == end { format!("({start}): {r}") } else { format!("({start}-{end}): {} x {r}", end - start + 1) };
+            line.replace('\n', "\n  ")
+        })
+        .collect();
+    format!("{class_name}(\n  {}\n)", lines.join("\n  "))
 }

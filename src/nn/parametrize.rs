@@ -150,7 +150,11 @@ pub(crate) fn set_parametrized(module: &Module, tensor_name: &str, value: Value)
     };
     let original = match list.getattr("original")? {
         Value::Tensor(t) => t,
-        _ => return Err(Error::runtime("parametrize::original_none", "parametrization has no original tensor")),
+        // `value.dtype != self.original.dtype` with `original` None (swapped out by a call).
+        other => {
+            return Err(Error::attribute("parametrize::original_none", format!("'{}' object has no attribute 'dtype'", other.type_name()))
+                .with_hint("`original` holds no tensor here (a dict gave it none): give it a tensor, or leave its key out"))
+        }
     };
     if value.kind() != original.kind() {
         return Err(Error::value(
