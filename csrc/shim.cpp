@@ -49,6 +49,7 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 
 // ---- torch.func transforms: the same C++ functorch layers Python's torch.func drives ----
 #include <ATen/functorch/DynamicLayer.h>
+#include <ATen/FuncTorchTLS.h>
 #include <ATen/functorch/TensorWrapper.h>
 #include <ATen/functorch/BatchedTensorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -101,6 +102,16 @@ void fcall_set_inplace_requires_grad_allowed(int allowed) {
   at::functorch::setInplaceRequiresGradAllowed(allowed != 0);
 }
 int fcall_inplace_requires_grad_allowed() { return at::functorch::getInplaceRequiresGradAllowed() ? 1 : 0; }
+
+// The check Python's Tensor.requires_grad_() makes before anything else (python_variable_methods.cpp):
+// under a functorch transform it raises unless the transform allowed it.
+int fcall_check_inplace_requires_grad() {
+  try {
+    const auto& tls = at::functorch::functorchTLSAccessor();
+    if (tls) tls->checkSupportsInplaceRequiresGrad();
+    return 1;
+  } catch (const std::exception& e) { record(e); return 0; }
+}
 
 at::Tensor* fcall_wrap_for_grad(const at::Tensor* t, int64_t level) {
   try { return heap(at::functorch::makeTensorWrapper(*t, level)); }

@@ -228,7 +228,7 @@ pub fn expr(e: &Expr) -> Result<String, ExportError> {
             }
             s
         }
-        ExprKind::Attribute { value, attr } => format!("{}.{}", operand(value)?, attr.name),
+        ExprKind::Attribute { value, attr } => attribute(&operand(value)?, &attr.name),
         ExprKind::Index { value, index: i } => format!("{}[{}]", operand(value)?, index(i)?),
         ExprKind::Slice { .. } | ExprKind::Ellipsis => match &e.kind {
             ExprKind::Ellipsis => "...".into(),
@@ -249,4 +249,14 @@ pub fn expr(e: &Expr) -> Result<String, ExportError> {
 /// The index of an assignment target.
 pub fn index_target(e: &Expr) -> Result<String, ExportError> {
     index(e)
+}
+
+/// `obj.name`, or `getattr(obj, "0")` for a name Python cannot spell after a dot (a
+/// Sequential's child `m.0`).
+pub(super) fn attribute(obj: &str, name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("getattr({obj}, {name:?})")
+    } else {
+        format!("{obj}.{name}")
+    }
 }

@@ -19,7 +19,10 @@ impl Out {
 pub fn target(t: &Target) -> Result<String, ExportError> {
     Ok(match &t.kind {
         TargetKind::Name(n) => bind(n, t.span)?,
-        TargetKind::Attribute { value, attr } => format!("{}.{}", expr(value)?, attr.name),
+        TargetKind::Attribute { attr, .. } if attr.name.starts_with(|c: char| c.is_ascii_digit()) => {
+            return Err(ExportError::new(format!("an assignment to the numbered child '.{}'", attr.name), t.span))
+        }
+        TargetKind::Attribute { value, attr } => super::expr::attribute(&expr(value)?, &attr.name),
         TargetKind::Index { value, index } => format!("{}[{}]", expr(value)?, index_target(index)?),
         TargetKind::Tuple(items) => {
             let parts = items.iter().map(target).collect::<Result<Vec<_>, _>>()?;

@@ -233,8 +233,10 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("detach", &["d"], 1, |a, _| dict_map(&a.value("d"), "detach", &|t| Ok(TensorRef::new(t.tensor().f_detach()?)))),
     ("clone", &["d"], 1, |a, _| {
         dict_map(&a.value("d"), "clone", &|t| {
-            let c = super::copy::detached_copy(t.tensor())?.f_set_requires_grad(t.requires_grad())?;
-            Ok(TensorRef::new(c))
+            // `v.detach().clone().requires_grad_(v.requires_grad)`
+            let c = TensorRef::new(super::copy::detached_copy(t.tensor())?);
+            c.requires_grad_(t.requires_grad())?;
+            Ok(c)
         })
     }),
     ("parametrize", &["module", "tensor_name", "parametrization"], 3, |a, _| {

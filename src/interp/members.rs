@@ -250,7 +250,7 @@ fn module_method(m: Module, name: &str) -> Value {
                 let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
                 let b = a.boolean("requires_grad", true)?;
                 for (_, t) in m.named_parameters()? {
-                    let _ = t.handle().f_requires_grad_(b)?;
+                    t.requires_grad_(b)?;
                 }
                 Ok(Value::Module(m.clone()))
             }
@@ -433,7 +433,7 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
         "contiguous" => Ok(tv(x.f_contiguous()?)),
         "requires_grad_" => {
             let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
-            let _ = t.handle().f_requires_grad_(a.boolean("requires_grad", true)?)?;
+            t.requires_grad_(a.boolean("requires_grad", true)?)?;
             same()
         }
         "retain_grad" => {

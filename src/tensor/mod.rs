@@ -60,7 +60,14 @@ impl TensorRef {
     }
     /// `nn.Buffer(t, persistent=...)`: a plain tensor marked for registration as a buffer.
     pub fn buffer(t: &Tensor, persistent: bool) -> Result<TensorRef> {
-        Ok(TensorRef::with_flags(t.f_detach()?, false, Some(persistent)))
+        // nn.Buffer: `data.detach().requires_grad_(data.requires_grad)`.
+        let b = t.f_detach()?;
+        requires_grad_(&b, t.requires_grad())?;
+        Ok(TensorRef::with_flags(b, false, Some(persistent)))
+    }
+    /// Python's `t.requires_grad_(flag)`, with its refusal inside functorch transforms.
+    pub fn requires_grad_(&self, flag: bool) -> Result<()> {
+        requires_grad_(&self.0.tensor, flag)
     }
     /// The object id shown as `#N`.
     pub fn id(&self) -> u64 {
@@ -195,4 +202,11 @@ pub fn dtype_name(k: Kind) -> &'static str {
         Kind::BFloat16 => "bfloat16",
         _ => "other",
     }
+}
+
+/// `Tensor.requires_grad_(flag)` as Python's binding runs it: the functorch check first.
+pub(crate) fn requires_grad_(t: &Tensor, flag: bool) -> Result<()> {
+    shim::check_inplace_requires_grad()?;
+    let _ = t.shallow_clone().f_requires_grad_(flag)?;
+    Ok(())
 }

@@ -49,6 +49,7 @@ extern "C" {
     fn fcall_decrement_nesting() -> c_int;
     fn fcall_set_inplace_requires_grad_allowed(allowed: c_int);
     fn fcall_inplace_requires_grad_allowed() -> c_int;
+    fn fcall_check_inplace_requires_grad() -> c_int;
     fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_add_batch_dim(t: *const torch_sys::C_tensor, dim: i64, level: i64) -> *mut torch_sys::C_tensor;
@@ -111,6 +112,15 @@ pub(crate) fn set_inplace_requires_grad_allowed(allowed: bool) -> bool {
     let prev = unsafe { fcall_inplace_requires_grad_allowed() } != 0;
     unsafe { fcall_set_inplace_requires_grad_allowed(allowed as c_int) };
     prev
+}
+/// Python's `Tensor.requires_grad_()` refuses to run inside a functorch transform (unless the
+/// transform allowed it): the RuntimeError it raises, or Ok.
+pub(crate) fn check_inplace_requires_grad() -> Result<()> {
+    if unsafe { fcall_check_inplace_requires_grad() } == 0 {
+        Err(shim_error())
+    } else {
+        Ok(())
+    }
 }
 pub(crate) fn wrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
     owned(unsafe { fcall_wrap_for_grad(t.as_ptr(), level) })
