@@ -113,6 +113,16 @@ int fcall_check_inplace_requires_grad() {
   } catch (const std::exception& e) { record(e); return 0; }
 }
 
+// torch.linalg.vector_norm (what Tensor.norm(p, dim, keepdim) calls for a number p or 'fro');
+// tch has no binding. ndims < 0: dim=None.
+at::Tensor* fcall_vector_norm(const at::Tensor* t, double ord, const int64_t* dims, int64_t ndims, int keepdim) {
+  try {
+    std::optional<at::IntArrayRef> dim;
+    if (ndims >= 0) dim = at::IntArrayRef(dims, static_cast<size_t>(ndims));
+    return heap(at::linalg_vector_norm(*t, ord, dim, keepdim != 0, std::nullopt));
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
 at::Tensor* fcall_wrap_for_grad(const at::Tensor* t, int64_t level) {
   try { return heap(at::functorch::makeTensorWrapper(*t, level)); }
   catch (const std::exception& e) { record(e); return nullptr; }

@@ -20,8 +20,12 @@
 //! Needs the venv of scripts/env.sh (torch 2.13), as tests/check.rs does.
 #[path = "fuzz/gen.rs"]
 mod gen;
+#[path = "fuzz/gen_layers.rs"]
+mod gen_layers;
 #[path = "fuzz/gen_param.rs"]
 mod gen_param;
+#[path = "fuzz/gen_values.rs"]
+mod gen_values;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,7 +43,7 @@ fn regressions() -> PathBuf {
 
 #[test]
 fn generators_are_deterministic() {
-    for program in [gen::program as fn(u64, u64) -> String, gen_param::program] {
+    for program in [gen::program as fn(u64, u64) -> String, gen_param::program, gen_layers::program, gen_values::program] {
         assert_eq!(program(1, 0), program(1, 0));
         assert_ne!(program(1, 0), program(1, 1));
         assert_ne!(program(1, 0), program(2, 0));
@@ -54,6 +58,16 @@ fn fcall_agrees_with_pytorch_on_random_programs() {
 #[test]
 fn fcall_agrees_with_pytorch_on_random_parametrization_programs() {
     agree_on_random_programs("param", gen_param::program, env_u64("FCALL_FUZZ_PARAM_COUNT", 200));
+}
+
+#[test]
+fn fcall_agrees_with_pytorch_on_random_layer_programs() {
+    agree_on_random_programs("layers", gen_layers::program, env_u64("FCALL_FUZZ_LAYERS_COUNT", 200));
+}
+
+#[test]
+fn fcall_agrees_with_pytorch_on_random_value_programs() {
+    agree_on_random_programs("values", gen_values::program, env_u64("FCALL_FUZZ_VALUES_COUNT", 200));
 }
 
 /// Runs `count` programs of one family (`family` names their files: `{family}{seed}_{index}.fc`)

@@ -401,7 +401,23 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
     let q = q.as_str();
     let same = || Ok(Value::Tensor(t.clone()));
     match name {
-        "sum" | "mean" | "std" | "var" | "prod" | "norm" => {
+        "norm" => {
+            // Tensor.norm(p='fro', dim=None, keepdim=False): torch.linalg.vector_norm for a number
+            // or 'fro' (with at most two dims).
+            let a = Args::bind(q, &["p", "dim", "keepdim"], 0, pos, kw)?;
+            let ord = match a.get("p") {
+                None | Some(Value::None) => 2.0,
+                Some(Value::Str(s)) if &**s == "fro" => 2.0,
+                Some(Value::Str(s)) => {
+                    return Err(Error::new(ExcType::NotImplementedError, "eval::norm_ord", format!("fcall's Tensor.norm takes a number or 'fro' for p, not '{s}'"))
+                        .with_hint("use p=2 (or 'fro'), p=1, or another number"))
+                }
+                Some(_) => a.float("p", 2.0)?,
+            };
+            let dims = reduce_dims(&a)?;
+            Ok(tv(crate::tensor::shim::vector_norm(x, ord, dims.as_deref(), a.boolean("keepdim", false)?)?))
+        }
+        "sum" | "mean" | "std" | "var" | "prod" => {
             let a = Args::bind(q, &["dim", "keepdim"], 0, pos, kw)?;
             let keep = a.boolean("keepdim", false)?;
             let dims = reduce_dims(&a)?;
@@ -416,8 +432,6 @@ fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<
                 ("var", Some(d)) => x.f_var_dim(&d[..], true, keep)?,
                 ("prod", None) => x.f_prod(None::<Kind>)?,
                 ("prod", Some(d)) => x.f_prod_dim_int(d[0], keep, None::<Kind>)?,
-                ("norm", None) => x.f_norm()?,
-                ("norm", Some(d)) => x.f_norm_scalaropt_dim(2.0, &d[..], keep)?,
                 _ => unreachable!(),
             };
             Ok(tv(r))
@@ -824,14 +838,33 @@ pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
 }
 
 fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
-    let parts: Vec<Value> = match idx {
-        Value::Tuple(items) if as_slice(idx).is_none() && !is_ellipsis(idx) => items.to_vec(),
-        other => vec![other.clone()],
+    let (parts, single): (Vec<Value>, bool) = match idx {
+        Value::Tuple(items) if as_slice(idx).is_none() && !is_ellipsis(idx) => (items.to_vec(), false),
+        other => (vec![other.clone()], true),
     };
     if let [Value::Tensor(i)] = &parts[..] {
         return Ok(x.f_index(&[Some(i.tensor())])?);
     }
+    let index_error = |code, m: String| Error::new(ExcType::IndexError, code, m);
+    // One index (not a tuple) on a 0-dim tensor: PyTorch's applySelect / applySlice messages.
+    if single && x.dim() == 0 {
+        match &parts[0] {
+            Value::Int(0) => {
+                return Err(index_error(
+                    "torch::index_0dim",
+                    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number".into(),
+                )
+                .with_hint("a 0-dim tensor holds one number: read it with .item()"))
+            }
+            Value::Int(i) => return Err(index_error("torch::index_range", format!("index {i} is out of bounds for dimension 0 with size 0"))),
+            p if as_slice(p).is_some() => return Err(index_error("torch::slice_0dim", "slice() cannot be applied to a 0-dim tensor.".into())),
+            _ => {}
+        }
+    }
     let specified = parts.iter().filter(|p| !matches!(p, Value::None) && !is_ellipsis(p)).count() as i64;
+    if specified > x.dim() as i64 {
+        return Err(index_error("torch::too_many_indices", format!("too many indices for tensor of dimension {}", x.dim())));
+    }
     let mut out = x.shallow_clone();
     let mut dim: i64 = 0;
     for p in &parts {

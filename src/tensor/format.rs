@@ -110,9 +110,10 @@ impl Formatter {
             f.width = values.iter().map(|v| format!("{}", *v as i64).len()).max().unwrap_or(1);
             return f;
         }
+        // As `_Formatter.__init__`: modes and width come from the nonzero finite values only
+        // (none: width 1, no padding at all).
         let nz: Vec<f64> = values.iter().copied().filter(|v| v.is_finite() && *v != 0.0).collect();
         if nz.is_empty() {
-            f.width = values.iter().map(|v| f.format_raw(*v).len()).max().unwrap_or(1);
             return f;
         }
         let abs: Vec<f64> = nz.iter().map(|v| v.abs()).collect();
@@ -124,7 +125,7 @@ impl Formatter {
         } else {
             max / min > 1000.0 || max > 1e8 || min < 1e-4
         };
-        f.width = values.iter().map(|v| f.format_raw(*v).len()).max().unwrap_or(1);
+        f.width = nz.iter().map(|v| f.format_raw(*v).len()).max().unwrap_or(1).max(1);
         f
     }
 

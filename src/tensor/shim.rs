@@ -51,6 +51,7 @@ extern "C" {
     fn fcall_inplace_requires_grad_allowed() -> c_int;
     fn fcall_check_inplace_requires_grad() -> c_int;
     fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_vector_norm(t: *const torch_sys::C_tensor, ord: f64, dims: *const i64, ndims: i64, keepdim: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_add_batch_dim(t: *const torch_sys::C_tensor, dim: i64, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_remove_batch_dim(t: *const torch_sys::C_tensor, level: i64, batch_size: i64, out_dim: i64) -> *mut torch_sys::C_tensor;
@@ -121,6 +122,11 @@ pub(crate) fn check_inplace_requires_grad() -> Result<()> {
     } else {
         Ok(())
     }
+}
+/// `torch.linalg.vector_norm(t, ord, dim, keepdim)`; `dim` None: all elements.
+pub(crate) fn vector_norm(t: &Tensor, ord: f64, dim: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    let (ptr, n) = dim.map(|d| (d.as_ptr(), d.len() as i64)).unwrap_or((std::ptr::null(), -1));
+    owned(unsafe { fcall_vector_norm(t.as_ptr(), ord, ptr, n, keepdim as c_int) })
 }
 pub(crate) fn wrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
     owned(unsafe { fcall_wrap_for_grad(t.as_ptr(), level) })
