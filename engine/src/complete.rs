@@ -200,7 +200,8 @@ fn members(obj: &Obj) -> Vec<(String, bool)> {
             out.extend(d.keys().into_iter().map(|k| (k, false)));
             methods(&mut out, DICT_METHODS);
         }
-        Obj::Val(Value::List(_) | Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
+        Obj::Val(Value::List(_)) => methods(&mut out, &["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove"]),
+        Obj::Val(Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
         _ => {}
     }
     let mut seen = std::collections::HashSet::new();

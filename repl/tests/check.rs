@@ -57,7 +57,7 @@ fn examples_agree_with_pytorch() {
 
 #[test]
 fn conformance_scripts_agree_with_pytorch() {
-    all_agree("tests/conformance", 79);
+    all_agree("tests/conformance", 88);
 }
 
 #[test]

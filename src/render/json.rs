@@ -66,7 +66,7 @@ pub fn value(v: &Value) -> Json {
             }
             json!({"type": "dict", "id": d.id(), "entries": entries})
         }
-        Value::List(items) | Value::Tuple(items) => Json::Array(items.iter().map(value).collect()),
+        Value::List(items) | Value::Tuple(items) => Json::Array(items.borrow().iter().map(value).collect()),
         Value::Function(_) => json!(v.py_repr()),
     }
 }
