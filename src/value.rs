@@ -169,6 +169,14 @@ impl Value {
     }
     /// Python's `repr(v)`.
     pub fn py_repr(&self) -> String {
+        if let Some(ptr) = self.container_ptr() {
+            let shown = if matches!(self, Value::Dict(_)) { "{...}" } else if matches!(self, Value::List(_)) { "[...]" } else { "(...)" };
+            return guard_recursion(ptr, || self.py_repr_inner()).unwrap_or_else(|| shown.to_string());
+        }
+        self.py_repr_inner()
+    }
+
+    fn py_repr_inner(&self) -> String {
         match self {
             Value::None => "None".into(),
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
@@ -199,6 +207,34 @@ impl Value {
                 FunctionKind::Node(addr) => format!("<{} object at {addr:#x}>", f.name),
                 FunctionKind::Handle(_) => format!("<{} object at {:#x}>", f.name, Rc::as_ptr(f) as *const u8 as usize),
             },
+        }
+    }
+}
+
+thread_local! {
+    /// The lists and dicts being shown right now (Python's `Py_ReprEnter`): a container that
+    /// holds itself is shown as `[...]` / `{...}` instead of recursing forever.
+    static SHOWING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` for the container at `ptr` unless it is already being shown (then `None`).
+pub fn guard_recursion<R>(ptr: usize, f: impl FnOnce() -> R) -> Option<R> {
+    if SHOWING.with(|s| s.borrow().contains(&ptr)) {
+        return None;
+    }
+    SHOWING.with(|s| s.borrow_mut().push(ptr));
+    let r = f();
+    SHOWING.with(|s| s.borrow_mut().pop());
+    Some(r)
+}
+
+impl Value {
+    /// The address of a list, tuple or dict object (for [`guard_recursion`]).
+    pub fn container_ptr(&self) -> Option<usize> {
+        match self {
+            Value::List(s) | Value::Tuple(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
+            Value::Dict(d) => Some(Rc::as_ptr(&d.0) as *const u8 as usize),
+            _ => None,
         }
     }
 }

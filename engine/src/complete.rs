@@ -23,7 +23,7 @@ impl Candidate {
 }
 
 use fcall::interp::members::{DICT_METHODS, MODULE_METHODS, TENSOR_ATTRS, TENSOR_METHODS};
-pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "parametrize", "dict", "save", "builtins"];
+pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "def", "hooks", "parametrize", "dict", "list", "save", "builtins"];
 /// Names the parser treats as words of a statement's start besides the commands.
 const STATEMENT_WORDS: &[&str] = &["explain", "no_grad"];
 

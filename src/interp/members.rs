@@ -976,6 +976,12 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
             }
         }
     }
+    // `list += iterable` is `list.extend` (the same object, as Python's `__iadd__`).
+    if let (Value::List(items), BinOp::Add) = (current, op) {
+        let more = iterate(rhs)?;
+        items.borrow_mut().extend(more);
+        return Ok(current.clone());
+    }
     if let (Value::Dict(d), Value::Dict(o), BinOp::BitOr) = (current, rhs, op) {
         let entries: Vec<(String, Value)> = o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         for (k, v) in entries {

@@ -235,11 +235,26 @@ pub fn truthy(v: &Value) -> Result<bool> {
 }
 
 fn equal(a: &Value, b: &Value) -> bool {
+    // Python compares items by identity first, so a list that holds itself equals itself.
+    if a.container_ptr().is_some() && a.is(b) {
+        return true;
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
         (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
-            x.len() == y.len() && x.borrow().iter().zip(y.borrow().iter()).all(|(p, q)| equal(p, q))
+            // Two different lists that hold themselves: Python gives up (RecursionError); so
+            // does this comparison, at a depth no real program reaches, instead of overflowing.
+            thread_local!(static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+            let depth = DEPTH.with(|d| d.get());
+            if depth > 500 {
+                return false;
+            }
+            DEPTH.with(|d| d.set(depth + 1));
+            let (x, y) = (x.to_vec(), y.to_vec());
+            let r = x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q));
+            DEPTH.with(|d| d.set(depth));
+            r
         }
         _ => match (as_f64(a), as_f64(b)) {
             (Some(x), Some(y)) => x == y,
