@@ -92,8 +92,11 @@ impl Value {
             (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a.is(b),
             (Value::Function(a), Value::Function(b)) => match (a.kind, b.kind) {
                 (FunctionKind::Node(x), FunctionKind::Node(y)) => x == y,
-                // Type objects made by `type(v)` stand for one class each.
-                (FunctionKind::Class, FunctionKind::Class) => Rc::ptr_eq(a, b) || a.name == b.name,
+                // Type objects made by `type(v)` stand for one class each: `type(m) is Foo`,
+                // `type(1.0) is float`, `type(lin) is Linear` (the class or built-in of that name).
+                (FunctionKind::Class, FunctionKind::Class | FunctionKind::Builtin) | (FunctionKind::Builtin, FunctionKind::Class) => {
+                    Rc::ptr_eq(a, b) || Value::dunder_name(a) == Value::dunder_name(b)
+                }
                 _ => Rc::ptr_eq(a, b),
             },
             (Value::Bool(a), Value::Bool(b)) => a == b,
