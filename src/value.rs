@@ -21,8 +21,10 @@ pub enum Value {
     Tensor(TensorRef),
     Module(Module),
     Dict(DictRef),
-    List(Rc<Vec<Value>>),
-    Tuple(Rc<Vec<Value>>),
+    /// A Python list: one shared, mutable object (`xs.append(v)` is seen through every name).
+    List(Seq),
+    /// A Python tuple (never mutated).
+    Tuple(Seq),
     /// A callable: a built-in, a user `def`, a class (calling it builds a module), a bound method.
     Function(Rc<Function>),
 }
@@ -36,6 +38,8 @@ pub enum FunctionKind {
     Method,
     /// An autograd node (`t.grad_fn`): its address, shown as `<AddBackward0 object at 0x..>`.
     Node(usize),
+    /// A hook's `RemovableHandle` (its id): calling the function removes the hook.
+    Handle(u64),
 }
 
 pub type NativeFn = dyn Fn(&[Value], &Kwargs) -> crate::error::Result<Value>;
@@ -58,10 +62,10 @@ impl Value {
         Value::Str(Rc::from(s))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::new(items))
+        Value::Tuple(Seq::new(items))
     }
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(items))
+        Value::List(Seq::new(items))
     }
     pub fn as_tensor(&self) -> Option<&TensorRef> {
         match self {
@@ -85,9 +89,14 @@ impl Value {
             (Value::Tensor(a), Value::Tensor(b)) => a.is(b),
             (Value::Module(a), Value::Module(b)) => a.is(b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(&a.0, &b.0),
-            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a.is(b),
             (Value::Function(a), Value::Function(b)) => match (a.kind, b.kind) {
                 (FunctionKind::Node(x), FunctionKind::Node(y)) => x == y,
+                // Type objects made by `type(v)` stand for one class each: `type(m) is Foo`,
+                // `type(1.0) is float`, `type(lin) is Linear` (the class or built-in of that name).
+                (FunctionKind::Class, FunctionKind::Class | FunctionKind::Builtin) | (FunctionKind::Builtin, FunctionKind::Class) => {
+                    Rc::ptr_eq(a, b) || Value::dunder_name(a) == Value::dunder_name(b)
+                }
                 _ => Rc::ptr_eq(a, b),
             },
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -114,12 +123,30 @@ impl Value {
                 FunctionKind::Class => "type".into(),
                 FunctionKind::Method => "method".into(),
                 FunctionKind::Node(_) => f.name.clone(),
+                FunctionKind::Handle(_) => "RemovableHandle".into(),
             },
         }
     }
     /// Python's `repr(type(v))`: `<class 'NoneType'>`, `<class 'torch.Tensor'>`, ...
     pub fn py_type_repr(&self) -> String {
         format!("<class '{}'>", self.qualified_type_name())
+    }
+    /// `type(v)`: a type object, shown as `<class 'torch.Tensor'>`, with `__name__` (`Tensor`).
+    /// Two type objects of one type are the same object (`type(a) is type(b)`).
+    pub fn type_object(&self) -> Value {
+        let name = self.qualified_type_name();
+        let shown = name.clone();
+        Function::new(name, FunctionKind::Class, move |_, _| {
+            Err(crate::error::Error::type_error(
+                "eval::call_type",
+                format!("fcall does not construct values from the type object <class '{shown}'>"),
+            )
+            .with_hint("call the built-in or class by its name (tensor(...), Linear(...), Foo())"))
+        })
+    }
+    /// `f.__name__` of a function, class or type object: the name after the last `.`.
+    pub fn dunder_name(f: &Function) -> String {
+        f.name.rsplit('.').next().unwrap_or(&f.name).to_string()
     }
     /// `torch.typename(v)` (module path + qualname; tensors as `torch.FloatTensor`).
     pub fn torch_typename(&self) -> String {
@@ -145,6 +172,14 @@ impl Value {
     }
     /// Python's `repr(v)`.
     pub fn py_repr(&self) -> String {
+        if let Some(ptr) = self.container_ptr() {
+            let shown = if matches!(self, Value::Dict(_)) { "{...}" } else if matches!(self, Value::List(_)) { "[...]" } else { "(...)" };
+            return guard_recursion(ptr, || self.py_repr_inner()).unwrap_or_else(|| shown.to_string());
+        }
+        self.py_repr_inner()
+    }
+
+    fn py_repr_inner(&self) -> String {
         match self {
             Value::None => "None".into(),
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
@@ -164,16 +199,45 @@ impl Value {
                 s.push('}');
                 s
             }
-            Value::List(items) => format!("[{}]", join_repr(items)),
-            Value::Tuple(items) if items.len() == 1 => format!("({},)", items[0].py_repr()),
-            Value::Tuple(items) => format!("({})", join_repr(items)),
+            Value::List(items) => format!("[{}]", join_repr(&items.borrow())),
+            Value::Tuple(items) if items.len() == 1 => format!("({},)", items.borrow()[0].py_repr()),
+            Value::Tuple(items) => format!("({})", join_repr(&items.borrow())),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => format!("<built-in function {}>", f.name),
                 FunctionKind::User => format!("<function {}>", f.name),
                 FunctionKind::Class => format!("<class '{}'>", f.name),
                 FunctionKind::Method => format!("<bound method {}>", f.name),
                 FunctionKind::Node(addr) => format!("<{} object at {addr:#x}>", f.name),
+                FunctionKind::Handle(_) => format!("<{} object at {:#x}>", f.name, Rc::as_ptr(f) as *const u8 as usize),
             },
+        }
+    }
+}
+
+thread_local! {
+    /// The lists and dicts being shown right now (Python's `Py_ReprEnter`): a container that
+    /// holds itself is shown as `[...]` / `{...}` instead of recursing forever.
+    static SHOWING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` for the container at `ptr` unless it is already being shown (then `None`).
+pub fn guard_recursion<R>(ptr: usize, f: impl FnOnce() -> R) -> Option<R> {
+    if SHOWING.with(|s| s.borrow().contains(&ptr)) {
+        return None;
+    }
+    SHOWING.with(|s| s.borrow_mut().push(ptr));
+    let r = f();
+    SHOWING.with(|s| s.borrow_mut().pop());
+    Some(r)
+}
+
+impl Value {
+    /// The address of a list, tuple or dict object (for [`guard_recursion`]).
+    pub fn container_ptr(&self) -> Option<usize> {
+        match self {
+            Value::List(s) | Value::Tuple(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
+            Value::Dict(d) => Some(Rc::as_ptr(&d.0) as *const u8 as usize),
+            _ => None,
         }
     }
 }
@@ -228,6 +292,41 @@ pub fn py_str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
+}
+
+/// The items of a list or tuple, as a shared object: cloning is Python's `b = a` (the same
+/// list). Only lists are ever changed (`append`, `extend`, item assignment).
+#[derive(Clone)]
+pub struct Seq(Rc<RefCell<Vec<Value>>>);
+
+impl Seq {
+    pub fn new(items: Vec<Value>) -> Seq {
+        Seq(Rc::new(RefCell::new(items)))
+    }
+    /// The items, borrowed (do not hold this across a call that may change the list).
+    pub fn borrow(&self) -> std::cell::Ref<'_, Vec<Value>> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Vec<Value>> {
+        self.0.borrow_mut()
+    }
+    /// A copy of the items (the values themselves are shared, as in Python).
+    pub fn to_vec(&self) -> Vec<Value> {
+        self.0.borrow().clone()
+    }
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn get(&self, i: usize) -> Option<Value> {
+        self.0.borrow().get(i).cloned()
+    }
+    /// The same object (`a is b`).
+    pub fn is(&self, other: &Seq) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// A Python dict with string keys, as a shared object (write-back lands in it).

@@ -795,7 +795,7 @@ fn vmap_in_dims_errors() {
     let pair = tup(vec![x2(), x2()]);
     let pick = |a: &[Value], _: &Kwargs| -> Result<Value> {
         let Value::Tuple(items) = &a[0] else { panic!("a tuple") };
-        Ok(items[0].clone())
+        Ok(items.borrow()[0].clone())
     };
     let list_dims = tup(vec![Value::list(vec![z.clone(), z.clone()])]);
     check("vm_in_dims_structure_list_vs_tuple", &vm("<lambda>", &pick, &[pair], &list_dims));

@@ -23,7 +23,7 @@ impl Candidate {
 }
 
 use fcall::interp::members::{DICT_METHODS, MODULE_METHODS, TENSOR_ATTRS, TENSOR_METHODS};
-pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "parametrize", "dict", "save", "builtins"];
+pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "def", "hooks", "parametrize", "dict", "list", "save", "builtins"];
 /// Names the parser treats as words of a statement's start besides the commands.
 const STATEMENT_WORDS: &[&str] = &["explain", "no_grad"];
 
@@ -200,7 +200,8 @@ fn members(obj: &Obj) -> Vec<(String, bool)> {
             out.extend(d.keys().into_iter().map(|k| (k, false)));
             methods(&mut out, DICT_METHODS);
         }
-        Obj::Val(Value::List(_) | Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
+        Obj::Val(Value::List(_)) => methods(&mut out, &["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove"]),
+        Obj::Val(Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
         _ => {}
     }
     let mut seen = std::collections::HashSet::new();

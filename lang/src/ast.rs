@@ -166,14 +166,26 @@ pub struct IfBranch {
     pub span: Span,
 }
 
-/// `def name(a, b=1) { body }`, at top level, nested, or as a class method.
-/// Methods do not list `self`: it is implicit in a class body.
+/// `def name(a, b=1, *args, c, d=2, **kwargs) { body }`, at top level, nested, or as a class
+/// method. Methods do not list `self`: it is implicit in a class body. The parts mirror Python's
+/// `ast.arguments`: positional-or-keyword parameters, `*args`, keyword-only parameters (after
+/// `*args` or a bare `*`), `**kwargs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionDef {
+    /// Decorators written before `def` in a class body (`@property`), in order.
+    pub decorators: Vec<Ident>,
     /// The function name.
     pub name: Ident,
-    /// Parameters in order; those with defaults come last (checked by the parser).
+    /// Positional-or-keyword parameters in order; those with defaults come last (checked by the
+    /// parser).
     pub params: Vec<Param>,
+    /// `*args`: the name that receives the surplus positional arguments as a tuple.
+    pub vararg: Option<Ident>,
+    /// Keyword-only parameters (after `*args` or a bare `*`); with or without defaults, in any
+    /// order, as in Python.
+    pub kwonly: Vec<Param>,
+    /// `**kwargs`: the name that receives the surplus keyword arguments as a dict.
+    pub kwarg: Option<Ident>,
     /// The body.
     pub body: Block,
     /// From `def` to the closing `}`.
@@ -200,6 +212,22 @@ pub struct ClassDef {
     pub methods: Vec<FunctionDef>,
     /// From `class` to the closing `}`.
     pub span: Span,
+}
+
+impl FunctionDef {
+    /// Every parameter name, in order: positional, `*args`, keyword-only, `**kwargs`.
+    pub fn param_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.params.iter().map(|p| p.name.name.as_str()).collect();
+        v.extend(self.vararg.iter().map(|i| i.name.as_str()));
+        v.extend(self.kwonly.iter().map(|p| p.name.name.as_str()));
+        v.extend(self.kwarg.iter().map(|i| i.name.as_str()));
+        v
+    }
+
+    /// Whether a decorator of this name (`property`) is applied.
+    pub fn has_decorator(&self, name: &str) -> bool {
+        self.decorators.iter().any(|d| d.name == name)
+    }
 }
 
 impl ClassDef {

@@ -131,6 +131,11 @@ pub mod codes {
     pub const DUPLICATE_PARAM: &str = "parse::duplicate_param";
     /// A parameter without a default after one with a default.
     pub const PARAM_ORDER: &str = "parse::param_order";
+    /// `*` / `**` misused in a parameter list (`*` twice, a bare `*` with nothing after it,
+    /// a parameter after `**kwargs`).
+    pub const STAR_PARAMS: &str = "parse::star_params";
+    /// A decorator other than `@property`, or one not followed by a method.
+    pub const DECORATOR: &str = "parse::decorator";
     /// Something other than `def` inside a `class` body.
     pub const CLASS_MEMBER: &str = "parse::class_member";
     /// `class Foo(Base)`: classes take no base list.

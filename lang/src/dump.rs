@@ -212,6 +212,9 @@ impl Dumper<'_> {
             label,
             &format!("Def {} {}", f.name.name, self.at(f.span)),
         );
+        for d in &f.decorators {
+            self.line(depth + 1, "", &format!("Decorator @{} {}", d.name, self.at(d.span)));
+        }
         for p in &f.params {
             self.line(
                 depth + 1,
@@ -221,6 +224,18 @@ impl Dumper<'_> {
             if let Some(dv) = &p.default {
                 self.expr(depth + 2, "default: ", dv);
             }
+        }
+        if let Some(v) = &f.vararg {
+            self.line(depth + 1, "", &format!("VarArgs *{} {}", v.name, self.at(v.span)));
+        }
+        for p in &f.kwonly {
+            self.line(depth + 1, "", &format!("KwOnly {} {}", p.name.name, self.at(p.span)));
+            if let Some(dv) = &p.default {
+                self.expr(depth + 2, "default: ", dv);
+            }
+        }
+        if let Some(k) = &f.kwarg {
+            self.line(depth + 1, "", &format!("VarKeywords **{} {}", k.name, self.at(k.span)));
         }
         self.block(depth + 1, "body: ", &f.body);
     }

@@ -7,7 +7,8 @@
 //! - repl/tests/fuzz/regressions/*.fc (programs the fuzzer once found to differ, kept after the
 //!   fix so the divergence cannot come back),
 //! - repl/tests/check/*.fc (hand-written: functorch wrappers, libtorch error classes, user names
-//!   that shadow built-ins, save/load, reset).
+//!   that shadow built-ins, save/load, reset, `*args`/keyword-only/`**kwargs` binding,
+//!   `@property`, forward hooks, ModuleDict/ModuleList, list methods).
 //!
 //! One `fcall check` per folder (one Python process each). Needs the venv of scripts/env.sh
 //! (torch 2.13); `./test` sets it up.
@@ -57,7 +58,7 @@ fn examples_agree_with_pytorch() {
 
 #[test]
 fn conformance_scripts_agree_with_pytorch() {
-    all_agree("tests/conformance", 79);
+    all_agree("tests/conformance", 88);
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn fuzz_regressions_agree_with_pytorch() {
 
 #[test]
 fn hand_written_scripts_agree_with_pytorch() {
-    all_agree("repl/tests/check", 5);
+    all_agree("repl/tests/check", 10);
 }
 
 #[test]

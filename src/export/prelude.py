@@ -12,7 +12,8 @@ import torch.nn.functional as F
 import torch.utils._pytree as _pytree
 from torch.func import functional_call, grad, grad_and_value, vmap, stack_module_state
 from torch.nn import (Linear, Bilinear, Conv1d, Conv2d, BatchNorm1d, BatchNorm2d, LayerNorm,
-                      Embedding, Dropout, ReLU, Tanh, Sigmoid, GELU, Flatten, Identity, Sequential)
+                      Embedding, Dropout, ReLU, Tanh, Sigmoid, GELU, Flatten, Identity, Sequential,
+                      ModuleDict, ModuleList)
 
 
 class FDict(dict):
@@ -47,6 +48,10 @@ _pytree.register_pytree_node(
     lambda d: (list(d.values()), list(d.keys())),
     lambda values, keys: FDict(zip(keys, values)),
 )
+
+# fcall has one dict type: `type(d).__name__` is 'dict' on both sides.
+FDict.__name__ = FDict.__qualname__ = "dict"
+FDict.__module__ = "builtins"
 
 
 def params(module, remove_duplicate=True):

@@ -58,21 +58,43 @@ fn def(out: &mut Out, indent: usize, f: &FunctionDef, method: bool) -> Result<()
     if method {
         params.push("self".to_string());
     }
-    for p in &f.params {
-        params.push(match &p.default {
+    let param = |p: &fcall_lang::ast::Param| -> Result<String, ExportError> {
+        Ok(match &p.default {
             Some(d) => format!("{}={}", super::expr::user_name(&p.name.name), expr(d)?),
             None => super::expr::user_name(&p.name.name),
-        });
+        })
+    };
+    for p in &f.params {
+        params.push(param(p)?);
     }
-    let mut names: Vec<&str> = f.params.iter().map(|p| p.name.name.as_str()).collect();
+    match &f.vararg {
+        Some(v) => params.push(format!("*{}", super::expr::user_name(&v.name))),
+        None if !f.kwonly.is_empty() => params.push("*".into()),
+        None => {}
+    }
+    for p in &f.kwonly {
+        params.push(param(p)?);
+    }
+    if let Some(k) = &f.kwarg {
+        params.push(format!("**{}", super::expr::user_name(&k.name)));
+    }
+    let mut names = f.param_names();
     if method {
         names.push("self");
+    }
+    for d in &f.decorators {
+        out.line(indent, format!("@{}", d.name));
     }
     out.line(indent, format!("def {name}({}):", params.join(", ")));
     in_scope(&names, || def_body(out, indent, f, is_init))
 }
 
 fn def_body(out: &mut Out, indent: usize, f: &FunctionDef, is_init: bool) -> Result<(), ExportError> {
+    // fcall's `**kwargs` is an fcall dict (`kwargs.a` reads an entry).
+    if let Some(k) = &f.kwarg {
+        let k = super::expr::user_name(&k.name);
+        out.line(indent + 1, format!("{k} = FDict({k})"));
+    }
     if is_init {
         out.line(indent + 1, "super().__init__()");
         for s in &f.body.stmts {

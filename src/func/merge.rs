@@ -23,7 +23,7 @@ pub(super) fn merge(dicts: &Value) -> Result<Merged> {
             let sources = keys.iter().map(|k| (k.clone(), Source::Dict { dict: 0, key: k.clone() })).collect();
             Ok(Merged { dict: d.clone(), single: true, sources, inputs: vec![InputDict { dict_id: d.id(), keys }] })
         }
-        Value::List(items) | Value::Tuple(items) => merge_sequence(items),
+        Value::List(items) | Value::Tuple(items) => merge_sequence(&items.borrow()),
         // A str is a collections.abc.Sequence: "" has no elements, "ab" fails the all-dicts check.
         Value::Str(s) if s.is_empty() => merge_sequence(&[]),
         Value::Str(_) => Err(not_all_dicts()),

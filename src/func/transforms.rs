@@ -9,7 +9,6 @@
 //! Inside `f`, tensors made from data must be made with `shim::tensor_from_data` (lifted as
 //! Python's `torch.tensor` is): tch's from-data constructors fail under a grad layer.
 use indexmap::IndexMap;
-use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::nn::Module;
@@ -38,8 +37,8 @@ fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Value>) -> Res
             }
             Value::Dict(DictRef::from_entries(out))
         }
-        Value::List(items) => Value::List(Rc::new(items.iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?)),
-        Value::Tuple(items) => Value::Tuple(Rc::new(items.iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?)),
+        Value::List(items) => Value::list(items.borrow().iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?),
+        Value::Tuple(items) => Value::tuple(items.borrow().iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?),
         other => other.clone(),
     })
 }
@@ -48,7 +47,7 @@ fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Value>) -> Res
 fn leaves(v: &Value, out: &mut Vec<Value>) {
     match v {
         Value::Dict(d) => d.borrow().values().for_each(|x| leaves(x, out)),
-        Value::List(items) | Value::Tuple(items) => items.iter().for_each(|x| leaves(x, out)),
+        Value::List(items) | Value::Tuple(items) => items.borrow().iter().for_each(|x| leaves(x, out)),
         other => out.push(other.clone()),
     }
 }
@@ -270,7 +269,7 @@ fn broadcast_prefix(prefix: &Value, tree: &Value, out: &mut Vec<Value>) -> std::
             if ps.len() != ts.len() {
                 return Err(());
             }
-            ps.iter().zip(ts.iter()).try_for_each(|(p, t)| broadcast_prefix(p, t, out))
+            ps.borrow().iter().zip(ts.borrow().iter()).try_for_each(|(p, t)| broadcast_prefix(p, t, out))
         }
         (Value::Dict(pd), Value::Dict(td)) => {
             let (pd, td) = (pd.borrow(), td.borrow());
@@ -297,8 +296,8 @@ fn map_leaves(v: &Value, f: &mut dyn FnMut(&Value) -> Result<Value>) -> Result<V
             }
             Value::Dict(DictRef::from_entries(out))
         }
-        Value::List(items) => Value::List(Rc::new(items.iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?)),
-        Value::Tuple(items) => Value::Tuple(Rc::new(items.iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?)),
+        Value::List(items) => Value::list(items.borrow().iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?),
+        Value::Tuple(items) => Value::tuple(items.borrow().iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?),
         leaf => f(leaf)?,
     })
 }
@@ -440,7 +439,7 @@ pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Valu
         })
     })?;
     let Value::Tuple(batched_args) = batched else { unreachable!("args are a tuple") };
-    let output = f(&batched_args, kwargs)?;
+    let output = f(&batched_args.borrow(), kwargs)?;
     // _unwrap_batched
     let incompatible = || {
         Error::value(
@@ -456,7 +455,7 @@ pub fn vmap(f: Func, name: &str, args: &[Value], kwargs: &Kwargs, in_dims: &Valu
     let mut flat_out_dims = Vec::new();
     if matches!(output, Value::Tensor(_)) {
         match out_dims {
-            Value::Tuple(t) if t.len() == 1 => flat_out_dims.push(t[0].clone()),
+            Value::Tuple(t) if t.len() == 1 => flat_out_dims.push(t.borrow()[0].clone()),
             d if int_dim(d).is_some() || d.is_none() => flat_out_dims.push(d.clone()),
             _ => return Err(incompatible()),
         }

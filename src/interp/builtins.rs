@@ -59,7 +59,7 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
                         format!("expected sequence of length {} at dim {depth} (got {})", shape[depth], items.len()),
                     ));
                 }
-                for x in items.iter() {
+                for x in items.borrow().iter() {
                     walk(x, depth + 1, shape, out, any_float, all_bool)?;
                 }
                 Ok(())
@@ -143,7 +143,7 @@ fn argnums(v: &Value) -> Result<Argnums> {
         Value::Int(i) => Ok(Argnums::One(*i)),
         Value::Tuple(items) | Value::List(items) => Ok(Argnums::Many(
             items
-                .iter()
+                .borrow().iter()
                 .map(|x| match x {
                     Value::Int(i) => Ok(*i),
                     other => Err(Error::runtime("transform::argnums", format!("argnums must be int or Tuple[int, ...], got: {}", other.py_type_repr()))),
@@ -354,7 +354,15 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("float", &["x"], 1, |a, _| Ok(Value::Float(a.float("x", 0.0)?))),
     ("str", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_str()))),
     ("repr", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_repr()))),
-    ("type", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_type_repr()))),
+    ("type", &["x"], 1, |a, _| Ok(a.value("x").type_object())),
+    ("sorted", &["iterable", "reverse"], 1, |a, _| {
+        let mut items = super::members::iterate(&a.value("iterable"))?;
+        super::ops::sort_values(&mut items)?;
+        if a.boolean("reverse", false)? {
+            items.reverse();
+        }
+        Ok(Value::list(items))
+    }),
     ("id", &["x"], 1, |a, _| match a.value("x") {
         Value::Tensor(t) => Ok(Value::Int(t.id() as i64)),
         Value::Module(m) => Ok(Value::Int(m.id() as i64)),
@@ -553,6 +561,8 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
             Ok(Value::Module(layers::sequential(mods)?))
         }),
     );
+    out.insert("ModuleDict".into(), Function::new("ModuleDict", FunctionKind::Builtin, super::containers::module_dict));
+    out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
     super::reflect::add(&mut out, sh);
     let weak = sh.clone();
     out.insert(
@@ -581,7 +591,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
 /// The names a user sees in `help` (sorted).
 pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = TABLE.iter().map(|(n, ..)| *n).collect();
-    v.extend(["zeros", "ones", "rand", "randn", "Sequential", "print"]);
+    v.extend(["zeros", "ones", "rand", "randn", "Sequential", "ModuleDict", "ModuleList", "print"]);
     v.extend(super::reflect::NAMES);
     v.sort();
     v

@@ -1,7 +1,8 @@
 //! User classes: `class Foo { def init(...) {...} def forward(x) {...} }` is an `nn.Module`
 //! subclass. Calling `Foo(...)` builds a module (registries ready, as after
 //! `super().__init__()`) and runs `init` with `self`; `forward`, `right_inverse` and other
-//! methods run with `self` bound to the module.
+//! methods run with `self` bound to the module. A method marked `@property` is a read-only
+//! property of the class (Python's `property(getter)`: evaluated on every read, no setter).
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -12,6 +13,7 @@ use super::frame::Frame;
 use super::functions::Callable;
 use crate::error::{Error, Result};
 use crate::nn::module::missing_forward;
+use crate::nn::module::Property;
 use crate::nn::{Module, ModuleImpl};
 use crate::value::{Function, FunctionKind, Kwargs, Value};
 
@@ -23,7 +25,9 @@ pub struct InterpClass {
 impl InterpClass {
     fn run(&self, m: &Module, method: &str, pos: &[Value], kw: &Kwargs) -> Option<Result<Value>> {
         let c = self.methods.get(method)?;
-        Some(c.invoke(Some(Value::Module(m.clone())), &format!("{}.{method}", self.name), pos, kw))
+        // Python names the constructor `__init__` in its errors (`Foo.__init__() missing ...`).
+        let py_name = if method == "init" { "__init__" } else { method };
+        Some(c.invoke(Some(Value::Module(m.clone())), &format!("{}.{py_name}", self.name), pos, kw))
     }
 }
 
@@ -45,14 +49,29 @@ impl ModuleImpl for InterpClass {
 /// The class value: calling it constructs a module of the class.
 pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
     let mut methods = HashMap::new();
+    let mut properties = Vec::new();
     for def in &class.methods {
-        methods.insert(def.name.name.clone(), Rc::new(Callable::new(ctx, def, frame)?));
+        let c = Rc::new(Callable::new(ctx, def, frame)?);
+        if def.has_decorator("property") {
+            properties.retain(|(n, _): &(String, Rc<Callable>)| *n != def.name.name);
+            properties.push((def.name.name.clone(), c));
+            methods.remove(&def.name.name);
+        } else {
+            properties.retain(|(n, _)| *n != def.name.name);
+            methods.insert(def.name.name.clone(), c);
+        }
     }
     let name = class.name.name.clone();
     let imp = Rc::new(InterpClass { name: name.clone(), methods });
     let class_name = name.clone();
     Ok(Function::new(name, FunctionKind::Class, move |pos, kw| {
         let m = Module::new(&class_name, imp.clone());
+        // `@property` methods are class-level data descriptors: there before `__init__` runs.
+        for (pname, getter) in &properties {
+            let (getter, qual) = (getter.clone(), format!("{class_name}.{pname}"));
+            let get = move |m: &Module| getter.invoke(Some(Value::Module(m.clone())), &qual, &[], &Vec::new());
+            m.add_property(pname, Property::Custom { getter: Rc::new(get), setter: None });
+        }
         match imp.run(&m, "init", pos, kw) {
             Some(r) => {
                 r?;

@@ -124,14 +124,17 @@ const HELP: &str = "fcall shows what torch.func.functional_call does (PyTorch 2.
   x = randn(4, 3)                 tensors: tensor, zeros, ones, full, arange, eye, rand, randn, randint
   model = Linear(3, 3)            torch.nn built-ins: Linear Bilinear Conv1d Conv2d BatchNorm1d BatchNorm2d
                                   LayerNorm Embedding Dropout ReLU Tanh Sigmoid GELU Flatten Identity Sequential
+                                  ModuleList ModuleDict
   p = params(model)               also buffers(model), state(model), detach(p), clone(p)
   call model with p (x)           the functional call, shown as a table (tie=false, strict=true options)
   explain call model with p (x)   the same call, narrated stage by stage
   g = grad(loss)(p, x, t)         torch.func.grad / grad_and_value / vmap
   class Foo { def init() {...} def forward(x) {...} }   an nn.Module of your own
+  def f(a, b=1, *args, c, **kwargs) { ... }             Python's parameters; @property in classes
+  h = m.register_forward_hook(f)  hooks: f(module, args, output); register_forward_pre_hook
   show x, ties model, history, reset, help TOPIC
 
-Topics: call, tie, strict, grad, vmap, class, parametrize, dict, save, builtins.";
+Topics: call, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins.";
 
 fn topic(t: &str) -> Option<&'static str> {
     Some(match t {
@@ -159,7 +162,25 @@ fn topic(t: &str) -> Option<&'static str> {
         "class" | "classes" => "class Foo { def init(a) { self.w = param(ones(a)) } def forward(x) { return x * self.w } }
   Attribute assignment follows nn.Module.__setattr__: param(t) registers a parameter, buffer(t) or
   self.register_buffer(\"name\", t) a buffer, a module a submodule; assigning a registered tensor
-  to a second name ties them.",
+  to a second name ties them. `@property` before a method makes it a read-only property
+  (`@property def scale() { return self.w * 3 }`; a call key naming it raises PyTorch's
+  AttributeError). Containers: Sequential(m1, m2), ModuleList([m1, m2]) (children 0, 1, ...),
+  ModuleDict({enc: m1, dec: m2}) (children by key: `layers.enc.weight`; md[\"enc\"], keys(),
+  values(), items() as lists, update, pop, `in`).",
+        "def" | "args" | "kwargs" => "def f(a, b=1, *args, c, d=2, **kwargs) { ... }: Python's parameters. Surplus positional
+  arguments go to the tuple `args`, keyword-only parameters (after `*args` or a bare `*`) are
+  given by name, surplus keywords go to the dict `kwargs`; errors are Python's TypeErrors
+  (`f() missing 1 required keyword-only argument: 'c'`). In `call MOD with D (ARGS)` the
+  parenthesised list is functional_call's args tuple: (x) is PyTorch's args=x, ([a, b]) passes
+  one list, () or keywords only pass no positional argument.",
+        "hooks" | "hook" => "h = m.register_forward_pre_hook(pre); h2 = m.register_forward_hook(post); h.remove()
+  pre(module, args) runs before forward (args is a tuple); a non-None result replaces the
+  arguments (a non-tuple becomes a 1-tuple). post(module, args, output) runs after forward; a
+  non-None result replaces the output. Hooks run in every module(...) call and inside
+  functional_call, where they see the swapped-in tensors. prepend=true puts a hook first.",
+        "list" | "lists" => "[1, 2] is a list: one shared object, so xs.append(v), extend, insert, pop, remove, clear,
+  xs[i] = v and xs += ys change it for every name bound to it. copy() makes a new one;
+  sorted(xs), len(xs), x in xs, xs.index(v), xs.count(v). (1, 2) is a tuple (never changes).",
         "parametrize" => "parametrize(model, \"weight\", P()) moves weight to parametrizations.weight.original; reading
   model.weight computes P.forward(original). In a call, the key `parametrizations.weight.original`
   swaps the original; the key `weight` goes through P.right_inverse and rewrites original in place.",
@@ -178,7 +199,7 @@ pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
         Some(t) => match topic(t) {
             Some(text) => Ok(vec![Display::Text(format!("{text}\n"))]),
             None => Err(Error::new(ExcType::NameError, "help::unknown_topic", format!("no help on '{t}'"))
-                .with_hint("topics: call, tie, strict, grad, vmap, class, parametrize, dict, save, builtins")),
+                .with_hint("topics: call, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins")),
         },
     }
 }

@@ -385,6 +385,9 @@ pub fn name_error(n: &str) -> Error {
 /// Calls any callable value.
 pub fn call_value(f: &Value, pos: &[Value], kw: &Kwargs) -> Result<Value> {
     match f {
+        Value::Function(func) if matches!(func.kind, crate::value::FunctionKind::Handle(_)) => {
+            Err(Error::type_error("eval::not_callable", "'RemovableHandle' object is not callable").with_hint("h.remove() removes the hook"))
+        }
         Value::Function(func) => (func.call)(pos, kw),
         Value::Module(m) => m.call(pos, kw),
         other => Err(Error::type_error("eval::not_callable", format!("'{}' object is not callable", other.type_name()))),

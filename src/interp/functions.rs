@@ -1,15 +1,16 @@
-//! User functions (`def`): parameters bound as Python binds them, defaults evaluated at
+//! User functions (`def`): parameters (`*args`, keyword-only, `**kwargs` included) bound as
+//! Python binds them, defaults evaluated at
 //! definition, a new frame per call chained to the defining frame, a recursion limit.
 use std::cell::Cell;
 use std::rc::{Rc, Weak};
 
 use fcall_lang::ast::FunctionDef;
 
-use super::args::Args;
+use super::args::Signature;
 use super::eval::{Ctx, Flow, Shared};
 use super::frame::Frame;
 use crate::error::{Error, ExcType, Result};
-use crate::value::{Function, FunctionKind, Kwargs, Value};
+use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
@@ -21,7 +22,10 @@ const MAX_DEPTH: u32 = 200;
 /// A function body ready to run: its definition, evaluated defaults and defining frame.
 pub struct Callable {
     pub def: Rc<FunctionDef>,
+    /// Defaults of the positional parameters (`None`: no default).
     pub defaults: Vec<Option<Value>>,
+    /// Defaults of the keyword-only parameters.
+    pub kw_defaults: Vec<Option<Value>>,
     pub closure: Rc<Frame>,
     pub sh: Weak<Shared>,
     pub src: u32,
@@ -29,28 +33,52 @@ pub struct Callable {
 
 impl Callable {
     pub fn new(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<Callable> {
-        let defaults = def
-            .params
-            .iter()
-            .map(|p| p.default.as_ref().map(|d| ctx.eval(d, frame)).transpose())
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Callable { def: Rc::new(def.clone()), defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src })
+        let eval = |ps: &[fcall_lang::ast::Param]| {
+            ps.iter().map(|p| p.default.as_ref().map(|d| ctx.eval(d, frame)).transpose()).collect::<Result<Vec<_>>>()
+        };
+        let defaults = eval(&def.params)?;
+        let kw_defaults = eval(&def.kwonly)?;
+        Ok(Callable { def: Rc::new(def.clone()), defaults, kw_defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src })
     }
 
     /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
     pub fn invoke(&self, self_value: Option<Value>, qualname: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
         let sh = self.sh.upgrade().ok_or_else(|| Error::runtime("eval::session_gone", "the session that defined this function was reset"))?;
         let ctx = Ctx { sh, src: self.src };
-        let names: Vec<&str> = self.def.params.iter().map(|p| p.name.name.as_str()).collect();
-        let required = self.defaults.iter().take_while(|d| d.is_none()).count();
-        let bound = Args::bind(qualname, &names, required, pos, kw)?;
+        let def = &self.def;
+        let names: Vec<&str> = def.params.iter().map(|p| p.name.name.as_str()).collect();
+        let kwonly: Vec<(&str, bool)> = def.kwonly.iter().map(|p| (p.name.name.as_str(), p.default.is_some())).collect();
+        let sig = Signature {
+            qualname,
+            positional: &names,
+            defaults: self.defaults.iter().filter(|d| d.is_some()).count(),
+            vararg: def.vararg.is_some(),
+            kwonly: &kwonly,
+            kwarg: def.kwarg.is_some(),
+            implicit: self_value.is_some() as usize,
+        };
+        let bound = sig.bind(pos, kw)?;
         let frame = Frame::child(&self.closure);
         if let Some(s) = self_value {
             frame.set("self", s);
         }
         for (i, n) in names.iter().enumerate() {
-            let v = bound.get(n).cloned().or_else(|| self.defaults[i].clone()).unwrap_or(Value::None);
+            let v = bound.positional[i].clone().or_else(|| self.defaults[i].clone()).unwrap_or(Value::None);
             frame.set(n, v);
+        }
+        if let Some(v) = &def.vararg {
+            frame.set(&v.name, Value::tuple(bound.varargs));
+        }
+        for (i, (n, _)) in kwonly.iter().enumerate() {
+            let v = bound.kwonly[i].clone().or_else(|| self.kw_defaults[i].clone()).unwrap_or(Value::None);
+            frame.set(n, v);
+        }
+        if let Some(k) = &def.kwarg {
+            let d = DictRef::new();
+            for (name, v) in bound.kwargs {
+                d.insert(name, v);
+            }
+            frame.set(&k.name, Value::Dict(d));
         }
         let depth = DEPTH.with(|d| d.get());
         if depth >= MAX_DEPTH {

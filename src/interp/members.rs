@@ -1,7 +1,6 @@
 //! Attributes, methods, indexing and iteration of values: tensor attributes and methods (in-place
 //! methods return the same object, as in Python), dict keys as attributes, module attributes with
 //! `nn.Module`'s rules plus its methods, `x[...]` reads and writes, `for` iteration.
-use std::rc::Rc;
 use tch::{Kind, Tensor};
 
 use super::args::Args;
@@ -51,18 +50,25 @@ fn node_attr(f: &Function, name: &str) -> Result<Value> {
 
 /// `obj.name`.
 pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
+    // Every Python object has a class; functions, classes and type objects have a `__name__`.
+    if name == "__class__" {
+        return Ok(obj.type_object());
+    }
     match obj {
+        Value::Function(f) if name == "__name__" && !matches!(f.kind, FunctionKind::Node(_) | FunctionKind::Handle(_)) => Ok(Value::str(&Value::dunder_name(f))),
         Value::Tensor(t) => tensor_attr(t, name),
         Value::Module(m) => module_attr(m, name),
         Value::Dict(d) => dict_attr(d, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
+        Value::Function(f) if matches!(f.kind, FunctionKind::Handle(_)) => super::hooks::handle_attr(f, name),
+        Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
         Value::List(items) | Value::Tuple(items) if matches!(name, "index" | "count") => {
             let items = items.clone();
             let count = name == "count";
             Ok(method(format!("list.{name}"), move |pos, _| {
                 let x = pos.first().cloned().unwrap_or(Value::None);
                 let hits: Vec<usize> = items
-                    .iter()
+                    .borrow().iter()
                     .enumerate()
                     .filter(|(_, v)| ops::compare(fcall_lang::ast::CmpOp::Eq, v, &x).map(|r| matches!(r, Value::Bool(true))).unwrap_or(false))
                     .map(|(i, _)| i)
@@ -103,7 +109,7 @@ pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
 pub const MODULE_METHODS: &[&str] = &[
     "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
     "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
-    "get_submodule", "forward", "zero_grad", "requires_grad_",
+    "get_submodule", "forward", "zero_grad", "requires_grad_", "register_forward_pre_hook", "register_forward_hook",
 ];
 
 fn module_attr(m: &Module, name: &str) -> Result<Value> {
@@ -116,6 +122,10 @@ fn module_attr(m: &Module, name: &str) -> Result<Value> {
     }
     if let Some(meth) = m.imp().method(m, name) {
         return Ok(meth);
+    }
+    if super::containers::is(m, "ModuleDict") && super::containers::MODULEDICT_METHODS.contains(&name) {
+        let (m, name, qual) = (m.clone(), name.to_string(), format!("ModuleDict.{name}"));
+        return Ok(method(qual.clone(), move |pos, kw| super::containers::moduledict_method(&m, &name, &qual, pos, kw)));
     }
     if MODULE_METHODS.contains(&name) {
         return Ok(module_method(m.clone(), name));
@@ -183,6 +193,7 @@ fn module_method(m: Module, name: &str) -> Value {
                 let sd = m.state_dict(a.boolean("keep_vars", false)?)?;
                 Ok(Value::Dict(DictRef::from_entries(sd.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect())))
             }
+            "register_forward_pre_hook" | "register_forward_hook" => super::hooks::register(&m, name == "register_forward_hook", pos, kw),
             "append" => {
                 let a = Args::bind(q, &["module"], 1, pos, kw)?;
                 let Some(Value::Module(c)) = a.get("module") else {
@@ -745,21 +756,22 @@ thread_local! {
 
 /// The `...` index marker (a private string value only the indexer gives meaning to).
 pub fn ellipsis() -> Value {
-    Value::Tuple(Rc::new(vec![Value::str("\u{0}ellipsis")]))
+    Value::tuple(vec![Value::str("\u{0}ellipsis")])
 }
 
 fn is_ellipsis(v: &Value) -> bool {
-    matches!(v, Value::Tuple(items) if items.len() == 1 && matches!(&items[0], Value::Str(s) if &**s == "\u{0}ellipsis"))
+    matches!(v, Value::Tuple(items) if items.len() == 1 && matches!(&items.borrow()[0], Value::Str(s) if &**s == "\u{0}ellipsis"))
 }
 
 /// A slice `a:b:c` as a value (a private tagged tuple only the indexer gives meaning to).
 pub fn slice_value(lower: Value, upper: Value, step: Value) -> Value {
-    Value::Tuple(Rc::new(vec![Value::str("\u{0}slice"), lower, upper, step]))
+    Value::tuple(vec![Value::str("\u{0}slice"), lower, upper, step])
 }
 
 fn as_slice(v: &Value) -> Option<(Value, Value, Value)> {
     match v {
-        Value::Tuple(items) if items.len() == 4 && matches!(&items[0], Value::Str(s) if &**s == "\u{0}slice") => {
+        Value::Tuple(items) if items.len() == 4 && matches!(&items.borrow()[0], Value::Str(s) if &**s == "\u{0}slice") => {
+            let items = items.borrow();
             Some((items[1].clone(), items[2].clone(), items[3].clone()))
         }
         _ => None,
@@ -800,11 +812,14 @@ fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize
 /// `obj[idx]`.
 pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
     match obj {
+        Value::Module(m) => super::containers::index(m, idx)
+            .unwrap_or_else(|| Err(Error::type_error("eval::not_subscriptable", format!("'{}' object is not subscriptable", obj.type_name())))),
         Value::Dict(d) => match idx {
             Value::Str(k) => d.get(k).ok_or_else(|| Error::key("eval::key_error", k.to_string()).with_hint(format!("the dict's keys are {}", keys_repr(d)))),
             other => Err(Error::type_error("eval::dict_key_type", format!("dict keys are strings, not {}", other.type_name()))),
         },
         Value::List(items) | Value::Tuple(items) => {
+            let items = items.to_vec();
             let is_tuple = matches!(obj, Value::Tuple(_));
             if let Some((lo, hi, st)) = as_slice(idx) {
                 let picked: Vec<Value> = seq_slice(items.len(), &lo, &hi, &st)?.into_iter().map(|i| items[i].clone()).collect();
@@ -921,6 +936,10 @@ fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
 /// `obj[idx] = v`.
 pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
     match obj {
+        Value::List(items) => super::lists::set_item(items, idx, v),
+        Value::Module(m) => super::containers::set_index(m, idx, &v).unwrap_or_else(|| {
+            Err(Error::type_error("eval::item_assignment", format!("'{}' object does not support item assignment", obj.type_name())))
+        }),
         Value::Dict(d) => match idx {
             Value::Str(k) => {
                 d.insert(k.to_string(), v);
@@ -963,9 +982,7 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>> {
             }
             Ok(t.tensor().f_unbind(0)?.into_iter().map(tv).collect())
         }
-        Value::Module(m) if m.class_name() == "Sequential" || m.class_name() == "ModuleList" => {
-            Ok(m.data().modules.values().flatten().cloned().map(Value::Module).collect())
-        }
+        Value::Module(m) if super::containers::iterate(m).is_some() => Ok(super::containers::iterate(m).unwrap_or_default()),
         other => Err(Error::type_error("eval::not_iterable", format!("'{}' object is not iterable", other.type_name()))),
     }
 }
@@ -991,6 +1008,12 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
                 return Ok(current.clone());
             }
         }
+    }
+    // `list += iterable` is `list.extend` (the same object, as Python's `__iadd__`).
+    if let (Value::List(items), BinOp::Add) = (current, op) {
+        let more = iterate(rhs)?;
+        items.borrow_mut().extend(more);
+        return Ok(current.clone());
     }
     if let (Value::Dict(d), Value::Dict(o), BinOp::BitOr) = (current, rhs, op) {
         let entries: Vec<(String, Value)> = o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -2,7 +2,6 @@
 //! tensor of the tensor's dtype category, as a wrapped number does), per-key dict arithmetic
 //! (`p - 0.1 * g`), `|` merge, strings and lists; comparisons, `is`, `in`, truthiness.
 use indexmap::IndexMap;
-use std::rc::Rc;
 use tch::{Kind, Tensor};
 
 use crate::error::{Error, ExcType, Result};
@@ -153,8 +152,8 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
         (Value::Str(x), Value::Int(n)) | (Value::Int(n), Value::Str(x)) if op == BinOp::Mul => {
             Ok(Value::str(&x.repeat((*n).max(0) as usize)))
         }
-        (Value::List(x), Value::List(y)) if op == BinOp::Add => Ok(Value::List(Rc::new(x.iter().chain(y.iter()).cloned().collect()))),
-        (Value::Tuple(x), Value::Tuple(y)) if op == BinOp::Add => Ok(Value::Tuple(Rc::new(x.iter().chain(y.iter()).cloned().collect()))),
+        (Value::List(x), Value::List(y)) if op == BinOp::Add => Ok(Value::list(x.borrow().iter().chain(y.borrow().iter()).cloned().collect())),
+        (Value::Tuple(x), Value::Tuple(y)) if op == BinOp::Add => Ok(Value::tuple(x.borrow().iter().chain(y.borrow().iter()).cloned().collect())),
         _ => number_op(op, a, b)?.ok_or_else(|| unsupported(sym, a, b)),
     }
 }
@@ -236,11 +235,26 @@ pub fn truthy(v: &Value) -> Result<bool> {
 }
 
 fn equal(a: &Value, b: &Value) -> bool {
+    // Python compares items by identity first, so a list that holds itself equals itself.
+    if a.container_ptr().is_some() && a.is(b) {
+        return true;
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
         (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+            // Two different lists that hold themselves: Python gives up (RecursionError); so
+            // does this comparison, at a depth no real program reaches, instead of overflowing.
+            thread_local!(static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+            let depth = DEPTH.with(|d| d.get());
+            if depth > 500 {
+                return false;
+            }
+            DEPTH.with(|d| d.set(depth + 1));
+            let (x, y) = (x.to_vec(), y.to_vec());
+            let r = x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q));
+            DEPTH.with(|d| d.set(depth));
+            r
         }
         _ => match (as_f64(a), as_f64(b)) {
             (Some(x), Some(y)) => x == y,
@@ -263,7 +277,8 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
                 Value::Str(k) => d.borrow().contains_key(&**k),
                 _ => false,
             },
-            Value::List(items) | Value::Tuple(items) => items.iter().any(|x| equal(a, x)),
+            Value::List(items) | Value::Tuple(items) => items.borrow().iter().any(|x| equal(a, x)),
+            Value::Module(m) if super::containers::contains(m, a).is_some() => super::containers::contains(m, a).unwrap_or(false),
             Value::Str(s) => match a {
                 Value::Str(sub) => s.contains(&**sub),
                 _ => return Err(Error::type_error("eval::in_type", format!("'in <string>' requires string as left operand, not {}", a.type_name()))),
@@ -324,4 +339,32 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
         CmpOp::Ge => o != Less,
         _ => unreachable!("handled above"),
     }))
+}
+
+/// `sorted(items)`: strings by code point, numbers by value, as Python orders them; a mix is
+/// Python's TypeError.
+pub fn sort_values(items: &mut [Value]) -> Result<()> {
+    if items.iter().all(|v| matches!(v, Value::Str(_))) {
+        items.sort_by(|a, b| match (a, b) {
+            (Value::Str(x), Value::Str(y)) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        });
+        return Ok(());
+    }
+    if items.iter().all(|v| as_f64(v).is_some() && !matches!(v, Value::Tensor(_))) {
+        items.sort_by(|a, b| as_f64(a).unwrap_or(0.0).total_cmp(&as_f64(b).unwrap_or(0.0)));
+        return Ok(());
+    }
+    // The first pair Python's sort would compare that has no order.
+    for w in items.windows(2) {
+        let ok = matches!((&w[0], &w[1]), (Value::Str(_), Value::Str(_)))
+            || (as_f64(&w[0]).is_some() && as_f64(&w[1]).is_some() && !matches!(w[0], Value::Tensor(_)) && !matches!(w[1], Value::Tensor(_)));
+        if !ok {
+            return Err(Error::type_error(
+                "eval::sort_type",
+                format!("'<' not supported between instances of '{}' and '{}'", w[1].type_name(), w[0].type_name()),
+            ));
+        }
+    }
+    Err(Error::type_error("eval::sort_type", "sorted() orders strings or numbers"))
 }

@@ -50,7 +50,7 @@ pub fn take(m: &Module, dicts: &Value) -> Before {
     };
     match dicts {
         Value::Dict(d) => visit(d),
-        Value::List(items) | Value::Tuple(items) => items.iter().for_each(|i| {
+        Value::List(items) | Value::Tuple(items) => items.borrow().iter().for_each(|i| {
             if let Value::Dict(d) = i {
                 visit(d)
             }

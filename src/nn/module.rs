@@ -80,8 +80,10 @@ pub struct ModuleData {
     /// The instance `__dict__` (non-tensor settings such as `eps`, plain tensor attributes, `training`).
     pub attrs: IndexMap<String, Value>,
     pub properties: IndexMap<String, Property>,
-    pub forward_pre_hooks: Vec<Rc<PreHook>>,
-    pub forward_hooks: Vec<Rc<Hook>>,
+    /// `_forward_pre_hooks`, in call order, each with its handle id.
+    pub forward_pre_hooks: Vec<(u64, Rc<PreHook>)>,
+    /// `_forward_hooks`, in call order, each with its handle id.
+    pub forward_hooks: Vec<(u64, Rc<Hook>)>,
     /// The functional call's cached view of the structure below this module.
     pub(crate) fc_cache: Option<Rc<crate::func::Registry>>,
     /// The functional call's cached swap plan for the last dict it was called with.
@@ -413,11 +415,43 @@ impl Module {
         bump_structure();
     }
 
-    pub fn register_forward_pre_hook(&self, hook: impl Fn(&Module, &[Value]) -> Result<Option<Vec<Value>>> + 'static) {
-        self.data_mut().forward_pre_hooks.push(Rc::new(hook));
+    /// `register_forward_pre_hook(hook)`: runs before forward with the positional arguments;
+    /// `Some(args)` replaces them. Returns the handle id ([`Module::remove_hook`]).
+    pub fn register_forward_pre_hook(&self, hook: impl Fn(&Module, &[Value]) -> Result<Option<Vec<Value>>> + 'static) -> u64 {
+        self.register_forward_pre_hook_at(Rc::new(hook), false)
     }
-    pub fn register_forward_hook(&self, hook: impl Fn(&Module, &[Value], &Value) -> Result<Option<Value>> + 'static) {
-        self.data_mut().forward_hooks.push(Rc::new(hook));
+    /// As [`Module::register_forward_pre_hook`]; `prepend` puts it first.
+    pub fn register_forward_pre_hook_at(&self, hook: Rc<PreHook>, prepend: bool) -> u64 {
+        let id = crate::tensor::next_object_id();
+        let hooks = &mut self.data_mut().forward_pre_hooks;
+        if prepend {
+            hooks.insert(0, (id, hook));
+        } else {
+            hooks.push((id, hook));
+        }
+        id
+    }
+    /// `register_forward_hook(hook)`: runs after forward with the arguments and the output;
+    /// `Some(v)` replaces the output. Returns the handle id.
+    pub fn register_forward_hook(&self, hook: impl Fn(&Module, &[Value], &Value) -> Result<Option<Value>> + 'static) -> u64 {
+        self.register_forward_hook_at(Rc::new(hook), false)
+    }
+    /// As [`Module::register_forward_hook`]; `prepend` puts it first.
+    pub fn register_forward_hook_at(&self, hook: Rc<Hook>, prepend: bool) -> u64 {
+        let id = crate::tensor::next_object_id();
+        let hooks = &mut self.data_mut().forward_hooks;
+        if prepend {
+            hooks.insert(0, (id, hook));
+        } else {
+            hooks.push((id, hook));
+        }
+        id
+    }
+    /// `RemovableHandle.remove()`: the hook with this id is gone (a second remove does nothing).
+    pub fn remove_hook(&self, id: u64) {
+        let mut d = self.data_mut();
+        d.forward_pre_hooks.retain(|(i, _)| *i != id);
+        d.forward_hooks.retain(|(i, _)| *i != id);
     }
 
     /// `get_submodule(target)`.
@@ -449,7 +483,7 @@ impl Module {
         };
         let mut owned;
         let mut args = args;
-        for h in &pre {
+        for (_, h) in &pre {
             if let Some(new_args) = h(self, args)? {
                 owned = new_args;
                 args = &owned[..];
@@ -457,7 +491,7 @@ impl Module {
             }
         }
         let mut out = self.0.imp.forward(self, args, kwargs)?;
-        for h in &post {
+        for (_, h) in &post {
             if let Some(v) = h(self, args, &out)? {
                 out = v;
             }

@@ -49,8 +49,16 @@ pub fn tensor(t: &TensorRef) -> Json {
     })
 }
 
-/// Any value.
+/// Any value. A list or dict that holds itself shows `"[...]"` / `"{...}"` where it recurs.
 pub fn value(v: &Value) -> Json {
+    if let Some(ptr) = v.container_ptr() {
+        let shown = if matches!(v, Value::Dict(_)) { "{...}" } else { "[...]" };
+        return crate::value::guard_recursion(ptr, || value_inner(v)).unwrap_or_else(|| json!(shown));
+    }
+    value_inner(v)
+}
+
+fn value_inner(v: &Value) -> Json {
     match v {
         Value::None => Json::Null,
         Value::Bool(b) => json!(b),
@@ -66,7 +74,7 @@ pub fn value(v: &Value) -> Json {
             }
             json!({"type": "dict", "id": d.id(), "entries": entries})
         }
-        Value::List(items) | Value::Tuple(items) => Json::Array(items.iter().map(value).collect()),
+        Value::List(items) | Value::Tuple(items) => Json::Array(items.borrow().iter().map(value).collect()),
         Value::Function(_) => json!(v.py_repr()),
     }
 }

@@ -105,7 +105,7 @@ pub fn pre_call_summaries(dicts: &Value) -> std::collections::HashMap<u64, Strin
     match dicts {
         Value::Dict(d) => visit(d),
         Value::List(items) | Value::Tuple(items) => {
-            for i in items.iter() {
+            for i in items.borrow().iter() {
                 if let Value::Dict(d) = i {
                     visit(d);
                 }

@@ -185,7 +185,7 @@ pub fn enc(v: &Value) -> J {
     match v {
         Value::Tensor(x) => enc_tensor(x),
         Value::Dict(dd) => J::Object(dd.borrow().iter().map(|(k, v)| (k.clone(), enc(v))).collect()),
-        Value::List(items) | Value::Tuple(items) => J::Array(items.iter().map(enc).collect()),
+        Value::List(items) | Value::Tuple(items) => J::Array(items.borrow().iter().map(enc).collect()),
         Value::None => J::Null,
         Value::Bool(b) => json!(b),
         Value::Int(i) => json!(i),
@@ -297,8 +297,8 @@ pub fn module_report(m: &Module, before: &ModuleBefore) -> J {
 fn dict_list(dicts: &Value) -> Vec<fcall::DictRef> {
     match dicts {
         Value::Dict(x) => vec![x.clone()],
-        Value::List(items) | Value::Tuple(items) if items.iter().all(|v| matches!(v, Value::Dict(_))) => {
-            items.iter().filter_map(|v| if let Value::Dict(x) = v { Some(x.clone()) } else { None }).collect()
+        Value::List(items) | Value::Tuple(items) if items.borrow().iter().all(|v| matches!(v, Value::Dict(_))) => {
+            items.borrow().iter().filter_map(|v| if let Value::Dict(x) = v { Some(x.clone()) } else { None }).collect()
         }
         _ => Vec::new(),
     }

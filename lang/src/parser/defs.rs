@@ -2,9 +2,19 @@
 //! `class Name { def init(...) {...} def forward(x) {...} ... }`.
 
 use super::{Delim, Failed, PResult, Parser};
-use crate::ast::{ClassDef, FunctionDef, Param, Stmt, StmtKind};
+use crate::ast::{ClassDef, FunctionDef, Ident, Param, Stmt, StmtKind};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::span::Span;
 use crate::token::{Keyword, TokenKind};
+
+/// A parsed parameter list (see [`FunctionDef`]).
+#[derive(Default)]
+struct Params {
+    params: Vec<Param>,
+    vararg: Option<Ident>,
+    kwonly: Vec<Param>,
+    kwarg: Option<Ident>,
+}
 
 impl<'a> Parser<'a> {
     /// `def name(params) { body }`; the current token is `def`.
@@ -18,7 +28,7 @@ impl<'a> Parser<'a> {
                 Some(format!("write `def {}(a, b=1) {{ ... }}`", name.name)),
             ));
         }
-        let (params, _) = self.delimited(Delim::Paren, "`,` or `)`", |p| p.params())?;
+        let (ps, _) = self.delimited(Delim::Paren, "`,` or `)`", |p| p.params())?;
         let saved_loop = std::mem::replace(&mut self.in_loop, 0);
         self.in_def += 1;
         let body = self.block("function");
@@ -26,54 +36,105 @@ impl<'a> Parser<'a> {
         self.in_loop = saved_loop;
         let body = body?;
         Ok(FunctionDef {
+            decorators: Vec::new(),
             name,
-            params,
+            params: ps.params,
+            vararg: ps.vararg,
+            kwonly: ps.kwonly,
+            kwarg: ps.kwarg,
             span: start.to(body.span),
             body,
         })
     }
 
-    fn params(&mut self) -> PResult<Vec<Param>> {
-        let mut params: Vec<Param> = Vec::new();
+    fn params(&mut self) -> PResult<Params> {
+        let mut ps = Params::default();
+        // Every name so far, for the duplicate check.
+        let mut seen: Vec<Ident> = Vec::new();
+        // After `*args` or a bare `*`: the span of that `*` while no keyword-only parameter followed.
+        let mut star: Option<Span> = None;
+        let mut bare_star: Option<Span> = None;
+        let mut after_kwarg = false;
         while !self.at(&TokenKind::RParen) {
-            let name = self.expect_name("a parameter name")?;
-            let default = if self.eat(&TokenKind::Assign).is_some() {
-                Some(self.expr()?)
-            } else {
-                None
-            };
-            let span = default.as_ref().map_or(name.span, |d| name.span.to(d.span));
-            if let Some(prev) = params.iter().find(|p| p.name.name == name.name) {
-                let d = Diagnostic::new(
-                    codes::DUPLICATE_PARAM,
-                    format!("duplicate parameter `{}`", name.name),
-                    name.span,
-                )
-                .with_label(prev.name.span, "first defined here");
-                self.report(d);
-            } else if default.is_none() && params.iter().any(|p| p.default.is_some()) {
+            if after_kwarg {
+                let span = self.peek().span;
                 self.report(
-                    Diagnostic::new(
-                        codes::PARAM_ORDER,
-                        format!(
-                            "parameter `{}` without a default follows one with a default",
-                            name.name
-                        ),
-                        name.span,
-                    )
-                    .with_hint("put the parameters with defaults last"),
+                    Diagnostic::new(codes::STAR_PARAMS, "arguments cannot follow var-keyword argument", span)
+                        .with_hint("`**kwargs` comes last: def f(a, *args, b, **kwargs) { ... }"),
                 );
             }
-            params.push(Param {
-                name,
-                default,
-                span,
-            });
+            if let Some(s) = self.eat(&TokenKind::StarStar) {
+                let name = self.expect_name("a name after `**`")?;
+                if let Some(b) = bare_star.take() {
+                    self.bare_star_error(b);
+                }
+                self.check_duplicate(&seen, &name);
+                seen.push(name.clone());
+                let _ = s;
+                ps.kwarg = Some(name);
+                after_kwarg = true;
+            } else if let Some(s) = self.eat(&TokenKind::Star) {
+                if star.is_some() {
+                    self.report(
+                        Diagnostic::new(codes::STAR_PARAMS, "* argument may appear only once", s)
+                            .with_hint("one `*args` (or one bare `*`) per def"),
+                    );
+                }
+                star = Some(s);
+                if matches!(self.peek_kind(), TokenKind::Ident(_)) {
+                    let name = self.expect_name("a name after `*`")?;
+                    self.check_duplicate(&seen, &name);
+                    seen.push(name.clone());
+                    ps.vararg = Some(name);
+                } else {
+                    bare_star = Some(s);
+                }
+            } else {
+                let name = self.expect_name("a parameter name")?;
+                let default = if self.eat(&TokenKind::Assign).is_some() { Some(self.expr()?) } else { None };
+                let span = default.as_ref().map_or(name.span, |d| name.span.to(d.span));
+                self.check_duplicate(&seen, &name);
+                seen.push(name.clone());
+                if star.is_some() {
+                    bare_star = None;
+                    ps.kwonly.push(Param { name, default, span });
+                } else {
+                    if default.is_none() && ps.params.iter().any(|p| p.default.is_some()) {
+                        self.report(
+                            Diagnostic::new(
+                                codes::PARAM_ORDER,
+                                format!("parameter `{}` without a default follows one with a default", name.name),
+                                name.span,
+                            )
+                            .with_hint("put the parameters with defaults last (or make it keyword-only, after `*`)"),
+                        );
+                    }
+                    ps.params.push(Param { name, default, span });
+                }
+            }
             if self.eat(&TokenKind::Comma).is_none() {
                 break;
             }
         }
-        Ok(params)
+        if let Some(b) = bare_star {
+            self.bare_star_error(b);
+        }
+        Ok(ps)
+    }
+
+    fn bare_star_error(&mut self, at: Span) {
+        self.report(
+            Diagnostic::new(codes::STAR_PARAMS, "named arguments must follow bare *", at)
+                .with_hint("a bare `*` starts the keyword-only parameters: def f(a, *, b) { ... }"),
+        );
+    }
+
+    fn check_duplicate(&mut self, seen: &[Ident], name: &Ident) {
+        if let Some(prev) = seen.iter().find(|p| p.name == name.name) {
+            let d = Diagnostic::new(codes::DUPLICATE_PARAM, format!("duplicate parameter `{}`", name.name), name.span)
+                .with_label(prev.span, "first defined here");
+            self.report(d);
+        }
     }
 
     /// `class Name { def ... }`; the current token is `class`.
@@ -120,6 +181,36 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `@property` (then newlines) then a `def`, in a class body; the current token is `@`.
+    fn decorated_def(&mut self) -> PResult<FunctionDef> {
+        let at = self.bump().span;
+        let name = self.expect_name("a decorator name after `@`")?;
+        if name.name != "property" {
+            return Err(self.fail(
+                Diagnostic::new(codes::DECORATOR, format!("unknown decorator `@{}`", name.name), at.to(name.span))
+                    .with_hint("fcall classes know `@property` (a read-only attribute computed by a method)"),
+            ));
+        }
+        let (i, t) = self.peek_past_newlines();
+        if t.kind == TokenKind::Kw(Keyword::Def) {
+            self.pos = i;
+        }
+        if !self.at(&TokenKind::Kw(Keyword::Def)) {
+            return Err(self.unexpected(codes::DECORATOR, "`def` after `@property`", Some("write `@property def scale() { return self.w * 3 }`".into())));
+        }
+        let mut f = self.def()?;
+        if !f.params.is_empty() || f.vararg.is_some() || !f.kwonly.is_empty() || f.kwarg.is_some() {
+            let span = f.name.span;
+            self.report(
+                Diagnostic::new(codes::DECORATOR, format!("a property takes no parameters besides self: `{}`", f.name.name), span)
+                    .with_hint(format!("write `@property def {}() {{ ... }}`", f.name.name)),
+            );
+        }
+        f.decorators.insert(0, Ident { name: name.name, span: at.to(name.span) });
+        f.span = at.to(f.span);
+        Ok(f)
+    }
+
     fn class_body(&mut self) -> PResult<Vec<FunctionDef>> {
         let mut methods = Vec::new();
         let base_open = self.open.len();
@@ -139,7 +230,9 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             let before = self.pos;
-            let r = if self.at(&TokenKind::Kw(Keyword::Def)) {
+            let r = if self.at(&TokenKind::At) {
+                self.decorated_def()
+            } else if self.at(&TokenKind::Kw(Keyword::Def)) {
                 self.def()
             } else {
                 Err(self.unexpected(
@@ -196,6 +289,45 @@ mod tests {
         assert_eq!(err_codes("def if() {}"), vec![codes::EXPECTED_NAME]);
         assert_eq!(err_codes("def f {}"), vec![codes::UNEXPECTED_TOKEN]);
         assert_eq!(err_codes("def f(x): return x"), vec![codes::EXPECTED_BLOCK]);
+    }
+
+    #[test]
+    fn variadic_and_keyword_only_params() {
+        let StmtKind::Def(f) = stmt("def f(a, b=1, *args, c, d=2, **kwargs) { }").kind else { panic!() };
+        assert_eq!(f.params.len(), 2);
+        assert_eq!(f.vararg.as_ref().unwrap().name, "args");
+        assert_eq!(f.kwonly.iter().map(|p| p.name.name.as_str()).collect::<Vec<_>>(), ["c", "d"]);
+        assert!(f.kwonly[0].default.is_none() && f.kwonly[1].default.is_some());
+        assert_eq!(f.kwarg.as_ref().unwrap().name, "kwargs");
+        assert_eq!(f.param_names(), ["a", "b", "args", "c", "d", "kwargs"]);
+        let StmtKind::Def(f) = stmt("def forward(inp, *, other_inp) { }").kind else { panic!() };
+        assert!(f.vararg.is_none() && f.kwonly.len() == 1 && f.params.len() == 1);
+        let StmtKind::Def(f) = stmt("def forward(*args, **kwargs) { }").kind else { panic!() };
+        assert!(f.params.is_empty() && f.vararg.is_some() && f.kwarg.is_some());
+        // A keyword-only parameter without a default may follow one with a default.
+        let StmtKind::Def(f) = stmt("def f(a=1, *, b=2, c) { }").kind else { panic!() };
+        assert_eq!(f.kwonly.len(), 2);
+    }
+
+    #[test]
+    fn star_param_errors() {
+        assert_eq!(err_codes("def f(*) {}"), vec![codes::STAR_PARAMS]);
+        assert_eq!(err_codes("def f(*, **k) {}"), vec![codes::STAR_PARAMS]);
+        assert_eq!(err_codes("def f(*a, *b) {}"), vec![codes::STAR_PARAMS]);
+        assert_eq!(err_codes("def f(**k, a) {}"), vec![codes::STAR_PARAMS]);
+        assert_eq!(err_codes("def f(a, *a) {}"), vec![codes::DUPLICATE_PARAM]);
+        assert_eq!(err_codes("def f(a, **a) {}"), vec![codes::DUPLICATE_PARAM]);
+        assert_eq!(err_codes("def f(**) {}"), vec![codes::EXPECTED_NAME]);
+    }
+
+    #[test]
+    fn property_decorator() {
+        let StmtKind::Class(c) = stmt("class P {\n    @property\n    def scale() { return self.w * 3 }\n    def forward(x) { return x * self.scale }\n}").kind else { panic!() };
+        assert!(c.method("scale").unwrap().has_decorator("property"));
+        assert!(!c.method("forward").unwrap().has_decorator("property"));
+        assert_eq!(err_codes("class P { @staticmethod def f() { } }"), vec![codes::DECORATOR]);
+        assert_eq!(err_codes("class P { @property def f(x) { } }"), vec![codes::DECORATOR]);
+        assert_eq!(err_codes("class P { @property }"), vec![codes::DECORATOR]);
     }
 
     #[test]

@@ -230,7 +230,7 @@ fn conv_forward(m: &Module, args: &[Value], kwargs: &Kwargs, n: usize) -> Result
 /// Whether a tuple setting differs from `(v,) * len(setting)` (a string or list always does).
 fn differs_from(m: &Module, name: &str, v: i64) -> bool {
     match m.getattr(name) {
-        Ok(Value::Tuple(items)) => items.iter().any(|x| !matches!(x, Value::Int(i) if *i == v)),
+        Ok(Value::Tuple(items)) => items.borrow().iter().any(|x| !matches!(x, Value::Int(i) if *i == v)),
         _ => true,
     }
 }

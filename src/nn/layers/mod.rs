@@ -152,7 +152,7 @@ pub(crate) fn attr_ints(m: &Module, name: &str) -> Result<Vec<i64>> {
     match m.getattr(name)? {
         Value::Int(i) => Ok(vec![i]),
         Value::Tuple(items) | Value::List(items) => items
-            .iter()
+            .borrow().iter()
             .map(|v| match v {
                 Value::Int(i) => Ok(*i),
                 other => Err(bad(format!("a sequence holding {}", other.type_name()))),
