@@ -25,6 +25,8 @@ pub enum Value {
     List(Seq),
     /// A Python tuple (never mutated).
     Tuple(Seq),
+    /// `torch.Size`: a tuple of ints (`t.shape`, `t.size()`) that prints as `torch.Size([3, 2])`.
+    Size(Seq),
     /// A callable: a built-in, a user `def`, a class (calling it builds a module), a bound method.
     Function(Rc<Function>),
 }
@@ -64,6 +66,17 @@ impl Value {
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(Seq::new(items))
     }
+    /// `torch.Size(dims)`.
+    pub fn size(dims: &[i64]) -> Value {
+        Value::Size(Seq::new(dims.iter().map(|d| Value::Int(*d)).collect()))
+    }
+    /// The items of a tuple or a torch.Size (a tuple subclass).
+    pub fn tuple_items(&self) -> Option<&Seq> {
+        match self {
+            Value::Tuple(s) | Value::Size(s) => Some(s),
+            _ => None,
+        }
+    }
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Seq::new(items))
     }
@@ -89,7 +102,7 @@ impl Value {
             (Value::Tensor(a), Value::Tensor(b)) => a.is(b),
             (Value::Module(a), Value::Module(b)) => a.is(b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(&a.0, &b.0),
-            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a.is(b),
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) | (Value::Size(a), Value::Size(b)) => a.is(b),
             (Value::Function(a), Value::Function(b)) => match (a.kind, b.kind) {
                 (FunctionKind::Node(x), FunctionKind::Node(y)) => x == y,
                 // Type objects made by `type(v)` stand for one class each: `type(m) is Foo`,
@@ -117,6 +130,7 @@ impl Value {
             Value::Dict(_) => "dict".into(),
             Value::List(_) => "list".into(),
             Value::Tuple(_) => "tuple".into(),
+            Value::Size(_) => "torch.Size".into(),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => "builtin_function_or_method".into(),
                 FunctionKind::User => "function".into(),
@@ -202,6 +216,7 @@ impl Value {
             Value::List(items) => format!("[{}]", join_repr(&items.borrow())),
             Value::Tuple(items) if items.len() == 1 => format!("({},)", items.borrow()[0].py_repr()),
             Value::Tuple(items) => format!("({})", join_repr(&items.borrow())),
+            Value::Size(items) => format!("torch.Size([{}])", join_repr(&items.borrow())),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => format!("<built-in function {}>", f.name),
                 FunctionKind::User => format!("<function {}>", f.name),
@@ -235,7 +250,7 @@ impl Value {
     /// The address of a list, tuple or dict object (for [`guard_recursion`]).
     pub fn container_ptr(&self) -> Option<usize> {
         match self {
-            Value::List(s) | Value::Tuple(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
+            Value::List(s) | Value::Tuple(s) | Value::Size(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
             Value::Dict(d) => Some(Rc::as_ptr(&d.0) as *const u8 as usize),
             _ => None,
         }

@@ -202,6 +202,7 @@ fn members(obj: &Obj) -> Vec<(String, bool)> {
         }
         Obj::Val(Value::List(_)) => methods(&mut out, &["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove"]),
         Obj::Val(Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
+        Obj::Val(Value::Size(_)) => methods(&mut out, &["count", "index", "numel"]),
         _ => {}
     }
     let mut seen = std::collections::HashSet::new();

@@ -29,7 +29,7 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::Int(i) => HashKey::Number((*i as f64).to_bits()),
         Value::Float(f) => HashKey::Number(f.to_bits()),
         Value::Str(s) => HashKey::Str(s.to_string()),
-        Value::Tuple(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),
+        Value::Tuple(items) | Value::Size(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),
         Value::Function(f) => HashKey::Object(Rc::as_ptr(f) as *const u8 as u64),
         Value::List(_) | Value::Dict(_) => {
             return Err(Error::type_error("call::unhashable", format!("unhashable type: '{}'", v.type_name())))

@@ -234,7 +234,7 @@ impl<'a> Args<'a> {
     pub fn ints(&self, name: &str) -> Result<Vec<i64>> {
         match self.get(name) {
             Some(Value::Int(i)) => Ok(vec![*i]),
-            Some(Value::Tuple(v)) | Some(Value::List(v)) => v
+            Some(Value::Tuple(v)) | Some(Value::List(v)) | Some(Value::Size(v)) => v
                 .borrow().iter()
                 .map(|x| match x {
                     Value::Int(i) => Ok(*i),
@@ -250,7 +250,7 @@ impl<'a> Args<'a> {
 /// Flattens `f(2, 3)` and `f((2, 3))` into a shape.
 pub fn shape_of(fname: &str, pos: &[Value]) -> Result<Vec<i64>> {
     let items: Vec<Value> = match pos {
-        [Value::Tuple(v)] | [Value::List(v)] => v.to_vec(),
+        [Value::Tuple(v)] | [Value::List(v)] | [Value::Size(v)] => v.to_vec(),
         other => other.to_vec(),
     };
     items

@@ -50,7 +50,7 @@ fn kind_from(a: &Args, default: Kind) -> Result<Kind> {
 fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
     fn walk(v: &Value, depth: usize, shape: &mut Vec<i64>, out: &mut Vec<f64>, any_float: &mut bool, all_bool: &mut bool) -> Result<()> {
         match v {
-            Value::List(items) | Value::Tuple(items) => {
+            Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
                 if shape.len() == depth {
                     shape.push(items.len() as i64);
                 } else if shape[depth] != items.len() as i64 {
@@ -316,7 +316,7 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("len", &["obj"], 1, |a, _| {
         Ok(Value::Int(match a.value("obj") {
             Value::Dict(d) => d.len() as i64,
-            Value::List(v) | Value::Tuple(v) => v.len() as i64,
+            Value::List(v) | Value::Tuple(v) | Value::Size(v) => v.len() as i64,
             Value::Str(s) => s.chars().count() as i64,
             Value::Tensor(t) if t.tensor().dim() > 0 => t.shape()[0],
             Value::Tensor(_) => return Err(Error::type_error("torch::len_0d", "len() of a 0-d tensor")),

@@ -62,7 +62,11 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Handle(_)) => super::hooks::handle_attr(f, name),
         Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
-        Value::List(items) | Value::Tuple(items) if matches!(name, "index" | "count") => {
+        Value::Size(items) if name == "numel" => {
+            let n: i64 = items.borrow().iter().map(|d| if let Value::Int(i) = d { *i } else { 1 }).product();
+            Ok(method("Size.numel".into(), move |_, _| Ok(Value::Int(n))))
+        }
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) if matches!(name, "index" | "count") => {
             let items = items.clone();
             let count = name == "count";
             Ok(method(format!("list.{name}"), move |pos, _| {
@@ -334,8 +338,9 @@ fn dtype_value(k: Kind) -> Value {
     Value::str(&format!("torch.{}", dtype_name(k)))
 }
 
+/// `t.shape` / `t.size()`: a torch.Size.
 fn shape_value(t: &TensorRef) -> Value {
-    Value::tuple(t.shape().into_iter().map(Value::Int).collect())
+    Value::size(&t.shape())
 }
 
 fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
@@ -346,14 +351,7 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "requires_grad" => Value::Bool(t.requires_grad()),
         "is_leaf" => Value::Bool(t.grad_fn_name().is_none()),
         "grad_fn" => grad_fn(t),
-        "grad" => {
-            let g = x.grad();
-            if g.defined() {
-                tv(g)
-            } else {
-                Value::None
-            }
-        }
+        "grad" => t.grad().map(Value::Tensor).unwrap_or(Value::None),
         "ndim" => Value::Int(x.dim() as i64),
         "device" => Value::str(&format!("{:?}", x.device()).to_lowercase()),
         "data" => tv(x.f_detach()?),
@@ -407,6 +405,16 @@ fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
 }
 
 fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+    let out = tensor_method_result(t, name, pos, kw)?;
+    // A method that hands back the same libtorch tensor (`x.float()` of a float tensor,
+    // `x.contiguous()` of a contiguous one) returns the same object, as THPVariable_Wrap does.
+    Ok(match out {
+        Value::Tensor(r) if !r.is(t) && crate::tensor::same_impl(&r, t) => Value::Tensor(t.clone()),
+        other => other,
+    })
+}
+
+fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
     let x = t.tensor();
     let q = format!("Tensor.{name}");
     let q = q.as_str();
@@ -818,17 +826,21 @@ pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
             Value::Str(k) => d.get(k).ok_or_else(|| Error::key("eval::key_error", k.to_string()).with_hint(format!("the dict's keys are {}", keys_repr(d)))),
             other => Err(Error::type_error("eval::dict_key_type", format!("dict keys are strings, not {}", other.type_name()))),
         },
-        Value::List(items) | Value::Tuple(items) => {
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
             let items = items.to_vec();
-            let is_tuple = matches!(obj, Value::Tuple(_));
             if let Some((lo, hi, st)) = as_slice(idx) {
                 let picked: Vec<Value> = seq_slice(items.len(), &lo, &hi, &st)?.into_iter().map(|i| items[i].clone()).collect();
-                return Ok(if is_tuple { Value::tuple(picked) } else { Value::list(picked) });
+                return Ok(match obj {
+                    Value::Tuple(_) => Value::tuple(picked),
+                    Value::Size(_) => Value::Size(crate::value::Seq::new(picked)),
+                    _ => Value::list(picked),
+                });
             }
             let Value::Int(i) = idx else {
                 return Err(Error::type_error(
                     "eval::index_type",
-                    format!("{} indices must be integers or slices, not {}", obj.type_name(), idx.type_name()),
+                    // torch.Size is indexed by tuple's own __getitem__.
+                    format!("{} indices must be integers or slices, not {}", if matches!(obj, Value::Size(_)) { "tuple".into() } else { obj.type_name() }, idx.type_name()),
                 ));
             };
             let n = items.len() as i64;
@@ -973,7 +985,7 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
 /// What `for x in v` iterates over.
 pub fn iterate(v: &Value) -> Result<Vec<Value>> {
     match v {
-        Value::List(items) | Value::Tuple(items) => Ok(items.to_vec()),
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) => Ok(items.to_vec()),
         Value::Dict(d) => Ok(d.keys().iter().map(|k| Value::str(k)).collect()),
         Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
         Value::Tensor(t) => {

@@ -152,9 +152,68 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
         (Value::Str(x), Value::Int(n)) | (Value::Int(n), Value::Str(x)) if op == BinOp::Mul => {
             Ok(Value::str(&x.repeat((*n).max(0) as usize)))
         }
-        (Value::List(x), Value::List(y)) if op == BinOp::Add => Ok(Value::list(x.borrow().iter().chain(y.borrow().iter()).cloned().collect())),
-        (Value::Tuple(x), Value::Tuple(y)) if op == BinOp::Add => Ok(Value::tuple(x.borrow().iter().chain(y.borrow().iter()).cloned().collect())),
+        (Value::List(_) | Value::Tuple(_) | Value::Size(_), _) | (_, Value::List(_) | Value::Tuple(_) | Value::Size(_))
+            if matches!(op, BinOp::Add | BinOp::Mul) =>
+        {
+            sequence_op(op, a, b)
+        }
         _ => number_op(op, a, b)?.ok_or_else(|| unsupported(sym, a, b)),
+    }
+}
+
+/// `+` and `*` with a list, tuple or torch.Size: concatenation and repetition, with Python's
+/// errors (torch.Size's own for `Size + list`). A Size stays a Size.
+fn sequence_op(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    let seq = |v: &Value| match v {
+        Value::List(s) | Value::Tuple(s) | Value::Size(s) => Some(s.to_vec()),
+        _ => None,
+    };
+    // A result of the left operand's kind (a tuple and a Size give a Size, as torch.Size's
+    // `__add__` / `__radd__` do).
+    let rebuild = |like: &Value, items: Vec<Value>| match like {
+        Value::List(_) => Value::list(items),
+        Value::Size(_) => Value::Size(crate::value::Seq::new(items)),
+        _ => Value::tuple(items),
+    };
+    match op {
+        BinOp::Add => {
+            let kinds_match = matches!(
+                (a, b),
+                (Value::List(_), Value::List(_)) | (Value::Tuple(_) | Value::Size(_), Value::Tuple(_) | Value::Size(_))
+            );
+            if kinds_match {
+                let like = if matches!(b, Value::Size(_)) { b } else { a };
+                let items = seq(a).unwrap_or_default().into_iter().chain(seq(b).unwrap_or_default()).collect();
+                return Ok(rebuild(like, items));
+            }
+            let message = match a {
+                Value::List(_) => format!("can only concatenate list (not \"{}\") to list", b.type_name()),
+                Value::Size(_) => format!("can only concatenate tuple (not {}) to torch.Size", b.type_name()),
+                Value::Tuple(_) => format!("can only concatenate tuple (not \"{}\") to tuple", b.type_name()),
+                _ => return Err(unsupported("+", a, b)),
+            };
+            Err(Error::type_error("eval::concatenate", message))
+        }
+        _ => {
+            let (items, like, n) = match (a, b) {
+                (s, n) if seq(s).is_some() => (seq(s), s, n),
+                (n, s) => (seq(s), s, n),
+            };
+            let items = items.unwrap_or_default();
+            let count = match n {
+                Value::Int(i) => *i,
+                Value::Bool(t) => *t as i64,
+                other if seq(other).is_some() => return Err(unsupported("*", a, b)),
+                other => {
+                    return Err(Error::type_error(
+                        "eval::repeat_type",
+                        format!("can't multiply sequence by non-int of type '{}'", other.type_name()),
+                    ))
+                }
+            };
+            let repeated = (0..count.max(0)).flat_map(|_| items.iter().cloned()).collect();
+            Ok(rebuild(like, repeated))
+        }
     }
 }
 
@@ -219,7 +278,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
         Value::Int(i) => *i != 0,
         Value::Float(f) => *f != 0.0,
         Value::Str(s) => !s.is_empty(),
-        Value::List(x) | Value::Tuple(x) => !x.is_empty(),
+        Value::List(x) | Value::Tuple(x) | Value::Size(x) => !x.is_empty(),
         Value::Dict(d) => !d.is_empty(),
         Value::Tensor(t) => {
             if t.numel() != 1 {
@@ -242,7 +301,7 @@ fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
-        (Value::List(x), Value::List(y)) | (Value::Tuple(x), Value::Tuple(y)) => {
+        (Value::List(x), Value::List(y)) | (Value::Tuple(x) | Value::Size(x), Value::Tuple(y) | Value::Size(y)) => {
             // Two different lists that hold themselves: Python gives up (RecursionError); so
             // does this comparison, at a depth no real program reaches, instead of overflowing.
             thread_local!(static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
@@ -277,7 +336,7 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
                 Value::Str(k) => d.borrow().contains_key(&**k),
                 _ => false,
             },
-            Value::List(items) | Value::Tuple(items) => items.borrow().iter().any(|x| equal(a, x)),
+            Value::List(items) | Value::Tuple(items) | Value::Size(items) => items.borrow().iter().any(|x| equal(a, x)),
             Value::Module(m) if super::containers::contains(m, a).is_some() => super::containers::contains(m, a).unwrap_or(false),
             Value::Str(s) => match a {
                 Value::Str(sub) => s.contains(&**sub),

@@ -74,7 +74,7 @@ fn value_inner(v: &Value) -> Json {
             }
             json!({"type": "dict", "id": d.id(), "entries": entries})
         }
-        Value::List(items) | Value::Tuple(items) => Json::Array(items.borrow().iter().map(value).collect()),
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) => Json::Array(items.borrow().iter().map(value).collect()),
         Value::Function(_) => json!(v.py_repr()),
     }
 }

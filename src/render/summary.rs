@@ -104,7 +104,7 @@ pub fn pre_call_summaries(dicts: &Value) -> std::collections::HashMap<u64, Strin
     };
     match dicts {
         Value::Dict(d) => visit(d),
-        Value::List(items) | Value::Tuple(items) => {
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
             for i in items.borrow().iter() {
                 if let Value::Dict(d) = i {
                     visit(d);

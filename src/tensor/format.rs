@@ -81,11 +81,30 @@ fn plain_repr(t: &Tensor) -> String {
     } else if t.requires_grad() {
         suffixes.push("requires_grad=True".to_string());
     }
-    let mut s = String::from("tensor(");
-    s.push_str(&body);
-    for suf in suffixes {
-        s.push_str(", ");
-        s.push_str(&suf);
+    add_suffixes(format!("tensor({body}"), &suffixes, "tensor(".len())
+}
+
+/// `_add_suffixes`: each suffix after `, `, or on a new line indented under the values when the
+/// line would pass 80 columns (with PyTorch's own count of the last line's length).
+fn add_suffixes(mut s: String, suffixes: &[String], indent: usize) -> String {
+    const LINEWIDTH: usize = 80;
+    // `len(tensor_str) - tensor_str.rfind("\n") + 1` (rfind is -1 without a newline).
+    let chars = s.chars().count();
+    let mut last_line_len = match s.rfind('\n') {
+        Some(at) => chars - s[..at].chars().count() + 1,
+        None => chars + 2,
+    };
+    for suffix in suffixes {
+        let n = suffix.chars().count();
+        if last_line_len + n + 2 > LINEWIDTH {
+            s.push_str(",\n");
+            s.push_str(&" ".repeat(indent));
+            last_line_len = indent + n;
+        } else {
+            s.push_str(", ");
+            last_line_len += n + 2;
+        }
+        s.push_str(suffix);
     }
     s.push(')');
     s

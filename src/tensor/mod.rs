@@ -6,7 +6,7 @@ pub(crate) mod shim;
 
 pub use format::{tensor_repr, torch_typename};
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use tch::{Kind, Tensor};
 
@@ -37,6 +37,9 @@ pub struct TensorObj {
     buffer_mark: Option<bool>,
     /// Epoch of the last read through a module slot (see [`begin_read_epoch`]).
     read_epoch: Cell<u64>,
+    /// The object `.grad` returned last: the same object while libtorch keeps the same grad
+    /// tensor (backward accumulates into it in place), as Python's `w.grad is w.grad`.
+    grad: RefCell<Option<TensorRef>>,
 }
 
 impl TensorRef {
@@ -51,6 +54,7 @@ impl TensorRef {
             is_parameter,
             buffer_mark,
             read_epoch: Cell::new(0),
+            grad: RefCell::new(None),
         }))
     }
     /// `nn.Parameter(t, requires_grad)`: a new object sharing `t`'s storage, a leaf.
@@ -68,6 +72,22 @@ impl TensorRef {
     /// Python's `t.requires_grad_(flag)`, with its refusal inside functorch transforms.
     pub fn requires_grad_(&self, flag: bool) -> Result<()> {
         requires_grad_(&self.0.tensor, flag)
+    }
+    /// `t.grad`: None, or the tensor object for libtorch's grad (the same object as long as
+    /// the grad tensor is the same).
+    pub fn grad(&self) -> Option<TensorRef> {
+        let g = self.0.tensor.grad();
+        if !g.defined() {
+            *self.0.grad.borrow_mut() = None;
+            return None;
+        }
+        let mut cached = self.0.grad.borrow_mut();
+        if let Some(c) = cached.as_ref().filter(|c| shim::impl_ptr(c.tensor()) == shim::impl_ptr(&g)) {
+            return Some(c.clone());
+        }
+        let obj = TensorRef::new(g);
+        *cached = Some(obj.clone());
+        Some(obj)
     }
     /// The object id shown as `#N`.
     pub fn id(&self) -> u64 {
@@ -209,4 +229,9 @@ pub(crate) fn requires_grad_(t: &Tensor, flag: bool) -> Result<()> {
     shim::check_inplace_requires_grad()?;
     let _ = t.shallow_clone().f_requires_grad_(flag)?;
     Ok(())
+}
+
+/// Whether two tensor objects hold the same libtorch TensorImpl.
+pub fn same_impl(a: &TensorRef, b: &TensorRef) -> bool {
+    shim::impl_ptr(a.tensor()) == shim::impl_ptr(b.tensor())
 }
