@@ -1,18 +1,26 @@
-//! Differential fuzzer of functional_call: random valid fcall programs (tests/fuzz/gen.rs:
-//! user modules with tied parameters and buffers and shared submodules, BatchNorm1d in train
-//! mode, dicts with subsets of the keys, extra keys and none values, in-place writes and
-//! rebindings in forward, several dicts, tie=true/false, strict=true/false, grad over a dict;
-//! each program ends by recording its dicts and the module's tensors) are run through
-//! `fcall check` (fcall against its PyTorch export, statement by statement), many programs per
-//! Python process.
+//! Differential fuzzer: random valid fcall programs run through `fcall check` (fcall against
+//! its PyTorch export, statement by statement), many programs per Python process. Four families:
+//! - `seed` (tests/fuzz/gen.rs): functional_call itself: user modules with tied parameters and
+//!   buffers and shared submodules, BatchNorm1d in train mode, dicts with subsets of the keys,
+//!   extra keys and none values, in-place writes and rebindings in forward, several dicts,
+//!   tie=true/false, strict=true/false, grad over a dict;
+//! - `param` (gen_param.rs): parametrizations, by regular and original name, stacked, lossy or
+//!   missing right_inverse, on parameters and buffers, under grad, assigned through the property;
+//! - `layers` (gen_layers.rs): built-in layers in a block and a Sequential, new state and
+//!   failures inside forward, nested functional_call, grad with argnums, grad_and_value, vmap;
+//! - `values` (gen_values.rs): tensor values, operators, indexing, methods, autograd, printing;
+//! - `modules` (gen_modules.rs): built-in layers with random arguments (repr, state, forward),
+//!   and `Module.__setattr__` / `register_buffer` sequences with their errors.
 //!
 //! A program that does not agree fails the test and is saved to
-//! tests/fuzz/regressions/seed<S>_<I>.fc (the difference table as comments at its end); rerun one
-//! with `fcall check repl/tests/fuzz/regressions/NAME.fc`. Fix the divergence in the engine and
-//! keep the file: tests/check.rs runs every saved regression through `fcall check`, so it must
-//! agree from then on. Do not make a program pass by weakening the comparison.
+//! tests/fuzz/regressions/<family><S>_<I>.fc (the difference table as comments at its end); rerun
+//! one with `fcall check repl/tests/fuzz/regressions/NAME.fc`. Fix the divergence in the engine
+//! and keep the file: tests/check.rs runs every saved regression through `fcall check`, so it
+//! must agree from then on. Do not make a program pass by weakening the comparison.
 //!
-//! CI runs FCALL_FUZZ_COUNT=500 programs of seed 1 (about 25 s on 2 cores). A longer run, one
+//! CI runs seed 1: FCALL_FUZZ_COUNT=500 `seed` programs and 200 of each other family
+//! (FCALL_FUZZ_PARAM_COUNT, FCALL_FUZZ_LAYERS_COUNT, FCALL_FUZZ_VALUES_COUNT,
+//! FCALL_FUZZ_MODULES_COUNT). A longer run, one
 //! command (any seed, any count):
 //!
 //!   FCALL_FUZZ_SEED=7 FCALL_FUZZ_COUNT=20000 ./test -p fcall-cli --test fuzz
@@ -22,6 +30,8 @@
 mod gen;
 #[path = "fuzz/gen_layers.rs"]
 mod gen_layers;
+#[path = "fuzz/gen_modules.rs"]
+mod gen_modules;
 #[path = "fuzz/gen_param.rs"]
 mod gen_param;
 #[path = "fuzz/gen_values.rs"]
@@ -43,7 +53,7 @@ fn regressions() -> PathBuf {
 
 #[test]
 fn generators_are_deterministic() {
-    for program in [gen::program as fn(u64, u64) -> String, gen_param::program, gen_layers::program, gen_values::program] {
+    for program in [gen::program as fn(u64, u64) -> String, gen_param::program, gen_layers::program, gen_values::program, gen_modules::program] {
         assert_eq!(program(1, 0), program(1, 0));
         assert_ne!(program(1, 0), program(1, 1));
         assert_ne!(program(1, 0), program(2, 0));
@@ -68,6 +78,11 @@ fn fcall_agrees_with_pytorch_on_random_layer_programs() {
 #[test]
 fn fcall_agrees_with_pytorch_on_random_value_programs() {
     agree_on_random_programs("values", gen_values::program, env_u64("FCALL_FUZZ_VALUES_COUNT", 200));
+}
+
+#[test]
+fn fcall_agrees_with_pytorch_on_random_module_programs() {
+    agree_on_random_programs("modules", gen_modules::program, env_u64("FCALL_FUZZ_MODULES_COUNT", 200));
 }
 
 /// Runs `count` programs of one family (`family` names their files: `{family}{seed}_{index}.fc`)

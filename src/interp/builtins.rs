@@ -262,12 +262,20 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("LayerNorm", &["normalized_shape", "eps", "elementwise_affine", "bias"], 1, |a, _| {
         module(layers::layer_norm(&a.ints("normalized_shape")?, a.float("eps", 1e-5)?, a.boolean("elementwise_affine", true)?, a.boolean("bias", true)?))
     }),
-    ("Embedding", &["num_embeddings", "embedding_dim", "padding_idx"], 2, |a, _| {
+    ("Embedding", &["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], 2, |a, _| {
         let pad = match a.get("padding_idx") {
             None | Some(Value::None) => None,
             Some(_) => Some(a.int("padding_idx", 0)?),
         };
-        module(layers::embedding(a.int("num_embeddings", 0)?, a.int("embedding_dim", 0)?, pad))
+        let m = layers::embedding(a.int("num_embeddings", 0)?, a.int("embedding_dim", 0)?, pad)?;
+        // The rest are plain settings that forward reads (`F.embedding`'s arguments).
+        if a.get("max_norm").is_some_and(|v| !matches!(v, Value::None)) {
+            m.set_setting("max_norm", Value::Float(a.float("max_norm", 0.0)?));
+        }
+        m.set_setting("norm_type", Value::Float(a.float("norm_type", 2.0)?));
+        m.set_setting("scale_grad_by_freq", Value::Bool(a.boolean("scale_grad_by_freq", false)?));
+        m.set_setting("sparse", Value::Bool(a.boolean("sparse", false)?));
+        Ok(Value::Module(m))
     }),
     ("Dropout", &["p"], 0, |a, _| module(layers::dropout(a.float("p", 0.5)?))),
     ("ReLU", &[], 0, |_, _| Ok(Value::Module(layers::relu()))),

@@ -286,7 +286,7 @@ impl Module {
             if !matches!(value, Value::None | Value::Tensor(_)) {
                 return Err(Error::type_error(
                     "nn::assign_buffer",
-                    format!("cannot assign '{}' as buffer '{name}' (torch.Tensor or None expected)", value.torch_typename()),
+                    format!("cannot assign '{}' as buffer '{name}' (torch.nn.Buffer, torch.Tensor or None expected)", value.torch_typename()),
                 ));
             }
             let persistent = buffer_mark.unwrap_or_else(|| !self.data().non_persistent_buffers.contains(name));
