@@ -185,7 +185,7 @@ pub fn enc(v: &Value) -> J {
     match v {
         Value::Tensor(x) => enc_tensor(x),
         Value::Dict(dd) => J::Object(dd.borrow().iter().map(|(k, v)| (k.clone(), enc(v))).collect()),
-        Value::List(items) | Value::Tuple(items) => J::Array(items.borrow().iter().map(enc).collect()),
+        Value::List(items) | Value::Tuple(items) | Value::Size(items) => J::Array(items.borrow().iter().map(enc).collect()),
         Value::None => J::Null,
         Value::Bool(b) => json!(b),
         Value::Int(i) => json!(i),
