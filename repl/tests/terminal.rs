@@ -79,7 +79,7 @@ fn tab_completes_names_dotted_paths_and_dict_keys() {
     entry(&mut p, "class Net { def init() { self.lin = Linear(2, 3) } def forward(x) { return self.lin(x) } }", ">>> ");
     entry(&mut p, "net = Net(); print(\"made\", 2 + 2)", "made 4");
     p.send("net.lin.we\t");
-    entry(&mut p, ".shape", "(3, 2)\r\n");
+    entry(&mut p, ".shape", "torch.Size([3, 2])\r\n");
     // A dict key inside a["...
     entry(&mut p, "p = params(net); print(\"keys\", len(p))", "keys 2");
     p.send("p[\"lin.b\t");
