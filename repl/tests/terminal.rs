@@ -83,7 +83,7 @@ fn tab_completes_names_dotted_paths_and_dict_keys() {
     // A dict key inside a["...
     entry(&mut p, "p = params(net); print(\"keys\", len(p))", "keys 2");
     p.send("p[\"lin.b\t");
-    entry(&mut p, ".shape", "(3,)\r\n");
+    entry(&mut p, ".shape", "torch.Size([3])\r\n");
     quit(p);
 }
 
