@@ -54,7 +54,8 @@ pub async fn serve(bound: Bound, engine: Engine) {
     let Bound { shell, shell_in, control, iopub } = bound;
     iopub.send(Status::starting().into()).ok();
     let control_task = tokio::spawn(control_loop(control, iopub.clone()));
-    let shell_task = tokio::spawn(Shell { out: shell, iopub, engine, count: 0, history: History::default() }.run(shell_in));
+    let shell_task =
+        tokio::spawn(Shell { out: shell, iopub, engine, count: 0, history: History::default(), inbox: shell_in, to_abort: vec![] }.run());
     tokio::select! {
         _ = control_task => {}
         _ = shell_task => {}
@@ -108,35 +109,36 @@ struct Shell {
     engine: Engine,
     count: usize,
     history: History,
+    inbox: mpsc::UnboundedReceiver<JupyterMessage>,
+    /// stop_on_error: the requests that were queued when a failed execute sent its reply.
+    to_abort: Vec<JupyterMessage>,
 }
 
 impl Shell {
-    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<JupyterMessage>) {
-        while let Some(msg) = inbox.recv().await {
+    async fn run(mut self) {
+        while let Some(msg) = self.inbox.recv().await {
             self.pub_(status(ExecutionState::Busy, &msg));
-            let failed = self.handle(&msg).await;
+            self.handle(&msg).await;
             self.pub_(status(ExecutionState::Idle, &msg));
             // The first request is answered: the engine may take the CPU now.
             self.engine.go();
-            if failed == Some(true) {
-                // stop_on_error: every execute request already queued is aborted.
-                tokio::task::yield_now().await;
-                while let Ok(next) = inbox.try_recv() {
-                    self.pub_(status(ExecutionState::Busy, &next));
-                    if matches!(next.content, JupyterMessageContent::ExecuteRequest(_)) {
-                        let reply = ExecuteReply {
-                            status: ReplyStatus::Aborted,
-                            execution_count: ExecutionCount::new(self.count),
-                            payload: vec![],
-                            user_expressions: Some(HashMap::new()),
-                            error: None,
-                        };
-                        self.out.send(reply.as_child_of(&next)).await;
-                    } else {
-                        self.handle(&next).await;
-                    }
-                    self.pub_(status(ExecutionState::Idle, &next));
+            // stop_on_error: every execute request queued before the failed one's reply is
+            // aborted; what the client sends after seeing the reply runs.
+            for next in std::mem::take(&mut self.to_abort) {
+                self.pub_(status(ExecutionState::Busy, &next));
+                if matches!(next.content, JupyterMessageContent::ExecuteRequest(_)) {
+                    let reply = ExecuteReply {
+                        status: ReplyStatus::Aborted,
+                        execution_count: ExecutionCount::new(self.count),
+                        payload: vec![],
+                        user_expressions: Some(HashMap::new()),
+                        error: None,
+                    };
+                    self.out.send(reply.as_child_of(&next)).await;
+                } else {
+                    self.handle(&next).await;
                 }
+                self.pub_(status(ExecutionState::Idle, &next));
             }
             if matches!(msg.content, JupyterMessageContent::ShutdownRequest(_)) {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -149,11 +151,10 @@ impl Shell {
         self.iopub.send(m).ok();
     }
 
-    /// Answers one request. For an execute request: `Some(true)` when it failed with
-    /// stop_on_error set.
-    async fn handle(&mut self, msg: &JupyterMessage) -> Option<bool> {
+    /// Answers one request.
+    async fn handle(&mut self, msg: &JupyterMessage) {
         let reply: JupyterMessage = match &msg.content {
-            JupyterMessageContent::ExecuteRequest(r) => return Some(self.execute(r, msg).await),
+            JupyterMessageContent::ExecuteRequest(r) => return self.execute(r, msg).await,
             JupyterMessageContent::KernelInfoRequest(_) => kernel_info().as_child_of(msg),
             JupyterMessageContent::IsCompleteRequest(r) => is_complete(&r.code).as_child_of(msg),
             JupyterMessageContent::CompleteRequest(r) => {
@@ -171,9 +172,9 @@ impl Shell {
             JupyterMessageContent::CommOpen(o) => {
                 // No comm targets yet: close what a front end opens, as ipykernel does.
                 self.pub_(CommClose { comm_id: o.comm_id.clone(), data: Default::default() }.as_child_of(msg));
-                return None;
+                return;
             }
-            JupyterMessageContent::CommMsg(_) | JupyterMessageContent::CommClose(_) => return None,
+            JupyterMessageContent::CommMsg(_) | JupyterMessageContent::CommClose(_) => return,
             JupyterMessageContent::ShutdownRequest(r) => ShutdownReply { restart: r.restart, status: ReplyStatus::Ok, error: None }.as_child_of(msg),
             JupyterMessageContent::InterruptRequest(_) => {
                 crate::engine::interrupt();
@@ -182,14 +183,14 @@ impl Shell {
             JupyterMessageContent::UnknownMessage(u) => unknown_reply(u, msg),
             other => {
                 crate::log(&format!("shell: ignoring {}", other.message_type()));
-                return None;
+                return;
             }
         };
         self.out.send(reply).await;
-        None
     }
 
-    async fn execute(&mut self, r: &ExecuteRequest, msg: &JupyterMessage) -> bool {
+    /// Runs a cell and replies; with stop_on_error, a failure puts what is queued in `to_abort`.
+    async fn execute(&mut self, r: &ExecuteRequest, msg: &JupyterMessage) {
         let silent = r.silent;
         let store = r.store_history && !silent;
         if store {
@@ -257,8 +258,14 @@ impl Shell {
             user_expressions: Some(HashMap::new()),
             error: error.map(|e| Box::new(ReplyError { ename: e.ename, evalue: e.evalue, traceback: e.traceback })),
         };
+        if failed && r.stop_on_error {
+            // What is queued now (the socket task forwards what arrived first) is aborted.
+            tokio::task::yield_now().await;
+            while let Ok(next) = self.inbox.try_recv() {
+                self.to_abort.push(next);
+            }
+        }
         self.out.send(reply.as_child_of(msg)).await;
-        failed && r.stop_on_error
     }
 }
 
