@@ -14,6 +14,8 @@ pub fn op_str(op: BinOp) -> &'static str {
 }
 
 fn unsupported(op: &str, a: &Value, b: &Value) -> Error {
+    // Python names the builtin too for the power operator.
+    let op = if op == "**" { "** or pow()" } else { op };
     Error::type_error(
         "eval::unsupported_operand",
         format!("unsupported operand type(s) for {op}: '{}' and '{}'", a.type_name(), b.type_name()),
@@ -128,7 +130,12 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
     let sym = op_str(op);
+    let is_seq = |v: &Value| matches!(v, Value::List(_) | Value::Tuple(_) | Value::Size(_));
     match (a, b) {
+        // `[..] + t` is the list's concatenation (Tensor.__radd__ declines); `[..] * t` and
+        // `t * [..]` repeat by the tensor as an index.
+        (s, Value::Tensor(_)) if is_seq(s) && op == BinOp::Add => sequence_op(op, a, b),
+        (s, Value::Tensor(_)) | (Value::Tensor(_), s) if is_seq(s) && op == BinOp::Mul => sequence_op(op, a, b),
         (Value::Tensor(x), Value::Tensor(y)) => Ok(Value::Tensor(TensorRef::new(tensor_op(op, x.tensor(), y.tensor())?))),
         (Value::Tensor(x), other) => match scalar_for(x.tensor(), other)? {
             Some(s) if op != BinOp::MatMul => Ok(Value::Tensor(TensorRef::new(tensor_op(op, x.tensor(), &s)?))),
@@ -203,6 +210,13 @@ fn sequence_op(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
             let count = match n {
                 Value::Int(i) => *i,
                 Value::Bool(t) => *t as i64,
+                // `Tensor.__index__`
+                Value::Tensor(t) if t.numel() == 1 && matches!(t.kind(), Kind::Int64 | Kind::Int | Kind::Int16 | Kind::Int8 | Kind::Uint8) => {
+                    t.tensor().f_int64_value(&[])?
+                }
+                Value::Tensor(_) => {
+                    return Err(Error::type_error("torch::index_tensor", "only integer tensors of a single element can be converted to an index"))
+                }
                 other if seq(other).is_some() => return Err(unsupported("*", a, b)),
                 other => {
                     return Err(Error::type_error(

@@ -422,14 +422,7 @@ impl Module {
     }
     /// As [`Module::register_forward_pre_hook`]; `prepend` puts it first.
     pub fn register_forward_pre_hook_at(&self, hook: Rc<PreHook>, prepend: bool) -> u64 {
-        let id = crate::tensor::next_object_id();
-        let hooks = &mut self.data_mut().forward_pre_hooks;
-        if prepend {
-            hooks.insert(0, (id, hook));
-        } else {
-            hooks.push((id, hook));
-        }
-        id
+        add_hook(&mut self.data_mut().forward_pre_hooks, hook, prepend)
     }
     /// `register_forward_hook(hook)`: runs after forward with the arguments and the output;
     /// `Some(v)` replaces the output. Returns the handle id.
@@ -438,14 +431,7 @@ impl Module {
     }
     /// As [`Module::register_forward_hook`]; `prepend` puts it first.
     pub fn register_forward_hook_at(&self, hook: Rc<Hook>, prepend: bool) -> u64 {
-        let id = crate::tensor::next_object_id();
-        let hooks = &mut self.data_mut().forward_hooks;
-        if prepend {
-            hooks.insert(0, (id, hook));
-        } else {
-            hooks.push((id, hook));
-        }
-        id
+        add_hook(&mut self.data_mut().forward_hooks, hook, prepend)
     }
     /// `RemovableHandle.remove()`: the hook with this id is gone (a second remove does nothing).
     pub fn remove_hook(&self, id: u64) {
@@ -644,4 +630,11 @@ fn module_list_repr(class_name: &str, children: &[(String, String)]) -> String {
         })
         .collect();
     format!("{class_name}(\n  {}\n)", lines.join("\n  "))
+}
+
+/// Adds a hook under a new handle id, first (`prepend`) or last; returns the id.
+fn add_hook<H>(hooks: &mut Vec<(u64, H)>, hook: H, prepend: bool) -> u64 {
+    let id = crate::tensor::next_object_id();
+    hooks.insert(if prepend { 0 } else { hooks.len() }, (id, hook));
+    id
 }

@@ -45,6 +45,20 @@ impl Rng {
     }
 }
 
+/// The start of a program of family `family`: its random stream (from the family's own `mul`
+/// and `salt`, so each family's programs stay as they were generated) and its first lines (a
+/// header comment and a `seed` statement).
+pub fn start(family: &str, seed: u64, index: u64, mul: u64, salt: u64) -> (Rng, String) {
+    let mut r = Rng::new(seed.wrapping_mul(mul).wrapping_add(index) ^ salt);
+    for _ in 0..4 {
+        r.next();
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "# fcall fuzz program ({family}): seed {seed}, index {index}");
+    let _ = writeln!(out, "seed {}", r.below(1000));
+    (r, out)
+}
+
 /// The keys a top module's state has, with what each needs as a value.
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {

@@ -37,13 +37,7 @@ fn value_for(r: &mut Rng, key: &str) -> String {
 
 /// Program number `index` of the layers batch `seed`.
 pub fn program(seed: u64, index: u64) -> String {
-    let mut r = Rng::new(seed.wrapping_mul(3_000_017).wrapping_add(index) ^ 0x1a7e_4500);
-    for _ in 0..4 {
-        r.next();
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "# fcall fuzz program (layers): seed {seed}, index {index}");
-    let _ = writeln!(out, "seed {}", r.below(1000));
+    let (mut r, mut out) = super::gen::start("layers", seed, index, 3_000_017, 0x1a7e_4500);
     let has_bn = r.pct(35);
     let has_drop = r.pct(25);
     let act = *r.pick(&["relu", "tanh", "sigmoid"]);

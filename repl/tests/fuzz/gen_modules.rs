@@ -66,13 +66,7 @@ fn value(r: &mut Rng) -> &'static str {
 
 /// Program number `index` of the modules batch `seed`.
 pub fn program(seed: u64, index: u64) -> String {
-    let mut r = Rng::new(seed.wrapping_mul(5_000_011).wrapping_add(index) ^ 0x30d_01e5);
-    for _ in 0..4 {
-        r.next();
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "# fcall fuzz program (modules): seed {seed}, index {index}");
-    let _ = writeln!(out, "seed {}", r.below(1000));
+    let (mut r, mut out) = super::gen::start("modules", seed, index, 5_000_011, 0x30d_01e5);
     // Built-in layers.
     for i in 0..1 + r.below(3) {
         let (make, input) = layer(&mut r);

@@ -130,13 +130,7 @@ fn record(r: &mut Rng, out: &mut String, t: &Target) {
 
 /// Program number `index` of the parametrization batch `seed`.
 pub fn program(seed: u64, index: u64) -> String {
-    let mut r = Rng::new(seed.wrapping_mul(2_000_029).wrapping_add(index) ^ 0x5eed_9a7a);
-    for _ in 0..4 {
-        r.next();
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "# fcall fuzz program (parametrizations): seed {seed}, index {index}");
-    let _ = writeln!(out, "seed {}", r.below(1000));
+    let (mut r, mut out) = super::gen::start("parametrizations", seed, index, 2_000_029, 0x5eed_9a7a);
     // Which parametrizations (one or two stacked on the first name; maybe one on a second).
     let n_classes = PARAMETRIZATIONS.len();
     let first = r.below(n_classes);

@@ -83,12 +83,7 @@ fn expression(r: &mut Rng) -> String {
 
 /// Program number `index` of the values batch `seed`.
 pub fn program(seed: u64, index: u64) -> String {
-    let mut r = Rng::new(seed.wrapping_mul(4_000_037).wrapping_add(index) ^ 0x7a1_0e55);
-    for _ in 0..4 {
-        r.next();
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "# fcall fuzz program (values): seed {seed}, index {index}");
+    let (mut r, mut out) = super::gen::start("values", seed, index, 4_000_037, 0x7a1_0e55);
     for v in ["a", "b", "c"] {
         let shape = *r.pick(&SHAPES);
         let style = r.below(4);
