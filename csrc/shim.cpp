@@ -123,6 +123,27 @@ at::Tensor* fcall_vector_norm(const at::Tensor* t, double ord, const int64_t* di
   } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
+// clamp / clamp_ with Python-number bounds: the Scalar? overload, as Python picks it (tch's
+// Scalar arguments cannot carry an error out: their destructor panics on it).
+// kind: 0 no bound, 1 int, 2 float.
+at::Tensor* fcall_clamp(const at::Tensor* t, int min_kind, double min, int max_kind, double max, int inplace) {
+  auto bound = [](int kind, double v) -> std::optional<at::Scalar> {
+    if (kind == 1) return at::Scalar(static_cast<int64_t>(v));
+    if (kind == 2) return at::Scalar(v);
+    return std::nullopt;
+  };
+  try {
+    auto lo = bound(min_kind, min);
+    auto hi = bound(max_kind, max);
+    if (inplace) {
+      at::Tensor r = *t;
+      r.clamp_(lo, hi);
+      return heap(r);
+    }
+    return heap(at::clamp(*t, lo, hi));
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
 at::Tensor* fcall_wrap_for_grad(const at::Tensor* t, int64_t level) {
   try { return heap(at::functorch::makeTensorWrapper(*t, level)); }
   catch (const std::exception& e) { record(e); return nullptr; }

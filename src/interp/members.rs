@@ -8,6 +8,7 @@ use super::eval::Ctx;
 use super::ops;
 use crate::error::{Error, ExcType, Result};
 use crate::nn::Module;
+use crate::tensor::shim::Bound;
 use crate::tensor::{dtype_name, TensorRef};
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 use fcall_lang::ast::BinOp;
@@ -552,15 +553,10 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
         }
         "clamp" | "clamp_" => {
             let a = Args::bind(q, &["min", "max"], 0, pos, kw)?;
-            if let Some((lo, hi)) = scalar_bounds(x, a.get("min"), a.get("max")) {
-                // Python numbers take clamp's Scalar overload (grad_fn ClampBackward1); an
-                // absent bound is an infinite one, which clamps nothing.
-                return if name == "clamp_" {
-                    let _ = t.handle().f_clamp_(lo, hi)?;
-                    same()
-                } else {
-                    Ok(tv(x.f_clamp(lo, hi)?))
-                };
+            if let Some((lo, hi)) = scalar_bounds(a.get("min"), a.get("max")) {
+                // Python numbers take clamp's Scalar? overload (grad_fn ClampBackward1).
+                let r = crate::tensor::shim::clamp(x, lo, hi, name == "clamp_")?;
+                return if name == "clamp_" { same() } else { Ok(tv(r)) };
             }
             let lo = match a.get("min") {
                 Some(Value::None) | None => None,
@@ -716,23 +712,20 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
 
 /// Bounds of `clamp(min=, max=)` when each given one is a Python number and the tensor is
 /// floating: (min or -inf, max or +inf). None when the Tensor overload applies.
-fn scalar_bounds(x: &Tensor, lo: Option<&Value>, hi: Option<&Value>) -> Option<(f64, f64)> {
+/// Clamp bounds that are Python numbers or None (at least one a number), else None (tensors).
+fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Bound>, Option<Bound>)> {
     /// `Some(None)`: no bound; `None`: not a Python number.
-    fn num(v: Option<&Value>) -> Option<Option<f64>> {
+    fn num(v: Option<&Value>) -> Option<Option<Bound>> {
         match v {
             None | Some(Value::None) => Some(None),
-            Some(Value::Int(i)) => Some(Some(*i as f64)),
-            Some(Value::Float(f)) => Some(Some(*f)),
-            Some(Value::Bool(b)) => Some(Some(*b as i64 as f64)),
+            Some(Value::Int(i)) => Some(Some(Bound::Int(*i))),
+            Some(Value::Float(f)) => Some(Some(Bound::Float(*f))),
+            Some(Value::Bool(b)) => Some(Some(Bound::Int(*b as i64))),
             _ => None,
         }
     }
-    let floating = matches!(x.kind(), Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
     let (l, h) = (num(lo)?, num(hi)?);
-    if !floating || (l.is_none() && h.is_none()) {
-        return None;
-    }
-    Some((l.unwrap_or(f64::NEG_INFINITY), h.unwrap_or(f64::INFINITY)))
+    (l.is_some() || h.is_some()).then_some((l, h))
 }
 
 /// `t.tolist()`.
@@ -846,7 +839,8 @@ pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
             let n = items.len() as i64;
             let j = if *i < 0 { i + n } else { *i };
             if j < 0 || j >= n {
-                return Err(Error::new(ExcType::IndexError, "eval::index_range", format!("{} index out of range", obj.type_name())));
+                let kind = if matches!(obj, Value::Size(_)) { "tuple".into() } else { obj.type_name() };
+                return Err(Error::new(ExcType::IndexError, "eval::index_range", format!("{kind} index out of range")));
             }
             Ok(items[j as usize].clone())
         }

@@ -51,6 +51,7 @@ extern "C" {
     fn fcall_inplace_requires_grad_allowed() -> c_int;
     fn fcall_check_inplace_requires_grad() -> c_int;
     fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_clamp(t: *const torch_sys::C_tensor, min_kind: c_int, min: f64, max_kind: c_int, max: f64, inplace: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_vector_norm(t: *const torch_sys::C_tensor, ord: f64, dims: *const i64, ndims: i64, keepdim: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_add_batch_dim(t: *const torch_sys::C_tensor, dim: i64, level: i64) -> *mut torch_sys::C_tensor;
@@ -123,6 +124,24 @@ pub(crate) fn check_inplace_requires_grad() -> Result<()> {
         Ok(())
     }
 }
+/// A Python number as a clamp bound.
+#[derive(Clone, Copy)]
+pub(crate) enum Bound {
+    Int(i64),
+    Float(f64),
+}
+
+/// `t.clamp(min, max)` / `t.clamp_(min, max)` with Python-number bounds (None: no bound).
+pub(crate) fn clamp(t: &Tensor, min: Option<Bound>, max: Option<Bound>, inplace: bool) -> Result<Tensor> {
+    let split = |b: Option<Bound>| match b {
+        None => (0, 0.0),
+        Some(Bound::Int(i)) => (1, i as f64),
+        Some(Bound::Float(f)) => (2, f),
+    };
+    let ((lk, lv), (hk, hv)) = (split(min), split(max));
+    owned(unsafe { fcall_clamp(t.as_ptr(), lk, lv, hk, hv, inplace as c_int) })
+}
+
 /// `torch.linalg.vector_norm(t, ord, dim, keepdim)`; `dim` None: all elements.
 pub(crate) fn vector_norm(t: &Tensor, ord: f64, dim: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
     let (ptr, n) = dim.map(|d| (d.as_ptr(), d.len() as i64)).unwrap_or((std::ptr::null(), -1));
