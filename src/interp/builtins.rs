@@ -177,17 +177,25 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     }),
     ("full", &["size", "fill_value", "dtype", "requires_grad"], 2, |a, _| {
         let shape = shape_of("full", &[a.value("size")])?;
-        let t = Tensor::f_full(&shape[..], a.float("fill_value", 0.0)?, (kind_from(a, Kind::Float)?, Device::Cpu))?;
+        let t = crate::tensor::full(&shape, a.float("fill_value", 0.0)?, kind_from(a, Kind::Float)?)?;
         Ok(tv(if a.boolean("requires_grad", false)? { t.f_set_requires_grad(true)? } else { t }))
     }),
     ("arange", &["start", "end", "step", "dtype"], 1, |a, _| {
         let ints = [a.get("start"), a.get("end"), a.get("step")].iter().all(|v| matches!(v, None | Some(Value::Int(_)) | Some(Value::None)));
         let default = if ints { Kind::Int64 } else { Kind::Float };
         let k = kind_from(a, default)?;
-        let t = match a.get("end") {
-            None | Some(Value::None) => Tensor::f_arange(a.float("start", 0.0)?, (k, Device::Cpu))?,
-            Some(_) => Tensor::f_arange_start_step(a.float("start", 0.0)?, a.float("end", 0.0)?, a.float("step", 1.0)?, (k, Device::Cpu))?,
+        let (start, end, step) = match a.get("end") {
+            None | Some(Value::None) => (0.0, a.float("start", 0.0)?, 1.0),
+            Some(_) => (a.float("start", 0.0)?, a.float("end", 0.0)?, a.float("step", 1.0)?),
         };
+        // arange's own checks, made here: tch's Scalar arguments cannot carry its error out.
+        if step == 0.0 {
+            return Err(Error::runtime("torch::arange_step", "step must be nonzero"));
+        }
+        if (step > 0.0 && end < start) || (step < 0.0 && end > start) {
+            return Err(Error::runtime("torch::arange_bounds", "upper bound and lower bound inconsistent with step sign"));
+        }
+        let t = Tensor::f_arange_start_step(start, end, step, (k, Device::Cpu))?;
         Ok(tv(t))
     }),
     ("eye", &["n", "m", "dtype"], 1, |a, _| {

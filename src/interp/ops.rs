@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use tch::{Kind, Tensor};
 
 use crate::error::{Error, ExcType, Result};
+use crate::tensor::shim::{number_tensor, Number};
 use crate::tensor::TensorRef;
 use crate::value::{DictRef, Value};
 use fcall_lang::ast::{BinOp, CmpOp};
@@ -34,13 +35,13 @@ pub fn scalar_for(x: &Tensor, v: &Value) -> Result<Option<Tensor>> {
     let t = match v {
         Value::Float(f) => {
             let k = if is_floating(xk) { xk } else { Kind::Float };
-            Tensor::f_scalar_tensor(*f, (k, dev))?
+            number_tensor(Number::Float(*f), k, dev)?
         }
         Value::Int(i) => {
             let k = if xk == Kind::Bool { Kind::Int64 } else { xk };
-            Tensor::f_scalar_tensor(*i as f64, (k, dev))?
+            number_tensor(Number::Int(*i), k, dev)?
         }
-        Value::Bool(b) => Tensor::f_scalar_tensor(*b as i64 as f64, (xk, dev))?,
+        Value::Bool(b) => number_tensor(Number::Int(*b as i64), xk, dev)?,
         _ => return Ok(None),
     };
     Ok(Some(t))

@@ -235,3 +235,12 @@ pub(crate) fn requires_grad_(t: &Tensor, flag: bool) -> Result<()> {
 pub fn same_impl(a: &TensorRef, b: &TensorRef) -> bool {
     shim::impl_ptr(a.tensor()) == shim::impl_ptr(b.tensor())
 }
+
+/// `torch.full(shape, value, dtype=kind)`: an empty tensor filled from a 0-dim one (tch's
+/// `Tensor::full` takes a Scalar, whose destructor panics on libtorch's error for a bad shape).
+pub(crate) fn full(shape: &[i64], value: f64, kind: tch::Kind) -> Result<Tensor> {
+    let mut t = Tensor::f_empty(shape, (kind, tch::Device::Cpu))?;
+    let v = shim::number_tensor(shim::Number::Float(value), tch::Kind::Double, tch::Device::Cpu)?;
+    let _ = t.f_fill_tensor_(&v)?;
+    Ok(t)
+}

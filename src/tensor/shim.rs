@@ -162,6 +162,24 @@ pub(crate) fn add_batch_dim(t: &Tensor, dim: i64, level: i64) -> Result<Tensor> 
 /// factory's output through its data pointer, which under grad is a TensorWrapper without
 /// storage: "Cannot access data pointer of Tensor that doesn't have storage").
 #[allow(dead_code)]
+/// A Python number as a 0-dim tensor of `kind` on `device`, made without a tch `Scalar` (whose
+/// destructor panics on a pending libtorch error); the cast wraps as PyTorch's does
+/// (int8 + 300 is 45).
+pub(crate) fn number_tensor(v: Number, kind: tch::Kind, device: tch::Device) -> Result<Tensor> {
+    let t = match v {
+        Number::Int(i) => tensor_from_data(&i.to_ne_bytes(), &[], tch::Kind::Int64)?,
+        Number::Float(f) => tensor_from_data(&f.to_ne_bytes(), &[], tch::Kind::Double)?,
+    };
+    Ok(t.f_to_device_(device, kind, false, false)?)
+}
+
+/// A Python int or float.
+#[derive(Clone, Copy)]
+pub(crate) enum Number {
+    Int(i64),
+    Float(f64),
+}
+
 pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> Result<Tensor> {
     let numel: i64 = shape.iter().product();
     let elem = kind.elt_size_in_bytes();

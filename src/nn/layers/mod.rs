@@ -121,7 +121,7 @@ pub(crate) fn normal_parameter(shape: &[i64]) -> Result<TensorRef> {
 
 /// `Parameter(empty(shape))` filled by `init.ones_` / `init.zeros_` (no RNG).
 pub(crate) fn filled_parameter(shape: &[i64], value: f64) -> Result<TensorRef> {
-    let t = Tensor::f_full(shape, value, (tch::Kind::Float, tch::Device::Cpu))?;
+    let t = crate::tensor::full(shape, value, tch::Kind::Float)?;
     TensorRef::parameter(&t, true)
 }
 
