@@ -123,6 +123,15 @@ at::Tensor* fcall_vector_norm(const at::Tensor* t, double ord, const int64_t* di
   } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
+// torch.arange with number arguments (kind 1: int, 2: float), as Python passes them; errors
+// come back as errors (tch's Scalar arguments would panic on them).
+at::Tensor* fcall_arange(int sk, double s, int ek, double e, int tk, double t, int scalar_type) {
+  auto num = [](int kind, double v) { return kind == 1 ? at::Scalar(static_cast<int64_t>(v)) : at::Scalar(v); };
+  try {
+    return heap(at::arange(num(sk, s), num(ek, e), num(tk, t), at::TensorOptions().dtype(static_cast<at::ScalarType>(scalar_type))));
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
 // clamp / clamp_ with Python-number bounds: the Scalar? overload, as Python picks it (tch's
 // Scalar arguments cannot carry an error out: their destructor panics on it).
 // kind: 0 no bound, 1 int, 2 float.

@@ -181,21 +181,22 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         Ok(tv(if a.boolean("requires_grad", false)? { t.f_set_requires_grad(true)? } else { t }))
     }),
     ("arange", &["start", "end", "step", "dtype"], 1, |a, _| {
+        use crate::tensor::shim::Number;
         let ints = [a.get("start"), a.get("end"), a.get("step")].iter().all(|v| matches!(v, None | Some(Value::Int(_)) | Some(Value::None)));
         let default = if ints { Kind::Int64 } else { Kind::Float };
         let k = kind_from(a, default)?;
-        let (start, end, step) = match a.get("end") {
-            None | Some(Value::None) => (0.0, a.float("start", 0.0)?, 1.0),
-            Some(_) => (a.float("start", 0.0)?, a.float("end", 0.0)?, a.float("step", 1.0)?),
+        let num = |name: &str, default: Number| -> Result<Number> {
+            Ok(match a.get(name) {
+                None | Some(Value::None) => default,
+                Some(Value::Int(i)) => Number::Int(*i),
+                Some(_) => Number::Float(a.float(name, 0.0)?),
+            })
         };
-        // arange's own checks, made here: tch's Scalar arguments cannot carry its error out.
-        if step == 0.0 {
-            return Err(Error::runtime("torch::arange_step", "step must be nonzero"));
-        }
-        if (step > 0.0 && end < start) || (step < 0.0 && end > start) {
-            return Err(Error::runtime("torch::arange_bounds", "upper bound and lower bound inconsistent with step sign"));
-        }
-        let t = Tensor::f_arange_start_step(start, end, step, (k, Device::Cpu))?;
+        let (start, end, step) = match a.get("end") {
+            None | Some(Value::None) => (Number::Int(0), num("start", Number::Int(0))?, Number::Int(1)),
+            Some(_) => (num("start", Number::Int(0))?, num("end", Number::Int(0))?, num("step", Number::Int(1))?),
+        };
+        let t = crate::tensor::shim::arange(start, end, step, k)?;
         Ok(tv(t))
     }),
     ("eye", &["n", "m", "dtype"], 1, |a, _| {

@@ -51,6 +51,7 @@ extern "C" {
     fn fcall_inplace_requires_grad_allowed() -> c_int;
     fn fcall_check_inplace_requires_grad() -> c_int;
     fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_arange(sk: c_int, s: f64, ek: c_int, e: f64, tk: c_int, t: f64, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_clamp(t: *const torch_sys::C_tensor, min_kind: c_int, min: f64, max_kind: c_int, max: f64, inplace: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_vector_norm(t: *const torch_sys::C_tensor, ord: f64, dims: *const i64, ndims: i64, keepdim: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
@@ -180,15 +181,11 @@ pub(crate) enum Number {
     Float(f64),
 }
 
-pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> Result<Tensor> {
-    let numel: i64 = shape.iter().product();
-    let elem = kind.elt_size_in_bytes();
-    if shape.iter().any(|d| *d < 0) || numel as usize * elem != data.len() {
-        return Err(Error::runtime("torch::shape", format!("{} bytes do not fill a {kind:?} tensor of shape {shape:?}", data.len())));
-    }
-    // c10::ScalarType codes (include/c10/core/ScalarType.h), as tch's private Kind::c_int.
+/// The c10::ScalarType code of a dtype (include/c10/core/ScalarType.h), as tch's private
+/// `Kind::c_int`.
+fn scalar_type(kind: tch::Kind) -> Result<c_int> {
     use tch::Kind::*;
-    let code = match kind {
+    Ok(match kind {
         Uint8 => 0,
         Int8 => 1,
         Int16 => 2,
@@ -199,8 +196,27 @@ pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> R
         Double => 7,
         Bool => 11,
         BFloat16 => 15,
-        other => return Err(Error::runtime("torch::dtype", format!("tensor_from_data: unsupported dtype {other:?}"))),
+        other => return Err(Error::runtime("torch::dtype", format!("unsupported dtype {other:?}"))),
+    })
+}
+
+/// `torch.arange(start, end, step, dtype=kind)` (number arguments; ints as ints).
+pub(crate) fn arange(start: Number, end: Number, step: Number, kind: tch::Kind) -> Result<Tensor> {
+    let split = |n: Number| match n {
+        Number::Int(i) => (1, i as f64),
+        Number::Float(f) => (2, f),
     };
+    let ((sk, s), (ek, e), (tk, t)) = (split(start), split(end), split(step));
+    owned(unsafe { fcall_arange(sk, s, ek, e, tk, t, scalar_type(kind)?) })
+}
+
+pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> Result<Tensor> {
+    let numel: i64 = shape.iter().product();
+    let elem = kind.elt_size_in_bytes();
+    if shape.iter().any(|d| *d < 0) || numel as usize * elem != data.len() {
+        return Err(Error::runtime("torch::shape", format!("{} bytes do not fill a {kind:?} tensor of shape {shape:?}", data.len())));
+    }
+    let code = scalar_type(kind)?;
     owned(unsafe { fcall_tensor_from_data(data.as_ptr(), shape.as_ptr(), shape.len(), code) })
 }
 
