@@ -70,13 +70,6 @@ impl Value {
     pub fn size(dims: &[i64]) -> Value {
         Value::Size(Seq::new(dims.iter().map(|d| Value::Int(*d)).collect()))
     }
-    /// The items of a tuple or a torch.Size (a tuple subclass).
-    pub fn tuple_items(&self) -> Option<&Seq> {
-        match self {
-            Value::Tuple(s) | Value::Size(s) => Some(s),
-            _ => None,
-        }
-    }
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Seq::new(items))
     }

@@ -53,11 +53,7 @@ fn demo_inplace() -> Result<(), Error> {
         let x = args[0].as_tensor().expect("x is a tensor");
         Ok(Value::Tensor(TensorRef::new(x.tensor().f_add(foo.tensor())?)))
     });
-    m.register_buffer("foo", Some(scalar(0.0)), true)?;
-    let a = DictRef::of_tensors([("foo", scalar(2.0))]);
-    show_call("functional_call(Foo(), a, torch.ones(()))   # a = {'foo': tensor(2.)}", &m, Value::Dict(a.clone()), scalar(1.0), CallOptions::default());
-    println!("    a['foo'] is now {}\n", a.get("foo").map(|v| v.py_repr()).unwrap_or_default());
-    Ok(())
+    foo_call(&m, 2.0, "functional_call(Foo(), a, torch.ones(()))   # a = {'foo': tensor(2.)}")
 }
 
 fn demo_rebind() -> Result<(), Error> {
@@ -68,9 +64,15 @@ fn demo_rebind() -> Result<(), Error> {
         let x = args[0].as_tensor().expect("x is a tensor");
         Ok(Value::Tensor(TensorRef::new(x.tensor().f_add(foo.tensor())?)))
     });
+    foo_call(&m, 0.0, "functional_call(Foo(), a, torch.ones(()))   # forward: self.foo = self.foo + 1")
+}
+
+/// Gives `m` a buffer `foo` = 0, calls it with `a = {'foo': tensor(start)}` and shows what the
+/// call left in `a`.
+fn foo_call(m: &Module, start: f32, code: &str) -> Result<(), Error> {
     m.register_buffer("foo", Some(scalar(0.0)), true)?;
-    let a = DictRef::of_tensors([("foo", scalar(0.0))]);
-    show_call("functional_call(Foo(), a, torch.ones(()))   # forward: self.foo = self.foo + 1", &m, Value::Dict(a.clone()), scalar(1.0), CallOptions::default());
+    let a = DictRef::of_tensors([("foo", scalar(start))]);
+    show_call(code, m, Value::Dict(a.clone()), scalar(1.0), CallOptions::default());
     println!("    a['foo'] is now {}\n", a.get("foo").map(|v| v.py_repr()).unwrap_or_default());
     Ok(())
 }

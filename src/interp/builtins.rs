@@ -186,11 +186,10 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         let default = if ints { Kind::Int64 } else { Kind::Float };
         let k = kind_from(a, default)?;
         let num = |name: &str, default: Number| -> Result<Number> {
-            Ok(match a.get(name) {
-                None | Some(Value::None) => default,
-                Some(Value::Int(i)) => Number::Int(*i),
-                Some(_) => Number::Float(a.float(name, 0.0)?),
-            })
+            match a.get(name) {
+                None | Some(Value::None) => Ok(default),
+                Some(v) => Number::of(v).map(Ok).unwrap_or_else(|| a.float(name, 0.0).map(Number::Float)),
+            }
         };
         let (start, end, step) = match a.get("end") {
             None | Some(Value::None) => (Number::Int(0), num("start", Number::Int(0))?, Number::Int(1)),

@@ -48,15 +48,20 @@ pub fn load(path: &str) -> Result<Value> {
 fn read_safetensors(path: &str) -> Result<Vec<(String, tch::Tensor)>> {
     let read_error = |e: String| Error::new(ExcType::OSError, "io::read", e);
     let mut items = tch::Tensor::read_safetensors(path).map_err(|e| read_error(e.to_string()))?;
-    let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
-    let header: serde_json::Map<String, serde_json::Value> = bytes
-        .get(..8)
-        .and_then(|n| {
-            let end = 8usize.checked_add(u64::from_le_bytes(n.try_into().ok()?) as usize)?;
-            serde_json::from_slice(bytes.get(8..end)?).ok()
-        })
-        .ok_or_else(|| read_error(format!("{path}: not a safetensors header")))?;
+    let header = safetensors_header(path).ok_or_else(|| read_error(format!("{path}: not a safetensors header")))?;
     let offset = |name: &str| header.get(name).and_then(|info| info["data_offsets"][0].as_u64()).unwrap_or(u64::MAX);
     items.sort_by_cached_key(|(name, _)| offset(name));
     Ok(items)
+}
+
+/// A safetensors file's JSON header (an 8-byte little-endian length, then the JSON), read
+/// without the tensor data.
+fn safetensors_header(path: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut n = [0u8; 8];
+    f.read_exact(&mut n).ok()?;
+    let mut text = vec![0u8; usize::try_from(u64::from_le_bytes(n)).ok()?];
+    f.read_exact(&mut text).ok()?;
+    serde_json::from_slice(&text).ok()
 }

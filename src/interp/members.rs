@@ -8,7 +8,7 @@ use super::eval::Ctx;
 use super::ops;
 use crate::error::{Error, ExcType, Result};
 use crate::nn::Module;
-use crate::tensor::shim::Bound;
+use crate::tensor::shim::Number;
 use crate::tensor::{dtype_name, TensorRef};
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 use fcall_lang::ast::BinOp;
@@ -713,15 +713,12 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
 /// Bounds of `clamp(min=, max=)` when each given one is a Python number and the tensor is
 /// floating: (min or -inf, max or +inf). None when the Tensor overload applies.
 /// Clamp bounds that are Python numbers or None (at least one a number), else None (tensors).
-fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Bound>, Option<Bound>)> {
+fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Number>, Option<Number>)> {
     /// `Some(None)`: no bound; `None`: not a Python number.
-    fn num(v: Option<&Value>) -> Option<Option<Bound>> {
+    fn num(v: Option<&Value>) -> Option<Option<Number>> {
         match v {
             None | Some(Value::None) => Some(None),
-            Some(Value::Int(i)) => Some(Some(Bound::Int(*i))),
-            Some(Value::Float(f)) => Some(Some(Bound::Float(*f))),
-            Some(Value::Bool(b)) => Some(Some(Bound::Int(*b as i64))),
-            _ => None,
+            Some(v) => Number::of(v).map(Some),
         }
     }
     let (l, h) = (num(lo)?, num(hi)?);

@@ -125,21 +125,37 @@ pub(crate) fn check_inplace_requires_grad() -> Result<()> {
         Ok(())
     }
 }
-/// A Python number as a clamp bound.
+/// A Python int or float, as libtorch's Scalar arguments take it.
 #[derive(Clone, Copy)]
-pub(crate) enum Bound {
+pub(crate) enum Number {
     Int(i64),
     Float(f64),
 }
 
+impl Number {
+    /// A Python number (a bool counts as an int), or None.
+    pub(crate) fn of(v: &crate::value::Value) -> Option<Number> {
+        use crate::value::Value;
+        match v {
+            Value::Int(i) => Some(Number::Int(*i)),
+            Value::Bool(b) => Some(Number::Int(*b as i64)),
+            Value::Float(f) => Some(Number::Float(*f)),
+            _ => None,
+        }
+    }
+    /// What the shim takes: (0 none, 1 int, 2 float) and the value.
+    fn code(n: Option<Number>) -> (c_int, f64) {
+        match n {
+            None => (0, 0.0),
+            Some(Number::Int(i)) => (1, i as f64),
+            Some(Number::Float(f)) => (2, f),
+        }
+    }
+}
+
 /// `t.clamp(min, max)` / `t.clamp_(min, max)` with Python-number bounds (None: no bound).
-pub(crate) fn clamp(t: &Tensor, min: Option<Bound>, max: Option<Bound>, inplace: bool) -> Result<Tensor> {
-    let split = |b: Option<Bound>| match b {
-        None => (0, 0.0),
-        Some(Bound::Int(i)) => (1, i as f64),
-        Some(Bound::Float(f)) => (2, f),
-    };
-    let ((lk, lv), (hk, hv)) = (split(min), split(max));
+pub(crate) fn clamp(t: &Tensor, min: Option<Number>, max: Option<Number>, inplace: bool) -> Result<Tensor> {
+    let ((lk, lv), (hk, hv)) = (Number::code(min), Number::code(max));
     owned(unsafe { fcall_clamp(t.as_ptr(), lk, lv, hk, hv, inplace as c_int) })
 }
 
@@ -157,12 +173,6 @@ pub(crate) fn unwrap_for_grad(t: &Tensor, level: i64) -> Result<Tensor> {
 pub(crate) fn add_batch_dim(t: &Tensor, dim: i64, level: i64) -> Result<Tensor> {
     owned(unsafe { fcall_add_batch_dim(t.as_ptr(), dim, level) })
 }
-/// `torch.tensor(data)` with the bytes of `kind` elements in native order: made with functorch's
-/// layers excluded and then lifted (`lift_fresh`), as Python's torch.tensor does, so it also
-/// works inside a grad transform (tch's `Tensor::from_slice` / `f_from_data_size` fill a
-/// factory's output through its data pointer, which under grad is a TensorWrapper without
-/// storage: "Cannot access data pointer of Tensor that doesn't have storage").
-#[allow(dead_code)]
 /// A Python number as a 0-dim tensor of `kind` on `device`, made without a tch `Scalar` (whose
 /// destructor panics on a pending libtorch error); the cast wraps as PyTorch's does
 /// (int8 + 300 is 45).
@@ -172,13 +182,6 @@ pub(crate) fn number_tensor(v: Number, kind: tch::Kind, device: tch::Device) -> 
         Number::Float(f) => tensor_from_data(&f.to_ne_bytes(), &[], tch::Kind::Double)?,
     };
     Ok(t.f_to_device_(device, kind, false, false)?)
-}
-
-/// A Python int or float.
-#[derive(Clone, Copy)]
-pub(crate) enum Number {
-    Int(i64),
-    Float(f64),
 }
 
 /// The c10::ScalarType code of a dtype (include/c10/core/ScalarType.h), as tch's private
@@ -202,14 +205,15 @@ fn scalar_type(kind: tch::Kind) -> Result<c_int> {
 
 /// `torch.arange(start, end, step, dtype=kind)` (number arguments; ints as ints).
 pub(crate) fn arange(start: Number, end: Number, step: Number, kind: tch::Kind) -> Result<Tensor> {
-    let split = |n: Number| match n {
-        Number::Int(i) => (1, i as f64),
-        Number::Float(f) => (2, f),
-    };
-    let ((sk, s), (ek, e), (tk, t)) = (split(start), split(end), split(step));
+    let ((sk, s), (ek, e), (tk, t)) = (Number::code(Some(start)), Number::code(Some(end)), Number::code(Some(step)));
     owned(unsafe { fcall_arange(sk, s, ek, e, tk, t, scalar_type(kind)?) })
 }
 
+/// `torch.tensor(data)` with the bytes of `kind` elements in native order: made with functorch's
+/// layers excluded and then lifted (`lift_fresh`), as Python's torch.tensor does, so it also
+/// works inside a grad transform (tch's `Tensor::from_slice` / `f_from_data_size` fill a
+/// factory's output through its data pointer, which under grad is a TensorWrapper without
+/// storage: "Cannot access data pointer of Tensor that doesn't have storage").
 pub(crate) fn tensor_from_data(data: &[u8], shape: &[i64], kind: tch::Kind) -> Result<Tensor> {
     let numel: i64 = shape.iter().product();
     let elem = kind.elt_size_in_bytes();
