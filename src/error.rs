@@ -18,6 +18,12 @@ pub enum ExcType {
     KeyboardInterrupt,
     AssertionError,
     OSError,
+    ImportError,
+    /// A subclass of ImportError (`except ImportError` catches it).
+    ModuleNotFoundError,
+    OverflowError,
+    /// Raised at run time for what the parser cannot see (`*x` outside a display).
+    SyntaxError,
 }
 
 impl ExcType {
@@ -36,6 +42,10 @@ impl ExcType {
             ExcType::KeyboardInterrupt => "KeyboardInterrupt",
             ExcType::AssertionError => "AssertionError",
             ExcType::OSError => "OSError",
+            ExcType::ImportError => "ImportError",
+            ExcType::ModuleNotFoundError => "ModuleNotFoundError",
+            ExcType::OverflowError => "OverflowError",
+            ExcType::SyntaxError => "SyntaxError",
         }
     }
 }
@@ -72,6 +82,10 @@ pub struct Error {
     pub key_arg: Option<String>,
     /// Where in the user's source the error was raised (innermost first).
     pub location: Option<Location>,
+    /// CPython 3.11's "Did you mean" for a NameError or AttributeError: shown after the message
+    /// (`name 'zeroes' is not defined. Did you mean: 'zeros'?`), as Python's traceback shows it,
+    /// but not part of `str(e)` (so not of `message`).
+    pub suggestion: Option<String>,
 }
 
 /// A span in one of the session's sources (a script, a REPL entry, a notebook cell).
@@ -86,7 +100,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(exc: ExcType, code: &'static str, message: impl Into<String>) -> Error {
-        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None }
+        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None, suggestion: None }
     }
     pub fn value(code: &'static str, m: impl Into<String>) -> Error {
         Error::new(ExcType::ValueError, code, m)
@@ -135,6 +149,19 @@ impl Error {
             self.location = Some(location);
         }
         self
+    }
+    /// Adds CPython's "Did you mean: 'name'?" (see [`Error::suggestion`]).
+    pub fn with_suggestion(mut self, name: Option<String>) -> Error {
+        self.suggestion = name;
+        self
+    }
+    /// The first line Python's traceback shows: `NameError: name 'x' is not defined`, with the
+    /// "Did you mean" suggestion where there is one.
+    pub fn headline(&self) -> String {
+        match &self.suggestion {
+            Some(s) => format!("{}: {}. Did you mean: '{s}'?", self.exc.name(), self.message),
+            None => format!("{}: {}", self.exc.name(), self.message),
+        }
     }
     pub fn with_bug(mut self, bug: KnownBug) -> Error {
         self.known_bug = Some(bug);

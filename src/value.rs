@@ -29,6 +29,42 @@ pub enum Value {
     Size(Seq),
     /// A callable: a built-in, a user `def`, a class (calling it builds a module), a bound method.
     Function(Rc<Function>),
+    /// A Python module object (`torch`, `torch.nn.functional`, `math`): a dotted name and its
+    /// attributes, one shared object per module (`torch.nn.functional is F`).
+    Namespace(Rc<Namespace>),
+    /// A `torch.dtype` (`torch.float64`): one object per dtype, so `torch.float is torch.float32`.
+    DType(tch::Kind),
+}
+
+/// A module object: what `import torch.nn as nn` binds (see `interp/imports.rs`).
+pub struct Namespace {
+    /// The dotted name (`torch.nn.functional`), as `__name__` and the error messages spell it.
+    pub name: String,
+    /// The attributes, in the order they were added (functions, classes, constants, submodules).
+    pub attrs: RefCell<IndexMap<String, Value>>,
+    /// Whether it is a package (`import math.pi`: "'math' is not a package").
+    pub package: bool,
+    /// Whether CPython 3.11 offers "Did you mean" for a missing attribute: it compares against
+    /// `dir(module)` only when that has fewer than 750 names (not so for `torch`).
+    pub suggests: bool,
+}
+
+impl Namespace {
+    pub fn new(name: &str, package: bool, suggests: bool) -> Namespace {
+        Namespace { name: name.to_string(), attrs: RefCell::new(IndexMap::new()), package, suggests }
+    }
+    pub fn get(&self, attr: &str) -> Option<Value> {
+        self.attrs.borrow().get(attr).cloned()
+    }
+    pub fn set(&self, attr: &str, v: Value) {
+        self.attrs.borrow_mut().insert(attr.to_string(), v);
+    }
+    /// `dir(module)`: the attribute names, sorted.
+    pub fn dir(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.attrs.borrow().keys().cloned().collect();
+        v.sort();
+        v
+    }
 }
 
 /// What a [`Function`] is, for `repr` and `type`.
@@ -42,6 +78,8 @@ pub enum FunctionKind {
     Node(usize),
     /// A hook's `RemovableHandle` (its id): calling the function removes the hook.
     Handle(u64),
+    /// A `typing` name (`typing.Optional`, `typing.Optional[int]`): for annotations only.
+    Typing,
 }
 
 pub type NativeFn = dyn Fn(&[Value], &Kwargs) -> crate::error::Result<Value>;
@@ -107,6 +145,8 @@ impl Value {
             },
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Namespace(a), Value::Namespace(b)) => Rc::ptr_eq(a, b),
+            (Value::DType(a), Value::DType(b)) => a == b,
             _ => false,
         }
     }
@@ -124,6 +164,8 @@ impl Value {
             Value::List(_) => "list".into(),
             Value::Tuple(_) => "tuple".into(),
             Value::Size(_) => "torch.Size".into(),
+            Value::Namespace(_) => "module".into(),
+            Value::DType(_) => "torch.dtype".into(),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => "builtin_function_or_method".into(),
                 FunctionKind::User => "function".into(),
@@ -131,6 +173,7 @@ impl Value {
                 FunctionKind::Method => "method".into(),
                 FunctionKind::Node(_) => f.name.clone(),
                 FunctionKind::Handle(_) => "RemovableHandle".into(),
+                FunctionKind::Typing => "_SpecialForm".into(),
             },
         }
     }
@@ -210,6 +253,8 @@ impl Value {
             Value::Tuple(items) if items.len() == 1 => format!("({},)", items.borrow()[0].py_repr()),
             Value::Tuple(items) => format!("({})", join_repr(&items.borrow())),
             Value::Size(items) => format!("torch.Size([{}])", join_repr(&items.borrow())),
+            Value::Namespace(n) => format!("<module '{}'>", n.name),
+            Value::DType(k) => format!("torch.{}", crate::tensor::dtype_name(*k)),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => format!("<built-in function {}>", f.name),
                 FunctionKind::User => format!("<function {}>", f.name),
@@ -217,6 +262,7 @@ impl Value {
                 FunctionKind::Method => format!("<bound method {}>", f.name),
                 FunctionKind::Node(addr) => format!("<{} object at {addr:#x}>", f.name),
                 FunctionKind::Handle(_) => format!("<{} object at {:#x}>", f.name, Rc::as_ptr(f) as *const u8 as usize),
+                FunctionKind::Typing => f.name.clone(),
             },
         }
     }
@@ -396,6 +442,10 @@ impl DictRef {
             e.insert(key, v);
             self.0.keys_version.set(self.0.keys_version.get() + 1);
         }
+    }
+    /// The entries, in order (a copy: the dict may change while they are used).
+    pub fn items(&self) -> Vec<(String, Value)> {
+        self.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
     pub fn keys(&self) -> Vec<String> {
         self.0.entries.borrow().keys().cloned().collect()

@@ -1,8 +1,9 @@
 //! Tab completion against the live workspace: names (workspace, built-ins, keywords, commands at
 //! the start of a statement, `help` topics), attributes after `a.` (a module's submodules,
 //! parameters, buffers, plain attributes and methods; a tensor's attributes and methods; a dict's
-//! keys), dotted paths through submodules (`model.0.weight`, `net.encoder.lin.bias`) and dict keys
-//! inside `a["`.
+//! keys; a Python module's names after `torch.`, `nn.`, `F.`, `torch.nn.functional.`; a dtype's
+//! attributes), dotted paths through submodules (`model.0.weight`, `net.encoder.lin.bias`) and
+//! dict keys inside `a["`.
 //!
 //! Nothing is evaluated: the object before the dot is found by walking the workspace and the
 //! modules' registries (`Module::data()`), so completing never runs user code or a libtorch op.
@@ -146,6 +147,7 @@ fn resolve(session: &Session, segs: &[String]) -> Option<Obj> {
         cur = match cur {
             Obj::Val(Value::Module(m)) => module_member(&m, s)?,
             Obj::Val(Value::Dict(d)) => Obj::Val(d.get(s)?),
+            Obj::Val(Value::Namespace(ns)) => Obj::Val(ns.get(s)?),
             _ => return None,
         };
     }
@@ -203,6 +205,13 @@ fn members(obj: &Obj) -> Vec<(String, bool)> {
         Obj::Val(Value::List(_)) => methods(&mut out, &["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove"]),
         Obj::Val(Value::Tuple(_)) => methods(&mut out, &["count", "index"]),
         Obj::Val(Value::Size(_)) => methods(&mut out, &["count", "index", "numel"]),
+        Obj::Val(Value::Namespace(ns)) => {
+            // Functions and classes complete with `(`; submodules and constants without.
+            let mut names: Vec<(String, bool)> = ns.attrs.borrow().iter().map(|(k, v)| (k.clone(), matches!(v, Value::Function(_)))).collect();
+            names.sort();
+            out.extend(names);
+        }
+        Obj::Val(Value::DType(_)) => out.extend(fcall::interp::dtypes::ATTRS.iter().map(|s| (s.to_string(), false))),
         _ => {}
     }
     let mut seen = std::collections::HashSet::new();
@@ -362,6 +371,22 @@ pub(crate) mod tests {
         assert!(comp(&s, "x = sho").1.is_empty());
         assert_eq!(comp(&s, "help gr").1, vec!["grad"]);
         assert!(comp(&s, "x = 1 # my_").1.is_empty());
+    }
+
+    #[test]
+    fn python_modules_of_the_prelude() {
+        let s = session("x = 1");
+        assert_eq!(comp(&s, "torch.zer"), (6, vec!["zeros(".to_string()]));
+        assert_eq!(comp(&s, "y = torch.float6").1, vec!["float64"]);
+        assert_eq!(comp(&s, "nn.Lin").1, vec!["Linear("]);
+        assert_eq!(comp(&s, "F.rel").1, vec!["relu("]);
+        assert_eq!(comp(&s, "torch.nn.functional.mse").1, vec!["mse_loss("]);
+        assert_eq!(comp(&s, "torch.n").1, vec!["nan", "nn"]);
+        assert_eq!(comp(&s, "math.sq").1, vec!["sqrt("]);
+        assert_eq!(comp(&s, "torch.float64.is_f").1, vec!["is_floating_point"]);
+        // Dunder names only when asked for.
+        assert!(!comp(&s, "torch.").1.iter().any(|c| c.starts_with('_')));
+        assert!(comp(&s, "tor").1.contains(&"torch".to_string()));
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub struct Ident {
     pub span: Span,
 }
 
-/// `{ stmt; stmt }`: the body of `def`, `if`, `for`, `while`, `no_grad`, or a bare block.
+/// The body of `def`, `if`, `for`, `while`, `with`, `try`, ... (an indented suite in Python;
+/// `{ stmt; stmt }` in the brace dialect).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     /// The statements inside the braces.
@@ -70,21 +71,25 @@ pub enum StmtKind {
     },
     /// `if c { } else if d { } else { }`.
     If(IfStmt),
-    /// `for target in iter { body }`.
+    /// `for target in iter: body` (`else:` runs when the loop did not `break`).
     For {
-        /// Loop variable(s): a name or a tuple of names (`for k, v in items(a)`).
+        /// Loop variable(s): a name or a tuple of names (`for k, v in a.items()`).
         target: Target,
         /// What is iterated.
         iter: Expr,
         /// The loop body.
         body: Block,
+        /// `else:`.
+        orelse: Option<Block>,
     },
-    /// `while cond { body }` (an extension: not on LANGUAGE.md).
+    /// `while cond: body` (`else:` runs when the loop did not `break`).
     While {
         /// Checked before each turn.
         cond: Expr,
         /// The loop body.
         body: Block,
+        /// `else:`.
+        orelse: Option<Block>,
     },
     /// `break` (inside `for` / `while` only; checked by the parser).
     Break,
@@ -104,6 +109,99 @@ pub enum StmtKind {
     Block(Block),
     /// A REPL command (`seed 0`, `show mod`, `help call`, ...).
     Command(Command),
+    /// `a = b = value`: the value is evaluated once and assigned to each target, left to right.
+    MultiAssign {
+        /// The targets, left to right (at least two).
+        targets: Vec<Target>,
+        /// What is assigned.
+        value: Expr,
+    },
+    /// `pass`.
+    Pass,
+    /// `del a, b[k], c.attr`.
+    Del(Vec<Target>),
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    Raise {
+        /// The exception (a class or an instance); `None` re-raises the one being handled.
+        exc: Option<Expr>,
+        /// `from cause`.
+        cause: Option<Expr>,
+    },
+    /// `assert test, msg`.
+    Assert {
+        /// The condition.
+        test: Expr,
+        /// The message, if any.
+        msg: Option<Expr>,
+    },
+    /// `try:` with `except`, `else`, `finally`.
+    Try(Box<TryStmt>),
+    /// `with a as x, b:`.
+    With {
+        /// The context managers, entered left to right.
+        items: Vec<WithItem>,
+        /// The body.
+        body: Block,
+    },
+    /// `global a, b`.
+    Global(Vec<Ident>),
+    /// `nonlocal a, b`.
+    Nonlocal(Vec<Ident>),
+    /// `import torch.nn as nn, math`.
+    Import(Vec<Alias>),
+    /// `from torch.func import grad, vmap as vm`.
+    ImportFrom {
+        /// The dotted module name (with leading dots for a relative import).
+        module: String,
+        /// What is imported (`*` is a name `"*"`).
+        names: Vec<Alias>,
+    },
+}
+
+/// `try:` ... `except E as e:` ... `else:` ... `finally:` ...
+#[derive(Clone, Debug, PartialEq)]
+pub struct TryStmt {
+    /// The guarded body.
+    pub body: Block,
+    /// The `except` clauses, in order.
+    pub handlers: Vec<ExceptHandler>,
+    /// Runs when the body raised nothing.
+    pub orelse: Option<Block>,
+    /// Runs in every case.
+    pub finalbody: Option<Block>,
+}
+
+/// `except E as name:` (both parts optional).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExceptHandler {
+    /// The exception class or tuple of classes; `None` for a bare `except:`.
+    pub typ: Option<Expr>,
+    /// `as name`.
+    pub name: Option<Ident>,
+    /// The handler body.
+    pub body: Block,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// One `expr as target` of a `with`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithItem {
+    /// The context manager.
+    pub context: Expr,
+    /// `as target`.
+    pub target: Option<Target>,
+}
+
+/// One name of an `import` / `from ... import`: `torch.nn as nn`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alias {
+    /// The dotted name as written.
+    pub name: String,
+    /// `as name`.
+    pub asname: Option<Ident>,
+    /// The whole alias.
+    pub span: Span,
 }
 
 /// The REPL / script commands. Each is a statement on its own; the command word is an ordinary
@@ -172,8 +270,11 @@ pub struct IfBranch {
 /// `*args` or a bare `*`), `**kwargs`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionDef {
-    /// Decorators written before `def` in a class body (`@property`), in order.
-    pub decorators: Vec<Ident>,
+    /// Decorators written before `def` (`@property`, `@torch.no_grad()`, `@x.setter`), in order.
+    pub decorators: Vec<Expr>,
+    /// Whether `self` is the first of `params` (Python's spelling). The brace dialect leaves it
+    /// out; the evaluator then binds `self` implicitly.
+    pub explicit_self: bool,
     /// The function name.
     pub name: Ident,
     /// Positional-or-keyword parameters in order; those with defaults come last (checked by the
@@ -203,11 +304,16 @@ pub struct Param {
     pub span: Span,
 }
 
-/// `class Name { def ... }`: a user `nn.Module` (or parametrization) class.
+/// `class Name(Base): ...`: a user class (an `nn.Module` subclass when a base is one).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassDef {
     /// The class name.
     pub name: Ident,
+    /// The base classes as written (`nn.Module`, `Base`); empty for `class Foo:` and for the
+    /// brace dialect, whose classes are always `nn.Module` subclasses.
+    pub bases: Vec<Expr>,
+    /// Class-body statements other than `def` (class attributes, docstrings), in order.
+    pub attrs: Vec<Stmt>,
     /// Its methods: `init` (the constructor), `forward`, `right_inverse`, helpers.
     pub methods: Vec<FunctionDef>,
     /// From `class` to the closing `}`.
@@ -224,9 +330,9 @@ impl FunctionDef {
         v
     }
 
-    /// Whether a decorator of this name (`property`) is applied.
+    /// Whether a decorator of this dotted name (`property`, `x.setter`) is applied.
     pub fn has_decorator(&self, name: &str) -> bool {
-        self.decorators.iter().any(|d| d.name == name)
+        self.decorators.iter().any(|d| d.dotted_name().as_deref() == Some(name))
     }
 }
 
@@ -267,6 +373,8 @@ pub enum TargetKind {
     },
     /// `a, b = ...` / `(a, b) = ...` / `[a, b] = ...`: unpacking.
     Tuple(Vec<Target>),
+    /// `*rest` inside an unpacking target: takes the surplus items as a list.
+    Starred(Box<Target>),
 }
 
 /// An expression.
@@ -375,6 +483,27 @@ pub enum ExprKind {
     },
     /// `call mod with a (x) tie=false` and `explain call ...`: `torch.func.functional_call`.
     FunctionalCall(Box<FunctionalCall>),
+    /// Python's dict display `{k: v, **m}`: keys are evaluated expressions.
+    DictDisplay(Vec<DictItem>),
+    /// `{a, b}`.
+    Set(Vec<Expr>),
+    /// `*xs` inside a list, tuple, set or call.
+    Starred(Box<Expr>),
+    /// `body if test else orelse`.
+    IfExp {
+        /// The condition.
+        test: Box<Expr>,
+        /// Its value when true.
+        body: Box<Expr>,
+        /// Its value when false.
+        orelse: Box<Expr>,
+    },
+    /// `lambda params: expr`: a function whose body is `return expr`, named `<lambda>`.
+    Lambda(Box<FunctionDef>),
+    /// A list, set, dict or generator comprehension.
+    Comp(Box<Comprehension>),
+    /// An f-string (implicitly concatenated parts included).
+    FString(Vec<FStringPart>),
 }
 
 impl Expr {
@@ -385,6 +514,91 @@ impl Expr {
             _ => None,
         }
     }
+
+    /// `a.b.c` for a name or a chain of attributes on a name.
+    pub fn dotted_name(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(n.clone()),
+            ExprKind::Attribute { value, attr } => Some(format!("{}.{}", value.dotted_name()?, attr.name)),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a Python dict display: `key: value`, or `**mapping` (no key).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DictItem {
+    /// The key expression; `None` for `**mapping`.
+    pub key: Option<Expr>,
+    /// The value (or the mapping unpacked).
+    pub value: Expr,
+}
+
+/// Which collection a comprehension builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompKind {
+    /// `[x for ...]`
+    List,
+    /// `{x for ...}`
+    Set,
+    /// `{k: v for ...}`
+    Dict,
+    /// `(x for ...)`: fcall builds it eagerly, as a one-shot iterator over a list.
+    Generator,
+}
+
+/// A comprehension: `[elt for target in iter if cond ...]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comprehension {
+    /// What it builds.
+    pub kind: CompKind,
+    /// The element (the key, for a dict comprehension).
+    pub elt: Expr,
+    /// The value of a dict comprehension.
+    pub value: Option<Expr>,
+    /// The `for ... in ... if ...` clauses, outermost first.
+    pub generators: Vec<CompFor>,
+}
+
+/// One `for target in iter if cond` clause of a comprehension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompFor {
+    /// The loop variable(s).
+    pub target: Target,
+    /// What is iterated.
+    pub iter: Expr,
+    /// The `if` filters.
+    pub ifs: Vec<Expr>,
+}
+
+/// A part of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FStringPart {
+    /// Literal text (escapes resolved, `{{` as `{`).
+    Literal(String),
+    /// `{expr!r:spec}`.
+    Field {
+        /// The expression.
+        expr: Box<Expr>,
+        /// `!r`, `!s` or `!a`.
+        conversion: Option<char>,
+        /// The format spec after `:` (itself may hold fields).
+        spec: Vec<FStringPart>,
+        /// `{expr=}`: the text `expr=` shown before the value.
+        debug: Option<String>,
+    },
+}
+
+/// How an argument is passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Unpack {
+    /// `x` or `name=x`.
+    #[default]
+    No,
+    /// `*xs`.
+    Star,
+    /// `**kw`.
+    DoubleStar,
 }
 
 /// One right-hand part of a [`ExprKind::Compare`] chain.
@@ -398,11 +612,13 @@ pub struct Comparison {
     pub rhs: Expr,
 }
 
-/// One argument of a call: positional (`x`) or keyword (`bias=false`).
+/// One argument of a call: positional (`x`), keyword (`bias=false`), `*xs` or `**kw`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arg {
     /// The keyword, for a keyword argument.
     pub name: Option<Ident>,
+    /// `*` / `**` unpacking (then `name` is `None`).
+    pub unpack: Unpack,
     /// The value.
     pub value: Expr,
     /// The whole argument (keyword included).
@@ -513,6 +729,8 @@ pub enum UnaryOp {
     Pos,
     /// `not x`
     Not,
+    /// `~x`
+    Invert,
 }
 
 impl UnaryOp {
@@ -522,6 +740,7 @@ impl UnaryOp {
             UnaryOp::Neg => "-",
             UnaryOp::Pos => "+",
             UnaryOp::Not => "not",
+            UnaryOp::Invert => "~",
         }
     }
 }
@@ -547,6 +766,14 @@ pub enum BinOp {
     Pow,
     /// `|`: dict merge (right wins), or bitwise/logical or on tensors and bools as in Python.
     BitOr,
+    /// `&`
+    BitAnd,
+    /// `^`
+    BitXor,
+    /// `<<`
+    LShift,
+    /// `>>`
+    RShift,
 }
 
 impl BinOp {
@@ -562,6 +789,10 @@ impl BinOp {
             BinOp::MatMul => "@",
             BinOp::Pow => "**",
             BinOp::BitOr => "|",
+            BinOp::BitAnd => "&",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
         }
     }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 /// The program as an indented tree, one node per line, each with its `@start..end` span.
 ///
 /// ```
-/// let p = fcall_lang::parse_program("y = call m with a (x) tie=false").unwrap();
+/// let p = fcall_lang::parser::parse_program("y = call m with a (x) tie=false").unwrap();
 /// assert_eq!(fcall_lang::dump(&p), "\
 /// Program @0..31
 ///   Assign @0..31
@@ -119,6 +119,9 @@ impl Dumper<'_> {
         let sp = self.at(s.span);
         let d = depth + 1;
         match &s.kind {
+            StmtKind::MultiAssign { .. } | StmtKind::Pass | StmtKind::Del(_) | StmtKind::Raise { .. } | StmtKind::Assert { .. }
+            | StmtKind::Try(_) | StmtKind::With { .. } | StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Import(_)
+            | StmtKind::ImportFrom { .. } => self.line(depth, label, &format!("{:?} {sp}", s.kind)),
             StmtKind::Expr(e) => {
                 self.line(depth, label, &format!("Expr {sp}"));
                 self.expr(d, "", e);
@@ -146,13 +149,13 @@ impl Dumper<'_> {
                     self.block(d, "else: ", e);
                 }
             }
-            StmtKind::For { target, iter, body } => {
+            StmtKind::For { target, iter, body, .. } => {
                 self.line(depth, label, &format!("For {sp}"));
                 self.target(d, "target: ", target);
                 self.expr(d, "iter: ", iter);
                 self.block(d, "body: ", body);
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While { cond, body, .. } => {
                 self.line(depth, label, &format!("While {sp}"));
                 self.expr(d, "cond: ", cond);
                 self.block(d, "body: ", body);
@@ -213,7 +216,7 @@ impl Dumper<'_> {
             &format!("Def {} {}", f.name.name, self.at(f.span)),
         );
         for d in &f.decorators {
-            self.line(depth + 1, "", &format!("Decorator @{} {}", d.name, self.at(d.span)));
+            self.line(depth + 1, "", &format!("Decorator @{} {}", d.dotted_name().unwrap_or_default(), self.at(d.span)));
         }
         for p in &f.params {
             self.line(
@@ -244,6 +247,7 @@ impl Dumper<'_> {
         let sp = self.at(t.span);
         match &t.kind {
             TargetKind::Name(n) => self.line(depth, label, &format!("Name {n} {sp}")),
+            TargetKind::Starred(t) => self.target(depth, label, t),
             TargetKind::Attribute { value, attr } => {
                 self.line(depth, label, &format!("Attribute .{} {sp}", attr.name));
                 self.expr(depth + 1, "value: ", value);
@@ -275,6 +279,8 @@ impl Dumper<'_> {
         let sp = self.at(e.span);
         let d = depth + 1;
         match &e.kind {
+            ExprKind::DictDisplay(_) | ExprKind::Set(_) | ExprKind::Starred(_) | ExprKind::IfExp { .. } | ExprKind::Lambda(_)
+            | ExprKind::Comp(_) | ExprKind::FString(_) => self.line(depth, label, &format!("{:?} {sp}", e.kind)),
             ExprKind::Int(v) => self.line(depth, label, &format!("Int {v} {sp}")),
             ExprKind::Float(v) => self.line(depth, label, &format!("Float {v:?} {sp}")),
             ExprKind::Bool(v) => self.line(depth, label, &format!("Bool {v} {sp}")),
@@ -391,6 +397,8 @@ pub fn sexpr(e: &Expr) -> String {
     };
     let opt = |o: &Option<Box<Expr>>| o.as_ref().map_or("_".to_string(), |e| sexpr(e));
     match &e.kind {
+        ExprKind::DictDisplay(_) | ExprKind::Set(_) | ExprKind::Starred(_) | ExprKind::IfExp { .. } | ExprKind::Lambda(_)
+        | ExprKind::Comp(_) | ExprKind::FString(_) => format!("{:?}", e.kind),
         ExprKind::Int(v) => v.to_string(),
         ExprKind::Float(v) => format!("{v:?}"),
         ExprKind::Bool(v) => v.to_string(),
@@ -418,6 +426,7 @@ pub fn sexpr(e: &Expr) -> String {
                 UnaryOp::Neg => "neg",
                 UnaryOp::Pos => "pos",
                 UnaryOp::Not => "not",
+                UnaryOp::Invert => "invert",
             };
             format!("({name} {})", sexpr(operand))
         }

@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod dump;
 pub mod lexer;
 pub mod parser;
+pub mod python;
 pub mod span;
 pub mod token;
 
@@ -28,5 +29,16 @@ pub use complete::{is_complete, Completeness};
 pub use diagnostics::{codes, render, render_all, render_named, Diagnostic, Label};
 pub use dump::{dump, dump_with_lines, sexpr};
 pub use lexer::lex;
-pub use parser::{parse_expr, parse_program, COMMAND_WORDS, MAX_DEPTH};
+pub use parser::{parse_expr, COMMAND_WORDS, MAX_DEPTH};
+pub use python::commands::COMMAND_WORDS as PYTHON_COMMAND_WORDS;
+
+/// Parses an input: Python with fcall's command lines ([`python::parse_program`]). While the
+/// examples and tests move from the retired brace dialect, an input that Python rejects but
+/// the brace parser accepts still runs as the brace dialect.
+pub fn parse_program(src: &str) -> Result<ast::Program, Vec<Diagnostic>> {
+    match python::parse_program(src) {
+        Ok(p) => Ok(p),
+        Err(python_errors) => parser::parse_program(src).map_err(|_| python_errors),
+    }
+}
 pub use span::{LineCol, LineIndex, Span};

@@ -2,7 +2,8 @@
 //! diagnostics a user meets most.
 
 use fcall_lang::span::line_col as line_col_of;
-use fcall_lang::{codes, parse_program, render, Diagnostic};
+use fcall_lang::parser::parse_program;
+use fcall_lang::{codes, render, Diagnostic};
 
 fn errors(src: &str) -> Vec<Diagnostic> {
     match parse_program(src) {

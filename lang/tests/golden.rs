@@ -2,7 +2,8 @@
 //! `tests/golden/NAME.out`: the AST dump (`fcall_lang::dump_with_lines`, spans as line:col) when it parses, else `ERROR`
 //! and the diagnostics rendered without colour. `UPDATE_GOLDEN=1` rewrites the `.out` files.
 
-use fcall_lang::{dump_with_lines, is_complete, parse_program, render_all};
+use fcall_lang::parser::parse_program;
+use fcall_lang::{dump_with_lines, is_complete, render_all};
 use std::fs;
 use std::path::Path;
 

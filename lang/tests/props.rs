@@ -3,7 +3,8 @@
 //! never hang, stay within the input's bounds, and agree with each other. Plus inputs nested
 //! far past the depth limit, which must give `parse::too_deep` instead of a stack overflow.
 
-use fcall_lang::{codes, dump, is_complete, lex, parse_program, render, Completeness, Span};
+use fcall_lang::parser::parse_program;
+use fcall_lang::{codes, dump, is_complete, lex, render, Completeness, Span};
 use proptest::prelude::*;
 use std::sync::mpsc;
 use std::time::Duration;

@@ -196,6 +196,9 @@ pub fn functional_call(c: &FunctionalCall) -> Result<String, ExportError> {
 /// An expression.
 pub fn expr(e: &Expr) -> Result<String, ExportError> {
     Ok(match &e.kind {
+        ExprKind::DictDisplay(_) | ExprKind::Set(_) | ExprKind::Starred(_) | ExprKind::IfExp { .. } | ExprKind::Lambda(_) | ExprKind::Comp(_) | ExprKind::FString(_) => {
+            return Err(ExportError::new("this Python expression (the brace-dialect exporter)".to_string(), e.span))
+        }
         ExprKind::Int(i) => i.to_string(),
         ExprKind::Float(f) => float(*f),
         ExprKind::Bool(b) => (if *b { "True" } else { "False" }).into(),

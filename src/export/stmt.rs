@@ -19,6 +19,7 @@ impl Out {
 pub fn target(t: &Target) -> Result<String, ExportError> {
     Ok(match &t.kind {
         TargetKind::Name(n) => bind(n, t.span)?,
+        TargetKind::Starred(inner) => format!("*{}", target(inner)?),
         TargetKind::Attribute { attr, .. } if attr.name.starts_with(|c: char| c.is_ascii_digit()) => {
             return Err(ExportError::new(format!("an assignment to the numbered child '.{}'", attr.name), t.span))
         }
@@ -83,7 +84,7 @@ fn def(out: &mut Out, indent: usize, f: &FunctionDef, method: bool) -> Result<()
         names.push("self");
     }
     for d in &f.decorators {
-        out.line(indent, format!("@{}", d.name));
+        out.line(indent, format!("@{}", d.dotted_name().unwrap_or_default()));
     }
     out.line(indent, format!("def {name}({}):", params.join(", ")));
     in_scope(&names, || def_body(out, indent, f, is_init))
@@ -123,6 +124,10 @@ fn class(out: &mut Out, indent: usize, c: &ClassDef) -> Result<(), ExportError> 
 /// One statement; `top` marks a top-level one (its value goes into the record `_s`).
 pub fn stmt(out: &mut Out, indent: usize, s: &Stmt, top: bool) -> Result<(), ExportError> {
     match &s.kind {
+        StmtKind::MultiAssign { .. } | StmtKind::Pass | StmtKind::Del(_) | StmtKind::Raise { .. } | StmtKind::Assert { .. } | StmtKind::Try(_)
+        | StmtKind::With { .. } | StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {
+            return Err(ExportError::new("this Python statement (the brace-dialect exporter)".to_string(), s.span))
+        }
         StmtKind::Expr(e) => {
             let code = expr(e)?;
             if top {
@@ -152,11 +157,11 @@ pub fn stmt(out: &mut Out, indent: usize, s: &Stmt, top: bool) -> Result<(), Exp
                 block(out, indent + 1, e)?;
             }
         }
-        StmtKind::For { target: t, iter, body } => {
+        StmtKind::For { target: t, iter, body, .. } => {
             out.line(indent, format!("for {} in {}:", target(t)?, expr(iter)?));
             block(out, indent + 1, body)?;
         }
-        StmtKind::While { cond, body } => {
+        StmtKind::While { cond, body, .. } => {
             out.line(indent, format!("while {}:", expr(cond)?));
             block(out, indent + 1, body)?;
         }

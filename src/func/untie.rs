@@ -31,6 +31,9 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::Str(s) => HashKey::Str(s.to_string()),
         Value::Tuple(items) | Value::Size(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),
         Value::Function(f) => HashKey::Object(Rc::as_ptr(f) as *const u8 as u64),
+        Value::Namespace(n) => HashKey::Object(Rc::as_ptr(n) as *const u8 as u64),
+        // One object per dtype: hashed by the dtype.
+        Value::DType(k) => HashKey::Str(format!("\u{0}dtype {k:?}")),
         Value::List(_) | Value::Dict(_) => {
             return Err(Error::type_error("call::unhashable", format!("unhashable type: '{}'", v.type_name())))
         }

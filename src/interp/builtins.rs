@@ -26,24 +26,7 @@ fn module(m: Result<Module>) -> Result<Value> {
 }
 
 fn kind_from(a: &Args, default: Kind) -> Result<Kind> {
-    let name = match a.get("dtype") {
-        None | Some(Value::None) => return Ok(default),
-        Some(Value::Str(s)) => s.trim_start_matches("torch.").to_string(),
-        Some(other) => return Err(Error::type_error("call::argument_type", format!("dtype must be a string such as \"float64\", not {}", other.type_name()))),
-    };
-    Ok(match name.as_str() {
-        "float32" | "float" => Kind::Float,
-        "float64" | "double" => Kind::Double,
-        "float16" | "half" => Kind::Half,
-        "bfloat16" => Kind::BFloat16,
-        "int64" | "long" => Kind::Int64,
-        "int32" | "int" => Kind::Int,
-        "int16" => Kind::Int16,
-        "int8" => Kind::Int8,
-        "uint8" => Kind::Uint8,
-        "bool" => Kind::Bool,
-        other => return Err(Error::type_error("call::dtype", format!("unknown dtype '{other}'"))),
-    })
+    Ok(super::dtypes::kind_arg(a.get("dtype"), a.fname)?.unwrap_or(default))
 }
 
 /// `torch.tensor(data)`: nested lists of numbers; ints give int64, any float gives float32.
@@ -167,10 +150,7 @@ type Builtin = fn(&Args, &Weak<Shared>) -> Result<Value>;
 /// Every built-in: name, parameter names, how many are required, the body.
 const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("tensor", &["data", "requires_grad", "dtype"], 1, |a, _| {
-        let k = match a.get("dtype") {
-            None | Some(Value::None) => None,
-            Some(_) => Some(kind_from(a, Kind::Float)?),
-        };
+        let k = super::dtypes::kind_arg(a.get("dtype"), a.fname)?;
         let t = tensor_from_data(&a.value("data"), k)?;
         let t = if a.boolean("requires_grad", false)? { t.f_set_requires_grad(true)? } else { t };
         Ok(tv(t))
@@ -580,6 +560,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     out.insert("ModuleDict".into(), Function::new("ModuleDict", FunctionKind::Builtin, super::containers::module_dict));
     out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
     super::reflect::add(&mut out, sh);
+    super::modules::make_classes(&mut out);
     let weak = sh.clone();
     out.insert(
         "print".into(),

@@ -24,7 +24,7 @@ pub struct InterpClass {
 
 impl InterpClass {
     fn run(&self, m: &Module, method: &str, pos: &[Value], kw: &Kwargs) -> Option<Result<Value>> {
-        let c = self.methods.get(method)?;
+        let c = self.methods.get(method).or_else(|| if method == "init" { self.methods.get("__init__") } else { None })?;
         // Python names the constructor `__init__` in its errors (`Foo.__init__() missing ...`).
         let py_name = if method == "init" { "__init__" } else { method };
         Some(c.invoke(Some(Value::Module(m.clone())), &format!("{}.{py_name}", self.name), pos, kw))

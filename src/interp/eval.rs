@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use fcall_lang::ast::{
-    Arg, Block, CallOptionKind, Expr, ExprKind, FunctionalCall, LogicalOp, Stmt, StmtKind, Target, TargetKind, UnaryOp,
+    Arg, Block, CallOptionKind, Expr, ExprKind, FunctionalCall, LogicalOp, Stmt, StmtKind, Target, TargetKind, UnaryOp, Unpack,
 };
 use fcall_lang::Span;
 
@@ -36,6 +36,8 @@ pub struct CallShow {
 pub struct Shared {
     pub globals: Rc<Frame>,
     pub builtins: RefCell<HashMap<String, Value>>,
+    /// `sys.modules`: the module objects of this session (`imports.rs`).
+    pub modules: RefCell<super::modules::Registry>,
     /// What `print` wrote during the current statement.
     pub out: RefCell<String>,
     pub sources: RefCell<Vec<Rc<str>>>,
@@ -125,31 +127,60 @@ impl Ctx {
                     return self.exec_block(e, frame);
                 }
             }
-            StmtKind::For { target, iter, body } => {
+            StmtKind::For { target, iter, body, orelse } => {
                 let it = self.eval(iter, frame)?;
                 let items = members::iterate(&it).map_err(|e| e.at(self.loc(iter.span)))?;
                 for item in items {
                     check_interrupt()?;
                     self.assign(target, item, frame)?;
                     match self.exec_block(body, frame)? {
-                        Flow::Break => break,
+                        Flow::Break => return Ok(Flow::Normal),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
                         _ => {}
                     }
                 }
+                if let Some(e) = orelse {
+                    return self.exec_block(e, frame);
+                }
             }
-            StmtKind::While { cond, body } => loop {
-                check_interrupt()?;
-                let c = self.eval(cond, frame)?;
+            StmtKind::While { cond, body, orelse } => {
+                loop {
+                    check_interrupt()?;
+                    let c = self.eval(cond, frame)?;
+                    if !ops::truthy(&c)? {
+                        break;
+                    }
+                    match self.exec_block(body, frame)? {
+                        Flow::Break => return Ok(Flow::Normal),
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        _ => {}
+                    }
+                }
+                if let Some(e) = orelse {
+                    return self.exec_block(e, frame);
+                }
+            }
+            StmtKind::MultiAssign { targets, value } => {
+                let v = self.eval(value, frame)?;
+                for t in targets {
+                    self.assign(t, v.clone(), frame)?;
+                }
+            }
+            StmtKind::Pass => {}
+            StmtKind::Assert { test, msg } => {
+                let c = self.eval(test, frame)?;
                 if !ops::truthy(&c)? {
-                    break;
+                    let message = match msg {
+                        Some(m) => self.eval(m, frame)?.py_str(),
+                        None => String::new(),
+                    };
+                    return Err(Error::new(ExcType::AssertionError, "eval::assert", message));
                 }
-                match self.exec_block(body, frame)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    _ => {}
-                }
-            },
+            }
+            StmtKind::Del(_) | StmtKind::Raise { .. } | StmtKind::Try(_) | StmtKind::With { .. } | StmtKind::Global(_) | StmtKind::Nonlocal(_)
+            | StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {
+                return Err(unsupported_yet(s));
+            }
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Return(e) => {
@@ -183,7 +214,7 @@ impl Ctx {
     /// The current value of an assignment target (for `+=`).
     fn eval_target(&self, t: &Target, frame: &Rc<Frame>) -> Result<Value> {
         match &t.kind {
-            TargetKind::Name(n) => self.lookup(n, frame).ok_or_else(|| name_error(n)),
+            TargetKind::Name(n) => self.lookup(n, frame).ok_or_else(|| self.name_error(n, frame)),
             TargetKind::Attribute { value, attr } => {
                 let obj = self.eval(value, frame)?;
                 members::getattr(self, &obj, &attr.name)
@@ -193,7 +224,7 @@ impl Ctx {
                 let idx = self.eval(index, frame)?;
                 members::index(&obj, &idx)
             }
-            TargetKind::Tuple(_) => Err(Error::new(ExcType::TypeError, "eval::aug_tuple", "illegal expression for augmented assignment")),
+            TargetKind::Tuple(_) | TargetKind::Starred(_) => Err(Error::new(ExcType::TypeError, "eval::aug_tuple", "illegal expression for augmented assignment")),
         }
     }
 
@@ -211,6 +242,28 @@ impl Ctx {
                 let obj = self.eval(value, frame)?;
                 let idx = self.eval(index, frame)?;
                 members::set_index(&obj, &idx, v)
+            }
+            TargetKind::Starred(_) => Err(Error::new(ExcType::SyntaxError, "eval::starred_target", "starred assignment target must be in a list or tuple")),
+            TargetKind::Tuple(targets) if targets.iter().any(|t| matches!(t.kind, TargetKind::Starred(_))) => {
+                let items = members::iterate(&v)?;
+                let star = targets.iter().position(|t| matches!(t.kind, TargetKind::Starred(_))).expect("a starred target");
+                let after = targets.len() - star - 1;
+                if items.len() < targets.len() - 1 {
+                    return Err(Error::value(
+                        "eval::unpack",
+                        format!("not enough values to unpack (expected at least {}, got {})", targets.len() - 1, items.len()),
+                    ));
+                }
+                let rest_end = items.len() - after;
+                for (t, item) in targets[..star].iter().zip(items[..star].iter()) {
+                    self.assign(t, item.clone(), frame)?;
+                }
+                let TargetKind::Starred(inner) = &targets[star].kind else { unreachable!("checked above") };
+                self.assign(inner, Value::list(items[star..rest_end].to_vec()), frame)?;
+                for (t, item) in targets[star + 1..].iter().zip(items[rest_end..].iter()) {
+                    self.assign(t, item.clone(), frame)?;
+                }
+                Ok(())
             }
             TargetKind::Tuple(targets) => {
                 let items = members::iterate(&v)?;
@@ -244,9 +297,42 @@ impl Ctx {
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::None => Value::None,
             ExprKind::Str(s) => Value::str(s),
-            ExprKind::Name(n) => self.lookup(n, frame).ok_or_else(|| name_error(n))?,
-            ExprKind::List(items) => Value::list(items.iter().map(|x| self.eval(x, frame)).collect::<Result<_>>()?),
-            ExprKind::Tuple(items) => Value::tuple(items.iter().map(|x| self.eval(x, frame)).collect::<Result<_>>()?),
+            ExprKind::Name(n) => self.lookup(n, frame).ok_or_else(|| self.name_error(n, frame))?,
+            ExprKind::List(items) => Value::list(self.eval_items(items, frame)?),
+            ExprKind::Tuple(items) => Value::tuple(self.eval_items(items, frame)?),
+            ExprKind::DictDisplay(items) => {
+                let d = DictRef::new();
+                for it in items {
+                    let v = self.eval(&it.value, frame)?;
+                    match &it.key {
+                        Some(k) => {
+                            let key = self.eval(k, frame)?;
+                            d.insert(dict_key(&key).map_err(|e| e.at(self.loc(k.span)))?, v);
+                        }
+                        None => {
+                            let Value::Dict(m) = &v else {
+                                return Err(Error::type_error("eval::dict_unpack", format!("'{}' object is not a mapping", v.type_name())).at(self.loc(it.value.span)));
+                            };
+                            for (k, x) in m.items() {
+                                d.insert(k, x);
+                            }
+                        }
+                    }
+                }
+                Value::Dict(d)
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                let c = self.eval(test, frame)?;
+                if ops::truthy(&c)? {
+                    self.eval(body, frame)?
+                } else {
+                    self.eval(orelse, frame)?
+                }
+            }
+            ExprKind::Lambda(def) => super::functions::user_function(self, def, frame)?,
+            ExprKind::Comp(c) => super::comprehension::eval(self, c, frame)?,
+            ExprKind::Starred(_) => return Err(Error::new(ExcType::SyntaxError, "eval::starred", "can't use starred expression here")),
+            ExprKind::Set(_) | ExprKind::FString(_) => return Err(Error::runtime("eval::unsupported_yet", "fcall does not evaluate this expression yet")),
             ExprKind::Dict(entries) => {
                 let d = DictRef::new();
                 for en in entries {
@@ -261,6 +347,7 @@ impl Ctx {
                     UnaryOp::Neg => ops::negate(&v)?,
                     UnaryOp::Pos => v,
                     UnaryOp::Not => Value::Bool(!ops::truthy(&v)?),
+                    UnaryOp::Invert => ops::invert(&v)?,
                 }
             }
             ExprKind::Binary { op, op_span, lhs, rhs } => {
@@ -319,15 +406,44 @@ impl Ctx {
 
     pub fn eval_args(&self, args: &[Arg], frame: &Rc<Frame>) -> Result<(Vec<Value>, Kwargs)> {
         let mut pos = Vec::new();
-        let mut kw = Vec::new();
+        let mut kw: Kwargs = Vec::new();
         for a in args {
             let v = self.eval(&a.value, frame)?;
-            match &a.name {
-                Some(n) => kw.push((n.name.clone(), v)),
-                None => pos.push(v),
+            match (&a.name, a.unpack) {
+                (Some(n), _) => kw.push((n.name.clone(), v)),
+                (None, Unpack::No) => pos.push(v),
+                (None, Unpack::Star) => pos.extend(members::iterate(&v).map_err(|_| {
+                    Error::type_error("eval::star_arg", format!("argument after * must be an iterable, not {}", v.type_name())).at(self.loc(a.value.span))
+                })?),
+                (None, Unpack::DoubleStar) => {
+                    let Value::Dict(d) = &v else {
+                        return Err(Error::type_error("eval::double_star_arg", format!("argument after ** must be a mapping, not {}", v.type_name())).at(self.loc(a.value.span)));
+                    };
+                    for (k, x) in d.items() {
+                        if kw.iter().any(|(n, _)| *n == k) {
+                            return Err(Error::type_error("eval::repeated_keyword", format!("got multiple values for keyword argument '{k}'")).at(self.loc(a.span)));
+                        }
+                        kw.push((k, x));
+                    }
+                }
             }
         }
         Ok((pos, kw))
+    }
+
+    /// The items of a list or tuple display, with `*xs` spliced in.
+    fn eval_items(&self, items: &[Expr], frame: &Rc<Frame>) -> Result<Vec<Value>> {
+        let mut out = Vec::with_capacity(items.len());
+        for x in items {
+            match &x.kind {
+                ExprKind::Starred(inner) => {
+                    let v = self.eval(inner, frame)?;
+                    out.extend(members::iterate(&v).map_err(|e| e.at(self.loc(inner.span)))?);
+                }
+                _ => out.push(self.eval(x, frame)?),
+            }
+        }
+        Ok(out)
     }
 
     fn functional_call(&self, fc: &FunctionalCall, frame: &Rc<Frame>) -> Result<Value> {
@@ -374,6 +490,30 @@ impl Ctx {
             });
         }
         out.result.map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))
+    }
+}
+
+/// A statement the Python front end produces that this evaluator does not run yet.
+fn unsupported_yet(s: &Stmt) -> Error {
+    let what = match &s.kind {
+        StmtKind::Del(_) => "`del`",
+        StmtKind::Raise { .. } => "`raise`",
+        StmtKind::Try(_) => "`try`",
+        StmtKind::With { .. } => "`with`",
+        StmtKind::Global(_) => "`global`",
+        StmtKind::Nonlocal(_) => "`nonlocal`",
+        StmtKind::Import(_) | StmtKind::ImportFrom { .. } => "`import`",
+        _ => "this statement",
+    };
+    Error::runtime("eval::unsupported_yet", format!("fcall does not run {what} yet"))
+}
+
+/// A dict key: fcall's dicts are keyed by strings (state dicts, keyword arguments).
+pub fn dict_key(v: &Value) -> Result<String> {
+    match v {
+        Value::Str(s) => Ok(s.to_string()),
+        other => Err(Error::type_error("eval::dict_key", format!("fcall dicts take str keys, not {}", other.type_name()))
+            .with_hint("state dicts are keyed by parameter names such as \"lin.weight\"")),
     }
 }
 

@@ -28,6 +28,10 @@ impl Frame {
     pub fn set(&self, name: &str, v: Value) {
         self.vars.borrow_mut().insert(name.to_string(), v);
     }
+    /// The enclosing scope (None for the session's globals).
+    pub fn parent(&self) -> Option<&Rc<Frame>> {
+        self.parent.as_ref()
+    }
     pub fn remove(&self, name: &str) -> Option<Value> {
         self.vars.borrow_mut().remove(name)
     }

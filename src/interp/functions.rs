@@ -43,6 +43,16 @@ impl Callable {
 
     /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
     pub fn invoke(&self, self_value: Option<Value>, qualname: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+        // Python's methods name `self` as their first parameter: it is bound as a positional
+        // argument. (The brace dialect's methods leave it out and bind `self` implicitly.)
+        let with_self;
+        let (self_value, pos) = match self_value {
+            Some(s) if self.def.explicit_self => {
+                with_self = std::iter::once(s).chain(pos.iter().cloned()).collect::<Vec<_>>();
+                (None, &with_self[..])
+            }
+            other => (other, pos),
+        };
         let sh = self.sh.upgrade().ok_or_else(|| Error::runtime("eval::session_gone", "the session that defined this function was reset"))?;
         let ctx = Ctx { sh, src: self.src };
         let def = &self.def;

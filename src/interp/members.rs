@@ -9,7 +9,7 @@ use super::ops;
 use crate::error::{Error, ExcType, Result};
 use crate::nn::Module;
 use crate::tensor::shim::Number;
-use crate::tensor::{dtype_name, TensorRef};
+use crate::tensor::TensorRef;
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 use fcall_lang::ast::BinOp;
 
@@ -58,6 +58,8 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
     match obj {
         Value::Function(f) if name == "__name__" && !matches!(f.kind, FunctionKind::Node(_) | FunctionKind::Handle(_)) => Ok(Value::str(&Value::dunder_name(f))),
         Value::Tensor(t) => tensor_attr(t, name),
+        Value::Namespace(ns) => super::imports::module_attr(ns, name),
+        Value::DType(k) => super::dtypes::attr(*k, name),
         Value::Module(m) => module_attr(m, name),
         Value::Dict(d) => dict_attr(d, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
@@ -94,6 +96,10 @@ pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
         Value::Module(m) => m.setattr(name, v),
         Value::Dict(d) => {
             d.insert(name, v);
+            Ok(())
+        }
+        Value::Namespace(ns) => {
+            ns.set(name, v);
             Ok(())
         }
         Value::Tensor(t) if name == "requires_grad" => {
@@ -336,7 +342,7 @@ fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
 // ---------------------------------------------------------------- tensors
 
 fn dtype_value(k: Kind) -> Value {
-    Value::str(&format!("torch.{}", dtype_name(k)))
+    Value::DType(k)
 }
 
 /// `t.shape` / `t.size()`: a torch.Size.
@@ -810,6 +816,7 @@ fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize
 /// `obj[idx]`.
 pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
     match obj {
+        Value::Function(f) if f.kind == FunctionKind::Typing => Ok(super::modules::typing_subscript(&f.name, idx)),
         Value::Module(m) => super::containers::index(m, idx)
             .unwrap_or_else(|| Err(Error::type_error("eval::not_subscriptable", format!("'{}' object is not subscriptable", obj.type_name())))),
         Value::Dict(d) => match idx {

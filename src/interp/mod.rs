@@ -6,18 +6,25 @@ mod args;
 mod builtins;
 mod classes;
 mod commands;
+mod comprehension;
 mod containers;
 mod copy;
+pub mod dtypes;
 pub mod eval;
 mod frame;
 mod functions;
 mod hooks;
+pub mod imports;
 mod io;
 mod lists;
 pub mod members;
+mod modules;
 mod ops;
+mod pycopy;
+mod pymath;
 mod reflect;
 mod snapshot;
+mod suggest;
 #[cfg(test)]
 mod tests;
 pub mod output;
@@ -62,6 +69,7 @@ impl Session {
         let sh = Rc::new(Shared {
             globals: Frame::root(),
             builtins: RefCell::new(HashMap::new()),
+            modules: RefCell::new(Default::default()),
             out: RefCell::new(String::new()),
             sources: RefCell::new(Vec::new()),
             calls: RefCell::new(Vec::new()),
@@ -69,6 +77,7 @@ impl Session {
             snapshot_calls: std::cell::Cell::new(false),
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
+        imports::start(&sh);
         Session { sh, history: Vec::new(), targets: Targets::default() }
     }
 
@@ -201,7 +210,7 @@ impl Session {
 
     /// An error against the source it came from, with a caret, the hint and a known-bug note.
     pub fn render_error(&self, e: &Error, color: bool) -> String {
-        let headline = format!("{}: {}", e.exc.name(), e.message);
+        let headline = e.headline();
         let mut text = match e.location {
             Some(loc) => {
                 let sources = self.sh.sources.borrow();
@@ -257,6 +266,8 @@ impl Session {
             }
             Command::Reset => {
                 self.sh.globals.clear();
+                // A fresh prelude: `torch`, `nn`, `F`, ... as a new session has them.
+                imports::start(&self.sh);
                 display.push(Display::Text("workspace cleared\n".into()));
             }
             Command::Export { format, path } => {

@@ -89,6 +89,12 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
                 }
                 Value::Int(((x % y) + y) % y)
             }
+            BinOp::BitAnd => Value::Int(x & y),
+            BinOp::BitOr => Value::Int(x | y),
+            BinOp::BitXor => Value::Int(x ^ y),
+            BinOp::LShift | BinOp::RShift if y < 0 => return Err(Error::value("eval::negative_shift", "negative shift count")),
+            BinOp::LShift => Value::Int(x.checked_shl(y as u32).unwrap_or(0)),
+            BinOp::RShift => Value::Int(x >> y.min(63)),
             BinOp::Pow if y >= 0 => Value::Int(x.wrapping_pow(y as u32)),
             BinOp::Pow => Value::Float((x as f64).powf(y as f64)),
             _ => return Ok(None),
@@ -125,6 +131,10 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
         BinOp::Pow => x.f_pow(y)?,
         BinOp::MatMul => x.f_matmul(y)?,
         BinOp::BitOr => x.f_logical_or(y)?,
+        BinOp::BitAnd => x.f_bitwise_and_tensor(y)?,
+        BinOp::BitXor => x.f_bitwise_xor_tensor(y)?,
+        BinOp::LShift => x.f_bitwise_left_shift(y)?,
+        BinOp::RShift => x.f_bitwise_right_shift(y)?,
     })
 }
 
@@ -285,6 +295,16 @@ pub fn negate(v: &Value) -> Result<Value> {
     }
 }
 
+/// `~x`.
+pub fn invert(v: &Value) -> Result<Value> {
+    match v {
+        Value::Int(i) => Ok(Value::Int(!i)),
+        Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
+        Value::Tensor(t) => Ok(Value::Tensor(TensorRef::new(t.tensor().f_bitwise_not()?))),
+        other => Err(Error::type_error("eval::bad_operand", format!("bad operand type for unary ~: '{}'", other.type_name()))),
+    }
+}
+
 /// Python's truthiness (`if x`, `not x`, `and`/`or`).
 pub fn truthy(v: &Value) -> Result<bool> {
     Ok(match v {
@@ -304,7 +324,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
             }
             t.tensor().f_double_value(&[])? != 0.0
         }
-        Value::Module(_) | Value::Function(_) => true,
+        Value::Module(_) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) => true,
     })
 }
 

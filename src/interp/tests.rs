@@ -96,3 +96,187 @@ fn a_call_that_swaps_nothing_says_so() {
     let outs = run("m = Linear(1, 1)\ncall m with {} (ones(1, 1))");
     assert!(outs[1].text().starts_with("functional_call on Linear: no name was swapped"), "{}", outs[1].text());
 }
+
+// ---------------------------------------------------------------- the prelude, modules, dtypes
+
+fn error_full(code: &str) -> crate::error::Error {
+    let outs = run(code);
+    match &outs.last().expect("one output").failure {
+        Some(super::Failure::Raised(e)) => e.clone(),
+        _ => panic!("{code}: expected an error"),
+    }
+}
+
+#[test]
+fn prelude_modules_hold_the_bare_builtins() {
+    for (dotted, bare) in [
+        ("torch.zeros", "zeros"),
+        ("torch.tensor", "tensor"),
+        ("torch.randn", "randn"),
+        ("torch.relu", "relu"),
+        ("torch.softmax", "softmax"),
+        ("torch.save", "save"),
+        ("F.relu", "relu"),
+        ("F.linear", "linear"),
+        ("F.mse_loss", "mse_loss"),
+        ("F.cross_entropy", "cross_entropy"),
+        ("nn.Linear", "Linear"),
+        ("nn.Sequential", "Sequential"),
+        ("nn.ModuleDict", "ModuleDict"),
+        ("nn.Parameter", "param"),
+        ("nn.Buffer", "buffer"),
+        ("torch.func.functional_call", "functional_call"),
+        ("torch.func.vmap", "vmap"),
+        ("torch.nn.functional.softmax", "softmax"),
+    ] {
+        assert_eq!(last(&format!("{dotted} is {bare}")), "True", "{dotted}");
+    }
+    assert_eq!(last("torch.nn.functional is F"), "True");
+    assert_eq!(last("torch.nn is nn"), "True");
+    assert_eq!(last("functional_call is torch.func.functional_call"), "True");
+    assert_eq!(last("torch"), "<module 'torch'>");
+    assert_eq!(last("F"), "<module 'torch.nn.functional'>");
+    assert_eq!(last("type(torch)"), "<class 'module'>");
+    assert_eq!(last("torch.nn.functional.__name__"), "'torch.nn.functional'");
+    assert_eq!(last("nn.Linear"), "<class 'torch.nn.modules.linear.Linear'>");
+    assert_eq!(last("nn.Parameter"), "<class 'torch.nn.parameter.Parameter'>");
+    assert_eq!(last("type(nn.Linear(2, 2)) is nn.Linear"), "True");
+    assert_eq!(last("nn.Linear(3, 3).weight.shape"), "torch.Size([3, 3])");
+    assert_eq!(last("F.relu(torch.tensor([-1.0, 2.0]))"), "tensor([0., 2.])");
+    assert_eq!(last("math.pi"), "3.141592653589793");
+    assert_eq!(last("(math.sqrt(16), math.exp(0), math.log(math.e), math.inf, math.nan)"), "(4.0, 1.0, 1.0, inf, nan)");
+    assert_eq!(last("math.isclose(1.0, 1.0 + 1e-10)"), "True");
+    assert_eq!(last("math.floor(2.5)"), "2");
+    assert_eq!(error_of("math.sqrt(-1)"), (ExcType::ValueError, "math domain error".into()));
+    assert_eq!(error_of("math.exp(1000)"), (ExcType::OverflowError, "math range error".into()));
+    assert_eq!(error_of("math.sqrt(\"a\")"), (ExcType::TypeError, "must be real number, not str".into()));
+    // The seed is torch's: the same numbers as the `seed` command gives.
+    assert_eq!(last("torch.manual_seed(0)\na = torch.randn(3)\ntorch.manual_seed(0)\n(a == torch.randn(3)).all()"), "tensor(True)");
+}
+
+#[test]
+fn prelude_names_are_globals_that_reset_brings_back() {
+    let mut s = Session::new();
+    let outs = s.run("torch = 1", RunOptions { keep_going: true });
+    assert_eq!(outs[0].kind, OutKind::None);
+    assert!(matches!(s.get("torch"), Some(Value::Int(1))));
+    let ctx = super::eval::Ctx { sh: s.sh.clone(), src: 0 };
+    s.command(&ctx, &fcall_lang::ast::Command::Reset, &mut Vec::new()).expect("reset");
+    for n in ["torch", "nn", "F", "math", "functional_call", "grad", "grad_and_value", "vmap", "stack_module_state"] {
+        assert!(s.get(n).is_some(), "{n} after reset");
+    }
+    assert!(matches!(s.get("torch"), Some(Value::Namespace(_))));
+    assert!(s.get("copy").is_none(), "copy is importable, not prebound");
+}
+
+#[test]
+fn dtypes_are_objects() {
+    assert_eq!(last("torch.zeros(2, dtype=torch.float64).dtype"), "torch.float64");
+    assert_eq!(last("torch.ones(2, dtype=torch.float64)"), "tensor([1., 1.], dtype=torch.float64)");
+    assert_eq!(last("torch.tensor([1, 2], dtype=torch.int32)"), "tensor([1, 2], dtype=torch.int32)");
+    assert_eq!(last("torch.zeros(2).dtype"), "torch.float32");
+    assert_eq!(last("str(torch.zeros(2).dtype)"), "'torch.float32'");
+    assert_eq!(last("type(torch.float64)"), "<class 'torch.dtype'>");
+    assert_eq!(last("torch.float is torch.float32"), "True");
+    assert_eq!(last("torch.double == torch.float64"), "True");
+    assert_eq!(last("torch.long is torch.int64"), "True");
+    assert_eq!(last("torch.float32 == torch.float64"), "False");
+    assert_eq!(last("torch.zeros(1).dtype == \"torch.float32\""), "False");
+    assert_eq!(last("(torch.half, torch.int, torch.bool, torch.uint8, torch.bfloat16, torch.int8, torch.int16)"), "(torch.float16, torch.int32, torch.bool, torch.uint8, torch.bfloat16, torch.int8, torch.int16)");
+    assert_eq!(last("(torch.float64.is_floating_point, torch.int64.itemsize, torch.uint8.is_signed)"), "(True, 8, False)");
+    assert_eq!(last("torch.arange(3, dtype=torch.float64).dtype is torch.double"), "True");
+    assert_eq!(last("torch.full((2,), 1, dtype=torch.int64).dtype"), "torch.int64");
+    // The brace dialect's strings still work until the migration ends.
+    assert_eq!(last("zeros(2, dtype=\"float64\").dtype is torch.float64"), "True");
+    assert_eq!(error_of("torch.zeros(2, dtype=3)"), (ExcType::TypeError, "zeros(): argument 'dtype' must be torch.dtype, not int".into()));
+    assert_eq!(error_full("torch.float32.itemsiz").headline(), "AttributeError: 'torch.dtype' object has no attribute 'itemsiz'. Did you mean: 'itemsize'?");
+}
+
+#[test]
+fn missing_names_say_what_cpython_says() {
+    assert_eq!(error_of("torch.foo"), (ExcType::AttributeError, "module 'torch' has no attribute 'foo'".into()));
+    // CPython 3.11 suggests from dir(module), but not for torch (1,500 names).
+    let e = error_full("torch.zeroes");
+    assert_eq!(e.headline(), "AttributeError: module 'torch' has no attribute 'zeroes'");
+    assert!(e.hint.as_deref().unwrap_or("").contains("torch.zeros"), "{:?}", e.hint);
+    assert_eq!(error_full("F.relux").headline(), "AttributeError: module 'torch.nn.functional' has no attribute 'relux'. Did you mean: 'relu'?");
+    assert_eq!(error_full("nn.Linearr").headline(), "AttributeError: module 'torch.nn' has no attribute 'Linearr'. Did you mean: 'Linear'?");
+    assert_eq!(error_full("math.sqrtt").headline(), "AttributeError: module 'math' has no attribute 'sqrtt'. Did you mean: 'sqrt'?");
+    let e = error_full("zeroes");
+    assert_eq!(e.message, "name 'zeroes' is not defined");
+    assert_eq!(e.headline(), "NameError: name 'zeroes' is not defined. Did you mean: 'zeros'?");
+    assert_eq!(error_full("tourch").headline(), "NameError: name 'tourch' is not defined. Did you mean: 'torch'?");
+    assert_eq!(error_full("qqq").suggestion, None);
+    // The rendered error shows the suggestion as Python's traceback does.
+    let outs = run("F.relux");
+    assert!(outs[0].text().contains("Did you mean: 'relu'?"), "{}", outs[0].text());
+}
+
+#[test]
+fn imports_bind_what_cpython_binds() {
+    use super::imports::{import, import_from, import_module};
+    let s = Session::new();
+    let sh = &s.sh;
+    let f = import_module(sh, "torch.nn.functional").expect("F");
+    assert!(f.is(&s.get("F").unwrap()));
+    let (name, v) = import(sh, "torch.nn.functional", false).expect("import");
+    assert_eq!(name, "torch");
+    assert!(v.is(&s.get("torch").unwrap()));
+    let (_, nn) = import(sh, "torch.nn", true).expect("import as");
+    assert!(nn.is(&s.get("nn").unwrap()));
+    assert!(import_from(sh, "torch.func", "grad").unwrap().is(&s.get("grad").unwrap()));
+    assert!(import_from(sh, "torch.nn", "functional").unwrap().is(&f));
+    for (m, n) in [("torch.nn.utils", "parametrize"), ("torch.nn.utils", "parametrizations"), ("torch.nn.utils", "stateless"), ("safetensors", "torch"), ("torch", "autograd")] {
+        assert!(matches!(import_from(sh, m, n), Ok(Value::Namespace(_))), "from {m} import {n}");
+    }
+    for (m, n) in [("torch.nn.utils.parametrize", "register_parametrization"), ("torch.nn.utils.stateless", "functional_call"), ("safetensors.torch", "save_file"), ("safetensors.torch", "load_file"), ("copy", "deepcopy"), ("copy", "copy"), ("collections", "OrderedDict"), ("typing", "Optional"), ("math", "sqrt")] {
+        assert!(matches!(import_from(sh, m, n), Ok(Value::Function(_))), "from {m} import {n}");
+    }
+    assert!(import_from(sh, "safetensors.torch", "load_file").unwrap().is(&s.sh.builtins.borrow()["load"]));
+    let err = |r: crate::error::Result<Value>| match r {
+        Err(e) => (e.exc, e.message),
+        Ok(v) => panic!("expected an error, got {}", v.py_repr()),
+    };
+    assert_eq!(err(import_module(sh, "numpy")), (ExcType::ModuleNotFoundError, "No module named 'numpy'".into()));
+    assert_eq!(err(import_module(sh, "torch.nosuch")), (ExcType::ModuleNotFoundError, "No module named 'torch.nosuch'".into()));
+    assert_eq!(err(import_module(sh, "nosuch.sub")), (ExcType::ModuleNotFoundError, "No module named 'nosuch'".into()));
+    assert_eq!(err(import_module(sh, "math.pi")), (ExcType::ModuleNotFoundError, "No module named 'math.pi'; 'math' is not a package".into()));
+    assert_eq!(
+        err(import_module(sh, "torch.nn.functional.relu")),
+        (ExcType::ModuleNotFoundError, "No module named 'torch.nn.functional.relu'; 'torch.nn.functional' is not a package".into())
+    );
+    assert_eq!(err(import_from(sh, "torch", "nosuch")), (ExcType::ImportError, "cannot import name 'nosuch' from 'torch' (unknown location)".into()));
+    let hint = import_module(sh, "numpy").err().unwrap().hint.unwrap();
+    assert!(hint.contains("torch.nn.functional") && hint.contains("math"), "{hint}");
+    // `import safetensors` alone does not load safetensors.torch; importing it attaches it.
+    let s = Session::new();
+    let sh = &s.sh;
+    let st = import_module(sh, "safetensors").unwrap();
+    let Value::Namespace(ns) = &st else { panic!() };
+    assert!(ns.get("torch").is_none());
+    import_module(sh, "safetensors.torch").unwrap();
+    assert!(ns.get("torch").is_some());
+}
+
+#[test]
+fn copy_and_typing_modules() {
+    use super::eval::call_value;
+    use super::imports::import_from;
+    let s = Session::new();
+    let deepcopy = import_from(&s.sh, "copy", "deepcopy").unwrap();
+    let mut s2 = Session::new();
+    s2.run("w = nn.Parameter(torch.ones(2))\nd = {\"a\": w, \"b\": [w, 3]}", RunOptions::default());
+    let d = s2.get("d").unwrap();
+    let c = call_value(&deepcopy, &[d.clone()], &Vec::new()).unwrap();
+    let Value::Dict(c) = c else { panic!() };
+    let a = c.get("a").unwrap();
+    assert!(!a.is(&s2.get("w").unwrap()), "a new tensor");
+    assert!(a.as_tensor().unwrap().is_parameter(), "still a Parameter");
+    let Some(Value::List(b)) = c.get("b") else { panic!() };
+    assert!(b.get(0).unwrap().is(&a), "shared objects stay shared");
+    let optional = import_from(&s.sh, "typing", "Optional").unwrap();
+    assert_eq!(optional.py_repr(), "typing.Optional");
+    let t = s.get("torch").unwrap();
+    let tensor_type = super::members::getattr(&super::eval::Ctx { sh: s.sh.clone(), src: 0 }, &t, "Tensor").unwrap();
+    assert_eq!(super::members::index(&optional, &tensor_type).unwrap().py_repr(), "typing.Optional[torch.Tensor]");
+}

@@ -75,7 +75,8 @@ fn value_inner(v: &Value) -> Json {
             json!({"type": "dict", "id": d.id(), "entries": entries})
         }
         Value::List(items) | Value::Tuple(items) | Value::Size(items) => Json::Array(items.borrow().iter().map(value).collect()),
-        Value::Function(_) => json!(v.py_repr()),
+        // As the export's `_enc` writes them: `str(dtype)` ("torch.float64"), `repr(module)`.
+        Value::Function(_) | Value::Namespace(_) | Value::DType(_) => json!(v.py_repr()),
     }
 }
 

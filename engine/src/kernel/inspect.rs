@@ -26,6 +26,7 @@ fn lookup(root: Value, path: &str) -> Option<Value> {
         v = match &v {
             Value::Module(m) => m.getattr(part).ok()?,
             Value::Dict(d) => d.borrow().get(part).cloned()?,
+            Value::Namespace(ns) => ns.get(part)?,
             _ => return None,
         };
     }

@@ -37,6 +37,7 @@ impl<'a> Parser<'a> {
         let body = body?;
         Ok(FunctionDef {
             decorators: Vec::new(),
+            explicit_self: false,
             name,
             params: ps.params,
             vararg: ps.vararg,
@@ -174,6 +175,8 @@ impl<'a> Parser<'a> {
         Ok(Stmt {
             kind: StmtKind::Class(ClassDef {
                 name,
+                bases: Vec::new(),
+                attrs: Vec::new(),
                 methods,
                 span,
             }),
@@ -206,7 +209,8 @@ impl<'a> Parser<'a> {
                     .with_hint(format!("write `@property def {}() {{ ... }}`", f.name.name)),
             );
         }
-        f.decorators.insert(0, Ident { name: name.name, span: at.to(name.span) });
+        let span = at.to(name.span);
+        f.decorators.insert(0, crate::ast::Expr { kind: crate::ast::ExprKind::Name(name.name), span });
         f.span = at.to(f.span);
         Ok(f)
     }

@@ -260,6 +260,7 @@ impl<'a> Parser<'a> {
                 }
                 args.push(Arg {
                     name: keyword,
+                    unpack: Default::default(),
                     value,
                     span,
                 });

@@ -413,7 +413,7 @@ impl<'a> Parser<'a> {
         let body = self.loop_body("`for`")?;
         Ok(Stmt {
             span: start.to(body.span),
-            kind: StmtKind::For { target, iter, body },
+            kind: StmtKind::For { target, iter, body, orelse: None },
         })
     }
 
@@ -423,7 +423,7 @@ impl<'a> Parser<'a> {
         let body = self.loop_body("`while`")?;
         Ok(Stmt {
             span: start.to(body.span),
-            kind: StmtKind::While { cond, body },
+            kind: StmtKind::While { cond, body, orelse: None },
         })
     }
 
@@ -552,7 +552,7 @@ mod tests {
 
     #[test]
     fn loops() {
-        let StmtKind::For { target, iter, body } =
+        let StmtKind::For { target, iter, body, .. } =
             stmt("for i in range(n) { t += i; if i > 2 { break } }").kind
         else {
             panic!()

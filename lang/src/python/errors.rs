@@ -1,0 +1,195 @@
+//! Python's own words for input it rejects: ruff's parse errors turned into CPython 3.11's
+//! SyntaxError / IndentationError / TabError messages, at the place CPython points to.
+//! (`lang/tests/python_errors.rs` checks them against CPython's `compile`.)
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_parser::{InterpolatedStringErrorType, LexicalErrorType, ParseError, ParseErrorType};
+use ruff_text_size::TextRange;
+
+use crate::diagnostics::Diagnostic;
+use crate::span::{LineIndex, Span};
+
+/// Diagnostic code of a SyntaxError.
+pub const SYNTAX: &str = "python::syntax";
+/// Diagnostic code of an IndentationError.
+pub const INDENTATION: &str = "python::indentation";
+/// Diagnostic code of a TabError.
+pub const TAB: &str = "python::tab";
+
+fn span(r: TextRange) -> Span {
+    Span::new(r.start().to_usize(), r.end().to_usize())
+}
+
+fn syntax(message: impl Into<String>, at: Span) -> Diagnostic {
+    Diagnostic::new(SYNTAX, message, at)
+}
+
+/// Brackets first, as CPython's tokenizer checks them: an unmatched or mismatched closer, or an
+/// opener never closed.
+pub fn brackets(src: &str, tokens: &[(TokenKind, TextRange)]) -> Option<Diagnostic> {
+    let index = LineIndex::new(src);
+    let mut open: Vec<(char, Span)> = Vec::new();
+    for (k, r) in tokens {
+        let s = span(*r);
+        let c = match k {
+            TokenKind::Lpar => '(',
+            TokenKind::Lsqb => '[',
+            TokenKind::Lbrace => '{',
+            TokenKind::Rpar => ')',
+            TokenKind::Rsqb => ']',
+            TokenKind::Rbrace => '}',
+            _ => continue,
+        };
+        if matches!(c, '(' | '[' | '{') {
+            open.push((c, s));
+            continue;
+        }
+        let want = match c {
+            ')' => '(',
+            ']' => '[',
+            _ => '{',
+        };
+        match open.pop() {
+            None => return Some(syntax(format!("unmatched '{c}'"), s)),
+            Some((o, os)) if o != want => {
+                let (ol, cl) = (index.line_col(os.start).line, index.line_col(s.start).line);
+                let msg = if ol == cl {
+                    format!("closing parenthesis '{c}' does not match opening parenthesis '{o}'")
+                } else {
+                    format!("closing parenthesis '{c}' does not match opening parenthesis '{o}' on line {ol}")
+                };
+                return Some(syntax(msg, s).with_label(os, "opened here"));
+            }
+            Some(_) => {}
+        }
+    }
+    open.first().map(|(o, s)| syntax(format!("'{o}' was never closed"), *s).with_hint("close it, or finish the input"))
+}
+
+/// The header keyword of the compound statement that starts at `at` (for "expected an indented
+/// block after 'if' statement on line 1").
+fn block_owner(src: &str, index: &LineIndex, at: usize) -> Option<String> {
+    // The last non-blank, non-comment line before `at` that ends with `:`.
+    let line = index.line_col(at).line;
+    for l in (1..line).rev() {
+        let text = index.line_text(l);
+        let t = text.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let word: String = t.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let what = match word.as_str() {
+            "def" => "function definition".to_string(),
+            "class" => "class definition".to_string(),
+            "async" => "function definition".to_string(),
+            "if" | "elif" | "else" | "for" | "while" | "with" | "try" | "except" | "finally" => format!("'{word}' statement"),
+            _ => return None,
+        };
+        let _ = src;
+        return Some(format!("expected an indented block after {what} on line {l}"));
+    }
+    None
+}
+
+/// Whether a line's indentation mixes tabs and spaces inconsistently with the lines before it.
+fn tab_mix(src: &str, line: usize) -> bool {
+    let index = LineIndex::new(src);
+    let indent = |l: usize| -> String { index.line_text(l).chars().take_while(|c| *c == ' ' || *c == '\t').collect() };
+    let here = indent(line);
+    (1..line).any(|l| {
+        let there = indent(l);
+        !there.is_empty() && ((here.contains('\t') && there.contains(' ') && !there.contains('\t')) || (here.contains(' ') && there.contains('\t') && !here.contains('\t')))
+    })
+}
+
+/// CPython's message for ruff's `e`.
+pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
+    let at = span(e.location);
+    let index = LineIndex::new(src);
+    let text = &src[at.start.min(src.len())..at.end.min(src.len())];
+    let line = index.line_col(at.start.min(src.len())).line;
+    match &e.error {
+        ParseErrorType::Lexical(LexicalErrorType::UnclosedStringError)
+        | ParseErrorType::FStringError(InterpolatedStringErrorType::UnterminatedString)
+        | ParseErrorType::Lexical(LexicalErrorType::FStringError(InterpolatedStringErrorType::UnterminatedString)) => {
+            syntax(format!("unterminated string literal (detected at line {line})"), at)
+        }
+        ParseErrorType::FStringError(InterpolatedStringErrorType::UnterminatedTripleQuotedString)
+        | ParseErrorType::Lexical(LexicalErrorType::FStringError(InterpolatedStringErrorType::UnterminatedTripleQuotedString)) => {
+            let last = index.line_count();
+            syntax(format!("unterminated triple-quoted string literal (detected at line {last})"), at)
+        }
+        ParseErrorType::Lexical(LexicalErrorType::IndentationError) => {
+            if tab_mix(src, line) {
+                Diagnostic::new(TAB, "inconsistent use of tabs and spaces in indentation", at)
+            } else {
+                Diagnostic::new(INDENTATION, "unindent does not match any outer indentation level", at)
+                    .with_hint("indent it as deep as the block it belongs to")
+            }
+        }
+        ParseErrorType::UnexpectedIndentation => {
+            if tab_mix(src, line) {
+                Diagnostic::new(TAB, "inconsistent use of tabs and spaces in indentation", at)
+            } else {
+                Diagnostic::new(INDENTATION, "unexpected indent", at).with_hint("this line is indented but no block (`:`) opens here")
+            }
+        }
+        ParseErrorType::ExpectedToken { expected: TokenKind::Colon, .. } => syntax("expected ':'", at),
+        ParseErrorType::ExpectedToken { expected: TokenKind::Indent, .. } | ParseErrorType::OtherError(_)
+            if matches!(&e.error, ParseErrorType::ExpectedToken { .. }) || format!("{}", e.error).contains("indented block") =>
+        {
+            match block_owner(src, &index, at.start) {
+                Some(msg) => Diagnostic::new(INDENTATION, msg, at).with_hint("indent the block's statements (4 spaces)"),
+                None => syntax("invalid syntax", at),
+            }
+        }
+        ParseErrorType::NonDefaultParamAfterDefaultParam => syntax("non-default argument follows default argument", at),
+        ParseErrorType::PositionalAfterKeywordArgument => syntax("positional argument follows keyword argument", at),
+        ParseErrorType::PositionalAfterKeywordUnpacking => syntax("positional argument follows keyword argument unpacking", at),
+        ParseErrorType::InvalidArgumentUnpackingOrder => syntax("iterable argument unpacking follows keyword argument unpacking", at),
+        ParseErrorType::UnparenthesizedGeneratorExpression => syntax("Generator expression must be parenthesized", at),
+        ParseErrorType::ExpectedKeywordParam => syntax("named arguments must follow bare *", at),
+        ParseErrorType::InvalidAssignmentTarget => {
+            let what = target_kind(text);
+            syntax(format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"), at)
+        }
+        ParseErrorType::InvalidAugmentedAssignmentTarget => {
+            let what = if text.contains(',') { "tuple" } else { "expression" };
+            syntax(format!("'{what}' is an illegal expression for augmented assignment"), at)
+        }
+        ParseErrorType::InvalidDeleteTarget => syntax(format!("cannot delete {}", target_kind(text)), at),
+        _ => syntax("invalid syntax", at),
+    }
+}
+
+/// CPython's name for an expression that cannot be assigned to.
+fn target_kind(text: &str) -> &'static str {
+    let t = text.trim();
+    if t.ends_with(')') && !t.starts_with('(') {
+        "function call"
+    } else if t.starts_with(|c: char| c.is_ascii_digit() || c == '"' || c == '\'') || matches!(t, "True" | "False" | "None") {
+        "literal"
+    } else {
+        "expression"
+    }
+}
+
+/// Python 2's `print "x"` / `exec "x"`: CPython's special message, when the first error is on
+/// such a line.
+pub fn python2_statement(src: &str, at: usize) -> Option<Diagnostic> {
+    let index = LineIndex::new(src);
+    let line = index.line_col(at.min(src.len())).line;
+    let ls = index.line_span(line);
+    let text = index.line_text(line);
+    let trimmed = text.trim_start();
+    for word in ["print", "exec"] {
+        if let Some(rest) = trimmed.strip_prefix(word) {
+            let next = rest.chars().next();
+            if next.is_some_and(|c| c == ' ') && rest.trim_start().starts_with(|c: char| c.is_alphanumeric() || c == '"' || c == '\'') {
+                let start = ls.start + (text.len() - trimmed.len());
+                return Some(syntax(format!("Missing parentheses in call to '{word}'. Did you mean {word}(...)?"), Span::new(start, start + word.len())));
+            }
+        }
+    }
+    None
+}

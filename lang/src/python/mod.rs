@@ -1,0 +1,111 @@
+//! Python 3.11 source to fcall's AST: the one module that knows the parser crate
+//! (ruff_python_parser / ruff_python_ast, `=0.0.10`). Swapping or upgrading the parser touches
+//! only this folder: [`commands`] finds fcall's command lines, [`errors`] words what Python
+//! rejects as CPython does, [`lower`] turns ruff's tree into [`crate::ast`].
+
+pub mod commands;
+pub mod errors;
+pub mod lower;
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_parser::{parse_unchecked, Mode, ParseOptions};
+use ruff_text_size::{Ranged, TextRange};
+
+
+use crate::ast::Program;
+use crate::diagnostics::Diagnostic;
+use crate::span::Span;
+
+/// How deep brackets may nest (CPython's tokenizer limit, "too many nested parentheses").
+pub const MAX_BRACKETS: usize = 200;
+/// How many prefix operators may follow each other (`- - - x`), so parsing never runs out of
+/// stack.
+pub const MAX_PREFIX_RUN: usize = 200;
+
+/// Parses `src` (Python, with fcall's command lines) into a [`Program`]; nothing runs. On
+/// failure, the first error as CPython reports it (SyntaxError, IndentationError, TabError,
+/// or fcall's "does not run" for constructs outside the language).
+pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
+    if let Some(d) = too_deep(src) {
+        return Err(vec![d]);
+    }
+    let prepared = commands::prepare(src);
+    let parsed = parse_unchecked(&prepared.source, ParseOptions::from(Mode::Module));
+    if let Some(first) = parsed.errors().iter().min_by_key(|e| e.location.start()) {
+        let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();
+        let d = errors::brackets(src, &tokens)
+            .or_else(|| errors::python2_statement(src, first.location.start().to_usize()))
+            .unwrap_or_else(|| errors::diagnostic(src, first));
+        return Err(vec![d]);
+    }
+    let module = match parsed.into_syntax() {
+        ruff_python_ast::Mod::Module(m) => m,
+        ruff_python_ast::Mod::Expression(e) => {
+            return Err(vec![Diagnostic::new(errors::SYNTAX, "expected a module", Span::new(e.range().start().to_usize(), e.range().end().to_usize()))])
+        }
+    };
+    let mut lower = lower::Lower::new(src, &prepared.commands);
+    let stmts = lower.stmts(&module.body).map_err(|d| vec![d])?;
+    Ok(Program { stmts, span: Span::new(0, src.len()) })
+}
+
+/// Input nested deeper than fcall parses safely: brackets past [`MAX_BRACKETS`], runs of prefix
+/// operators (`- + ~ not`) past [`MAX_PREFIX_RUN`]. A character scan that skips strings and
+/// comments, so that the parser itself never recurses that deep.
+fn too_deep(src: &str) -> Option<Diagnostic> {
+    let b = src.as_bytes();
+    let (mut i, mut depth, mut run) = (0usize, 0usize, 0usize);
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
+                let q = if triple { 3 } else { 1 };
+                i += q;
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c && (!triple || (b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c)) {
+                        i += q;
+                        break;
+                    }
+                    if b[i] == b'\n' && !triple {
+                        break;
+                    }
+                    i += 1;
+                }
+                run = 0;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_BRACKETS {
+                    return Some(Diagnostic::new(errors::SYNTAX, "too many nested parentheses", Span::new(i, i + 1)));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let prefix = matches!(c, b'-' | b'+' | b'~') || (c == b'n' && src[i..].starts_with("not ") && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')));
+        if prefix {
+            run += 1;
+            if run > MAX_PREFIX_RUN {
+                return Some(Diagnostic::new(errors::SYNTAX, "too many nested expressions", Span::new(i, i + 1)).with_hint("split it into steps"));
+            }
+            i += if c == b'n' { 3 } else { 1 };
+            continue;
+        } else if !c.is_ascii_whitespace() && c != b'(' {
+            run = 0;
+        }
+        i += 1;
+    }
+    None
+}

@@ -1,0 +1,339 @@
+//! The Python modules fcall provides (`sys.modules`): `torch`, `torch.nn`,
+//! `torch.nn.functional`, `torch.func`, `torch.autograd`, `torch.nn.utils.parametrize` /
+//! `parametrizations` / `stateless`, `math`, `copy`, `collections`, `typing`,
+//! `safetensors.torch`. Each holds the very function objects of the bare built-in names
+//! (`torch.zeros is zeros`), plus what only has a PyTorch or Python home (`torch.manual_seed`,
+//! the dtypes, `nn.Module`, `math.*`). Built once per session (and again on `reset`).
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::args::Args;
+use super::eval::call_value;
+use crate::error::{Error, ExcType, Result};
+use crate::nn::{Module, ModuleImpl};
+use crate::value::{Function, FunctionKind, Kwargs, Namespace, Value};
+
+/// Every module by its dotted name, in the order they were made.
+pub type Registry = IndexMap<String, Rc<Namespace>>;
+
+/// (attribute, bare built-in name) of `torch`.
+const TORCH: &[(&str, &str)] = &[
+    ("tensor", "tensor"),
+    ("zeros", "zeros"),
+    ("ones", "ones"),
+    ("full", "full"),
+    ("arange", "arange"),
+    ("eye", "eye"),
+    ("rand", "rand"),
+    ("randn", "randn"),
+    ("randint", "randint"),
+    ("relu", "relu"),
+    ("sigmoid", "sigmoid"),
+    ("tanh", "tanh"),
+    ("exp", "exp"),
+    ("log", "log"),
+    ("sqrt", "sqrt"),
+    ("abs", "abs"),
+    ("softmax", "softmax"),
+    ("log_softmax", "log_softmax"),
+    ("matmul", "matmul"),
+    ("sum", "sum"),
+    ("mean", "mean"),
+    ("save", "save"),
+    ("load", "load"),
+];
+
+/// (attribute, bare built-in name) of `torch.nn`.
+const NN: &[(&str, &str)] = &[
+    ("Parameter", "param"),
+    ("Buffer", "buffer"),
+    ("Linear", "Linear"),
+    ("Bilinear", "Bilinear"),
+    ("Conv1d", "Conv1d"),
+    ("Conv2d", "Conv2d"),
+    ("BatchNorm1d", "BatchNorm1d"),
+    ("BatchNorm2d", "BatchNorm2d"),
+    ("LayerNorm", "LayerNorm"),
+    ("Embedding", "Embedding"),
+    ("Dropout", "Dropout"),
+    ("ReLU", "ReLU"),
+    ("Tanh", "Tanh"),
+    ("Sigmoid", "Sigmoid"),
+    ("GELU", "GELU"),
+    ("Flatten", "Flatten"),
+    ("Identity", "Identity"),
+    ("Sequential", "Sequential"),
+    ("ModuleDict", "ModuleDict"),
+    ("ModuleList", "ModuleList"),
+];
+
+/// (attribute, bare built-in name) of `torch.nn.functional`.
+const FUNCTIONAL: &[(&str, &str)] = &[
+    ("relu", "relu"),
+    ("sigmoid", "sigmoid"),
+    ("tanh", "tanh"),
+    ("softmax", "softmax"),
+    ("log_softmax", "log_softmax"),
+    ("linear", "linear"),
+    ("mse_loss", "mse_loss"),
+    ("l1_loss", "l1_loss"),
+    ("cross_entropy", "cross_entropy"),
+];
+
+/// (attribute, bare built-in name) of `torch.func`.
+const FUNC: &[(&str, &str)] =
+    &[("functional_call", "functional_call"), ("grad", "grad"), ("grad_and_value", "grad_and_value"), ("vmap", "vmap"), ("stack_module_state", "stack_module_state")];
+
+/// The bare built-ins that are classes in PyTorch, with the class's qualified name: they are
+/// made class objects (`<class 'torch.nn.modules.linear.Linear'>`, `type(lin) is nn.Linear`).
+pub const CLASSES: &[(&str, &str)] = &[
+    ("param", "torch.nn.parameter.Parameter"),
+    ("buffer", "torch.nn.parameter.Buffer"),
+    ("Linear", "torch.nn.modules.linear.Linear"),
+    ("Bilinear", "torch.nn.modules.linear.Bilinear"),
+    ("Identity", "torch.nn.modules.linear.Identity"),
+    ("Conv1d", "torch.nn.modules.conv.Conv1d"),
+    ("Conv2d", "torch.nn.modules.conv.Conv2d"),
+    ("BatchNorm1d", "torch.nn.modules.batchnorm.BatchNorm1d"),
+    ("BatchNorm2d", "torch.nn.modules.batchnorm.BatchNorm2d"),
+    ("LayerNorm", "torch.nn.modules.normalization.LayerNorm"),
+    ("Embedding", "torch.nn.modules.sparse.Embedding"),
+    ("Dropout", "torch.nn.modules.dropout.Dropout"),
+    ("ReLU", "torch.nn.modules.activation.ReLU"),
+    ("Tanh", "torch.nn.modules.activation.Tanh"),
+    ("Sigmoid", "torch.nn.modules.activation.Sigmoid"),
+    ("GELU", "torch.nn.modules.activation.GELU"),
+    ("Flatten", "torch.nn.modules.flatten.Flatten"),
+    ("Sequential", "torch.nn.modules.container.Sequential"),
+    ("ModuleDict", "torch.nn.modules.container.ModuleDict"),
+    ("ModuleList", "torch.nn.modules.container.ModuleList"),
+];
+
+/// Turns the bare built-ins of [`CLASSES`] into class objects (same behaviour when called).
+pub fn make_classes(builtins: &mut HashMap<String, Value>) {
+    for (bare, path) in CLASSES {
+        if let Some(f) = builtins.remove(*bare) {
+            builtins.insert(bare.to_string(), Function::new(*path, FunctionKind::Class, move |pos, kw| call_value(&f, pos, kw)));
+        }
+    }
+}
+
+/// The names of the session's prelude, in its order, with the module path each one binds:
+/// `import math`, `import torch`, `import torch.nn as nn`, `import torch.nn.functional as F`,
+/// `from torch.func import functional_call, grad, grad_and_value, vmap, stack_module_state`.
+pub const PRELUDE: &[(&str, &str, Option<&str>)] = &[
+    ("math", "math", None),
+    ("torch", "torch", None),
+    ("nn", "torch.nn", None),
+    ("F", "torch.nn.functional", None),
+    ("functional_call", "torch.func", Some("functional_call")),
+    ("grad", "torch.func", Some("grad")),
+    ("grad_and_value", "torch.func", Some("grad_and_value")),
+    ("vmap", "torch.func", Some("vmap")),
+    ("stack_module_state", "torch.func", Some("stack_module_state")),
+];
+
+struct Builder<'a> {
+    reg: Registry,
+    builtins: &'a HashMap<String, Value>,
+}
+
+impl Builder<'_> {
+    /// A new module; `attached` makes it an attribute of its parent now (a submodule that the
+    /// parent's own import loads, as `import torch` loads `torch.nn`).
+    fn module(&mut self, name: &str, package: bool, attached: bool) -> Rc<Namespace> {
+        // CPython suggests from `dir(module)` only below 750 names: `torch` has about 1500.
+        let ns = Rc::new(Namespace::new(name, package, name != "torch"));
+        ns.set("__name__", Value::str(name));
+        if attached {
+            if let Some((parent, last)) = name.rsplit_once('.') {
+                if let Some(p) = self.reg.get(parent) {
+                    p.set(last, Value::Namespace(ns.clone()));
+                }
+            }
+        }
+        self.reg.insert(name.to_string(), ns.clone());
+        ns
+    }
+    fn bare(&self, ns: &Namespace, table: &[(&str, &str)]) {
+        for (attr, bare) in table {
+            if let Some(v) = self.builtins.get(*bare) {
+                ns.set(attr, v.clone());
+            }
+        }
+    }
+}
+
+fn builtin(name: &str, f: impl Fn(&[Value], &Kwargs) -> Result<Value> + 'static) -> Value {
+    Function::new(name, FunctionKind::Builtin, f)
+}
+
+/// Builds every module for a session whose bare built-ins are `builtins`.
+pub fn build(builtins: &HashMap<String, Value>) -> Registry {
+    let mut b = Builder { reg: Registry::new(), builtins };
+
+    let torch = b.module("torch", true, false);
+    b.bare(&torch, TORCH);
+    torch.set("manual_seed", manual_seed());
+    for (name, kind) in super::dtypes::DTYPES {
+        torch.set(name, Value::DType(*kind));
+    }
+    torch.set("dtype", Value::DType(tch::Kind::Float).type_object());
+    torch.set("Size", Value::size(&[]).type_object());
+    torch.set("Tensor", type_object("torch.Tensor"));
+    for (name, v) in [("pi", std::f64::consts::PI), ("e", std::f64::consts::E), ("inf", f64::INFINITY), ("nan", f64::NAN)] {
+        torch.set(name, Value::Float(v));
+    }
+
+    let nn = b.module("torch.nn", true, true);
+    b.bare(&nn, NN);
+    nn.set("Module", base_module_class());
+    let functional = b.module("torch.nn.functional", false, true);
+    b.bare(&functional, FUNCTIONAL);
+    let utils = b.module("torch.nn.utils", true, true);
+    let parametrize = b.module("torch.nn.utils.parametrize", false, true);
+    parametrize.set("register_parametrization", register_parametrization());
+    parametrize.set("is_parametrized", is_parametrized());
+    let _ = b.module("torch.nn.utils.parametrizations", false, true);
+    let stateless = b.module("torch.nn.utils.stateless", false, true);
+    // torch.nn.utils.stateless.functional_call is a function of its own (the deprecated one).
+    if let Some(fc) = builtins.get("functional_call").cloned() {
+        stateless.set("functional_call", builtin("functional_call", move |pos, kw| call_value(&fc, pos, kw)));
+    }
+    let _ = utils;
+
+    let func = b.module("torch.func", false, true);
+    b.bare(&func, FUNC);
+    let _ = b.module("torch.autograd", true, true);
+
+    let math = b.module("math", false, false);
+    super::pymath::add(&math);
+
+    let copy = b.module("copy", false, false);
+    super::pycopy::add(&copy);
+
+    let collections = b.module("collections", true, false);
+    if let Some(d) = builtins.get("dict") {
+        collections.set("OrderedDict", d.clone());
+    }
+    let typing = b.module("typing", false, false);
+    for name in TYPING {
+        typing.set(name, typing_placeholder(&format!("typing.{name}")));
+    }
+
+    let _ = b.module("safetensors", true, false);
+    // `import safetensors` alone does not load safetensors.torch: it is attached when imported.
+    let st = b.module("safetensors.torch", false, false);
+    b.bare(&st, &[("save_file", "save"), ("load_file", "load")]);
+    b.reg
+}
+
+/// The names of `typing` fcall knows: usable in annotations only.
+const TYPING: &[&str] = &["Any", "Callable", "Dict", "Iterable", "Iterator", "List", "Mapping", "Optional", "Sequence", "Set", "Tuple", "Type", "Union"];
+
+/// A `typing` name (`typing.Optional`): shown as Python shows it, subscriptable
+/// (`Optional[Tensor]`), not callable.
+pub fn typing_placeholder(name: &str) -> Value {
+    let shown = name.to_string();
+    Function::new(name, FunctionKind::Typing, move |_, _| Err(Error::type_error("typing::call", format!("Cannot instantiate {shown}"))))
+}
+
+/// A type object fcall does not construct from (`torch.Tensor`), as `type(v)` makes them.
+fn type_object(name: &'static str) -> Value {
+    Function::new(name, FunctionKind::Class, move |_, _| {
+        Err(Error::type_error("eval::call_type", format!("fcall does not construct values from the type object <class '{name}'>"))
+            .with_hint("torch.tensor(data) makes a tensor"))
+    })
+}
+
+/// `typing.Optional[Tensor]`: another annotation-only object, shown as Python shows it.
+pub fn typing_subscript(name: &str, idx: &Value) -> Value {
+    fn shown(v: &Value) -> String {
+        match v {
+            Value::Function(f) => match f.kind {
+                FunctionKind::Class | FunctionKind::Builtin | FunctionKind::Typing => f.name.clone(),
+                _ => v.py_repr(),
+            },
+            Value::None => "None".into(),
+            Value::List(items) => format!("[{}]", items.borrow().iter().map(shown).collect::<Vec<_>>().join(", ")),
+            other => other.py_repr(),
+        }
+    }
+    let args = match idx {
+        Value::Tuple(items) => items.borrow().iter().map(shown).collect::<Vec<_>>().join(", "),
+        other => shown(other),
+    };
+    typing_placeholder(&format!("{name}[{args}]"))
+}
+
+/// `torch.manual_seed(seed)`: seeds libtorch; returns the default generator (one object).
+fn manual_seed() -> Value {
+    static GENERATOR: u8 = 0;
+    let generator = Function::new("torch._C.Generator", FunctionKind::Node(&GENERATOR as *const u8 as usize), |_, _| {
+        Err(Error::type_error("eval::not_callable", "'torch._C.Generator' object is not callable"))
+    });
+    builtin("manual_seed", move |pos, kw| {
+        let a = Args::bind("manual_seed", &["seed"], 1, pos, kw)?;
+        tch::manual_seed(a.int("seed", 0)?);
+        Ok(generator.clone())
+    })
+}
+
+/// `nn.Module`'s own instances (`nn.Module()`): no parameters, and no forward.
+struct BaseModule;
+
+impl ModuleImpl for BaseModule {
+    fn type_path(&self) -> &str {
+        "torch.nn.modules.module"
+    }
+    fn forward(&self, m: &Module, _args: &[Value], _kwargs: &Kwargs) -> Result<Value> {
+        Err(crate::nn::module::missing_forward(m))
+    }
+}
+
+/// `nn.Module`: the class (a `class Foo(nn.Module)` base); calling it makes a bare module.
+fn base_module_class() -> Value {
+    Function::new("torch.nn.modules.module.Module", FunctionKind::Class, |pos, kw| {
+        if !pos.is_empty() || !kw.is_empty() {
+            return Err(Error::type_error(
+                "call::too_many_arguments",
+                format!("Module.__init__() takes 1 positional argument but {} were given", pos.len() + 1),
+            ));
+        }
+        Ok(Value::Module(Module::new("Module", Rc::new(BaseModule))))
+    })
+}
+
+/// `torch.nn.utils.parametrize.register_parametrization(module, tensor_name, parametrization,
+/// *, unsafe=False)`: returns the module.
+fn register_parametrization() -> Value {
+    builtin("register_parametrization", |pos, kw| {
+        let a = Args::bind("register_parametrization", &["module", "tensor_name", "parametrization", "unsafe"], 3, pos, kw)?;
+        let module = |name: &str| match a.value(name) {
+            Value::Module(m) => Ok(m),
+            other => Err(Error::type_error("call::argument_type", format!("register_parametrization(): argument '{name}' must be a Module, not {}", other.type_name()))),
+        };
+        let (m, p) = (module("module")?, module("parametrization")?);
+        if a.boolean("unsafe", false)? {
+            return Err(Error::new(ExcType::NotImplementedError, "parametrize::unsafe", "register_parametrization(unsafe=True) is not supported by fcall yet"));
+        }
+        crate::nn::parametrize::register_parametrization(&m, &a.string("tensor_name", "")?, &p)?;
+        Ok(Value::Module(m))
+    })
+}
+
+/// `torch.nn.utils.parametrize.is_parametrized(module, tensor_name=None)`.
+fn is_parametrized() -> Value {
+    builtin("is_parametrized", |pos, kw| {
+        let a = Args::bind("is_parametrized", &["module", "tensor_name"], 1, pos, kw)?;
+        let Value::Module(m) = a.value("module") else {
+            return Ok(Value::Bool(false));
+        };
+        let name = match a.get("tensor_name") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.string("tensor_name", "")?),
+        };
+        Ok(Value::Bool(crate::nn::parametrize::is_parametrized(&m, name.as_deref())))
+    })
+}

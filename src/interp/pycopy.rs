@@ -1,0 +1,152 @@
+//! Python's `copy` module: `copy.copy` and `copy.deepcopy` of fcall's values, with PyTorch's
+//! `Tensor.__deepcopy__` / `Parameter.__deepcopy__` rules (new storage, `requires_grad` kept,
+//! graph leaves only; one copy per object through the memo, so shared tensors stay shared).
+use std::collections::HashMap;
+
+use super::args::Args;
+use super::copy::detached_copy;
+use crate::error::{Error, ExcType, Result};
+use crate::tensor::TensorRef;
+use crate::value::{DictRef, Function, FunctionKind, Namespace, Value};
+
+/// The copies made so far, by the original object (Python's `memo`): a tensor by its object
+/// id, a container by its address.
+type Memo = HashMap<(bool, usize), Value>;
+
+fn tensor_ptr(t: &TensorRef) -> (bool, usize) {
+    (true, t.id() as usize)
+}
+
+fn container_key(v: &Value) -> Option<(bool, usize)> {
+    v.container_ptr().map(|p| (false, p))
+}
+
+fn deep_tensor(t: &TensorRef, memo: &mut Memo) -> Result<Value> {
+    if let Some(v) = memo.get(&tensor_ptr(t)) {
+        return Ok(v.clone());
+    }
+    if t.is_parameter() {
+        // Parameter.__deepcopy__: type(self)(self.data.clone(), self.requires_grad).
+        let c = TensorRef::parameter(&detached_copy(t.tensor())?, t.requires_grad())?;
+        let v = Value::Tensor(c);
+        memo.insert(tensor_ptr(t), v.clone());
+        return Ok(v);
+    }
+    if t.grad_fn_name().is_some() {
+        return Err(Error::runtime(
+            "copy::not_a_leaf",
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001",
+        ));
+    }
+    if t.grad().is_some() {
+        return Err(Error::new(ExcType::NotImplementedError, "copy::grad", "copy.deepcopy of a tensor that has a .grad is not supported by fcall yet")
+            .with_hint("t.detach().clone() copies the values without the grad"));
+    }
+    let data = detached_copy(t.tensor())?;
+    let c = match t.buffer_mark() {
+        Some(persistent) => TensorRef::buffer(&data, persistent)?,
+        None => TensorRef::new(data),
+    };
+    c.requires_grad_(t.requires_grad())?;
+    let v = Value::Tensor(c);
+    memo.insert(tensor_ptr(t), v.clone());
+    Ok(v)
+}
+
+/// `copy.deepcopy(x, memo)`.
+fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
+    if let Some(p) = container_key(v) {
+        if let Some(c) = memo.get(&p) {
+            return Ok(c.clone());
+        }
+    }
+    Ok(match v {
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::DType(_) | Value::Function(_) => v.clone(),
+        Value::Tensor(t) => deep_tensor(t, memo)?,
+        Value::List(items) => {
+            let out = Value::list(Vec::new());
+            memo.insert((false, v.container_ptr().unwrap_or(0)), out.clone());
+            let copied = items.to_vec().iter().map(|x| deep(x, memo)).collect::<Result<Vec<_>>>()?;
+            if let Value::List(o) = &out {
+                *o.borrow_mut() = copied;
+            }
+            out
+        }
+        Value::Tuple(items) | Value::Size(items) => {
+            let originals = items.to_vec();
+            let copied = originals.iter().map(|x| deep(x, memo)).collect::<Result<Vec<_>>>()?;
+            // A tuple whose items all copy to themselves is itself (CPython's _deepcopy_tuple).
+            if originals.iter().zip(&copied).all(|(a, b)| a.is(b) || (a.container_ptr().is_none() && !matches!(a, Value::Tensor(_)))) {
+                v.clone()
+            } else if matches!(v, Value::Size(_)) {
+                Value::Size(crate::value::Seq::new(copied))
+            } else {
+                Value::tuple(copied)
+            }
+        }
+        Value::Dict(d) => {
+            let out = DictRef::new();
+            memo.insert((false, v.container_ptr().unwrap_or(0)), Value::Dict(out.clone()));
+            let entries: Vec<(String, Value)> = d.borrow().iter().map(|(k, x)| (k.clone(), x.clone())).collect();
+            for (k, x) in entries {
+                let c = deep(&x, memo)?;
+                out.insert(k, c);
+            }
+            Value::Dict(out)
+        }
+        Value::Module(_) => {
+            return Err(Error::new(ExcType::NotImplementedError, "copy::module", "copy.deepcopy of a module is not supported by fcall yet")
+                .with_hint("build a second module and load_state_dict-style copy its tensors, or use clone(params(m)) for the values"))
+        }
+        Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
+    })
+}
+
+/// `copy.copy(x)`: a new container with the same items; a tensor is a new object on the same
+/// storage (as PyTorch's reduce-and-rebuild gives).
+fn shallow(v: &Value) -> Result<Value> {
+    Ok(match v {
+        Value::List(items) => Value::list(items.to_vec()),
+        Value::Dict(d) => Value::Dict(DictRef::from_entries(d.borrow().clone())),
+        Value::Tensor(t) => {
+            let data = t.tensor().f_detach()?;
+            if t.is_parameter() {
+                Value::Tensor(TensorRef::parameter(&data, t.requires_grad())?)
+            } else {
+                let c = match t.buffer_mark() {
+                    Some(p) => TensorRef::buffer(&data, p)?,
+                    None => TensorRef::new(data),
+                };
+                c.requires_grad_(t.requires_grad())?;
+                Value::Tensor(c)
+            }
+        }
+        Value::Module(_) => {
+            return Err(Error::new(ExcType::NotImplementedError, "copy::module", "copy.copy of a module is not supported by fcall yet")
+                .with_hint("a shallow copy of a module shares its parameter registries with the original in PyTorch"))
+        }
+        Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
+        other => other.clone(),
+    })
+}
+
+/// Fills the `copy` module.
+pub fn add(ns: &Namespace) {
+    ns.set(
+        "deepcopy",
+        Function::new("deepcopy", FunctionKind::User, |pos, kw| {
+            let a = Args::bind("deepcopy", &["x", "memo", "_nil"], 1, pos, kw)?;
+            if !matches!(a.get("memo"), None | Some(Value::None)) {
+                return Err(Error::new(ExcType::NotImplementedError, "copy::memo", "copy.deepcopy(x, memo) with a memo dict is not supported by fcall yet"));
+            }
+            deep(&a.value("x"), &mut Memo::new())
+        }),
+    );
+    ns.set(
+        "copy",
+        Function::new("copy", FunctionKind::User, |pos, kw| {
+            let a = Args::bind("copy", &["x"], 1, pos, kw)?;
+            shallow(&a.value("x"))
+        }),
+    );
+}
