@@ -28,7 +28,7 @@ pub enum Completeness {
 /// Decide whether `src` is complete (see [`Completeness`]).
 ///
 /// ```
-/// use fcall_lang::{is_complete, Completeness};
+/// use fcall_lang::{complete::is_complete, Completeness};
 /// assert_eq!(is_complete("x = 1"), Completeness::Complete);
 /// assert_eq!(is_complete("def f(x) {"), Completeness::Incomplete { indent: 4 });
 /// assert_eq!(is_complete("s = \"{"), Completeness::Incomplete { indent: 0 });

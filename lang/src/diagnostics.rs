@@ -57,6 +57,17 @@ impl Diagnostic {
         self
     }
 
+    /// The Python exception class of a Python front-end diagnostic: `SyntaxError`,
+    /// `IndentationError` or `TabError` (`None` for the retired brace dialect's diagnostics).
+    pub fn python_class(&self) -> Option<&'static str> {
+        match self.code {
+            "python::indentation" => Some("IndentationError"),
+            "python::tab" => Some("TabError"),
+            c if c.starts_with("python::") => Some("SyntaxError"),
+            _ => None,
+        }
+    }
+
     /// Render against `source`; see [`render`].
     pub fn render(&self, source: &str, color: bool) -> String {
         render(source, self, color)
@@ -204,7 +215,7 @@ pub fn render_named(name: Option<&str>, source: &str, diag: &Diagnostic, color: 
         out,
         "{}{}",
         st.paint(ERROR, &format!("error[{}]", diag.code)),
-        st.paint(BOLD, &format!(": {}", diag.message))
+        st.paint(BOLD, &format!(": {}{}", diag.python_class().map(|c| format!("{c}: ")).unwrap_or_default(), diag.message))
     );
 
     // Every span to show: the primary one first, then the labels.

@@ -25,7 +25,8 @@ pub mod python;
 pub mod span;
 pub mod token;
 
-pub use complete::{is_complete, Completeness};
+pub use complete::Completeness;
+pub use python::complete::is_complete;
 pub use diagnostics::{codes, render, render_all, render_named, Diagnostic, Label};
 pub use dump::{dump, dump_with_lines, sexpr};
 pub use lexer::lex;

@@ -3,7 +3,8 @@
 //! and the diagnostics rendered without colour. `UPDATE_GOLDEN=1` rewrites the `.out` files.
 
 use fcall_lang::parser::parse_program;
-use fcall_lang::{dump_with_lines, is_complete, render_all};
+use fcall_lang::complete::is_complete;
+use fcall_lang::{dump_with_lines, render_all};
 use std::fs;
 use std::path::Path;
 

@@ -4,7 +4,8 @@
 //! far past the depth limit, which must give `parse::too_deep` instead of a stack overflow.
 
 use fcall_lang::parser::parse_program;
-use fcall_lang::{codes, dump, is_complete, lex, render, Completeness, Span};
+use fcall_lang::complete::is_complete;
+use fcall_lang::{codes, dump, lex, render, Completeness, Span};
 use proptest::prelude::*;
 use std::sync::mpsc;
 use std::time::Duration;

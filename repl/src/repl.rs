@@ -123,12 +123,30 @@ impl Highlighter for FcallHelper {
     }
 }
 
+/// Each line is its own edit (Python's REPL: `>>>` then `...` lines); the loop decides whether
+/// the entry is complete, so the editor never holds several lines except for a paste.
 impl Validator for FcallHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(match is_complete(ctx.input()) {
-            Completeness::Incomplete { .. } => ValidationResult::Incomplete,
-            _ => ValidationResult::Valid(None),
-        })
+    fn validate(&self, _ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        Ok(ValidationResult::Valid(None))
+    }
+}
+
+/// What to do with the lines typed so far.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Run the entry.
+    Run,
+    /// Read a `...` line, pre-filled with this many spaces.
+    More(usize),
+}
+
+/// Whether `entry` (the lines typed so far, joined by newlines) runs now. A blank `...` line
+/// closes every open block, as in Python's REPL; a pasted block runs whole once complete.
+pub fn next_step(entry: &str, last_line_blank: bool) -> Next {
+    let probe = if last_line_blank { format!("{}\n", entry.trim_end_matches([' ', '\t', '\n'])) } else { entry.to_string() };
+    match is_complete(&probe) {
+        Completeness::Incomplete { indent } => Next::More(indent),
+        _ => Next::Run,
     }
 }
 
@@ -177,12 +195,28 @@ pub fn repl(term: &Term) -> i32 {
     }
     println!("fcall {}: functional_call made visible (PyTorch 2.13 semantics)", env!("CARGO_PKG_VERSION"));
     println!("`help` to start, Tab completes, Ctrl-C stops a statement, Ctrl-D quits.");
+    let mut entry = String::new();
+    let mut indent = 0usize;
     loop {
-        match rl.readline(">>> ") {
+        let read = if entry.is_empty() { rl.readline(">>> ") } else { rl.readline_with_initial("... ", (&" ".repeat(indent), "")) };
+        match read {
             Ok(line) => {
-                if line.trim().is_empty() {
+                if entry.is_empty() && line.trim().is_empty() {
                     continue;
                 }
+                let blank = !entry.is_empty() && line.trim().is_empty();
+                if !entry.is_empty() {
+                    entry.push('\n');
+                }
+                entry.push_str(&line);
+                match next_step(&entry, blank) {
+                    Next::More(n) => {
+                        indent = n;
+                        continue;
+                    }
+                    Next::Run => {}
+                }
+                let line = std::mem::take(&mut entry).trim_end().to_string();
                 let _ = rl.add_history_entry(line.as_str());
                 if let Some(h) = &hist {
                     let _ = rl.append_history(h);
@@ -191,7 +225,14 @@ pub fn repl(term: &Term) -> i32 {
                     leave(code);
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Interrupted) => {
+                // Ctrl-C at a `...` prompt drops the unfinished entry, as Python's REPL does.
+                if !entry.is_empty() {
+                    entry.clear();
+                    println!("KeyboardInterrupt");
+                }
+                continue;
+            }
             Err(ReadlineError::Eof) => {
                 println!();
                 leave(0);

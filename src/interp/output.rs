@@ -243,7 +243,7 @@ impl StmtOutput {
             Some(Failure::Raised(e)) => render::json::error(e),
             Some(Failure::Syntax(d)) => {
                 let first = &d[0];
-                json!({"type": "SyntaxError", "message": first.message, "code": first.code, "hint": first.hint})
+                json!({"type": first.python_class().unwrap_or("SyntaxError"), "message": first.message, "code": first.code, "hint": first.hint})
             }
             None => Json::Null,
         };

@@ -58,7 +58,10 @@ fn strip_printed_html(html: &str, printed: &str) -> String {
 fn error_info(o: &StmtOutput) -> Json {
     let (ename, evalue) = match &o.failure {
         Some(Failure::Raised(e)) => (e.exc.name().to_string(), e.message.clone()),
-        Some(Failure::Syntax(d)) => ("SyntaxError".to_string(), d.first().map(|d| d.message.clone()).unwrap_or_default()),
+        Some(Failure::Syntax(d)) => (
+            d.first().and_then(|d| d.python_class()).unwrap_or("SyntaxError").to_string(),
+            d.first().map(|d| d.message.clone()).unwrap_or_default(),
+        ),
         None => ("Error".to_string(), String::new()),
     };
     let tb = o.error_text_color.clone().or_else(|| o.error_text.clone()).unwrap_or_else(|| format!("{ename}: {evalue}"));

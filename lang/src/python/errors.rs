@@ -108,12 +108,68 @@ pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
     let index = LineIndex::new(src);
     let text = &src[at.start.min(src.len())..at.end.min(src.len())];
     let line = index.line_col(at.start.min(src.len())).line;
+    let line_span = index.line_span(line);
+    let line_text = index.line_text(line);
+    let indent = line_text.len() - line_text.trim_start().len();
+    let rest_of_line_blank = src[at.start.min(src.len())..].split('\n').next().is_none_or(|r| r.trim().is_empty() || r.trim_start().starts_with('#'));
     match &e.error {
+        ParseErrorType::Lexical(LexicalErrorType::UnclosedStringError) if text.trim_start_matches(|c: char| c.is_ascii_alphabetic()).starts_with("\"\"\"")
+            || text.trim_start_matches(|c: char| c.is_ascii_alphabetic()).starts_with("'''") => {
+            let last = index.line_col(src.trim_end_matches(['\n', '\r']).len()).line;
+            syntax(format!("unterminated triple-quoted string literal (detected at line {last})"), at)
+        }
         ParseErrorType::Lexical(LexicalErrorType::UnclosedStringError)
         | ParseErrorType::FStringError(InterpolatedStringErrorType::UnterminatedString)
         | ParseErrorType::Lexical(LexicalErrorType::FStringError(InterpolatedStringErrorType::UnterminatedString)) => {
             syntax(format!("unterminated string literal (detected at line {line})"), at)
         }
+        ParseErrorType::Lexical(LexicalErrorType::OtherError(m)) if m.contains("decimal") => {
+            let digits = text.trim_start();
+            if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+                syntax("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", at)
+            } else {
+                syntax("invalid decimal literal", at)
+            }
+        }
+        ParseErrorType::SimpleStatementsOnSameLine
+            if at.start > 0 && src.as_bytes()[at.start - 1].is_ascii_digit() && text.starts_with(|c: char| c.is_ascii_alphabetic()) =>
+        {
+            let start = src[..at.start].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).map_or(0, |i| i + 1);
+            syntax("invalid decimal literal", Span::point(start))
+        }
+        ParseErrorType::OtherError(m) if m.starts_with("Expected `except` or `finally`") => {
+            let end = src[..at.start].trim_end().len();
+            syntax("expected 'except' or 'finally' block", Span::point(end))
+        }
+        ParseErrorType::ExpectedToken { expected: TokenKind::Else, .. } => {
+            let upto = &src[line_span.start..at.start.max(line_span.start)];
+            let start = match upto.rfind(" if ") {
+                Some(i) => {
+                    let head = &upto[..i];
+                    let cut = head.rfind(['=', '(', ',', '[', '{', ':']).map_or(0, |j| j + 1);
+                    let cut = if let Some(r) = head.rfind("return ") { cut.max(r + 7) } else { cut };
+                    line_span.start + cut + (head[cut..].len() - head[cut..].trim_start().len())
+                }
+                None => at.start,
+            };
+            syntax("expected 'else' after 'if' expression", Span::point(start))
+        }
+        ParseErrorType::ExpectedToken { expected: TokenKind::Comma, found }
+            if matches!(
+                found,
+                TokenKind::PlusEqual | TokenKind::MinusEqual | TokenKind::StarEqual | TokenKind::SlashEqual | TokenKind::DoubleSlashEqual
+                    | TokenKind::PercentEqual | TokenKind::AtEqual | TokenKind::DoubleStarEqual | TokenKind::AmperEqual | TokenKind::VbarEqual
+                    | TokenKind::CircumflexEqual | TokenKind::LeftShiftEqual | TokenKind::RightShiftEqual
+            ) =>
+        {
+            syntax("'tuple' is an illegal expression for augmented assignment", Span::point(line_span.start + indent))
+        }
+        ParseErrorType::ExpectedToken { expected: TokenKind::Colon, found: TokenKind::Rbrace | TokenKind::Comma } => {
+            let before = src[..at.start].trim_end();
+            let key_start = before.rfind(|c: char| !(c.is_alphanumeric() || "_.'\"".contains(c))).map_or(0, |i| i + 1);
+            syntax("':' expected after dictionary key", Span::point(key_start))
+        }
+        ParseErrorType::ExpectedToken { expected: TokenKind::Colon, .. } if !rest_of_line_blank => syntax("invalid syntax", at),
         ParseErrorType::FStringError(InterpolatedStringErrorType::UnterminatedTripleQuotedString)
         | ParseErrorType::Lexical(LexicalErrorType::FStringError(InterpolatedStringErrorType::UnterminatedTripleQuotedString)) => {
             let last = index.line_count();
@@ -123,7 +179,7 @@ pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
             if tab_mix(src, line) {
                 Diagnostic::new(TAB, "inconsistent use of tabs and spaces in indentation", at)
             } else {
-                Diagnostic::new(INDENTATION, "unindent does not match any outer indentation level", at)
+                Diagnostic::new(INDENTATION, "unindent does not match any outer indentation level", Span::point(line_span.start + line_text.trim_end().len()))
                     .with_hint("indent it as deep as the block it belongs to")
             }
         }
@@ -131,7 +187,7 @@ pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
             if tab_mix(src, line) {
                 Diagnostic::new(TAB, "inconsistent use of tabs and spaces in indentation", at)
             } else {
-                Diagnostic::new(INDENTATION, "unexpected indent", at).with_hint("this line is indented but no block (`:`) opens here")
+                Diagnostic::new(INDENTATION, "unexpected indent", Span::point(line_span.start + indent.saturating_sub(1))).with_hint("this line is indented but no block (`:`) opens here")
             }
         }
         ParseErrorType::ExpectedToken { expected: TokenKind::Colon, .. } => syntax("expected ':'", at),

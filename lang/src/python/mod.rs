@@ -4,6 +4,7 @@
 //! rejects as CPython does, [`lower`] turns ruff's tree into [`crate::ast`].
 
 pub mod commands;
+pub mod complete;
 pub mod errors;
 pub mod lower;
 
