@@ -86,6 +86,19 @@ pub struct Error {
     /// (`name 'zeroes' is not defined. Did you mean: 'zeros'?`), as Python's traceback shows it,
     /// but not part of `str(e)` (so not of `message`).
     pub suggestion: Option<String>,
+    /// The user functions the error came out of, innermost first (a short traceback:
+    /// "in Half.forward, line 6, called from line 12").
+    pub trace: Vec<TraceFrame>,
+}
+
+/// One user function an error passed through: its name, and where it was called from (the
+/// call expression in its caller, set by the first [`Error::at`] after the function returned).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    /// `Half.forward`, `f`, `<lambda>`.
+    pub function: String,
+    /// The call that ran it.
+    pub called_from: Option<Location>,
 }
 
 /// A span in one of the session's sources (a script, a REPL entry, a notebook cell).
@@ -100,7 +113,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(exc: ExcType, code: &'static str, message: impl Into<String>) -> Error {
-        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None, suggestion: None }
+        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None, suggestion: None, trace: Vec::new() }
     }
     pub fn value(code: &'static str, m: impl Into<String>) -> Error {
         Error::new(ExcType::ValueError, code, m)
@@ -143,10 +156,23 @@ impl Error {
         self.hint = Some(hint.into());
         self
     }
-    /// Records where the error happened, unless an inner location is already known.
+    /// Records where the error happened, unless an inner location is already known; once the
+    /// error has left a user function, the first location given is where that function was
+    /// called from.
     pub fn at(mut self, location: Location) -> Error {
         if self.location.is_none() {
             self.location = Some(location);
+        } else if let Some(f) = self.trace.last_mut() {
+            if f.called_from.is_none() {
+                f.called_from = Some(location);
+            }
+        }
+        self
+    }
+    /// Notes that the error came out of the user function `function` (see [`Error::trace`]).
+    pub fn in_function(mut self, function: &str) -> Error {
+        if self.location.is_some() {
+            self.trace.push(TraceFrame { function: function.to_string(), called_from: None });
         }
         self
     }

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`tensor`] | tensor objects (ids, Parameter/Buffer flags, version counter, repr) |
 //! | [`value`] | values and Python's str/repr/type of each |
+//! | [`object`] | user classes and their instances (Python's object model) |
 //! | [`nn`] | `nn.Module`, registries, walks, parametrizations, built-in layers |
 //! | [`func`] | `functional_call`, its stages, cache and record |
 //! | [`error`] | errors with PyTorch's type and message and a stable code |
@@ -13,6 +14,7 @@ pub mod func;
 pub mod nn;
 pub mod interp;
 pub mod export;
+pub mod object;
 pub mod render;
 pub mod tensor;
 pub mod value;

@@ -34,6 +34,11 @@ pub enum Value {
     Namespace(Rc<Namespace>),
     /// A `torch.dtype` (`torch.float64`): one object per dtype, so `torch.float is torch.float32`.
     DType(tch::Kind),
+    /// A class object made by a `class` statement (`class Foo:`, `class Foo(nn.Module):`), or
+    /// one of the built-in classes of [`crate::object`] (`object`, `property`, ...).
+    Class(Rc<crate::object::Class>),
+    /// An instance of a plain class (an `nn.Module` subclass's instances are [`Value::Module`]s).
+    Object(Rc<crate::object::Object>),
 }
 
 /// A module object: what `import torch.nn as nn` binds (see `interp/imports.rs`).
@@ -147,6 +152,8 @@ impl Value {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Namespace(a), Value::Namespace(b)) => Rc::ptr_eq(a, b),
             (Value::DType(a), Value::DType(b)) => a == b,
+            (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -166,6 +173,8 @@ impl Value {
             Value::Size(_) => "torch.Size".into(),
             Value::Namespace(_) => "module".into(),
             Value::DType(_) => "torch.dtype".into(),
+            Value::Class(_) => "type".into(),
+            Value::Object(o) => o.class.name.clone(),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => "builtin_function_or_method".into(),
                 FunctionKind::User => "function".into(),
@@ -184,6 +193,9 @@ impl Value {
     /// `type(v)`: a type object, shown as `<class 'torch.Tensor'>`, with `__name__` (`Tensor`).
     /// Two type objects of one type are the same object (`type(a) is type(b)`).
     pub fn type_object(&self) -> Value {
+        if let Some(c) = crate::object::user_class_of(self) {
+            return Value::Class(c);
+        }
         let name = self.qualified_type_name();
         let shown = name.clone();
         Function::new(name, FunctionKind::Class, move |_, _| {
@@ -210,6 +222,7 @@ impl Value {
             Value::Tensor(t) if t.is_parameter() => "torch.nn.parameter.Parameter".into(),
             Value::Tensor(_) => "torch.Tensor".into(),
             Value::Module(m) => m.qualified_class_name(),
+            Value::Object(o) => o.class.qualified_name(),
             other => other.type_name(),
         }
     }
@@ -217,6 +230,8 @@ impl Value {
     pub fn py_str(&self) -> String {
         match self {
             Value::Str(s) => s.to_string(),
+            Value::Object(o) => crate::object::object_str(o),
+            Value::Module(_) => crate::object::module_str(self).unwrap_or_else(|| self.py_repr()),
             other => other.py_repr(),
         }
     }
@@ -255,6 +270,8 @@ impl Value {
             Value::Size(items) => format!("torch.Size([{}])", join_repr(&items.borrow())),
             Value::Namespace(n) => format!("<module '{}'>", n.name),
             Value::DType(k) => format!("torch.{}", crate::tensor::dtype_name(*k)),
+            Value::Class(c) => format!("<class '{}'>", c.qualified_name()),
+            Value::Object(o) => crate::object::object_repr(o),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => format!("<built-in function {}>", f.name),
                 FunctionKind::User => format!("<function {}>", f.name),

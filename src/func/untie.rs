@@ -32,6 +32,8 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::Tuple(items) | Value::Size(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),
         Value::Function(f) => HashKey::Object(Rc::as_ptr(f) as *const u8 as u64),
         Value::Namespace(n) => HashKey::Object(Rc::as_ptr(n) as *const u8 as u64),
+        Value::Class(c) => HashKey::Object(c.id),
+        Value::Object(o) => HashKey::Object(o.id),
         // One object per dtype: hashed by the dtype.
         Value::DType(k) => HashKey::Str(format!("\u{0}dtype {k:?}")),
         Value::List(_) | Value::Dict(_) => {

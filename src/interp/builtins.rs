@@ -310,6 +310,9 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("sum", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "sum")),
     ("mean", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "mean")),
     ("len", &["obj"], 1, |a, _| {
+        if let Some(n) = super::classes::len_dunder(&a.value("obj")) {
+            return n.map(Value::Int);
+        }
         Ok(Value::Int(match a.value("obj") {
             Value::Dict(d) => d.len() as i64,
             Value::List(v) | Value::Tuple(v) | Value::Size(v) => v.len() as i64,
@@ -348,8 +351,8 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         other => Err(Error::type_error("eval::int", format!("int() argument must be a string or a number, not '{}'", other.type_name()))),
     }),
     ("float", &["x"], 1, |a, _| Ok(Value::Float(a.float("x", 0.0)?))),
-    ("str", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_str()))),
-    ("repr", &["x"], 1, |a, _| Ok(Value::str(&a.value("x").py_repr()))),
+    ("str", &["x"], 1, |a, _| Ok(Value::str(&crate::object::try_str(&a.value("x"))?))),
+    ("repr", &["x"], 1, |a, _| Ok(Value::str(&crate::object::try_repr(&a.value("x"))?))),
     ("type", &["x"], 1, |a, _| Ok(a.value("x").type_object())),
     ("sorted", &["iterable", "reverse"], 1, |a, _| {
         let mut items = super::members::iterate(&a.value("iterable"))?;
@@ -363,6 +366,8 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         Value::Tensor(t) => Ok(Value::Int(t.id() as i64)),
         Value::Module(m) => Ok(Value::Int(m.id() as i64)),
         Value::Dict(d) => Ok(Value::Int(d.id() as i64)),
+        Value::Object(o) => Ok(Value::Int(o.id as i64)),
+        Value::Class(c) => Ok(Value::Int(c.id as i64)),
         other => Err(Error::type_error("eval::id", format!("id() shows object ids of tensors, modules and dicts, not {}", other.type_name()))),
     }),
     ("list", &["x"], 0, |a, _| match a.get("x") {
@@ -384,7 +389,7 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
             Ok(Value::Dict(d))
         }
     }),
-    ("functional_call", &["module", "parameter_and_buffer_dicts", "args", "kwargs", "tie_weights", "strict"], 2, |a, _| {
+    ("functional_call", &["module", "parameter_and_buffer_dicts", "args", "kwargs", "tie_weights", "strict"], 2, |a, sh| {
         let m = as_module(a, "module")?;
         let kwargs: Kwargs = match a.get("kwargs") {
             None | Some(Value::None) => Vec::new(),
@@ -392,7 +397,11 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
             Some(other) => return Err(Error::type_error("call::argument_type", format!("kwargs must be a dict, not {}", other.type_name()))),
         };
         let opts = CallOptions { tie_weights: a.boolean("tie_weights", true)?, strict: a.boolean("strict", false)? };
-        functional_call(&m, &a.value("parameter_and_buffer_dicts"), &a.value("args"), &kwargs, opts).result
+        let (dicts, args) = (a.value("parameter_and_buffer_dicts"), a.value("args"));
+        match sh.upgrade() {
+            Some(sh) => super::eval::recorded_call(&sh, &m, &dicts, &args, &kwargs, opts, false),
+            None => functional_call(&m, &dicts, &args, &kwargs, opts).result,
+        }
     }),
     ("grad", &["func", "argnums", "has_aux"], 1, |a, _| transform(a, false)),
     ("grad_and_value", &["func", "argnums", "has_aux"], 1, |a, _| transform(a, true)),
@@ -561,6 +570,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
     super::reflect::add(&mut out, sh);
     super::modules::make_classes(&mut out);
+    super::classes::add_builtins(&mut out);
     let weak = sh.clone();
     out.insert(
         "print".into(),
@@ -574,7 +584,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
                     _ => return Err(Error::type_error("call::unexpected_keyword", format!("'{k}' is an invalid keyword argument for print()"))),
                 }
             }
-            let text = pos.iter().map(|v| v.py_str()).collect::<Vec<_>>().join(&sep);
+            let text = pos.iter().map(crate::object::try_str).collect::<Result<Vec<_>>>()?.join(&sep);
             if let Some(sh) = weak.upgrade() {
                 sh.out.borrow_mut().push_str(&text);
                 sh.out.borrow_mut().push_str(&end);
@@ -590,6 +600,7 @@ pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = TABLE.iter().map(|(n, ..)| *n).collect();
     v.extend(["zeros", "ones", "rand", "randn", "Sequential", "ModuleDict", "ModuleList", "print"]);
     v.extend(super::reflect::NAMES);
+    v.extend(super::classes::NAMES);
     v.sort();
     v
 }

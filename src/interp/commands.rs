@@ -118,75 +118,82 @@ pub fn show_value(v: &Value) -> Result<Vec<Display>> {
     })
 }
 
-const HELP: &str = "fcall shows what torch.func.functional_call does (PyTorch 2.13 semantics).
+const HELP: &str = "fcall runs PyTorch's Python on libtorch 2.13 and shows what torch.func.functional_call does.
+A session starts as if it ran: import math, torch; import torch.nn as nn; import torch.nn.functional as F;
+from torch.func import functional_call, grad, grad_and_value, vmap, stack_module_state
 
-  seed 0                          torch.manual_seed
-  x = randn(4, 3)                 tensors: tensor, zeros, ones, full, arange, eye, rand, randn, randint
-  model = Linear(3, 3)            torch.nn built-ins: Linear Bilinear Conv1d Conv2d BatchNorm1d BatchNorm2d
-                                  LayerNorm Embedding Dropout ReLU Tanh Sigmoid GELU Flatten Identity Sequential
-                                  ModuleList ModuleDict
-  p = params(model)               also buffers(model), state(model), detach(p), clone(p)
-  call model with p (x)           the functional call, shown as a table (tie=false, strict=true options)
-  explain call model with p (x)   the same call, narrated stage by stage
-  g = grad(loss)(p, x, t)         torch.func.grad / grad_and_value / vmap
-  class Foo { def init() {...} def forward(x) {...} }   an nn.Module of your own
-  def f(a, b=1, *args, c, **kwargs) { ... }             Python's parameters; @property in classes
-  h = m.register_forward_hook(f)  hooks: f(module, args, output); register_forward_pre_hook
-  show x, ties model, history, reset, help TOPIC
+  class Foo(nn.Module):                   your own modules, as in PyTorch (a blank line ends the block)
+      def __init__(self):
+          super().__init__()
+          self.register_buffer(\"foo\", torch.zeros(()))
+      def forward(self, x):
+          self.foo.add_(1)
+          return x + self.foo
+  mod = Foo()
+  a = {\"foo\": torch.zeros(())}
+  functional_call(mod, a, (torch.ones(()),))    the documentation's form: shows the call's table, then the value
+  call mod with a (torch.ones(()))              the same call as a command (tie=False, strict=True options)
+  y = call mod with a (x)                       the result is kept
+  explain call mod with a (x)                   the same call, narrated stage by stage
+  show mod, ties mod, seed 0, history, reset, help TOPIC, export python \"session.py\"
 
-Topics: call, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins.";
+A command is a line Python rejects that starts with a command word (or any line starting with %);
+a valid Python line never changes meaning. Topics: call, tie, strict, grad, vmap, class, def, hooks,
+parametrize, dict, list, save, builtins.";
 
 fn topic(t: &str) -> Option<&'static str> {
     Some(match t {
-        "call" | "functional_call" => "call MODULE with DICTS (ARGS) [tie=true] [strict=false]
-  torch.func.functional_call(MODULE, DICTS, ARGS, tie_weights=, strict=). DICTS is one dict (it
-  receives the write-back of anything forward rebinds) or a tuple of dicts (merged into a new
-  dict; keys must be distinct). The table shows, per name: the module's tensor before, what was
-  swapped in and from where, what forward did (read, in-place write, rebinding), the dict's entry
-  after, and whether the module was restored. `explain call ...` narrates the stages in order:
-  merge, untie, strict, swap, forward, restore, write-back.",
+        "call" | "functional_call" => "call MODULE with DICTS (ARGS) [tie=True] [strict=False]
+  is functional_call(MODULE, DICTS, (ARGS), tie_weights=, strict=); as a top-level expression,
+  functional_call(...) shows the same table. DICTS is one dict (it receives the write-back of
+  anything forward rebinds) or a tuple of dicts (merged into a new dict; keys must be distinct).
+  The table shows, per name: the module's tensor before, what was swapped in and from where, what
+  forward did (read, in-place write, rebinding), the dict's entry after, and whether the module
+  was restored. `explain call ...` narrates the stages: merge, untie, strict, swap, forward,
+  restore, write-back.",
         "tie" | "tie_weights" | "ties" => "Two names are tied when they hold the SAME tensor object (self.b = self.a,
-  or one submodule at two paths). With tie=true (the default) a value given for one name is used
-  for all of them; giving different objects for names of one group is a ValueError, even when the
-  values are equal (identity, not value). `ties MODULE` lists the groups. PyTorch 2.13 bugs
-  reproduced here: a group of 3+ names given in part raises KeyError; a submodule at two paths
-  leaves the module holding your tensor after the call (pytorch/pytorch#164759).",
-        "strict" => "strict=true: the keys (after untying) must be exactly the module's parameter and buffer names,
+  or one submodule at two paths). With tie_weights=True (the default) a value given for one name
+  is used for all of them; giving different objects for names of one group is a ValueError, even
+  when the values are equal (identity, not value). `ties MODULE` lists the groups. PyTorch 2.13
+  bugs reproduced here: a group of 3+ names given in part raises KeyError; a submodule at two
+  paths leaves the module holding your tensor after the call (pytorch/pytorch#164759).",
+        "strict" => "strict=True: the keys (after untying) must be exactly the module's parameter and buffer names,
   aliases included, None slots and plain attributes excluded. The error lists Unexpected keys,
   then Missing keys, sorted.",
-        "grad" | "grad_and_value" => "grad(f, argnums=0)(args...): torch.func.grad. f must return a scalar tensor; the result has the
+        "grad" | "grad_and_value" => "grad(f, argnums=0)(*args): torch.func.grad. f must return a scalar tensor; the result has the
   structure of the argument(s) differentiated (a dict of gradients for a dict of params).
   grad_and_value returns (grads, value).",
-        "vmap" => "vmap(f, in_dims=0, out_dims=0, randomness=\"error\")(args...): torch.func.vmap. in_dims is an int,
-  none, or a tuple matching the arguments; results are stacked on out_dims.",
-        "class" | "classes" => "class Foo { def init(a) { self.w = param(ones(a)) } def forward(x) { return x * self.w } }
-  Attribute assignment follows nn.Module.__setattr__: param(t) registers a parameter, buffer(t) or
-  self.register_buffer(\"name\", t) a buffer, a module a submodule; assigning a registered tensor
-  to a second name ties them. `@property` before a method makes it a read-only property
-  (`@property def scale() { return self.w * 3 }`; a call key naming it raises PyTorch's
-  AttributeError). Containers: Sequential(m1, m2), ModuleList([m1, m2]) (children 0, 1, ...),
-  ModuleDict({enc: m1, dec: m2}) (children by key: `layers.enc.weight`; md[\"enc\"], keys(),
-  values(), items() as lists, update, pop, `in`).",
-        "def" | "args" | "kwargs" => "def f(a, b=1, *args, c, d=2, **kwargs) { ... }: Python's parameters. Surplus positional
-  arguments go to the tuple `args`, keyword-only parameters (after `*args` or a bare `*`) are
-  given by name, surplus keywords go to the dict `kwargs`; errors are Python's TypeErrors
-  (`f() missing 1 required keyword-only argument: 'c'`). In `call MOD with D (ARGS)` the
-  parenthesised list is functional_call's args tuple: (x) is PyTorch's args=x, ([a, b]) passes
-  one list, () or keywords only pass no positional argument.",
+        "vmap" => "vmap(f, in_dims=0, out_dims=0, randomness=\"error\")(*args): torch.func.vmap. in_dims is an int,
+  None, or a tuple matching the arguments; results are stacked on out_dims.",
+        "class" | "classes" => "class Foo(nn.Module):
+      def __init__(self, a):
+          super().__init__()
+          self.w = nn.Parameter(torch.ones(a))
+      def forward(self, x):
+          return x * self.w
+  Attribute assignment follows nn.Module.__setattr__: nn.Parameter(t) registers a parameter,
+  nn.Buffer(t) or self.register_buffer(\"name\", t) a buffer, a module a submodule; assigning a
+  registered tensor to a second name ties them. Plain classes, single inheritance, super(),
+  __repr__, __call__, @property, @staticmethod and @classmethod work as in Python. Containers:
+  nn.Sequential(m1, m2), nn.ModuleList([m1, m2]), nn.ModuleDict({\"enc\": m1, \"dec\": m2}).",
+        "def" | "args" | "kwargs" => "def f(a, b=1, *args, c, d=2, **kwargs): Python's parameters and TypeErrors. In
+  `call MOD with D (ARGS)` the parenthesised list is functional_call's args tuple: (x) is
+  PyTorch's args=x, ([a, b]) passes one list, () or keywords only pass no positional argument.",
         "hooks" | "hook" => "h = m.register_forward_pre_hook(pre); h2 = m.register_forward_hook(post); h.remove()
   pre(module, args) runs before forward (args is a tuple); a non-None result replaces the
   arguments (a non-tuple becomes a 1-tuple). post(module, args, output) runs after forward; a
   non-None result replaces the output. Hooks run in every module(...) call and inside
-  functional_call, where they see the swapped-in tensors. prepend=true puts a hook first.",
+  functional_call, where they see the swapped-in tensors. prepend=True puts a hook first.",
         "list" | "lists" => "[1, 2] is a list: one shared object, so xs.append(v), extend, insert, pop, remove, clear,
-  xs[i] = v and xs += ys change it for every name bound to it. copy() makes a new one;
-  sorted(xs), len(xs), x in xs, xs.index(v), xs.count(v). (1, 2) is a tuple (never changes).",
-        "parametrize" => "parametrize(model, \"weight\", P()) moves weight to parametrizations.weight.original; reading
-  model.weight computes P.forward(original). In a call, the key `parametrizations.weight.original`
-  swaps the original; the key `weight` goes through P.right_inverse and rewrites original in place.",
-        "dict" | "dicts" => "{foo: t, \"lin.weight\": w} is an ordered dict. a.foo and a[\"lin.weight\"] read, a[\"k\"] = t writes,
-  keys(a), len(a), a | b merges, p - 0.1 * g applies per key.",
-        "save" | "load" => "save(d, \"w.safetensors\") / d = load(\"w.safetensors\"); .pt files are torch.save/torch.load dicts.",
+  xs[i] = v and xs += ys change it for every name bound to it. (1, 2) is a tuple.",
+        "parametrize" => "nn.utils.parametrize.register_parametrization(model, \"weight\", P()) moves weight to
+  parametrizations.weight.original; reading model.weight computes P.forward(original). In a call,
+  the key `parametrizations.weight.original` swaps the original; the key `weight` goes through
+  P.right_inverse and rewrites original in place.",
+        "dict" | "dicts" => "{\"foo\": t, \"lin.weight\": w} is an ordered dict (str keys); dict(model.named_parameters())
+  and {k: v.detach() for k, v in model.named_parameters()} build the dicts functional_call takes.",
+        "save" | "load" => "torch.save(model.state_dict(), \"w.pt\") / torch.load(\"w.pt\"); safetensors.torch.save_file /
+  load_file for .safetensors.",
         "builtins" => "",
         _ => return None,
     })

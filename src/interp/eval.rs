@@ -191,7 +191,7 @@ impl Ctx {
                 return Ok(Flow::Return(v));
             }
             StmtKind::Def(def) => {
-                let f = super::functions::user_function(self, def, frame)?;
+                let f = super::classes::define_function(self, def, frame)?;
                 frame.set(&def.name.name, f);
             }
             StmtKind::Class(class) => {
@@ -473,24 +473,27 @@ impl Ctx {
                 CallOptionKind::Strict => opts.strict = b,
             }
         }
-        let depth = self.sh.call_depth.get();
-        let mut pre = crate::render::summary::pre_call_summaries(&dicts);
-        let before = if depth == 0 && self.sh.snapshot_calls.get() { super::snapshot::take(m, &dicts) } else { Default::default() };
-        super::snapshot::summaries(&before, &mut pre);
-        self.sh.call_depth.set(depth + 1);
-        let out = functional_call(m, &dicts, &Value::tuple(pos), &kw, opts);
-        self.sh.call_depth.set(depth);
-        if depth == 0 {
-            self.sh.calls.borrow_mut().push(CallShow {
-                record: out.record,
-                pre,
-                explain: fc.explain.is_some(),
-                result: out.result.as_ref().ok().cloned(),
-                before,
-            });
-        }
-        out.result.map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))
+        recorded_call(&self.sh, m, &dicts, &Value::tuple(pos), &kw, opts, fc.explain.is_some())
+            .map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))
     }
+}
+
+/// `torch.func.functional_call` with its record kept for the statement's display: the `call`
+/// command and the documentation's own form (`functional_call(mod, a, (x,))` as a top-level
+/// expression) both come here. Only the outermost call of a statement is recorded; values
+/// "before" are copied only when the statement shows its call.
+pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &Value, kw: &Kwargs, opts: CallOptions, explain: bool) -> Result<Value> {
+    let depth = sh.call_depth.get();
+    let mut pre = crate::render::summary::pre_call_summaries(dicts);
+    let before = if depth == 0 && sh.snapshot_calls.get() { super::snapshot::take(m, dicts) } else { Default::default() };
+    super::snapshot::summaries(&before, &mut pre);
+    sh.call_depth.set(depth + 1);
+    let out = functional_call(m, dicts, args, kw, opts);
+    sh.call_depth.set(depth);
+    if depth == 0 {
+        sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, result: out.result.as_ref().ok().cloned(), before });
+    }
+    out.result
 }
 
 /// A statement the Python front end produces that this evaluator does not run yet.
@@ -530,6 +533,8 @@ pub fn call_value(f: &Value, pos: &[Value], kw: &Kwargs) -> Result<Value> {
         }
         Value::Function(func) => (func.call)(pos, kw),
         Value::Module(m) => m.call(pos, kw),
+        Value::Class(c) => super::classes::instantiate(c, pos, kw),
+        Value::Object(o) => super::classes::call_object(o, pos, kw),
         other => Err(Error::type_error("eval::not_callable", format!("'{}' object is not callable", other.type_name()))),
     }
 }

@@ -14,6 +14,14 @@ use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 
 thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// The user functions running now, innermost last, with their frames (zero-argument
+    /// `super()` reads `__class__` and the first argument from the innermost).
+    static STACK: std::cell::RefCell<Vec<(Rc<FunctionDef>, Rc<Frame>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The innermost user function running now, and its frame.
+pub fn current() -> Option<(Rc<FunctionDef>, Rc<Frame>)> {
+    STACK.with(|s| s.borrow().last().cloned())
 }
 
 /// Python's default recursion limit, on user functions.
@@ -95,9 +103,11 @@ impl Callable {
             return Err(Error::new(ExcType::RecursionError, "eval::recursion", "maximum recursion depth exceeded"));
         }
         DEPTH.with(|d| d.set(depth + 1));
+        STACK.with(|s| s.borrow_mut().push((self.def.clone(), frame.clone())));
         let r = ctx.exec_block(&self.def.body, &frame);
+        STACK.with(|s| s.borrow_mut().pop());
         DEPTH.with(|d| d.set(depth));
-        match r? {
+        match r.map_err(|e| e.in_function(qualname))? {
             Flow::Return(v) => Ok(v),
             _ => Ok(Value::None),
         }
@@ -110,4 +120,42 @@ pub fn user_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<
     let name = def.name.name.clone();
     let qual = name.clone();
     Ok(Function::new(name, FunctionKind::User, move |pos, kw| c.invoke(None, &qual, pos, kw)))
+}
+
+/// The lines under an error that say which user functions it came out of, innermost first:
+/// `in Half.forward, line 6, called from line 12` (a run of identical lines, as in deep
+/// recursion, is shown once with a count).
+pub fn trace_text(e: &Error, sources: &[Rc<str>]) -> String {
+    let line = |loc: Option<crate::error::Location>| -> Option<usize> {
+        let loc = loc?;
+        let src = sources.get(loc.source as usize)?;
+        Some(fcall_lang::LineIndex::new(src).line_col(loc.start).line)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut inner = e.location;
+    for f in &e.trace {
+        let mut s = format!("in {}", f.function);
+        if let Some(l) = line(inner) {
+            s.push_str(&format!(", line {l}"));
+        }
+        if let Some(l) = line(f.called_from) {
+            s.push_str(&format!(", called from line {l}"));
+        }
+        lines.push(s);
+        inner = f.called_from;
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i + 1;
+        while j < lines.len() && lines[j] == lines[i] {
+            j += 1;
+        }
+        out.push_str(&format!("\n  {}", lines[i]));
+        if j - i > 1 {
+            out.push_str(&format!("\n  [previous line repeated {} more times]", j - i - 1));
+        }
+        i = j;
+    }
+    out
 }

@@ -61,6 +61,11 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::Namespace(ns) => super::imports::module_attr(ns, name),
         Value::DType(k) => super::dtypes::attr(*k, name),
         Value::Module(m) => module_attr(m, name),
+        Value::Class(c) => super::classes::class_attr(c, name),
+        Value::Object(o) => super::classes::object_attr(o, name),
+        v @ Value::Function(_) if crate::object::is_nn_module_class(v) => {
+            super::classes::nn_module_class_attr(name).ok_or_else(|| Error::attribute("eval::no_attribute", format!("type object 'Module' has no attribute '{name}'")))
+        }
         Value::Dict(d) => dict_attr(d, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Handle(_)) => super::hooks::handle_attr(f, name),
@@ -94,6 +99,8 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
 pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
     match obj {
         Value::Module(m) => m.setattr(name, v),
+        Value::Class(c) => super::classes::set_class_attr(c, name, v),
+        Value::Object(o) => super::classes::set_object_attr(o, name, v),
         Value::Dict(d) => {
             d.insert(name, v);
             Ok(())
@@ -138,6 +145,11 @@ fn module_attr(m: &Module, name: &str) -> Result<Value> {
         let (m, name, qual) = (m.clone(), name.to_string(), format!("ModuleDict.{name}"));
         return Ok(method(qual.clone(), move |pos, kw| super::containers::moduledict_method(&m, &name, &qual, pos, kw)));
     }
+    if !m.initialized() {
+        if let Some(f) = super::classes::uninitialized_method(m, name) {
+            return Ok(f);
+        }
+    }
     if MODULE_METHODS.contains(&name) {
         return Ok(module_method(m.clone(), name));
     }
@@ -148,7 +160,7 @@ fn named_list(items: Vec<(String, TensorRef)>) -> Value {
     Value::list(items.into_iter().map(|(k, t)| Value::tuple(vec![Value::str(&k), Value::Tensor(t)])).collect())
 }
 
-fn module_method(m: Module, name: &str) -> Value {
+pub(super) fn module_method(m: Module, name: &str) -> Value {
     let cls = m.class_name();
     let qual = format!("{cls}.{name}");
     let name = name.to_string();
@@ -815,6 +827,9 @@ fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize
 
 /// `obj[idx]`.
 pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
+    if let Some(r) = super::classes::getitem_dunder(obj, idx) {
+        return r;
+    }
     match obj {
         Value::Function(f) if f.kind == FunctionKind::Typing => Ok(super::modules::typing_subscript(&f.name, idx)),
         Value::Module(m) => super::containers::index(m, idx)
@@ -945,6 +960,9 @@ fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
 
 /// `obj[idx] = v`.
 pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
+    if let Some(r) = super::classes::setitem_dunder(obj, idx, &v) {
+        return r;
+    }
     match obj {
         Value::List(items) => super::lists::set_item(items, idx, v),
         Value::Module(m) => super::containers::set_index(m, idx, &v).unwrap_or_else(|| {
@@ -982,6 +1000,9 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
 
 /// What `for x in v` iterates over.
 pub fn iterate(v: &Value) -> Result<Vec<Value>> {
+    if let Some(r) = super::classes::iterate_dunder(v) {
+        return r;
+    }
     match v {
         Value::List(items) | Value::Tuple(items) | Value::Size(items) => Ok(items.to_vec()),
         Value::Dict(d) => Ok(d.keys().iter().map(|k| Value::str(k)).collect()),

@@ -154,7 +154,7 @@ impl Session {
         self.sh.calls.borrow_mut().clear();
         let mut display = Vec::new();
         let shows_call = match &stmt.kind {
-            StmtKind::Expr(e) => matches!(e.kind, ExprKind::FunctionalCall(_)),
+            StmtKind::Expr(e) => matches!(e.kind, ExprKind::FunctionalCall(_)) || calls_functional_call(e),
             StmtKind::Assign { value, .. } => matches!(value.kind, ExprKind::FunctionalCall(_)),
             _ => false,
         };
@@ -229,6 +229,7 @@ impl Session {
                 s
             }
         };
+        text.push_str(&functions::trace_text(e, &self.sh.sources.borrow()));
         if let Some(b) = &e.known_bug {
             text.push_str(&format!("\nnote: {}{}", b.summary, b.upstream.map(|u| format!(" ({u})")).unwrap_or_default()));
         }
@@ -286,3 +287,14 @@ impl Session {
         Ok(())
     }
 }
+
+/// Whether `e` is the documentation's form, `functional_call(...)` (also spelled
+/// `torch.func.functional_call(...)`, `func.functional_call(...)`, ...): as a top-level
+/// expression statement it shows the call's table, then its value.
+fn calls_functional_call(e: &fcall_lang::ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => func.dotted_name().is_some_and(|n| n == "functional_call" || n.ends_with(".functional_call")),
+        _ => false,
+    }
+}
+

@@ -140,6 +140,9 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    if let Some(r) = super::classes::binary_dunder(op, a, b) {
+        return r;
+    }
     let sym = op_str(op);
     let is_seq = |v: &Value| matches!(v, Value::List(_) | Value::Tuple(_) | Value::Size(_));
     match (a, b) {
@@ -279,6 +282,9 @@ fn dict_binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
 
 /// `-x`, `+x`.
 pub fn negate(v: &Value) -> Result<Value> {
+    if let Some(r) = super::classes::unary_dunder("__neg__", v) {
+        return r;
+    }
     match v {
         Value::Int(i) => Ok(Value::Int(-i)),
         Value::Float(f) => Ok(Value::Float(-f)),
@@ -297,6 +303,9 @@ pub fn negate(v: &Value) -> Result<Value> {
 
 /// `~x`.
 pub fn invert(v: &Value) -> Result<Value> {
+    if let Some(r) = super::classes::unary_dunder("__invert__", v) {
+        return r;
+    }
     match v {
         Value::Int(i) => Ok(Value::Int(!i)),
         Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
@@ -307,6 +316,9 @@ pub fn invert(v: &Value) -> Result<Value> {
 
 /// Python's truthiness (`if x`, `not x`, `and`/`or`).
 pub fn truthy(v: &Value) -> Result<bool> {
+    if let Some(r) = super::classes::truthy_dunder(v) {
+        return r;
+    }
     Ok(match v {
         Value::None => false,
         Value::Bool(b) => *b,
@@ -324,7 +336,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
             }
             t.tensor().f_double_value(&[])? != 0.0
         }
-        Value::Module(_) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) => true,
+        Value::Module(_) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) => true,
     })
 }
 
@@ -364,6 +376,9 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
     }
     if let CmpOp::IsNot = op {
         return Ok(Value::Bool(!a.is(b)));
+    }
+    if let Some(r) = super::classes::compare_dunder(op, a, b) {
+        return r;
     }
     if matches!(op, CmpOp::In | CmpOp::NotIn) {
         let found = match b {

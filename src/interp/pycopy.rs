@@ -99,6 +99,23 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
                 .with_hint("build a second module and load_state_dict-style copy its tensors, or use clone(params(m)) for the values"))
         }
         Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
+        Value::Class(_) => v.clone(),
+        Value::Object(o) if o.kind() != crate::object::Special::User => v.clone(),
+        Value::Object(o) => {
+            // A new instance of the class with a deep copy of the instance `__dict__`.
+            let key = (false, std::rc::Rc::as_ptr(o) as *const u8 as usize);
+            if let Some(c) = memo.get(&key) {
+                return Ok(c.clone());
+            }
+            let new = std::rc::Rc::new(crate::object::Object::new(o.class.clone()));
+            memo.insert(key, Value::Object(new.clone()));
+            let entries: Vec<(String, Value)> = o.dict.borrow().iter().map(|(k, x)| (k.clone(), x.clone())).collect();
+            for (k, x) in entries {
+                let c = deep(&x, memo)?;
+                new.dict.borrow_mut().insert(k, c);
+            }
+            Value::Object(new)
+        }
     })
 }
 
@@ -126,6 +143,11 @@ fn shallow(v: &Value) -> Result<Value> {
                 .with_hint("a shallow copy of a module shares its parameter registries with the original in PyTorch"))
         }
         Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
+        Value::Object(o) if o.kind() == crate::object::Special::User => {
+            let new = crate::object::Object::new(o.class.clone());
+            *new.dict.borrow_mut() = o.dict.borrow().clone();
+            Value::Object(std::rc::Rc::new(new))
+        }
         other => other.clone(),
     })
 }

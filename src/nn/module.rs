@@ -43,6 +43,10 @@ pub trait ModuleImpl {
     fn method(&self, _m: &Module, _name: &str) -> Option<Value> {
         None
     }
+    /// The class object of a user `nn.Module` subclass (`type(m)`, `super()`, dunder methods).
+    fn user_class(&self) -> Option<Rc<crate::object::Class>> {
+        None
+    }
 }
 
 pub type ForwardFn = dyn Fn(&Module, &[Value], &Kwargs) -> Result<Value>;
@@ -88,6 +92,9 @@ pub struct ModuleData {
     pub(crate) fc_cache: Option<Rc<crate::func::Registry>>,
     /// The functional call's cached swap plan for the last dict it was called with.
     pub(crate) fc_plan: Option<Rc<crate::func::plan::Plan>>,
+    /// Whether `nn.Module.__init__` has run: a user subclass's `__init__` must call
+    /// `super().__init__()` before it registers parameters, buffers or submodules.
+    pub initialized: bool,
 }
 
 impl Module {
@@ -112,6 +119,7 @@ impl Module {
                 forward_hooks: Vec::new(),
                 fc_cache: None,
                 fc_plan: None,
+                initialized: true,
             }),
         }))
     }
@@ -153,6 +161,40 @@ impl Module {
         let d = self.data();
         format!("{}.{}", d.class_module, d.class_name)
     }
+    /// A module whose `nn.Module.__init__` has not run yet (a user subclass before its
+    /// `super().__init__()`): no registries and no `training` in its `__dict__`.
+    pub fn set_uninitialized(&self) {
+        let mut d = self.data_mut();
+        d.initialized = false;
+        d.attrs.shift_remove("training");
+    }
+    pub fn initialized(&self) -> bool {
+        self.data().initialized
+    }
+    /// `nn.Module.__init__(self)`: fresh registries and hooks, `training = True`.
+    pub fn init_module(&self) {
+        let mut d = self.data_mut();
+        d.initialized = true;
+        d.parameters.clear();
+        d.buffers.clear();
+        d.non_persistent_buffers.clear();
+        d.modules.clear();
+        d.forward_pre_hooks.clear();
+        d.forward_hooks.clear();
+        d.attrs.insert("training".to_string(), Value::Bool(true));
+        drop(d);
+        bump_structure();
+    }
+    /// The AttributeError PyTorch raises when a method of a module whose `__init__` has not run
+    /// reads one of its registries (`'G' object has no attribute '_modules'`).
+    pub fn missing_registry(&self, registry: &str) -> Error {
+        Error::attribute("nn::before_init", format!("'{}' object has no attribute '{registry}'", self.class_name()))
+    }
+    fn before_init(what: &str) -> Error {
+        Error::attribute("nn::before_init", format!("cannot assign {what} before Module.__init__() call"))
+            .with_hint("call super().__init__() first in __init__")
+    }
+
     pub fn training(&self) -> bool {
         matches!(self.data().attrs.get("training"), Some(Value::Bool(true)))
     }
@@ -230,6 +272,14 @@ impl Module {
 
     /// `self.name = value` with `Module.__setattr__`'s rules.
     pub fn setattr(&self, name: &str, value: Value) -> Result<()> {
+        if !self.initialized() {
+            return match &value {
+                Value::Tensor(t) if t.is_parameter() => Err(Module::before_init("parameters")),
+                Value::Module(_) => Err(Module::before_init("module")),
+                Value::Tensor(t) if t.buffer_mark().is_some() => Err(Module::before_init("buffer")),
+                _ => self.object_setattr(name, value),
+            };
+        }
         if let Value::Tensor(t) = &value {
             if t.is_parameter() {
                 {
@@ -350,6 +400,9 @@ impl Module {
 
     /// `register_parameter(name, param)`.
     pub fn register_parameter(&self, name: &str, param: Option<TensorRef>) -> Result<()> {
+        if !self.initialized() {
+            return Err(Module::before_init("parameter"));
+        }
         let has = self.data().parameters.contains_key(name);
         self.check_member_name("parameter", name, has)?;
         if let Some(p) = &param {
@@ -379,6 +432,9 @@ impl Module {
 
     /// `register_buffer(name, tensor, persistent)`.
     pub fn register_buffer(&self, name: &str, tensor: Option<TensorRef>, persistent: bool) -> Result<()> {
+        if !self.initialized() {
+            return Err(Module::before_init("buffer"));
+        }
         let has = self.data().buffers.contains_key(name);
         self.check_member_name("buffer", name, has)?;
         let mut d = self.data_mut();
@@ -395,6 +451,9 @@ impl Module {
 
     /// `add_module(name, module)` / `register_module`.
     pub fn add_module(&self, name: &str, module: Option<Module>) -> Result<()> {
+        if !self.initialized() {
+            return Err(self.missing_registry("_modules"));
+        }
         if name.contains('.') {
             return Err(Error::key("nn::dotted_name", format!("module name can't contain \".\", got: {name}")));
         }
@@ -463,6 +522,9 @@ impl Module {
 
     /// `module(*args, **kwargs)`: forward pre-hooks, forward, forward hooks.
     pub fn call(&self, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
+        if !self.initialized() {
+            return Err(self.missing_registry("_backward_hooks"));
+        }
         let (pre, post) = {
             let d = self.data();
             (d.forward_pre_hooks.clone(), d.forward_hooks.clone())
@@ -514,17 +576,32 @@ impl Module {
 
     /// `repr(module)` as `Module.__repr__` prints it.
     pub fn repr(&self) -> String {
-        self.repr_depth(0)
+        self.repr_depth(0, true)
     }
-    fn repr_depth(&self, depth: usize) -> String {
+    /// `nn.Module.__repr__(self)`: the repr without the class's own `__repr__` (its children
+    /// still show theirs).
+    pub fn base_repr(&self) -> String {
+        self.repr_depth(0, false)
+    }
+    fn repr_depth(&self, depth: usize, user: bool) -> String {
         if depth > 50 {
             return format!("{}(...)", self.class_name());
+        }
+        // `Module.__repr__` shows each child with `repr(child)`: a user `__repr__` wins.
+        if user {
+            if let Some(s) = crate::object::user_text(&Value::Module(self.clone()), "__repr__") {
+                return s;
+            }
+        }
+        if !self.initialized() {
+            crate::object::note_error(self.missing_registry("_modules"));
+            return String::new();
         }
         let children: Vec<(String, Option<Module>)> =
             self.data().modules.iter().map(|(k, m)| (k.clone(), m.clone())).collect();
         let child_reprs: Vec<(String, String)> = children
             .iter()
-            .map(|(k, m)| (k.clone(), m.as_ref().map(|m| m.repr_depth(depth + 1)).unwrap_or_else(|| "None".into())))
+            .map(|(k, m)| (k.clone(), m.as_ref().map(|m| m.repr_depth(depth + 1, true)).unwrap_or_else(|| "None".into())))
             .collect();
         if self.is_module_list() {
             return module_list_repr(&self.class_name(), &child_reprs);

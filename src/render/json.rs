@@ -76,7 +76,7 @@ fn value_inner(v: &Value) -> Json {
         }
         Value::List(items) | Value::Tuple(items) | Value::Size(items) => Json::Array(items.borrow().iter().map(value).collect()),
         // As the export's `_enc` writes them: `str(dtype)` ("torch.float64"), `repr(module)`.
-        Value::Function(_) | Value::Namespace(_) | Value::DType(_) => json!(v.py_repr()),
+        Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) => json!(v.py_repr()),
     }
 }
 
