@@ -27,8 +27,8 @@ pub fn kernel_info() -> KernelInfoReply {
         language_info: LanguageInfo {
             name: "fcall".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            mimetype: Some("text/x-fcall".into()),
-            file_extension: Some(".fc".into()),
+            mimetype: Some("text/x-python".into()),
+            file_extension: Some(".py".into()),
             // fcall reads like Python (def, class, for, if, #, strings): Python's lexer and
             // CodeMirror mode colour it well, in JupyterLab and in nbconvert exports.
             pygments_lexer: Some("python".into()),

@@ -76,26 +76,43 @@ fn tab_completes_names_dotted_paths_and_dict_keys() {
     p.send("my_long_v\t");
     entry(&mut p, "", "42");
     // A dotted path through a submodule to a parameter.
-    entry(&mut p, "class Net { def init() { self.lin = Linear(2, 3) } def forward(x) { return self.lin(x) } }", ">>> ");
-    entry(&mut p, "net = Net(); print(\"made\", 2 + 2)", "made 4");
+    entry(&mut p, "net = nn.ModuleDict({\"lin\": nn.Linear(2, 3)}); print(\"made\", 2 + 2)", "made 4");
     p.send("net.lin.we\t");
     entry(&mut p, ".shape", "torch.Size([3, 2])\r\n");
+    // Members of torch's modules.
+    p.send("torch.zero\t");
+    entry(&mut p, "s(2).shape", "torch.Size([2])\r\n");
     // A dict key inside a["...
-    entry(&mut p, "p = params(net); print(\"keys\", len(p))", "keys 2");
+    entry(&mut p, "p = dict(net.named_parameters()); print(\"keys\", len(p))", "keys 2");
     p.send("p[\"lin.b\t");
     entry(&mut p, ".shape", "torch.Size([3])\r\n");
     quit(p);
 }
 
 #[test]
-fn an_open_brace_continues_the_entry() {
+fn a_block_continues_with_dots_and_auto_indent_until_a_blank_line() {
     let s = Scratch::new("continue");
     let mut p = fcall(&s.0, &[], 100);
-    p.send("for i in range(3) {\r");
+    p.send("for i in range(3):\r");
+    // The `...` prompt comes with the block's indentation already typed.
+    p.expect("...     ", LONG).expect("a continuation prompt, indented");
     p.send("print(i * 100 + 1)\r");
-    let out = entry(&mut p, "}", "201");
+    p.expect("...     ", SHORT).expect("the block goes on until a blank line");
+    // A blank line (only the offered indentation) closes the block and runs it.
+    let out = entry(&mut p, "", "201");
     assert!(out.contains("1\r\n101\r\n201"), "{}", pty::visible(out.as_bytes()));
     assert!(!out.contains("rror"), "the first line ran on its own: {}", pty::visible(out.as_bytes()));
+    // A class typed line by line: each `...` line comes indented one level deeper after a `:`.
+    p.send("class Half(nn.Module):\r");
+    p.send("def forward(self, x):\r");
+    p.send("return x / 2\r");
+    p.send("\r");
+    entry(&mut p, "", ">>> ");
+    entry(&mut p, "print(\"half\", Half()(torch.tensor(3.0)).item())", "half 1.5");
+    // A pasted block (bracketed paste) runs whole.
+    p.send("\x1b[200~def twice(x):\n    return 2 * x\n\nprint(\"twice\", twice(21))\x1b[201~");
+    let out = entry(&mut p, "", "twice 42");
+    assert!(!out.contains("rror"), "{}", pty::visible(out.as_bytes()));
     quit(p);
 }
 
@@ -124,10 +141,11 @@ fn ctrl_c_stops_a_running_loop_and_keeps_the_workspace() {
     let s = Scratch::new("interrupt");
     let mut p = fcall(&s.0, &[], 100);
     entry(&mut p, "keep = 6 * 7; print(\"kept\", keep)", "kept 42");
-    let started = s.0.join("started.safetensors");
+    let started = s.0.join("started.pt");
     let _ = std::fs::remove_file(&started);
     // The loop saves a file on its first iteration, so the test knows it is running.
-    p.send(&format!("i = 0; while true {{ i += 1; if i == 1 {{ save({{a: zeros()}}, \"{}\") }} }}\r", started.display()));
+    entry(&mut p, "i = 0", ">>> ");
+    p.send(&format!("while True: i += 1; _ = torch.save({{\"a\": torch.zeros(())}}, \"{}\") if i == 1 else None\r", started.display()));
     let t0 = Instant::now();
     while !started.exists() {
         assert!(t0.elapsed() < LONG, "the loop never started: {}", pty::visible(&p.out[p.seen..]));
@@ -156,9 +174,9 @@ fn no_color_means_no_colour_codes() {
     let s = Scratch::new("nocolor");
     let script = |p: &mut Pty| {
         entry(p, "x = 1.5  # a comment", ">>> ");
-        entry(p, "for k in [1] { print(\"str\", k + 1) }", "str 2");
+        entry(p, "for k in [1]: print(\"str\", k + 1)", "str 2");
         entry(p, "undefined_thing + 1", "NameError");
-        entry(p, "show params(Linear(2, 2))", "requires_grad");
+        entry(p, "show dict(nn.Linear(2, 2).named_parameters())", "requires_grad");
     };
     let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);
     script(&mut p);
@@ -176,7 +194,7 @@ fn tables_follow_the_terminal_width_and_long_output_is_cut() {
     let s = Scratch::new("width");
     let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 60);
     let widest = |text: &str| text.lines().filter(|l| l.contains('│')).map(|l| l.trim_end_matches('\r').chars().count()).max().unwrap_or(0);
-    entry(&mut p, "p = params(Linear(6, 4)); print(\"ok\", 3 * 3)", "ok 9");
+    entry(&mut p, "p = dict(nn.Linear(6, 4).named_parameters()); print(\"ok\", 3 * 3)", "ok 9");
     let narrow = entry(&mut p, "p", "2 entries");
     let narrow = narrow + &p.expect(">>> ", SHORT).expect("prompt");
     assert!(widest(&narrow) > 0 && widest(&narrow) <= 60, "{narrow}");
@@ -186,7 +204,7 @@ fn tables_follow_the_terminal_width_and_long_output_is_cut() {
     let wide = wide + &p.expect(">>> ", SHORT).expect("prompt");
     assert!(widest(&wide) > 60 && widest(&wide) <= 160, "{wide}");
     // Thousands of lines: summarised.
-    let out = entry(&mut p, "for i in range(5000) { print(\"line\", i) }", "line 4999");
+    let out = entry(&mut p, "for i in range(5000): print(\"line\", i)", "line 4999");
     assert!(out.contains("more lines not shown"), "{}", pty::visible(out.as_bytes()));
     assert!(out.lines().count() < 300, "{} lines", out.lines().count());
     quit(p);

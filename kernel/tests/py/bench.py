@@ -19,9 +19,10 @@ N = int(os.environ.get("BENCH_N", "50"))
 KERNELS = {
     "fcall": {
         "name": KERNEL_NAME,
-        "setup": "class Foo {\n def init() { self.register_buffer(\"foo\", zeros()) }\n"
-                 " def forward(x) { self.foo.add_(1)\n return x + self.foo }\n}\nmod = Foo()\na = {foo: zeros()}",
-        "call": "call mod with a (ones())",
+        "setup": "class Foo(nn.Module):\n def __init__(self):\n  super().__init__()\n"
+                 "  self.register_buffer('foo', torch.zeros(()))\n def forward(self, x):\n  self.foo.add_(1)\n"
+                 "  return x + self.foo\n\nmod = Foo()\na = {'foo': torch.zeros(())}",
+        "call": "call mod with a (torch.ones(()))",
     },
     "ipykernel": {
         "name": "python3",

@@ -70,7 +70,7 @@ class Behaviour(unittest.TestCase):
 
     def test_interrupt_keeps_workspace(self):
         self.value("x = 41\nx")
-        mid = self.kc.execute("y = 0\nwhile y < 1000000000 { y = y + 1 }")
+        mid = self.kc.execute("y = 0\nwhile y < 1000000000:\n    y = y + 1\n")
         time.sleep(0.5)
         t0 = time.time()
         self.km.interrupt_kernel()  # interrupt_mode "message": interrupt_request on control
@@ -83,7 +83,7 @@ class Behaviour(unittest.TestCase):
         self.assertEqual(self.value("x + 1")["text/plain"], "42")
 
     def test_stop_on_error_aborts_queued(self):
-        a = self.kc.execute("y = 0\nfor i in range(20000) { y = y + 1 }\nundefined_name")
+        a = self.kc.execute("y = 0\nfor i in range(20000):\n    y = y + 1\nundefined_name")
         b = self.kc.execute("z = 1")
         ra = reply_for(self.kc, a)
         rb = reply_for(self.kc, b)
@@ -167,9 +167,11 @@ class Behaviour(unittest.TestCase):
         self.assertEqual(hist, ["1", "4"])
 
     def test_call_rich_output_and_errors(self):
-        self.ok("class Foo {\n  def init() { self.register_buffer(\"foo\", zeros()) }\n"
-                   "  def forward(x) { self.foo.add_(1)\n return x + self.foo }\n}\nmod = Foo()\na = {foo: zeros()}")
-        data = self.value("call mod with a (ones())")
+        self.ok("class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                "        self.register_buffer(\"foo\", torch.zeros(()))\n\n"
+                "    def forward(self, x):\n        self.foo.add_(1)\n        return x + self.foo\n\n"
+                "mod = Foo()\na = {\"foo\": torch.zeros(())}")
+        data = self.value("call mod with a (torch.ones(()))")
         self.assertIn("<table", data["text/html"])
         self.assertIn("foo", data["text/plain"])
         rec = data["application/vnd.fcall.record+json"]
@@ -182,7 +184,16 @@ class Behaviour(unittest.TestCase):
         self.assertIn("^", "\n".join(r["content"]["traceback"]))
         r, msgs = run(self.kc, "x = (")
         self.assertEqual(r["content"]["status"], "error")
-        r, msgs = run(self.kc, "y = ones(2).requires_grad_() * 2\ny.grad")
+        # The documentation's own form shows the same table.
+        data = self.value("functional_call(mod, a, (torch.ones(()),))")
+        self.assertIn("<table", data["text/html"])
+        self.assertEqual(data["application/vnd.fcall.record+json"]["kind"], "call")
+        r, msgs = run(self.kc, "x = (")
+        self.assertEqual(r["content"]["ename"], "SyntaxError")
+        self.assertIn("'(' was never closed", r["content"]["evalue"])
+        r, msgs = run(self.kc, "if True:\nx = 1")
+        self.assertEqual(r["content"]["ename"], "IndentationError")
+        r, msgs = run(self.kc, "y = torch.ones(2).requires_grad_() * 2\ny.grad")
         err = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
         self.assertIn("not a leaf", err)
 

@@ -22,7 +22,7 @@ def check(name):
     NotebookClient(nb, kernel_name=KERNEL_NAME, allow_errors=True, timeout=120).execute()
     took = time.time() - t0
     assert nb.metadata.language_info["name"] == "fcall", nb.metadata.language_info
-    assert nb.metadata.language_info["file_extension"] == ".fc"
+    assert nb.metadata.language_info["file_extension"] == ".py"
     assert nb.metadata.language_info["pygments_lexer"] == "python"
     failures = []
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
