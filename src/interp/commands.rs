@@ -1,6 +1,12 @@
 //! The commands: `seed`, `show`, `ties`, `help`, `history`, `reset`, `export`.
 use std::collections::HashMap;
 
+use std::rc::Rc;
+
+use fcall_lang::ast::Command;
+
+use super::eval::Ctx;
+use super::frame::Frame;
 use super::output::{dict_table, Display};
 use crate::error::{Error, ExcType, Result};
 use crate::nn::Module;
@@ -210,3 +216,30 @@ pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
         },
     }
 }
+
+/// The commands that work anywhere, at top level and inside `def`/`for`/`if`/`with` bodies:
+/// `seed`, `show`, `ties`, `help`. Their displays are returned; `None` for the commands that act
+/// on the session (`history`, `reset`, `export`), which only the top level runs.
+pub fn in_body(ctx: &Ctx, c: &Command, frame: &Rc<Frame>) -> Result<Option<Vec<Display>>> {
+    Ok(Some(match c {
+        Command::Seed(e) => {
+            let v = ctx.eval(e, frame)?;
+            let Value::Int(n) = v else {
+                return Err(Error::type_error("command::seed", format!("seed takes an int, not {}", v.type_name())));
+            };
+            tch::manual_seed(n);
+            Vec::new()
+        }
+        Command::Show(e) => show_value(&ctx.eval(e, frame)?)?,
+        Command::Ties(e) => {
+            let v = ctx.eval(e, frame)?;
+            let Value::Module(m) = v else {
+                return Err(Error::type_error("command::ties", format!("ties takes a module, not {}", v.type_name())));
+            };
+            ties(&m)?
+        }
+        Command::Help(t) => help(t.as_ref().map(|t| t.name.as_str()))?,
+        Command::History | Command::Reset | Command::Export { .. } => return Ok(None),
+    }))
+}
+

@@ -47,6 +47,10 @@ pub struct Shared {
     pub call_depth: std::cell::Cell<u32>,
     /// Whether the current statement shows its call (then values before it are copied).
     pub snapshot_calls: std::cell::Cell<bool>,
+    /// The renderings front ends want (a copy of the session's, for calls shown in bodies).
+    pub targets: std::cell::Cell<super::output::Targets>,
+    /// What commands inside bodies showed during the current top-level statement, in order.
+    pub displays: RefCell<Vec<super::output::Display>>,
 }
 
 pub enum Flow {
@@ -102,6 +106,22 @@ impl Ctx {
 
     fn exec_stmt_inner(&self, s: &Stmt, frame: &Rc<Frame>) -> Result<Flow> {
         match &s.kind {
+            // A `call` command in a body shows each time it runs (a loop shows every iteration).
+            StmtKind::Expr(e @ Expr { kind: ExprKind::FunctionalCall(_), .. }) => {
+                let was = self.sh.snapshot_calls.replace(self.sh.call_depth.get() == 0);
+                let before = self.sh.calls.borrow().len();
+                let r = self.eval(e, frame);
+                self.sh.snapshot_calls.set(was);
+                let shown = self.sh.calls.borrow_mut().drain(before..).collect::<Vec<_>>();
+                for mut c in shown {
+                    if let Ok(v) = &r {
+                        c.result = Some(v.clone());
+                    }
+                    let d = super::output::shown_call(&c, &self.sh.targets.get());
+                    self.sh.displays.borrow_mut().push(d);
+                }
+                r?;
+            }
             StmtKind::Expr(e) => {
                 self.eval(e, frame)?;
             }
@@ -170,17 +190,24 @@ impl Ctx {
             StmtKind::Assert { test, msg } => {
                 let c = self.eval(test, frame)?;
                 if !ops::truthy(&c)? {
-                    let message = match msg {
-                        Some(m) => self.eval(m, frame)?.py_str(),
-                        None => String::new(),
+                    // `AssertionError(msg)`: its args hold the message object itself.
+                    let args = match msg {
+                        Some(m) => vec![self.eval(m, frame)?],
+                        None => Vec::new(),
                     };
-                    return Err(Error::new(ExcType::AssertionError, "eval::assert", message));
+                    let mut e = super::exceptions::new_error(ExcType::AssertionError, args);
+                    e.code = "eval::assert";
+                    return Err(e);
                 }
             }
-            StmtKind::Del(_) | StmtKind::Raise { .. } | StmtKind::Try(_) | StmtKind::With { .. } | StmtKind::Global(_) | StmtKind::Nonlocal(_)
-            | StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {
-                return Err(unsupported_yet(s));
-            }
+            StmtKind::Try(t) => return self.exec_try(t, frame),
+            StmtKind::Raise { exc, cause } => return self.exec_raise(exc.as_ref(), cause.as_ref(), frame),
+            StmtKind::With { items, body } => return self.exec_with(items, body, frame),
+            StmtKind::Del(targets) => self.exec_del(targets, frame)?,
+            StmtKind::Global(names) => self.declare(names, super::frame::Decl::Global, frame)?,
+            StmtKind::Nonlocal(names) => self.declare(names, super::frame::Decl::Nonlocal, frame)?,
+            StmtKind::Import(aliases) => self.exec_import(aliases, frame)?,
+            StmtKind::ImportFrom { module, names } => self.exec_import_from(module, names, frame)?,
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Return(e) => {
@@ -203,10 +230,13 @@ impl Ctx {
                 return self.exec_block(block, frame);
             }
             StmtKind::Block(block) => return self.exec_block(block, frame),
-            StmtKind::Command(_) => {
-                return Err(Error::new(ExcType::RuntimeError, "eval::command_in_body", "commands can only be used at top level")
-                    .with_hint("seed, show, ties, help, history, reset and export are statements of their own"))
-            }
+            StmtKind::Command(c) => match super::commands::in_body(self, c, frame)? {
+                Some(shown) => self.sh.displays.borrow_mut().extend(shown),
+                None => {
+                    return Err(Error::new(ExcType::RuntimeError, "eval::command_in_body", format!("`{}` works only at top level", c.word()))
+                        .with_hint("history, reset and export act on the whole session; seed, show, ties, help and call work anywhere"))
+                }
+            },
         }
         Ok(Flow::Normal)
     }
@@ -332,7 +362,8 @@ impl Ctx {
             ExprKind::Lambda(def) => super::functions::user_function(self, def, frame)?,
             ExprKind::Comp(c) => super::comprehension::eval(self, c, frame)?,
             ExprKind::Starred(_) => return Err(Error::new(ExcType::SyntaxError, "eval::starred", "can't use starred expression here")),
-            ExprKind::Set(_) | ExprKind::FString(_) => return Err(Error::runtime("eval::unsupported_yet", "fcall does not evaluate this expression yet")),
+            ExprKind::FString(parts) => Value::str(&self.eval_fstring(parts, frame)?),
+            ExprKind::Set(_) => return Err(Error::runtime("eval::unsupported_yet", "fcall does not evaluate this expression yet")),
             ExprKind::Dict(entries) => {
                 let d = DictRef::new();
                 for en in entries {
@@ -496,21 +527,6 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
     out.result
 }
 
-/// A statement the Python front end produces that this evaluator does not run yet.
-fn unsupported_yet(s: &Stmt) -> Error {
-    let what = match &s.kind {
-        StmtKind::Del(_) => "`del`",
-        StmtKind::Raise { .. } => "`raise`",
-        StmtKind::Try(_) => "`try`",
-        StmtKind::With { .. } => "`with`",
-        StmtKind::Global(_) => "`global`",
-        StmtKind::Nonlocal(_) => "`nonlocal`",
-        StmtKind::Import(_) | StmtKind::ImportFrom { .. } => "`import`",
-        _ => "this statement",
-    };
-    Error::runtime("eval::unsupported_yet", format!("fcall does not run {what} yet"))
-}
-
 /// A dict key: fcall's dicts are keyed by strings (state dicts, keyword arguments).
 pub fn dict_key(v: &Value) -> Result<String> {
     match v {
@@ -533,6 +549,7 @@ pub fn call_value(f: &Value, pos: &[Value], kw: &Kwargs) -> Result<Value> {
         }
         Value::Function(func) => (func.call)(pos, kw),
         Value::Module(m) => m.call(pos, kw),
+        Value::Class(c) if super::exceptions::is_exception_class(c) => super::exceptions::instantiate(c, pos, kw),
         Value::Class(c) => super::classes::instantiate(c, pos, kw),
         Value::Object(o) => super::classes::call_object(o, pos, kw),
         other => Err(Error::type_error("eval::not_callable", format!("'{}' object is not callable", other.type_name()))),

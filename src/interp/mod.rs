@@ -10,9 +10,12 @@ mod comprehension;
 mod containers;
 mod copy;
 pub mod dtypes;
+mod exceptions;
+mod format;
 pub mod eval;
 mod frame;
 mod functions;
+mod gradmode;
 mod hooks;
 pub mod imports;
 mod io;
@@ -21,12 +24,17 @@ pub mod members;
 mod modules;
 mod ops;
 mod pycopy;
+mod pybuiltins;
 mod pymath;
 mod reflect;
 mod snapshot;
+mod statements;
+mod strings;
 mod suggest;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod class_tests;
 pub mod output;
 
 use std::cell::RefCell;
@@ -75,6 +83,8 @@ impl Session {
             calls: RefCell::new(Vec::new()),
             call_depth: std::cell::Cell::new(0),
             snapshot_calls: std::cell::Cell::new(false),
+            displays: RefCell::new(Vec::new()),
+            targets: std::cell::Cell::new(Targets::default()),
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
         imports::start(&sh);
@@ -152,6 +162,8 @@ impl Session {
         let snapshot = self.sh.globals.snapshot();
         self.sh.out.borrow_mut().clear();
         self.sh.calls.borrow_mut().clear();
+        self.sh.displays.borrow_mut().clear();
+        self.sh.targets.set(self.targets);
         let mut display = Vec::new();
         let shows_call = match &stmt.kind {
             StmtKind::Expr(e) => matches!(e.kind, ExprKind::FunctionalCall(_)) || calls_functional_call(e),
@@ -165,6 +177,9 @@ impl Session {
             _ => ctx.exec_stmt(stmt, &self.sh.globals).map(|_| None),
         };
         self.sh.snapshot_calls.set(false);
+        // Commands run inside bodies (a `call` or `show` in a loop) showed as they ran.
+        let mut display = std::mem::take(&mut *self.sh.displays.borrow_mut()).into_iter().chain(display).collect::<Vec<_>>();
+        display.shrink_to_fit();
         let printed = std::mem::take(&mut *self.sh.out.borrow_mut());
         let call = if shows_call { self.sh.calls.borrow().first().cloned() } else { None };
         let source = stmt.span.slice(code).to_string();
@@ -229,7 +244,15 @@ impl Session {
                 s
             }
         };
-        text.push_str(&functions::trace_text(e, &self.sh.sources.borrow()));
+        let trace = functions::trace_text(e, &self.sh.sources.borrow());
+        if !trace.is_empty() {
+            let ends_line = text.ends_with('\n');
+            text.truncate(text.trim_end_matches('\n').len());
+            text.push_str(&trace);
+            if ends_line {
+                text.push('\n');
+            }
+        }
         if let Some(b) = &e.known_bug {
             text.push_str(&format!("\nnote: {}{}", b.summary, b.upstream.map(|u| format!(" ({u})")).unwrap_or_default()));
         }
@@ -238,26 +261,12 @@ impl Session {
 
     fn command(&mut self, ctx: &Ctx, c: &Command, display: &mut Vec<Display>) -> Result<()> {
         let g = self.sh.globals.clone();
+        if let Some(shown) = commands::in_body(ctx, c, &g)? {
+            display.extend(shown);
+            return Ok(());
+        }
         match c {
-            Command::Seed(e) => {
-                let v = ctx.eval(e, &g)?;
-                let Value::Int(n) = v else {
-                    return Err(Error::type_error("command::seed", format!("seed takes an int, not {}", v.type_name())));
-                };
-                tch::manual_seed(n);
-            }
-            Command::Show(e) => {
-                let v = ctx.eval(e, &g)?;
-                display.extend(commands::show_value(&v)?);
-            }
-            Command::Ties(e) => {
-                let v = ctx.eval(e, &g)?;
-                let Value::Module(m) = v else {
-                    return Err(Error::type_error("command::ties", format!("ties takes a module, not {}", v.type_name())));
-                };
-                display.extend(commands::ties(&m)?);
-            }
-            Command::Help(t) => display.extend(commands::help(t.as_ref().map(|t| t.name.as_str()))?),
+            Command::Seed(_) | Command::Show(_) | Command::Ties(_) | Command::Help(_) => unreachable!("commands::in_body runs these"),
             Command::History => {
                 let mut s = String::new();
                 for (i, h) in self.history.iter().enumerate() {

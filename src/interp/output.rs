@@ -41,6 +41,31 @@ pub enum Failure {
 pub enum Display {
     Text(String),
     Table(Table),
+    /// A `call` command that ran inside a body (a loop shows one per iteration), rendered when
+    /// it finished: later iterations change the tensors it shows.
+    Call(Box<Rendered>),
+}
+
+/// A call shown from inside a body, rendered for `t` as it finished.
+pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
+    let result = c.result.as_ref().filter(|v| !v.is_none());
+    Display::Call(Box::new(Rendered {
+        text: t.text.then(|| {
+            let mut s = call_text(c, t.width, t.color);
+            if let Some(v) = result {
+                s.push_str(&format!("result: {}\n", value_text(v, t.width, t.color)));
+            }
+            s
+        }),
+        html: t.html.then(|| {
+            let mut s = call_html(c);
+            if let Some(v) = result {
+                s.push_str(&format!("<pre>result: {}</pre>", render::html::escape(&value_text(v, 100, false))));
+            }
+            s
+        }),
+        json: t.json.then(|| call_json(c)),
+    }))
 }
 
 #[derive(Clone)]
@@ -131,6 +156,26 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
     s
 }
 
+/// A call as HTML: the narration (for `explain`), then its table.
+fn call_html(c: &CallShow) -> String {
+    let mut s = String::new();
+    if c.explain {
+        s.push_str("<ol class=\"fc-explain\">");
+        for line in narrate(&c.record) {
+            s.push_str(&format!("<li>{}</li>", render::html::escape(&line)));
+        }
+        s.push_str("</ol>");
+    }
+    if c.record.forward_ran || c.explain {
+        if render::call_table::rows(&c.record).is_empty() {
+            s.push_str(&format!("<p>{}</p>", render::html::escape(&no_rows(c))));
+        } else {
+            s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
+        }
+    }
+    s
+}
+
 /// The line shown instead of an empty table: nothing was swapped and no module tensor changed.
 fn no_rows(c: &CallShow) -> String {
     let then = if c.record.forward_ran { "; forward ran on the module's own tensors" } else { "" };
@@ -164,6 +209,7 @@ impl StmtOutput {
             match d {
                 Display::Text(t) => s.push_str(t),
                 Display::Table(t) => s.push_str(&render::text::render(t, width, color)),
+                Display::Call(r) => s.push_str(r.text.as_deref().unwrap_or("")),
             }
             if !s.ends_with('\n') {
                 s.push('\n');
@@ -201,23 +247,11 @@ impl StmtOutput {
             match d {
                 Display::Text(t) => s.push_str(&format!("<pre>{}</pre>", render::html::escape(t))),
                 Display::Table(t) => s.push_str(&render::html::render(t)),
+                Display::Call(r) => s.push_str(r.html.as_deref().unwrap_or("")),
             }
         }
         if let Some(c) = &self.call {
-            if c.explain {
-                s.push_str("<ol class=\"fc-explain\">");
-                for line in narrate(&c.record) {
-                    s.push_str(&format!("<li>{}</li>", render::html::escape(&line)));
-                }
-                s.push_str("</ol>");
-            }
-            if c.record.forward_ran || c.explain {
-                if render::call_table::rows(&c.record).is_empty() {
-                    s.push_str(&format!("<p>{}</p>", render::html::escape(&no_rows(c))));
-                } else {
-                    s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
-                }
-            }
+            s.push_str(&call_html(c));
         }
         if let Some(v) = &self.value {
             if self.kind == OutKind::Value || (self.kind == OutKind::Call && !v.is_none()) {
@@ -255,9 +289,11 @@ impl StmtOutput {
             "error": error,
         });
         if let Some(c) = &self.call {
-            let mut call = render::call_table::json(&c.record);
-            super::snapshot::patch_json(&mut call, &c.before);
-            out["call"] = call;
+            out["call"] = call_json(c);
+        }
+        let body_calls: Vec<Json> = self.display.iter().filter_map(|d| if let Display::Call(r) = d { r.json.clone() } else { None }).collect();
+        if !body_calls.is_empty() {
+            out["calls"] = Json::Array(body_calls);
         }
         if !self.printed.is_empty() {
             out["stdout"] = json!(self.printed);
@@ -265,3 +301,11 @@ impl StmtOutput {
         out
     }
 }
+
+/// A call's state record in JSON.
+fn call_json(c: &CallShow) -> Json {
+    let mut call = render::call_table::json(&c.record);
+    super::snapshot::patch_json(&mut call, &c.before);
+    call
+}
+

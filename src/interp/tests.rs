@@ -280,3 +280,49 @@ fn copy_and_typing_modules() {
     let tensor_type = super::members::getattr(&super::eval::Ctx { sh: s.sh.clone(), src: 0 }, &t, "Tensor").unwrap();
     assert_eq!(super::members::index(&optional, &tensor_type).unwrap().py_repr(), "typing.Optional[torch.Tensor]");
 }
+
+/// Commands are statements inside bodies too: a `call` in a loop shows every iteration, with
+/// the values of that moment (rendered as it finished, not at the end of the loop), and the
+/// documentation's `functional_call(...)` at top level shows the same table.
+#[test]
+fn calls_in_bodies_show_each_iteration_as_it_was() {
+    let code = "class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer(\"foo\", torch.zeros(()))\n    def forward(self, x):\n        self.foo.add_(1)\n        return x + self.foo\n\nmod = Foo()\na = {\"foo\": torch.zeros(())}\nfor i in range(2):\n    call mod with a (torch.ones(()))\n";
+    let outs = run(code);
+    let o = outs.last().expect("the loop's output");
+    assert_ne!(o.kind, OutKind::Error, "{}", o.text());
+    let text = o.text();
+    assert_eq!(text.matches("functional_call on Foo").count(), 2, "{text}");
+    // The first iteration's dict entry after the call was 1.0 (the loop later made it 2.0).
+    let first = &text[..text.find("result: tensor(2.)").expect("the first result")];
+    assert!(first.contains("1.0 #") && !first.contains("2.0 #"), "{first}");
+    assert!(text.contains("result: tensor(3.)"), "{text}");
+    assert_eq!(o.json()["calls"].as_array().map(|c| c.len()), Some(2));
+    // The documentation's form at top level: a call record, then the value.
+    let outs = run(&format!("{code}functional_call(mod, a, (torch.ones(()),))\ny = functional_call(mod, a, (torch.ones(()),))\n"));
+    let (shown, quiet) = (&outs[outs.len() - 2], &outs[outs.len() - 1]);
+    assert_eq!(shown.kind, OutKind::Call, "{}", shown.text());
+    assert!(shown.text().contains("functional_call on Foo") && shown.text().contains("result: tensor(4.)"), "{}", shown.text());
+    assert_eq!(quiet.kind, OutKind::None, "an assignment stays quiet: {}", quiet.text());
+    // Session-wide commands stay at top level.
+    let (exc, msg) = error_of("def f():\n    reset\nf()");
+    assert_eq!((exc, msg.as_str()), (ExcType::RuntimeError, "`reset` works only at top level"));
+}
+
+#[test]
+fn import_statements_bind_cpythons_objects() {
+    assert_eq!(last("import torch.nn.functional as G\nG is F"), "True");
+    assert_eq!(last("torch = None\nimport torch.nn.functional\ntorch.nn.functional is F"), "True");
+    assert_eq!(last("from torch.func import grad as g2, vmap\n(g2 is grad, vmap is torch.func.vmap)"), "(True, True)");
+    assert_eq!(last("from torch.nn.utils import parametrize\nparametrize.register_parametrization.__name__"), "'register_parametrization'");
+    assert_eq!(last("import copy, collections\n(copy, collections.OrderedDict is dict)"), "(<module 'copy'>, True)");
+    assert_eq!(last("from math import *\nsqrt(pi * pi)"), "3.141592653589793");
+    assert_eq!(last("import safetensors.torch as st\nst.load_file is torch.load"), "True");
+    assert_eq!(last("def f():\n    import math as m\n    return m.pi\nf()"), "3.141592653589793");
+    assert_eq!(error_of("import numpy"), (ExcType::ModuleNotFoundError, "No module named 'numpy'".into()));
+    assert_eq!(error_of("import math.pi"), (ExcType::ModuleNotFoundError, "No module named 'math.pi'; 'math' is not a package".into()));
+    assert_eq!(error_of("from torch import nosuch"), (ExcType::ImportError, "cannot import name 'nosuch' from 'torch' (unknown location)".into()));
+    assert_eq!(error_of("from .x import y"), (ExcType::ImportError, "attempted relative import with no known parent package".into()));
+    // A failed import binds nothing.
+    let outs = run("import math, numpy\nmath");
+    assert_eq!(outs.last().unwrap().value.as_ref().map(Value::py_repr).as_deref(), Some("<module 'math'>"));
+}
