@@ -149,8 +149,10 @@ impl Ctx {
             }
             StmtKind::For { target, iter, body, orelse } => {
                 let it = self.eval(iter, frame)?;
-                let items = members::iterate(&it).map_err(|e| e.at(self.loc(iter.span)))?;
-                for item in items {
+                // Iterators (`enumerate`, `map`, a class with `__next__`) are pulled one item
+                // per turn, as Python does; other iterables are walked as a list.
+                let mut items = super::statements::ForItems::new(&it).map_err(|e| e.at(self.loc(iter.span)))?;
+                while let Some(item) = items.next().map_err(|e| e.at(self.loc(iter.span)))? {
                     check_interrupt()?;
                     self.assign(target, item, frame)?;
                     match self.exec_block(body, frame)? {
@@ -363,7 +365,10 @@ impl Ctx {
             ExprKind::Comp(c) => super::comprehension::eval(self, c, frame)?,
             ExprKind::Starred(_) => return Err(Error::new(ExcType::SyntaxError, "eval::starred", "can't use starred expression here")),
             ExprKind::FString(parts) => Value::str(&self.eval_fstring(parts, frame)?),
-            ExprKind::Set(_) => return Err(Error::runtime("eval::unsupported_yet", "fcall does not evaluate this expression yet")),
+            ExprKind::Set(items) => {
+                let vals = self.eval_items(items, frame)?;
+                super::sets::display(items, vals)?
+            }
             ExprKind::Dict(entries) => {
                 let d = DictRef::new();
                 for en in entries {
@@ -515,15 +520,21 @@ impl Ctx {
 /// "before" are copied only when the statement shows its call.
 pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &Value, kw: &Kwargs, opts: CallOptions, explain: bool) -> Result<Value> {
     let depth = sh.call_depth.get();
+    if depth > 0 || !sh.snapshot_calls.get() {
+        // Not shown (inside a forward, or a statement that shows no call, such as a training
+        // loop): nothing to keep, so nothing accumulates over a long loop.
+        sh.call_depth.set(depth + 1);
+        let out = functional_call(m, dicts, args, kw, opts);
+        sh.call_depth.set(depth);
+        return out.result;
+    }
     let mut pre = crate::render::summary::pre_call_summaries(dicts);
-    let before = if depth == 0 && sh.snapshot_calls.get() { super::snapshot::take(m, dicts) } else { Default::default() };
+    let before = super::snapshot::take(m, dicts);
     super::snapshot::summaries(&before, &mut pre);
     sh.call_depth.set(depth + 1);
     let out = functional_call(m, dicts, args, kw, opts);
     sh.call_depth.set(depth);
-    if depth == 0 {
-        sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, result: out.result.as_ref().ok().cloned(), before });
-    }
+    sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, result: out.result.as_ref().ok().cloned(), before });
     out.result
 }
 

@@ -1,6 +1,7 @@
 //! Session-level unit tests of evaluator rules that are easy to get subtly wrong: copies that
-//! really copy, Python's attribute built-ins, `a.key` on a missing key, clamp's Scalar
-//! overload, alias names in `state(...)`, and the values before a call in its JSON record.
+//! really copy, Python's attribute built-ins, a missing dict key, clamp's Scalar overload,
+//! alias names in `named_parameters`, the values before a call in its JSON record, and calls
+//! shown from inside bodies.
 use super::{OutKind, RunOptions, Session, StmtOutput, Targets};
 use crate::error::ExcType;
 use crate::value::Value;
@@ -29,22 +30,20 @@ fn error_of(code: &str) -> (ExcType, String) {
 
 #[test]
 fn clone_is_a_copy_with_its_own_storage() {
-    assert_eq!(last("a = tensor([1.0])\nb = a.clone()\nb.add_(1)\na"), "tensor([1.])");
-    assert_eq!(last("p = {w: tensor([1.0])}\nc = clone(p)\nc.w.add_(1)\np.w"), "tensor([1.])");
+    assert_eq!(last("a = torch.tensor([1.0])\nb = a.clone()\nb.add_(1)\na"), "tensor([1.])");
+    assert_eq!(last("p = {\"w\": torch.tensor([1.0])}\nc = {k: v.clone() for k, v in p.items()}\nc[\"w\"].add_(1)\np[\"w\"]"), "tensor([1.])");
     // A clone of a leaf that requires grad is differentiable and is not the leaf.
-    assert_eq!(last("x = tensor([2.0], requires_grad=true)\ny = x.clone()\ny is x"), "False");
-    assert_eq!(last("x = tensor([2.0], requires_grad=true)\nx.clone().requires_grad"), "True");
+    assert_eq!(last("x = torch.tensor([2.0], requires_grad=True)\ny = x.clone()\ny is x"), "False");
+    assert_eq!(last("x = torch.tensor([2.0], requires_grad=True)\nx.clone().requires_grad"), "True");
     // Under vmap and grad too.
-    assert_eq!(last("def f(x) { return x.clone() * 2 }\nvmap(f)(tensor([[1.0], [2.0]]))"), "tensor([[2.],\n        [4.]])");
-    assert_eq!(last("def g(x) { return (x.clone() * x).sum() }\nvmap(grad(g))(tensor([[1.0], [2.0]]))"), "tensor([[2.],\n        [4.]])");
-    assert_eq!(last("x = tensor([2.0], requires_grad=true)\nno_grad { y = x.clone() }\ny.requires_grad"), "False");
-    // clone(p) of Parameters: new leaves that keep requires_grad.
-    assert_eq!(last("m = Linear(1, 1)\nc = clone(params(m))\n(c.weight.requires_grad, c.weight.grad_fn, c.weight is m.weight)"), "(True, None, False)");
+    assert_eq!(last("def f(x):\n    return x.clone() * 2\nvmap(f)(torch.tensor([[1.0], [2.0]]))"), "tensor([[2.],\n        [4.]])");
+    assert_eq!(last("def g(x):\n    return (x.clone() * x).sum()\nvmap(grad(g))(torch.tensor([[1.0], [2.0]]))"), "tensor([[2.],\n        [4.]])");
+    assert_eq!(last("x = torch.tensor([2.0], requires_grad=True)\nwith torch.no_grad():\n    y = x.clone()\ny.requires_grad"), "False");
 }
 
 #[test]
 fn hasattr_and_getattr_follow_python() {
-    let m = "class P { def init() { self.w = param(ones(1)) } def forward(x) { return x } }\np = P()\n";
+    let m = "class P(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter(torch.ones(1))\n\np = P()\n";
     assert_eq!(last(&format!("{m}hasattr(p, \"w\")")), "True");
     assert_eq!(last(&format!("{m}hasattr(p, \"extra\")")), "False");
     assert_eq!(last(&format!("{m}getattr(p, \"extra\", 5)")), "5");
@@ -54,33 +53,34 @@ fn hasattr_and_getattr_follow_python() {
 }
 
 #[test]
-fn a_missing_key_read_as_an_attribute_is_an_attribute_error() {
-    assert_eq!(error_of("g = {weight: 1}\ng.grad_fn"), (ExcType::AttributeError, "'dict' object has no attribute 'grad_fn'".into()));
-    assert_eq!(error_of("g = {weight: 1}\ng[\"x\"]").0, ExcType::KeyError);
+fn a_missing_key_is_a_key_error_and_dicts_have_no_key_attributes() {
+    assert_eq!(error_of("g = {\"weight\": 1}\ng.grad_fn"), (ExcType::AttributeError, "'dict' object has no attribute 'grad_fn'".into()));
+    assert_eq!(error_of("g = {\"weight\": 1}\ng[\"x\"]").0, ExcType::KeyError);
 }
 
 #[test]
 fn clamp_with_numbers_takes_the_scalar_overload() {
-    let x = "x = tensor([-1.0, 2.0], requires_grad=true)\n";
+    let x = "x = torch.tensor([-1.0, 2.0], requires_grad=True)\n";
     assert_eq!(last(&format!("{x}x.clamp(min=0).grad_fn.name()")), "'ClampBackward1'");
     assert_eq!(last(&format!("{x}x.clamp(max=1)")), "tensor([-1.,  1.], grad_fn=<ClampBackward1>)");
-    assert_eq!(last(&format!("{x}x.clamp(min=tensor(0.0)).grad_fn.name()")), "'ClampBackward0'");
-    assert_eq!(last("tensor([-1, 5]).clamp(min=0)"), "tensor([0, 5])");
+    assert_eq!(last(&format!("{x}x.clamp(min=torch.tensor(0.0)).grad_fn.name()")), "'ClampBackward0'");
+    assert_eq!(last("torch.tensor([-1, 5]).clamp(min=0)"), "tensor([0, 5])");
     assert_eq!(error_of(&format!("{x}x.clamp()")).1, "torch.clamp: At least one of 'min' or 'max' must not be None");
 }
 
 #[test]
-fn state_lists_alias_names_on_request() {
-    let m = "class T { def init() { self.a = param(ones(1))\n self.b = self.a } def forward(x) { return x } }\nt = T()\n";
-    assert_eq!(last(&format!("{m}keys(state(t))")), "['a']");
-    assert_eq!(last(&format!("{m}keys(state(t, remove_duplicate=false))")), "['a', 'b']");
-    assert_eq!(last(&format!("{m}keys(params(t, remove_duplicate=false))")), "['a', 'b']");
+fn named_parameters_lists_alias_names_on_request() {
+    let m = "class T(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Parameter(torch.ones(1))\n        self.b = self.a\n\nt = T()\n";
+    assert_eq!(last(&format!("{m}[k for k, _ in t.named_parameters()]")), "['a']");
+    assert_eq!(last(&format!("{m}[k for k, _ in t.named_parameters(remove_duplicate=False)]")), "['a', 'b']");
 }
+
+const FOO: &str = "class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer(\"foo\", torch.zeros(()))\n\n    def forward(self, x):\n        self.foo.add_(1)\n        return x + self.foo\n\n";
 
 #[test]
 fn a_call_record_shows_the_values_before_the_call() {
-    let code = "class Foo {\n def init() { self.register_buffer(\"foo\", zeros(())) }\n def forward(x) {\n self.foo.add_(1)\n return x + self.foo\n }\n}\nm = Foo()\na = {foo: zeros(())}\ncall m with a (ones(()))\ncall m with {} (ones(()))";
-    let outs = run(code);
+    let code = format!("{FOO}m = Foo()\na = {{\"foo\": torch.zeros(())}}\ncall m with a (torch.ones(()))\ncall m with {{}} (torch.ones(()))");
+    let outs = run(&code);
     let swap = &outs[outs.len() - 2].json()["call"]["names"][0];
     // Forward wrote the dict's tensor in place: "swapped in" is still the value it had.
     assert_eq!(swap["swapped_in"]["value"], 0.0);
@@ -93,7 +93,7 @@ fn a_call_record_shows_the_values_before_the_call() {
 
 #[test]
 fn a_call_that_swaps_nothing_says_so() {
-    let outs = run("m = Linear(1, 1)\ncall m with {} (ones(1, 1))");
+    let outs = run("m = nn.Linear(1, 1)\ncall m with {} (torch.ones(1, 1))");
     assert!(outs[1].text().starts_with("functional_call on Linear: no name was swapped"), "{}", outs[1].text());
 }
 
@@ -286,8 +286,8 @@ fn copy_and_typing_modules() {
 /// documentation's `functional_call(...)` at top level shows the same table.
 #[test]
 fn calls_in_bodies_show_each_iteration_as_it_was() {
-    let code = "class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer(\"foo\", torch.zeros(()))\n    def forward(self, x):\n        self.foo.add_(1)\n        return x + self.foo\n\nmod = Foo()\na = {\"foo\": torch.zeros(())}\nfor i in range(2):\n    call mod with a (torch.ones(()))\n";
-    let outs = run(code);
+    let code = format!("{FOO}mod = Foo()\na = {{\"foo\": torch.zeros(())}}\nfor i in range(2):\n    call mod with a (torch.ones(()))\n");
+    let outs = run(&code);
     let o = outs.last().expect("the loop's output");
     assert_ne!(o.kind, OutKind::Error, "{}", o.text());
     let text = o.text();
