@@ -54,6 +54,7 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 #include <ATen/functorch/BatchedTensorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/InferenceMode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <ATen/core/LegacyTypeDispatch.h>
 #include <string>
@@ -73,6 +74,14 @@ const char* fcall_last_error() { return last_error.c_str(); }
 
 int fcall_grad_mode_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
 void fcall_set_grad_mode(int enabled) { c10::GradMode::set_enabled(enabled != 0); }
+
+// torch.inference_mode(mode): a c10::InferenceMode guard on the heap, entered by `with` and
+// deleted (restoring the previous state) when the block exits, innermost first.
+void* fcall_inference_mode_enter(int enabled) { return new c10::InferenceMode(enabled != 0); }
+void fcall_inference_mode_exit(void* guard) { delete static_cast<c10::InferenceMode*>(guard); }
+int fcall_inference_mode_enabled() { return c10::InferenceMode::is_enabled() ? 1 : 0; }
+// `del t.grad`: the tensor has no grad afterwards.
+void fcall_clear_grad(const at::Tensor* t) { const_cast<at::Tensor*>(t)->mutable_grad() = at::Tensor(); }
 
 // torch._C._functorch._grad_increment_nesting(): returns the level, or -1 (see fcall_last_error).
 int64_t fcall_grad_increment_nesting() {

@@ -24,6 +24,14 @@ pub enum ExcType {
     OverflowError,
     /// Raised at run time for what the parser cannot see (`*x` outside a display).
     SyntaxError,
+    /// Python's own classes a script can raise (`raise Exception("x")`) or catch; a user
+    /// exception class is its nearest built-in ancestor here (see [`Error::object`]).
+    BaseException,
+    Exception,
+    LookupError,
+    ArithmeticError,
+    StopIteration,
+    UnboundLocalError,
 }
 
 impl ExcType {
@@ -46,6 +54,12 @@ impl ExcType {
             ExcType::ModuleNotFoundError => "ModuleNotFoundError",
             ExcType::OverflowError => "OverflowError",
             ExcType::SyntaxError => "SyntaxError",
+            ExcType::BaseException => "BaseException",
+            ExcType::Exception => "Exception",
+            ExcType::LookupError => "LookupError",
+            ExcType::ArithmeticError => "ArithmeticError",
+            ExcType::StopIteration => "StopIteration",
+            ExcType::UnboundLocalError => "UnboundLocalError",
         }
     }
 }
@@ -89,6 +103,23 @@ pub struct Error {
     /// The user functions the error came out of, innermost first (a short traceback:
     /// "in Half.forward, line 6, called from line 12").
     pub trace: Vec<TraceFrame>,
+    /// The Python exception object, once there is one: made by `raise`, or by an `except ... as
+    /// e` that caught this error (so `raise e` raises the same object again).
+    pub object: Option<ExcObject>,
+}
+
+/// The exception object an [`Error`] carries, with its class name (a user class's own name:
+/// `MyError: ...` in the headline).
+#[derive(Clone)]
+pub struct ExcObject {
+    pub value: crate::value::Value,
+    pub class_name: String,
+}
+
+impl fmt::Debug for ExcObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} object>", self.class_name)
+    }
 }
 
 /// One user function an error passed through: its name, and where it was called from (the
@@ -113,7 +144,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(exc: ExcType, code: &'static str, message: impl Into<String>) -> Error {
-        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None, suggestion: None, trace: Vec::new() }
+        Error { exc, message: message.into(), code, hint: None, known_bug: None, key_arg: None, location: None, suggestion: None, trace: Vec::new(), object: None }
     }
     pub fn value(code: &'static str, m: impl Into<String>) -> Error {
         Error::new(ExcType::ValueError, code, m)
@@ -185,8 +216,18 @@ impl Error {
     /// "Did you mean" suggestion where there is one.
     pub fn headline(&self) -> String {
         match &self.suggestion {
-            Some(s) => format!("{}: {}. Did you mean: '{s}'?", self.exc.name(), self.message),
-            None => format!("{}: {}", self.exc.name(), self.message),
+            Some(s) => format!("{}: {}. Did you mean: '{s}'?", self.type_name(), self.message),
+            // Python's traceback shows a bare class name for an empty message (`raise ValueError`).
+            None if self.message.is_empty() => self.type_name().to_string(),
+            None => format!("{}: {}", self.type_name(), self.message),
+        }
+    }
+    /// `type(e).__name__`: the class of the exception object if there is one (a user class),
+    /// else the built-in class.
+    pub fn type_name(&self) -> &str {
+        match &self.object {
+            Some(o) => &o.class_name,
+            None => self.exc.name(),
         }
     }
     pub fn with_bug(mut self, bug: KnownBug) -> Error {
@@ -226,7 +267,7 @@ fn without_backtrace(message: &str) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.exc.name(), self.message)
+        write!(f, "{}: {}", self.type_name(), self.message)
     }
 }
 

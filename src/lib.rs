@@ -15,6 +15,7 @@ pub mod nn;
 pub mod interp;
 pub mod export;
 pub mod object;
+pub mod pyset;
 pub mod render;
 pub mod tensor;
 pub mod value;

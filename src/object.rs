@@ -221,7 +221,8 @@ pub fn bound_method(f: Value, this: Value) -> Value {
         Value::Class(c) => c.name.clone(),
         other => other.type_name(),
     };
-    Function::new(name, FunctionKind::Method, move |pos, kw| {
+    let (receiver, func) = (this.clone(), f.clone());
+    Function::bound(name, receiver, func, move |pos, kw| {
         let mut args = Vec::with_capacity(pos.len() + 1);
         args.push(this.clone());
         args.extend(pos.iter().cloned());
@@ -284,11 +285,17 @@ fn stash(e: Error) {
 /// A user `__repr__` / `__str__` as text; an error (or a result that is not a str) is kept
 /// aside for [`try_repr`] / [`try_str`] and an empty text returned.
 pub fn user_text(this: &Value, name: &str) -> Option<String> {
+    user_text_as(this, name, name)
+}
+
+/// [`user_text`], naming `label` in the error for a result that is not a str (`str(x)` that
+/// falls back to `__repr__` says "__str__ returned non-string", as CPython does).
+fn user_text_as(this: &Value, name: &str, label: &str) -> Option<String> {
     let r = call_dunder(this, name, &[])?;
     Some(match r {
         Ok(Value::Str(s)) => s.to_string(),
         Ok(other) => {
-            stash(Error::type_error("class::repr_type", format!("{name} returned non-string (type {})", other.type_name())));
+            stash(Error::type_error("class::repr_type", format!("{label} returned non-string (type {})", other.type_name())));
             String::new()
         }
         Err(e) => {
@@ -344,14 +351,15 @@ pub fn object_repr(o: &Rc<Object>) -> String {
 /// `str(obj)` for a plain instance (its `__str__`, else its repr).
 pub fn object_str(o: &Rc<Object>) -> String {
     if o.kind() == Special::User {
-        if let Some(s) = user_text(&Value::Object(o.clone()), "__str__") {
+        let v = Value::Object(o.clone());
+        if let Some(s) = user_text(&v, "__str__").or_else(|| user_text_as(&v, "__repr__", "__str__")) {
             return s;
         }
     }
     object_repr(o)
 }
 
-/// `str(m)` of a module whose class defines `__str__`.
+/// `str(m)` of a module whose class defines `__str__` (or `__repr__`).
 pub fn module_str(v: &Value) -> Option<String> {
-    user_text(v, "__str__")
+    user_text(v, "__str__").or_else(|| user_text_as(v, "__repr__", "__str__"))
 }

@@ -39,6 +39,8 @@ pub enum Value {
     Class(Rc<crate::object::Class>),
     /// An instance of a plain class (an `nn.Module` subclass's instances are [`Value::Module`]s).
     Object(Rc<crate::object::Object>),
+    /// A Python `set`: one shared, mutable object, iterated in CPython's order.
+    Set(crate::pyset::SetRef),
 }
 
 /// A module object: what `import torch.nn as nn` binds (see `interp/imports.rs`).
@@ -94,11 +96,18 @@ pub struct Function {
     pub name: String,
     pub kind: FunctionKind,
     pub call: Box<NativeFn>,
+    /// A bound method's `__self__` and `__func__` (a user class's method read through an
+    /// instance): shown as `<bound method Foo.f of REPR>`.
+    pub bound: Option<(Value, Value)>,
 }
 
 impl Function {
     pub fn new(name: impl Into<String>, kind: FunctionKind, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
-        Value::Function(Rc::new(Function { name: name.into(), kind, call: Box::new(call) }))
+        Value::Function(Rc::new(Function { name: name.into(), kind, call: Box::new(call), bound: None }))
+    }
+    /// A bound method: `f(this, *args)` when called (see [`Function::bound`]).
+    pub fn bound(name: impl Into<String>, this: Value, func: Value, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
+        Value::Function(Rc::new(Function { name: name.into(), kind: FunctionKind::Method, call: Box::new(call), bound: Some((this, func)) }))
     }
 }
 
@@ -154,6 +163,7 @@ impl Value {
             (Value::DType(a), Value::DType(b)) => a == b,
             (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
             (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => a.is(b),
             _ => false,
         }
     }
@@ -173,6 +183,7 @@ impl Value {
             Value::Size(_) => "torch.Size".into(),
             Value::Namespace(_) => "module".into(),
             Value::DType(_) => "torch.dtype".into(),
+            Value::Set(_) => "set".into(),
             Value::Class(_) => "type".into(),
             Value::Object(o) => o.class.name.clone(),
             Value::Function(f) => match f.kind {
@@ -238,7 +249,12 @@ impl Value {
     /// Python's `repr(v)`.
     pub fn py_repr(&self) -> String {
         if let Some(ptr) = self.container_ptr() {
-            let shown = if matches!(self, Value::Dict(_)) { "{...}" } else if matches!(self, Value::List(_)) { "[...]" } else { "(...)" };
+            let shown = match self {
+                Value::Dict(_) => "{...}",
+                Value::List(_) => "[...]",
+                Value::Set(_) => "set(...)",
+                _ => "(...)",
+            };
             return guard_recursion(ptr, || self.py_repr_inner()).unwrap_or_else(|| shown.to_string());
         }
         self.py_repr_inner()
@@ -272,11 +288,16 @@ impl Value {
             Value::DType(k) => format!("torch.{}", crate::tensor::dtype_name(*k)),
             Value::Class(c) => format!("<class '{}'>", c.qualified_name()),
             Value::Object(o) => crate::object::object_repr(o),
+            Value::Set(items) if items.is_empty() => "set()".into(),
+            Value::Set(items) => format!("{{{}}}", join_repr(&items.items())),
             Value::Function(f) => match f.kind {
                 FunctionKind::Builtin => format!("<built-in function {}>", f.name),
-                FunctionKind::User => format!("<function {}>", f.name),
+                FunctionKind::User => format!("<function {} at {:#x}>", f.name, Rc::as_ptr(f) as *const u8 as usize),
                 FunctionKind::Class => format!("<class '{}'>", f.name),
-                FunctionKind::Method => format!("<bound method {}>", f.name),
+                FunctionKind::Method => match &f.bound {
+                    Some((this, _)) => format!("<bound method {} of {}>", f.name, this.py_repr()),
+                    None => format!("<bound method {}>", f.name),
+                },
                 FunctionKind::Node(addr) => format!("<{} object at {addr:#x}>", f.name),
                 FunctionKind::Handle(_) => format!("<{} object at {:#x}>", f.name, Rc::as_ptr(f) as *const u8 as usize),
                 FunctionKind::Typing => f.name.clone(),
@@ -308,6 +329,7 @@ impl Value {
         match self {
             Value::List(s) | Value::Tuple(s) | Value::Size(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
             Value::Dict(d) => Some(Rc::as_ptr(&d.0) as *const u8 as usize),
+            Value::Set(s) => Some(Rc::as_ptr(&s.0) as *const u8 as usize),
             _ => None,
         }
     }

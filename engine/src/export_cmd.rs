@@ -1,9 +1,16 @@
-//! `fcall export FILE.fc -o FILE.py` and `fcall check FILE.fc`: the script as an equivalent
+//! `fcall export FILE -o FILE.py` and `fcall check FILE...`: the script as an equivalent
 //! PyTorch script, and the two run side by side (fcall's JSON records against PyTorch's).
+//!
+//! A `.py` file is its own export; a `.fc` in the Python language exports as its text with the
+//! command lines replaced (fcall::export::python), and `fcall check` runs it statement by
+//! statement under fcall::export::RUNNER. A script in the retired brace dialect still goes
+//! through the brace exporter (fcall::export::export_program), whose export prints its own
+//! records.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fcall::export::{compare, export_program};
+use fcall::export::python::{self as pyexport, Mode};
+use fcall::export::{compare, export_file, export_program, is_python, RUNNER};
 use fcall::interp::{RunOptions, Session, Targets};
 use fcall::export::serde_json::{self, Value as Json};
 
@@ -31,28 +38,48 @@ fn export(args: &[String]) -> i32 {
             "-o" | "--output" => output = it.next().cloned(),
             _ if input.is_none() => input = Some(a.clone()),
             _ => {
-                eprintln!("usage: fcall export FILE.fc [-o FILE.py]");
+                eprintln!("usage: fcall export FILE.py|FILE.fc [-o OUT.py]");
                 return 2;
             }
         }
     }
     let Some(input) = input else {
-        eprintln!("usage: fcall export FILE.fc [-o FILE.py]");
+        eprintln!("usage: fcall export FILE.py|FILE.fc [-o OUT.py]");
         return 2;
     };
+    if is_py(&input) {
+        // Plain Python: its own export, byte for byte.
+        return match std::fs::read(&input) {
+            Ok(bytes) => write_out(output.as_deref(), &bytes),
+            Err(e) => {
+                eprintln!("fcall: cannot read {input}: {e}");
+                2
+            }
+        };
+    }
     let code = match read(&input) {
         Ok(c) => c,
         Err(rc) => return rc,
     };
-    let py = match export_program(&code, &input) {
+    let py = match export_file(&code, &input) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("fcall: {input}: {e}");
             return 1;
         }
     };
+    write_out(output.as_deref(), py.as_bytes())
+}
+
+fn is_py(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|e| e == "py")
+}
+
+/// Writes an export to `output` (standard output for none or `-`).
+fn write_out(output: Option<&str>, bytes: &[u8]) -> i32 {
+    use std::io::Write;
     match output {
-        Some(o) if o != "-" => match std::fs::write(&o, py) {
+        Some(o) if o != "-" => match std::fs::write(o, bytes) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("fcall: cannot write {o}: {e}");
@@ -60,7 +87,10 @@ fn export(args: &[String]) -> i32 {
             }
         },
         _ => {
-            print!("{py}");
+            let mut out = std::io::stdout().lock();
+            if out.write_all(bytes).and_then(|_| out.flush()).is_err() {
+                return 2;
+            }
             0
         }
     }
@@ -81,7 +111,7 @@ fn python() -> Option<PathBuf> {
 fn check(args: &[String]) -> i32 {
     let inputs: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     if inputs.is_empty() {
-        eprintln!("usage: fcall check FILE.fc [FILE.fc ...]");
+        eprintln!("usage: fcall check FILE.py|FILE.fc [FILE ...]");
         return 2;
     }
     check_all(&inputs)
@@ -116,24 +146,23 @@ fn fcall_records(code: &str) -> Vec<Json> {
 /// The line the batch driver prints before each script's records (it does not start with `{`).
 const BATCH_MARK: &str = "#fcall-check-file ";
 
-/// The Python driver: runs each exported script in fresh globals, in one process (torch is
-/// imported once), printing BATCH_MARK and the index before each, from CHECK_SEED.
-const BATCH_DRIVER: &str = r##"
-import runpy, sys, traceback
-import torch
-for i, path in enumerate(sys.argv[2:]):
-    print("#fcall-check-file %d" % i, flush=True)
-    torch.manual_seed(int(sys.argv[1]))
-    try:
-        runpy.run_path(path, run_name="__main__")
-    except BaseException:
-        traceback.print_exc()
-    sys.stdout.flush()
-"##;
+/// The export of one script for the Python side, as the runner takes it: `P:` a Python script
+/// it runs statement by statement, `L:` a brace-dialect export that prints its own records.
+fn export_for_check(code: &str, input: &str) -> Result<(&'static str, String), String> {
+    if is_py(input) {
+        Ok(("P", code.to_string()))
+    } else if is_python(code) {
+        pyexport::replace_commands(code, Mode::Check).map(|py| ("P", py))
+    } else {
+        export_program(code, input).map(|py| ("L", py))
+    }
+}
 
-/// `fcall check A.fc B.fc ...`: each script runs in fcall and, exported, in Python (every export
-/// in one Python process, in this folder, as fcall's run is). Prints one line per file that
-/// agrees, the table of each that does not, and a summary; exit 1 if any does not agree.
+/// `fcall check A.fc B.py ...`: each script runs in fcall and, exported, in Python (every export
+/// in one Python process under the runner (runner.py: each script from CHECK_SEED, in fresh
+/// globals holding the session prelude), in this folder, as fcall's run is). Prints one line per
+/// file that agrees, the table of each that does not, and a summary; exit 1 if any does not
+/// agree.
 fn check_all(inputs: &[&String]) -> i32 {
     let Some(python) = python() else {
         eprintln!("fcall check: no Python with torch 2.13 found: set FCALL_PYTHON, or run `source scripts/env.sh` (it makes the venv)");
@@ -152,7 +181,7 @@ fn check_all(inputs: &[&String]) -> i32 {
                 continue;
             }
         };
-        let py = match export_program(&code, input) {
+        let (kind, py) = match export_for_check(&code, input) {
             Ok(p) => p,
             Err(e) => {
                 println!("fcall check: {input}: {e}");
@@ -165,10 +194,11 @@ fn check_all(inputs: &[&String]) -> i32 {
             eprintln!("fcall check: cannot write {}: {e}", script.display());
             return 2;
         }
-        jobs.push((input.as_str(), fcall_records(&code), script));
+        jobs.push((input.as_str(), fcall_records(&code), script, kind));
     }
     let mut cmd = Command::new(&python);
-    cmd.arg("-c").arg(BATCH_DRIVER).arg(CHECK_SEED.to_string()).args(jobs.iter().map(|j| &j.2));
+    cmd.arg("-c").arg(RUNNER).arg(CHECK_SEED.to_string()).arg(pyexport::SESSION_PRELUDE);
+    cmd.args(jobs.iter().map(|j| format!("{}:{}", j.3, j.2.display())));
     // Python's string hashing (set order) decides which of two conflicting tie groups PyTorch
     // reports; the conformance cases were recorded, and fcall chooses, as under PYTHONHASHSEED=0.
     cmd.env("PYTHONHASHSEED", "0");

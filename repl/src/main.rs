@@ -17,8 +17,8 @@ use std::io::IsTerminal;
 const USAGE: &str = "usage:
   fcall                    the REPL (on a terminal); `fcall < FILE` runs a script from stdin
   fcall run [--json] FILE  run a .fc script; --json writes one JSON record per statement
-  fcall export FILE.fc [-o FILE.py]  the script as an equivalent PyTorch script
-  fcall check FILE.fc      run the script and its PyTorch export; compare them statement by statement
+  fcall export FILE [-o OUT.py]  the script as plain PyTorch (a .py is its own export)
+  fcall check FILE...      run each script and its PyTorch export; compare them statement by statement
   fcall tour [NAME]        the engine on the documentation's examples, from Rust (--list, --explain)
   fcall kernel install     the Jupyter kernel (also: kernel uninstall, kernel run CONNECTION_FILE)
   fcall --version";

@@ -1,9 +1,15 @@
 //! Differential fuzzer: random valid fcall programs run through `fcall check` (fcall against
-//! its PyTorch export, statement by statement), many programs per Python process. Four families:
+//! its PyTorch export, statement by statement), many programs per Python process. The programs
+//! are Python as PyTorch users write it (`class Leaf(nn.Module):`, `torch.tensor`,
+//! `nn.Parameter`, `nn.Buffer`, `F.relu`, `with torch.no_grad():`, the documentation's
+//! `functional_call(m, d, (x,), tie_weights=False)` as a top-level expression, which shows the
+//! call's table, `dict(m.named_parameters())` for a module's state) plus one fcall command line,
+//! `seed N` (`torch.manual_seed(N)` would show its Generator, whose repr has an address).
+//! Five families:
 //! - `seed` (tests/fuzz/gen.rs): functional_call itself: user modules with tied parameters and
 //!   buffers and shared submodules, BatchNorm1d in train mode, dicts with subsets of the keys,
-//!   extra keys and none values, in-place writes and rebindings in forward, several dicts,
-//!   tie=true/false, strict=true/false, grad over a dict;
+//!   extra keys and None values, in-place writes and rebindings in forward, several dicts,
+//!   tie_weights=True/False, strict=True/False, grad over a dict;
 //! - `param` (gen_param.rs): parametrizations, by regular and original name, stacked, lossy or
 //!   missing right_inverse, on parameters and buffers, under grad, assigned through the property;
 //! - `layers` (gen_layers.rs): built-in layers in a block and a Sequential, new state and
@@ -16,7 +22,9 @@
 //! tests/fuzz/regressions/<family><S>_<I>.fc (the difference table as comments at its end); rerun
 //! one with `fcall check repl/tests/fuzz/regressions/NAME.fc`. Fix the divergence in the engine
 //! and keep the file: tests/check.rs runs every saved regression through `fcall check`, so it
-//! must agree from then on. Do not make a program pass by weakening the comparison.
+//! must agree from then on. Do not make a program pass by weakening the comparison. (The
+//! regressions saved in the retired brace dialect were converted to plain PyTorch scripts,
+//! `NAME.py`, with imports and `torch.manual_seed`.)
 //!
 //! CI runs seed 1: FCALL_FUZZ_COUNT=500 `seed` programs and 200 of each other family
 //! (FCALL_FUZZ_PARAM_COUNT, FCALL_FUZZ_LAYERS_COUNT, FCALL_FUZZ_VALUES_COUNT,
@@ -51,13 +59,54 @@ fn regressions() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions")
 }
 
+/// Every family, by the name its files carry.
+const FAMILIES: [(&str, fn(u64, u64) -> String); 5] = [
+    ("seed", gen::program),
+    ("param", gen_param::program),
+    ("layers", gen_layers::program),
+    ("values", gen_values::program),
+    ("modules", gen_modules::program),
+];
+
 #[test]
 fn generators_are_deterministic() {
-    for program in [gen::program as fn(u64, u64) -> String, gen_param::program, gen_layers::program, gen_values::program, gen_modules::program] {
+    for (_, program) in FAMILIES {
         assert_eq!(program(1, 0), program(1, 0));
         assert_ne!(program(1, 0), program(1, 1));
         assert_ne!(program(1, 0), program(2, 0));
     }
+}
+
+/// Every generated program is Python that fcall's Python front end parses, and its only
+/// command line is the `seed N` on its second line (no retired brace-dialect spelling survives
+/// as a command). No libtorch, no Python: fast. FCALL_FUZZ_PARSE_COUNT programs per family
+/// (300 by default) of seed FCALL_FUZZ_SEED (1).
+#[test]
+fn generated_programs_are_python() {
+    let seed = env_u64("FCALL_FUZZ_SEED", 1);
+    let count = env_u64("FCALL_FUZZ_PARSE_COUNT", 300);
+    for (family, program) in FAMILIES {
+        for i in 0..count {
+            let src = program(seed, i);
+            if let Err(diags) = fcall_lang::python::parse_program(&src) {
+                panic!(
+                    "{family} program (seed {seed}, index {i}) does not parse as Python:\n{}\n{src}",
+                    fcall_lang::render_all(&src, &diags, false)
+                );
+            }
+            let commands: Vec<String> = fcall_lang::python::commands::prepare(&src)
+                .commands
+                .values()
+                .map(|c| src[c.text.start..c.text.end].to_string())
+                .collect();
+            let seed_line = src.lines().nth(1).unwrap_or("");
+            assert!(
+                commands.len() == 1 && seed_line.starts_with("seed ") && commands[0] == seed_line,
+                "{family} program (seed {seed}, index {i}): command lines {commands:?}, expected only its `seed N` line:\n{src}"
+            );
+        }
+    }
+    eprintln!("{count} programs of each of {} families parse as Python", FAMILIES.len());
 }
 
 #[test]

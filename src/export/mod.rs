@@ -1,5 +1,13 @@
-//! `export python`: an fcall program as an equivalent, readable PyTorch script.
+//! `export python`: an fcall program as an equivalent, readable PyTorch script, and the
+//! Python side of `fcall check`.
 //!
+//! The language is Python plus fcall's command lines: [`python`] exports a `.fc` script as its
+//! own text with each command line replaced by the PyTorch it stands for (a `.py` file is its
+//! own export), and `fcall check` runs that under [`RUNNER`] (runner.py), which prints each
+//! top-level statement's JSON record as `fcall run --json` does.
+//!
+//! The retired brace dialect (exported by `stmt`/`expr` below, until the last scripts have
+//! moved):
 //! Classes become `nn.Module` subclasses (`init` is `__init__`, after `super().__init__()`),
 //! built-ins their torch / torch.nn / torch.func counterparts, `call` is
 //! `torch.func.functional_call(mod, dicts, args, kwargs, tie_weights=, strict=)`, dicts are
@@ -12,14 +20,86 @@
 mod expr;
 mod stmt;
 pub mod compare;
+pub mod python;
 
 /// For the engine's `fcall check`, which reads the records.
 pub use serde_json;
 
 use fcall_lang::{parse_program, LineIndex, Span};
 
-/// The Python prelude put at the top of every export.
+/// The brace dialect's Python prelude (its built-ins in PyTorch terms), put at the top of each
+/// of its exports after [`records`].
 pub const PRELUDE: &str = include_str!("prelude.py");
+
+/// `fcall check`'s statement runner (runner.py): `python -c RUNNER SEED PRELUDE P:file.py
+/// L:legacy.py ...`; its first part is the JSON records (`_enc`, `_Stmt`).
+pub const RUNNER: &str = include_str!("runner.py");
+
+const RECORDS_START: &str = "# ---- the JSON records";
+const RECORDS_END: &str = "# ---- end of the records";
+
+/// The JSON-record part of [`RUNNER`] (`_oid`, `_enc`, `_Stmt`), which a brace-dialect export
+/// runs its statements in.
+pub fn records() -> &'static str {
+    let start = RUNNER.find(RECORDS_START).expect("runner.py has its records part");
+    let end = RUNNER.find(RECORDS_END).expect("runner.py ends its records part");
+    &RUNNER[start..end + RECORDS_END.len()]
+}
+
+/// Whether `code` is the Python language (with command lines), not the brace dialect: Python
+/// parses it, and it is not also a brace-dialect script. While scripts migrate, a simple brace
+/// script is often valid Python too (`x = tensor([1.0])`, `m = Linear(2, 2)`, `seed 0`): one
+/// that the brace parser accepts, that uses one of the brace dialect's own built-ins
+/// (`tensor`, `zeros`, `params`, `Linear`, `true`, ...) without binding it, and that the brace
+/// exporter exports, stays the brace dialect.
+pub fn is_python(code: &str) -> bool {
+    if fcall_lang::python::parse_program(code).is_err() {
+        return false;
+    }
+    fcall_lang::parser::parse_program(code).is_err() || !uses_brace_builtins(code) || export_program(code, "").is_err()
+}
+
+/// The brace dialect's built-ins that Python and the session prelude do not have.
+const BRACE_BUILTINS: &[&str] = &[
+    "true", "false", "tensor", "zeros", "ones", "full", "arange", "eye", "rand", "randn", "randint", "relu", "sigmoid", "tanh", "exp",
+    "log", "sqrt", "softmax", "log_softmax", "matmul", "mean", "linear", "mse_loss", "l1_loss", "cross_entropy", "params", "buffers",
+    "state", "detach", "clone", "keys", "save", "load", "param", "buffer", "parametrize", "Linear", "Bilinear", "Conv1d", "Conv2d",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "Dropout", "ReLU", "Tanh", "Sigmoid", "GELU", "Flatten", "Identity",
+    "Sequential", "ModuleDict", "ModuleList",
+];
+
+/// Whether `code` uses a [`BRACE_BUILTINS`] name that it does not bind itself (`x = ...`,
+/// `def x`, `for x`, `as x`, a parameter or keyword `x=`), other than as an attribute
+/// (`torch.zeros` is Python's).
+fn uses_brace_builtins(code: &str) -> bool {
+    use fcall_lang::token::{Keyword, TokenKind};
+    let tokens = fcall_lang::lex(code).tokens;
+    let text = |i: usize| tokens[i].span.slice(code);
+    let named = |i: usize| matches!(tokens[i].kind, TokenKind::Ident(_) | TokenKind::Kw(_));
+    let bound: std::collections::HashSet<&str> = (0..tokens.len())
+        .filter(|&i| named(i))
+        .filter(|&i| {
+            tokens.get(i + 1).is_some_and(|t| t.kind == TokenKind::Assign)
+                || (i > 0 && (matches!(tokens[i - 1].kind, TokenKind::Kw(Keyword::Def | Keyword::For)) || matches!(text(i - 1), "as" | "import")))
+        })
+        .map(text)
+        .collect();
+    (0..tokens.len()).any(|i| {
+        let after_dot = i > 0 && tokens[i - 1].kind == TokenKind::Dot;
+        named(i) && !after_dot && BRACE_BUILTINS.contains(&text(i)) && !bound.contains(text(i))
+    })
+}
+
+/// What `fcall export FILE` writes for a script that is not a `.py` file (those are their own
+/// export): a Python `.fc` as plain PyTorch ([`python::export_fc`]), a brace-dialect script as
+/// [`export_program`] writes it.
+pub fn export_file(code: &str, name: &str) -> Result<String, String> {
+    if is_python(code) {
+        python::export_fc(code, name)
+    } else {
+        export_program(code, name)
+    }
+}
 
 /// A construct with no export yet.
 #[derive(Clone, Debug)]
@@ -70,6 +150,8 @@ fn header(what: &str) -> stmt::Out {
     let mut out = stmt::Out { lines: Vec::new() };
     out.line(0, format!("# {what}, exported by fcall as an equivalent PyTorch script."));
     out.line(0, "# Each statement prints the JSON record `fcall run --json` prints for it.");
+    out.lines.extend(records().lines().map(String::from));
+    out.line(0, "");
     out.lines.extend(PRELUDE.lines().map(String::from));
     out
 }
@@ -82,8 +164,12 @@ pub fn export_program(code: &str, name: &str) -> Result<String, String> {
     Ok(out.lines.join("\n") + "\n")
 }
 
-/// A session's inputs (those that parse), in order.
+/// A session's inputs (those that parse), in order: as plain PyTorch ([`python::export_session`])
+/// unless an input is in the brace dialect.
 pub fn export_history(inputs: &[String]) -> Result<String, String> {
+    if !inputs.iter().any(|c| !is_python(c) && parse_program(c).is_ok()) {
+        return python::export_session(inputs);
+    }
     let mut out = header("An fcall session");
     expr::reset_scopes();
     for code in inputs {
@@ -115,6 +201,29 @@ mod tests {
         // After `reset` the names are the built-ins again.
         let py = export_program("tensor = 1\nreset\ntensor(1.0)\n", "t").unwrap();
         assert!(py.contains("_reset(globals())") && py.contains("_s.value(torch.tensor(1.0))"), "{py}");
+    }
+
+    #[test]
+    fn python_or_brace_dialect() {
+        assert!(is_python("x = torch.zeros(2)\nseed 0\nshow x\n"));
+        assert!(is_python("class Foo(nn.Module):\n    pass\nm = Foo()\n"));
+        // Valid Python, but the brace dialect's built-ins: still the brace dialect.
+        assert!(!is_python("x = tensor([1.0])\n"));
+        assert!(!is_python("m = Linear(1, 1)\nparams(m)\n"));
+        assert!(!is_python("class Foo {\n def init() { self.a = param(zeros(())) }\n}\n"));
+        // A Python script that Python alone parses is Python, whatever names it uses; so is one
+        // that binds the names itself.
+        assert!(is_python("def f(x):\n    return tensor(x)\n"));
+        assert!(is_python("params = dict(m.named_parameters())\ncall m with params (x)\n"));
+    }
+
+    #[test]
+    fn a_python_file_exports_with_the_session_prelude() {
+        let py = export_file("x = torch.ones(2)\ncall m with a (x)\n", "t.fc").unwrap();
+        assert!(py.contains(python::SESSION_PRELUDE) && py.ends_with("\nx = torch.ones(2)\nfunctional_call(m, a, (x,))\n"), "{py}");
+        // The brace dialect's export carries the records of runner.py.
+        let py = export_file("x = tensor([1.0])\nx\n", "t.fc").unwrap();
+        assert!(py.contains("class _Stmt:") && py.contains("def _enc(v):") && py.contains("_s.value(x)"), "{py}");
     }
 
     #[test]

@@ -1,8 +1,5 @@
-# ---- fcall export prelude: the fcall built-ins in PyTorch terms, and the JSON record of
-# ---- `fcall run --json` (shared/LANGUAGE.md, "Machine-readable output") per statement.
-import contextlib
-import io
-import json
+# ---- fcall export prelude (the brace dialect's): the fcall built-ins in PyTorch terms. The
+# ---- JSON records (`_Stmt`) come before it, from the records part of runner.py.
 import math
 import sys
 
@@ -128,97 +125,6 @@ def buffer(data, persistent=True):
 
 def parametrize(module, tensor_name, parametrization):
     return torch.nn.utils.parametrize.register_parametrization(module, tensor_name, parametrization)
-
-
-# ---- the JSON records
-_ids = {}
-_keep = []  # every object given an id stays alive, so id() is never reused
-
-
-def _oid(obj):
-    k = id(obj)
-    if k not in _ids:
-        _ids[k] = len(_ids) + 1
-        _keep.append(obj)
-    return _ids[k]
-
-
-def _num(x):
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "nan"
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-    return x
-
-
-def _nest(v):
-    if isinstance(v, list):
-        return [_nest(x) for x in v]
-    return _num(v)
-
-
-def _enc(v):
-    if v is None or isinstance(v, (bool, int, str)):
-        return v
-    if isinstance(v, float):
-        return _num(v)
-    if isinstance(v, torch.Tensor):
-        return {
-            "type": "Parameter" if isinstance(v, nn.Parameter) else "Tensor",
-            "value": _nest(v.detach().tolist()),
-            "shape": list(v.shape),
-            "dtype": str(v.dtype).replace("torch.", ""),
-            "requires_grad": v.requires_grad,
-            "grad_fn": type(v.grad_fn).__name__ if v.grad_fn is not None else None,
-            "id": _oid(v),
-        }
-    if isinstance(v, nn.Module):
-        return {"type": "Module", "class": type(v).__name__, "id": _oid(v), "repr": repr(v)}
-    if isinstance(v, dict):
-        return {"type": "dict", "id": _oid(v), "entries": {k: _enc(x) for k, x in v.items()}}
-    if isinstance(v, (list, tuple)):
-        return [_enc(x) for x in v]
-    if isinstance(v, torch.dtype):
-        return str(v)
-    return repr(v)
-
-
-class _Stmt:
-    """One top-level statement: captures what it prints, catches its error, writes its record."""
-
-    def __init__(self, line, source):
-        self.record = {"line": line, "source": source, "kind": "none", "value": None, "error": None}
-        self.out = io.StringIO()
-
-    def value(self, v):
-        if v is not None:
-            self.record["kind"] = "value"
-            self.record["value"] = _enc(v)
-        return v
-
-    def call(self, v):
-        self.record["kind"] = "call"
-        self.record["value"] = _enc(v)
-        return v
-
-    def __enter__(self):
-        self._redirect = contextlib.redirect_stdout(self.out)
-        self._redirect.__enter__()
-        return self
-
-    def __exit__(self, et, e, tb):
-        self._redirect.__exit__(None, None, None)
-        if e is not None:
-            if not isinstance(e, Exception):
-                return False
-            self.record["kind"] = "error"
-            self.record["value"] = None
-            self.record["error"] = {"type": type(e).__name__, "message": str(e)}
-        if self.out.getvalue():
-            self.record["stdout"] = self.out.getvalue()
-        print(json.dumps(self.record), flush=True)
-        return True
 
 
 def _reset(g):

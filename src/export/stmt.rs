@@ -131,8 +131,12 @@ pub fn stmt(out: &mut Out, indent: usize, s: &Stmt, top: bool) -> Result<(), Exp
         StmtKind::Expr(e) => {
             let code = expr(e)?;
             if top {
+                // `functional_call(...)` written out shows as a call too, as fcall shows it.
+                let documented_form = matches!(&e.kind, ExprKind::Call { func, .. }
+                    if func.dotted_name().is_some_and(|n| n == "functional_call" || n.ends_with(".functional_call")));
                 match &e.kind {
                     ExprKind::FunctionalCall(_) => out.line(indent, format!("_s.call({code})")),
+                    _ if documented_form => out.line(indent, format!("_s.call({code})")),
                     _ => out.line(indent, format!("_s.value({code})")),
                 }
             } else {

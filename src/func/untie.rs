@@ -36,7 +36,7 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::Object(o) => HashKey::Object(o.id),
         // One object per dtype: hashed by the dtype.
         Value::DType(k) => HashKey::Str(format!("\u{0}dtype {k:?}")),
-        Value::List(_) | Value::Dict(_) => {
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => {
             return Err(Error::type_error("call::unhashable", format!("unhashable type: '{}'", v.type_name())))
         }
     })

@@ -592,6 +592,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
             Ok(Value::None)
         }),
     );
+    super::pybuiltins::add(&mut out, sh);
     out
 }
 
@@ -601,6 +602,8 @@ pub fn names() -> Vec<&'static str> {
     v.extend(["zeros", "ones", "rand", "randn", "Sequential", "ModuleDict", "ModuleList", "print"]);
     v.extend(super::reflect::NAMES);
     v.extend(super::classes::NAMES);
+    v.extend(super::pybuiltins::NAMES);
     v.sort();
+    v.dedup();
     v
 }

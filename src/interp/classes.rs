@@ -115,10 +115,10 @@ fn check_base(base: &Value) -> Result<()> {
 }
 
 /// A function defined in a class body: called with the instance as its first argument.
-fn method_value(c: Callable, qual: String) -> Value {
-    let explicit = c.def.explicit_self;
+fn method_value(c: Callable, qual: String, brace: bool) -> Value {
+    let implicit = brace && !c.def.explicit_self;
     Function::new(qual.clone(), FunctionKind::User, move |pos, kw| {
-        if explicit {
+        if !implicit {
             return c.invoke(None, &qual, pos, kw);
         }
         // The brace dialect's methods bind `self` implicitly.
@@ -203,7 +203,9 @@ pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Valu
             Item::Def(def) => {
                 let mut c = Callable::new(ctx, def, &ns)?;
                 c.closure = cell.clone();
-                let f = method_value(c, format!("{}.{}", class.name.name, def.name.name));
+                // Python names the constructor `__init__` in its errors (`Foo.__init__() missing ...`).
+                let py_name = if brace && def.name.name == "init" { "__init__" } else { def.name.name.as_str() };
+                let f = method_value(c, format!("{}.{py_name}", class.name.name), brace);
                 let v = decorate(ctx, def, f, &ns).map_err(|e| e.at(ctx.loc(def.span)))?;
                 ns.set(&def.name.name, v);
             }
@@ -366,6 +368,14 @@ fn module_base_attr(m: &Module, name: &str) -> Option<Value> {
         "__str__" => f(name, Box::new(|m, _, _| Ok(Value::str(&m.base_repr())))),
         "extra_repr" => f(name, Box::new(|_, _, _| Ok(Value::str("")))),
         "_get_name" => f(name, Box::new(|m, _, _| Ok(Value::str(&m.class_name())))),
+        "__setattr__" => f(name, Box::new(|m, pos, _| match pos {
+            [Value::Str(n), v] => m.setattr(n, v.clone()).map(|_| Value::None),
+            _ => Err(Error::type_error("call::argument_count", format!("expected 2 arguments, got {}", pos.len()))),
+        })),
+        "__getattr__" => f(name, Box::new(|m, pos, _| match pos {
+            [Value::Str(n)] => m.getattr(n),
+            _ => Err(Error::type_error("call::argument_count", format!("expected 1 argument, got {}", pos.len()))),
+        })),
         n if super::members::MODULE_METHODS.contains(&n) => {
             if !m.initialized() {
                 return uninitialized_method(m, n);
@@ -480,7 +490,7 @@ pub fn object_attr(o: &Rc<Object>, name: &str) -> Result<Value> {
     }
     match name {
         "__module__" => return Ok(Value::str(&cls.module)),
-        "__init__" | "__repr__" | "__str__" => return Ok(object_method(&this, name)),
+        "__init__" | "__repr__" | "__str__" | "__setattr__" => return Ok(object_method(&this, name)),
         _ => {}
     }
     if let Some((ga, _)) = cls.find("__getattr__") {
@@ -502,6 +512,12 @@ fn no_attribute(o: &Rc<Object>, name: &str) -> Error {
 fn object_method(this: &Value, name: &str) -> Value {
     let (this, n) = (this.clone(), name.to_string());
     Function::new(format!("object.{name}"), FunctionKind::Method, move |pos, kw| match n.as_str() {
+        // object.__setattr__: a property's setter, else the instance __dict__.
+        "__setattr__" => match (&this, pos) {
+            (Value::Object(o), [Value::Str(k), v]) => set_object_attr_plain(o, k, v.clone()).map(|_| Value::None),
+            (Value::Module(m), [Value::Str(k), v]) => m.setattr(k, v.clone()).map(|_| Value::None),
+            _ => Err(Error::type_error("call::argument_count", format!("expected 2 arguments, got {}", pos.len()))),
+        },
         "__init__" => {
             if !pos.is_empty() || !kw.is_empty() {
                 return Err(Error::type_error("call::too_many_arguments", "object.__init__() takes exactly one argument (the instance to initialize)"));
@@ -558,18 +574,36 @@ pub fn class_attr(cls: &Rc<Class>, name: &str) -> Result<Value> {
             return Ok(f);
         }
     }
-    if name == "__init__" && cls.special == Special::User {
-        return Ok(Function::new("object.__init__", FunctionKind::User, |pos, _| {
-            if pos.len() > 1 {
-                return Err(Error::type_error("call::too_many_arguments", "object.__init__() takes exactly one argument (the instance to initialize)"));
-            }
-            Ok(Value::None)
+    if matches!(name, "__init__" | "__repr__" | "__str__" | "__setattr__") && matches!(cls.special, Special::User | Special::Object) {
+        // `object.__init__(self)`, `object.__setattr__(self, name, v)`, ...: unbound.
+        let n = name.to_string();
+        return Ok(Function::new(format!("object.{name}"), FunctionKind::User, move |pos, kw| match pos.split_first() {
+            Some((this, rest)) => call_value(&object_method(this, &n), rest, kw),
+            None => Err(Error::type_error("call::argument_count", format!("unbound method object.{n}() needs an argument"))),
         }));
     }
     let mut names = class_names(cls);
     names.extend(OBJECT_DIR.iter().map(|s| s.to_string()));
     let suggestion = super::suggest::suggestion(name, names.iter().map(String::as_str));
     Err(Error::attribute("eval::no_attribute", format!("type object '{}' has no attribute '{name}'", cls.name)).with_suggestion(suggestion))
+}
+
+/// `obj.name = v` where the class defines `__setattr__`.
+pub fn setattr_dunder(obj: &Value, name: &str, v: &Value) -> Option<Result<()>> {
+    let f = dunder(obj, "__setattr__")?;
+    Some(call1(&f, &[Value::str(name), v.clone()]).map(|_| ()))
+}
+
+/// A module attribute that `nn.Module`'s lookup did not find: the class's own `__getattr__`,
+/// if it defines one, else the error.
+pub fn getattr_fallback(m: &Module, name: &str, err: Error) -> Result<Value> {
+    if err.exc != ExcType::AttributeError {
+        return Err(err);
+    }
+    match dunder(&Value::Module(m.clone()), "__getattr__") {
+        Some(f) => call1(&f, &[Value::str(name)]),
+        None => Err(err),
+    }
 }
 
 /// `Foo.name = v`.
@@ -583,6 +617,11 @@ pub fn set_class_attr(cls: &Rc<Class>, name: &str, v: Value) -> Result<()> {
 
 /// `obj.name = v` for a plain instance: a property's setter, else the instance `__dict__`.
 pub fn set_object_attr(o: &Rc<Object>, name: &str, v: Value) -> Result<()> {
+    set_object_attr_plain(o, name, v)
+}
+
+/// `object.__setattr__(o, name, v)` (no user `__setattr__`).
+fn set_object_attr_plain(o: &Rc<Object>, name: &str, v: Value) -> Result<()> {
     if o.kind() != Special::User {
         return Err(Error::attribute("eval::readonly_attribute", format!("'{}' object attribute '{name}' is read-only", o.class.name)));
     }
@@ -632,7 +671,10 @@ fn make_super(pos: &[Value], kw: &Kwargs) -> Result<Value> {
             let Some((def, frame)) = super::functions::current() else {
                 return Err(Error::runtime("class::super_no_args", "super(): no arguments"));
             };
-            let first = if def.explicit_self { def.params.first().map(|p| p.name.name.clone()) } else { Some("self".to_string()) };
+            // The first argument: Python's explicit `self` (or `cls`); the brace dialect's
+            // implicit `self` is bound in the method's own frame.
+            let implicit = !def.explicit_self && frame.snapshot().contains_key("self") && !def.params.iter().any(|p| p.name.name == "self");
+            let first = if implicit { Some("self".to_string()) } else { def.params.first().map(|p| p.name.name.clone()) };
             let Some(first) = first else {
                 return Err(Error::runtime("class::super_no_args", "super(): no arguments"));
             };
@@ -695,7 +737,7 @@ fn super_attr(s: &Rc<Object>, name: &str) -> Result<Value> {
         }
     }
     match name {
-        "__init__" | "__repr__" | "__str__" if !matches!(obj, Value::Class(_)) => Ok(object_method(&obj, name)),
+        "__init__" | "__repr__" | "__str__" | "__setattr__" if !matches!(obj, Value::Class(_)) => Ok(object_method(&obj, name)),
         _ => Err(missing()),
     }
 }
@@ -773,26 +815,42 @@ pub fn setitem_dunder(v: &Value, idx: &Value, x: &Value) -> Option<Result<()>> {
     }
 }
 
-/// `for x in v` for a user class instance: `__iter__` (returning an iterable), else
-/// `__getitem__` with 0, 1, ... until IndexError.
+/// `for x in v` for a user class instance: `__iter__` (an iterator: `__next__` until
+/// StopIteration), else `__getitem__` with 0, 1, ... until IndexError.
 pub fn iterate_dunder(v: &Value) -> Option<Result<Vec<Value>>> {
     user_class_of(v)?;
     if let Some(f) = dunder(v, "__iter__") {
         return Some(call1(&f, &[]).and_then(|it| {
-            if user_class_of(&it).is_some() && dunder(&it, "__next__").is_some() {
-                return Err(Error::new(ExcType::NotImplementedError, "class::iterator", "fcall does not run __next__ iterators yet")
-                    .with_hint("return an iterable from __iter__: iter(self.items), a list, a tuple"));
+            if let Some(r) = super::pybuiltins::drain_iterator(&it) {
+                return r;
             }
-            super::members::iterate(&it)
+            let Some(next) = dunder(&it, "__next__") else {
+                return Err(Error::type_error("eval::iter_type", format!("iter() returned non-iterator of type '{}'", it.type_name())));
+            };
+            let mut out = Vec::new();
+            loop {
+                match call1(&next, &[]) {
+                    Ok(x) => out.push(x),
+                    Err(e) if e.exc == ExcType::StopIteration => return Ok(out),
+                    Err(e) => return Err(e),
+                }
+                if out.len() >= MAX_ITEMS {
+                    return Err(Error::runtime("class::iterator_too_long", format!("fcall iterates eagerly and stops after {MAX_ITEMS} items"))
+                        .with_hint("an iterator that never raises StopIteration runs forever; stop it with a count"));
+                }
+            }
         }));
     }
     if let Some(f) = dunder(v, "__getitem__") {
         let mut out = Vec::new();
-        for i in 0.. {
-            match call1(&f, &[Value::Int(i)]) {
+        loop {
+            match call1(&f, &[Value::Int(out.len() as i64)]) {
                 Ok(x) => out.push(x),
-                Err(e) if e.exc == ExcType::IndexError => break,
+                Err(e) if e.exc == ExcType::IndexError || e.exc == ExcType::StopIteration => break,
                 Err(e) => return Some(Err(e)),
+            }
+            if out.len() >= MAX_ITEMS {
+                return Some(Err(Error::runtime("class::iterator_too_long", format!("fcall iterates eagerly and stops after {MAX_ITEMS} items"))));
             }
         }
         return Some(Ok(out));
@@ -802,6 +860,9 @@ pub fn iterate_dunder(v: &Value) -> Option<Result<Vec<Value>>> {
     }
     None
 }
+
+/// The most items an iteration over a user iterator collects (fcall iterates eagerly).
+const MAX_ITEMS: usize = 10_000_000;
 
 fn binop_names(op: BinOp) -> (&'static str, &'static str) {
     match op {
@@ -921,14 +982,24 @@ fn isinstance_builtin(x: &Value, t: &Value) -> Result<bool> {
     if !matches!(f.kind, FunctionKind::Class | FunctionKind::Builtin) {
         return Err(Error::type_error("call::argument_type", "isinstance() arg 2 must be a type, a tuple of types, or a union"));
     }
-    let want = Value::dunder_name(f);
-    let full = f.name.as_str();
-    Ok(match x {
-        Value::Bool(_) => matches!(full, "bool" | "int"),
-        Value::Tensor(t) => full == "torch.Tensor" || (t.is_parameter() && want == "Parameter"),
-        Value::Module(m) => m.qualified_class_name() == full || m.class_name() == want,
-        other => other.type_name() == full || other.type_name() == want,
-    })
+    let Value::Function(xt) = x.type_object() else { return Ok(false) };
+    Ok(builtin_subclass(&xt.name, &f.name))
+}
+
+/// `issubclass(a, b)` for built-in classes, by their qualified names (`torch.Size` is a
+/// `tuple`, `bool` an `int`, a Parameter a `torch.Tensor`, every layer an `nn.Module`).
+fn builtin_subclass(a: &str, b: &str) -> bool {
+    let short = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
+    a == b
+        || (short(a) == short(b) && !(a.contains('.') && b.contains('.')))
+        || matches!(
+            (a, b),
+            ("bool", "int")
+                | ("torch.Size", "tuple")
+                | ("torch.nn.parameter.Parameter", "torch.Tensor")
+                | ("torch.nn.parameter.Buffer", "torch.Tensor")
+        )
+        || (b == "torch.nn.modules.module.Module" && a.starts_with("torch.nn."))
 }
 
 fn check_class_arg(fname: &str, arg: &str, t: &Value) -> Result<()> {
@@ -1015,7 +1086,10 @@ pub fn add_builtins(out: &mut HashMap<String, Value>) {
                         Some(p) => super::ops::truthy(&call_value(p, &[x.clone(), ty.clone()], &Vec::new())?)?,
                         None => {
                             check_class_arg("issubclass", "arg 2", ty)?;
-                            x.is(ty)
+                            match (&x, ty) {
+                                (Value::Function(a), Value::Function(b)) => builtin_subclass(&a.name, &b.name),
+                                _ => x.is(ty),
+                            }
                         }
                     },
                 };

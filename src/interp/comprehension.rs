@@ -8,7 +8,7 @@ use fcall_lang::ast::{CompFor, CompKind, Comprehension};
 use super::eval::{dict_key, Ctx};
 use super::frame::Frame;
 use super::{members, ops};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::value::{DictRef, Value};
 
 /// Evaluates `c` in `frame`.
@@ -29,8 +29,9 @@ pub fn eval(ctx: &Ctx, c: &Comprehension, frame: &Rc<Frame>) -> Result<Value> {
     })?;
     Ok(match c.kind {
         CompKind::Dict => Value::Dict(dict),
-        CompKind::List | CompKind::Generator => Value::list(items),
-        CompKind::Set => return Err(Error::runtime("eval::unsupported_yet", "fcall does not build sets yet")),
+        CompKind::List => Value::list(items),
+        CompKind::Generator => super::pybuiltins::iterator_over("generator", items),
+        CompKind::Set => super::sets::from_items(items)?,
     })
 }
 

@@ -81,7 +81,7 @@ impl Ctx {
     }
 
     pub fn lookup(&self, name: &str, frame: &Rc<Frame>) -> Option<Value> {
-        frame.get(name).or_else(|| self.sh.builtins.borrow().get(name).cloned())
+        frame.get(name).or_else(|| if frame.is_unbound_local(name) { None } else { self.sh.builtins.borrow().get(name).cloned() })
     }
 
     pub fn exec_block(&self, block: &Block, frame: &Rc<Frame>) -> Result<Flow> {
@@ -329,7 +329,11 @@ impl Ctx {
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::None => Value::None,
             ExprKind::Str(s) => Value::str(s),
-            ExprKind::Name(n) => self.lookup(n, frame).ok_or_else(|| self.name_error(n, frame))?,
+            ExprKind::Name(n) => match self.lookup(n, frame) {
+                Some(v) => v,
+                None if frame.is_unbound_local(n) => return Err(super::statements::unbound_local(n)),
+                None => return Err(self.name_error(n, frame)),
+            },
             ExprKind::List(items) => Value::list(self.eval_items(items, frame)?),
             ExprKind::Tuple(items) => Value::tuple(self.eval_items(items, frame)?),
             ExprKind::DictDisplay(items) => {

@@ -37,6 +37,8 @@ pub struct Callable {
     pub closure: Rc<Frame>,
     pub sh: Weak<Shared>,
     pub src: u32,
+    /// The names the body binds (its locals, as Python's compiler finds them).
+    pub locals: Rc<std::collections::HashSet<String>>,
 }
 
 impl Callable {
@@ -46,7 +48,8 @@ impl Callable {
         };
         let defaults = eval(&def.params)?;
         let kw_defaults = eval(&def.kwonly)?;
-        Ok(Callable { def: Rc::new(def.clone()), defaults, kw_defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src })
+        let locals = Rc::new(super::statements::local_names(def));
+        Ok(Callable { def: Rc::new(def.clone()), defaults, kw_defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src, locals })
     }
 
     /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
@@ -76,7 +79,7 @@ impl Callable {
             implicit: self_value.is_some() as usize,
         };
         let bound = sig.bind(pos, kw)?;
-        let frame = Frame::child(&self.closure);
+        let frame = Frame::function(&self.closure, self.locals.clone());
         if let Some(s) = self_value {
             frame.set("self", s);
         }

@@ -5,6 +5,8 @@
 //! "Did you mean"); the session's prelude; NameError's suggestion.
 use std::rc::Rc;
 
+use fcall_lang::ast::Alias;
+
 use super::eval::{Ctx, Shared};
 use super::frame::Frame;
 use super::modules::{self, PRELUDE};
@@ -128,6 +130,30 @@ pub fn start(sh: &Shared) {
 }
 
 impl Ctx {
+    /// `import a.b.c, torch.nn as nn`: binds `a` (the top package) or the `as` name.
+    pub fn exec_import(&self, aliases: &[Alias], frame: &Rc<Frame>) -> Result<()> {
+        for a in aliases {
+            let (top, v) = import(&self.sh, &a.name, a.asname.is_some()).map_err(|e| e.at(self.loc(a.span)))?;
+            frame.set(a.asname.as_ref().map_or(&top, |n| &n.name), v);
+        }
+        Ok(())
+    }
+
+    /// `from module import a, b as c` / `from module import *`.
+    pub fn exec_import_from(&self, module: &str, names: &[Alias], frame: &Rc<Frame>) -> Result<()> {
+        for a in names {
+            if a.name == "*" {
+                for (k, v) in import_star(&self.sh, module).map_err(|e| e.at(self.loc(a.span)))? {
+                    frame.set(&k, v);
+                }
+                continue;
+            }
+            let v = import_from(&self.sh, module, &a.name).map_err(|e| e.at(self.loc(a.span)))?;
+            frame.set(a.asname.as_ref().map_or(&a.name, |n| &n.name), v);
+        }
+        Ok(())
+    }
+
     /// NameError for `n`, with CPython 3.11's "Did you mean" from the scopes `frame` sees.
     pub fn name_error(&self, n: &str, frame: &Rc<Frame>) -> Error {
         let mut scopes: Vec<Vec<String>> = Vec::new();

@@ -50,13 +50,18 @@ fn node_attr(f: &Function, name: &str) -> Result<Value> {
 }
 
 /// `obj.name`.
-pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
+pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
     // Every Python object has a class; functions, classes and type objects have a `__name__`.
     if name == "__class__" {
         return Ok(obj.type_object());
     }
     match obj {
         Value::Function(f) if name == "__name__" && !matches!(f.kind, FunctionKind::Node(_) | FunctionKind::Handle(_)) => Ok(Value::str(&Value::dunder_name(f))),
+        Value::Function(f) if f.bound.is_some() && matches!(name, "__self__" | "__func__") => {
+            let (this, func) = f.bound.clone().expect("checked");
+            Ok(if name == "__self__" { this } else { func })
+        }
+        Value::Function(f) if name == "__qualname__" && matches!(f.kind, FunctionKind::User | FunctionKind::Method) => Ok(Value::str(&f.name)),
         Value::Tensor(t) => tensor_attr(t, name),
         Value::Namespace(ns) => super::imports::module_attr(ns, name),
         Value::DType(k) => super::dtypes::attr(*k, name),
@@ -70,6 +75,8 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Handle(_)) => super::hooks::handle_attr(f, name),
         Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
+        Value::Set(s) if super::sets::SET_METHODS.contains(&name) => super::sets::attr(s, name).ok_or_else(|| no_attr(obj, name)),
+        Value::Str(s) if super::strings::STR_METHODS.contains(&name) => super::strings::attr(&std::rc::Rc::downgrade(&ctx.sh), s, name).ok_or_else(|| no_attr(obj, name)),
         Value::Size(items) if name == "numel" => {
             let n: i64 = items.borrow().iter().map(|d| if let Value::Int(i) = d { *i } else { 1 }).product();
             Ok(method("Size.numel".into(), move |_, _| Ok(Value::Int(n))))
@@ -97,6 +104,9 @@ pub fn getattr(_ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
 
 /// `obj.name = v`.
 pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
+    if let Some(r) = super::classes::setattr_dunder(obj, name, &v) {
+        return r;
+    }
     match obj {
         Value::Module(m) => m.setattr(name, v),
         Value::Class(c) => super::classes::set_class_attr(c, name, v),
@@ -153,7 +163,7 @@ fn module_attr(m: &Module, name: &str) -> Result<Value> {
     if MODULE_METHODS.contains(&name) {
         return Ok(module_method(m.clone(), name));
     }
-    m.getattr(name)
+    m.getattr(name).or_else(|e| super::classes::getattr_fallback(m, name, e))
 }
 
 fn named_list(items: Vec<(String, TensorRef)>) -> Value {
@@ -784,7 +794,7 @@ pub fn slice_value(lower: Value, upper: Value, step: Value) -> Value {
     Value::tuple(vec![Value::str("\u{0}slice"), lower, upper, step])
 }
 
-fn as_slice(v: &Value) -> Option<(Value, Value, Value)> {
+pub(super) fn as_slice(v: &Value) -> Option<(Value, Value, Value)> {
     match v {
         Value::Tuple(items) if items.len() == 4 && matches!(&items.borrow()[0], Value::Str(s) if &**s == "\u{0}slice") => {
             let items = items.borrow();
@@ -802,7 +812,7 @@ fn opt_int(v: &Value) -> Result<Option<i64>> {
     }
 }
 
-fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize>> {
+pub(super) fn seq_slice(len: usize, lo: &Value, hi: &Value, st: &Value) -> Result<Vec<usize>> {
     let step = opt_int(st)?.unwrap_or(1);
     if step == 0 {
         return Err(Error::value("eval::slice_step", "slice step cannot be zero"));
@@ -865,6 +875,9 @@ pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
         }
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
+            if let Some((lo, hi, st)) = as_slice(idx) {
+                return Ok(Value::str(&seq_slice(chars.len(), &lo, &hi, &st)?.into_iter().map(|i| chars[i]).collect::<String>()));
+            }
             let Value::Int(i) = idx else {
                 return Err(Error::type_error("eval::index_type", "string indices must be integers"));
             };
@@ -1000,6 +1013,12 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
 
 /// What `for x in v` iterates over.
 pub fn iterate(v: &Value) -> Result<Vec<Value>> {
+    if let Some(r) = super::pybuiltins::drain_iterator(v) {
+        return r;
+    }
+    if let Value::Set(s) = v {
+        return Ok(s.items());
+    }
     if let Some(r) = super::classes::iterate_dunder(v) {
         return r;
     }
@@ -1033,11 +1052,24 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
                 BinOp::Mul => Some(h.f_mul_(&o)?),
                 BinOp::Div => Some(h.f_div_(&o)?),
                 BinOp::Pow => Some(h.f_pow_tensor_(&o)?),
+                // `__ifloordiv__`, `__imod__`, `__iand__`, `__ior__`, `__ixor__`, `__ilshift__`, `__irshift__`.
+                BinOp::FloorDiv => Some(h.f_floor_divide_(&o)?),
+                BinOp::Mod => Some(h.f_remainder_tensor_(&o)?),
+                BinOp::BitAnd => Some(h.f_bitwise_and_tensor_(&o)?),
+                BinOp::BitOr => Some(h.f_bitwise_or_tensor_(&o)?),
+                BinOp::BitXor => Some(h.f_bitwise_xor_tensor_(&o)?),
+                BinOp::LShift => Some(h.f_bitwise_left_shift_(&o)?),
+                BinOp::RShift => Some(h.f_bitwise_right_shift_(&o)?),
                 _ => None,
             };
             if done.is_some() {
                 return Ok(current.clone());
             }
+        }
+    }
+    if let Value::Set(s) = current {
+        if let Some(r) = super::sets::inplace(op, s, rhs) {
+            return r;
         }
     }
     // `list += iterable` is `list.extend` (the same object, as Python's `__iadd__`).

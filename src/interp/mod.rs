@@ -28,6 +28,7 @@ mod pybuiltins;
 mod pymath;
 mod reflect;
 mod snapshot;
+mod sets;
 mod statements;
 mod strings;
 mod suggest;
@@ -35,6 +36,8 @@ mod suggest;
 mod tests;
 #[cfg(test)]
 mod class_tests;
+#[cfg(test)]
+mod statement_tests;
 pub mod output;
 
 use std::cell::RefCell;
@@ -176,6 +179,13 @@ impl Session {
             StmtKind::Expr(e) => ctx.eval(e, &self.sh.globals).map(Some),
             _ => ctx.exec_stmt(stmt, &self.sh.globals).map(|_| None),
         };
+        // Showing a value runs a user class's `__repr__`, which can raise (as Python's REPL does).
+        let result = result.and_then(|v| match &v {
+            Some(x) if crate::object::user_class_of(x).is_some() || x.container_ptr().is_some() => {
+                crate::object::try_repr(x).map(|_| v).map_err(|e| e.at(ctx.loc(stmt.span)))
+            }
+            _ => Ok(v),
+        });
         self.sh.snapshot_calls.set(false);
         // Commands run inside bodies (a `call` or `show` in a loop) showed as they ran.
         let mut display = std::mem::take(&mut *self.sh.displays.borrow_mut()).into_iter().chain(display).collect::<Vec<_>>();

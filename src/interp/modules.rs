@@ -34,11 +34,11 @@ const TORCH: &[(&str, &str)] = &[
     ("exp", "exp"),
     ("log", "log"),
     ("sqrt", "sqrt"),
-    ("abs", "abs"),
+    ("abs", "torch.abs"),
     ("softmax", "softmax"),
     ("log_softmax", "log_softmax"),
     ("matmul", "matmul"),
-    ("sum", "sum"),
+    ("sum", "torch.sum"),
     ("mean", "mean"),
     ("save", "save"),
     ("load", "load"),
@@ -226,6 +226,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     // `import safetensors` alone does not load safetensors.torch: it is attached when imported.
     let st = b.module("safetensors.torch", false, false);
     b.bare(&st, &[("save_file", "save"), ("load_file", "load")]);
+    super::gradmode::add(&b.reg);
     b.reg
 }
 

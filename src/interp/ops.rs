@@ -65,6 +65,15 @@ fn as_i64(v: &Value) -> Option<i64> {
 }
 
 fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
+    // `bool & bool` (and `|`, `^`) stays a bool, as `bool.__and__` gives.
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Some(Value::Bool(x & y))),
+            BinOp::BitOr => return Ok(Some(Value::Bool(x | y))),
+            BinOp::BitXor => return Ok(Some(Value::Bool(x ^ y))),
+            _ => {}
+        }
+    }
     if let (Some(x), Some(y)) = (as_i64(a), as_i64(b)) {
         let zero = || Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "division by zero");
         return Ok(Some(match op {
@@ -130,7 +139,7 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
         BinOp::Mod => x.f_remainder_tensor(y)?,
         BinOp::Pow => x.f_pow(y)?,
         BinOp::MatMul => x.f_matmul(y)?,
-        BinOp::BitOr => x.f_logical_or(y)?,
+        BinOp::BitOr => x.f_bitwise_or_tensor(y)?,
         BinOp::BitAnd => x.f_bitwise_and_tensor(y)?,
         BinOp::BitXor => x.f_bitwise_xor_tensor(y)?,
         BinOp::LShift => x.f_bitwise_left_shift(y)?,
@@ -143,9 +152,14 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
     if let Some(r) = super::classes::binary_dunder(op, a, b) {
         return r;
     }
+    if let Some(r) = super::sets::binary(op, a, b) {
+        return r;
+    }
     let sym = op_str(op);
     let is_seq = |v: &Value| matches!(v, Value::List(_) | Value::Tuple(_) | Value::Size(_));
     match (a, b) {
+        // printf-style `"%s" % x`.
+        (Value::Str(x), _) if op == BinOp::Mod => Ok(Value::str(&super::format::percent(x, b)?)),
         // `[..] + t` is the list's concatenation (Tensor.__radd__ declines); `[..] * t` and
         // `t * [..]` repeat by the tensor as an index.
         (s, Value::Tensor(_)) if is_seq(s) && op == BinOp::Add => sequence_op(op, a, b),
@@ -309,6 +323,9 @@ pub fn invert(v: &Value) -> Result<Value> {
     match v {
         Value::Int(i) => Ok(Value::Int(!i)),
         Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
+        Value::Tensor(t) if matches!(t.kind(), Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16) => {
+            Err(Error::type_error("torch::invert_float", "~ (operator.invert) is only implemented on integer and Boolean-type tensors"))
+        }
         Value::Tensor(t) => Ok(Value::Tensor(TensorRef::new(t.tensor().f_bitwise_not()?))),
         other => Err(Error::type_error("eval::bad_operand", format!("bad operand type for unary ~: '{}'", other.type_name()))),
     }
@@ -327,6 +344,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
         Value::Str(s) => !s.is_empty(),
         Value::List(x) | Value::Tuple(x) | Value::Size(x) => !x.is_empty(),
         Value::Dict(d) => !d.is_empty(),
+        Value::Set(s) => !s.is_empty(),
         Value::Tensor(t) => {
             if t.numel() != 1 {
                 return Err(Error::runtime(
@@ -345,9 +363,14 @@ fn equal(a: &Value, b: &Value) -> bool {
     if a.container_ptr().is_some() && a.is(b) {
         return true;
     }
+    // A user class's `__eq__` (after identity, as PyObject_RichCompareBool).
+    if let Some(r) = super::classes::compare_dunder(CmpOp::Eq, a, b) {
+        return a.is(b) || r.and_then(|v| truthy(&v)).unwrap_or(false);
+    }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
+        (Value::Set(x), Value::Set(y)) => super::sets::equal(x, y),
         (Value::List(x), Value::List(y)) | (Value::Tuple(x) | Value::Size(x), Value::Tuple(y) | Value::Size(y)) => {
             // Two different lists that hold themselves: Python gives up (RecursionError); so
             // does this comparison, at a depth no real program reaches, instead of overflowing.
@@ -378,6 +401,9 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
         return Ok(Value::Bool(!a.is(b)));
     }
     if let Some(r) = super::classes::compare_dunder(op, a, b) {
+        return r;
+    }
+    if let Some(r) = super::sets::compare(op, a, b) {
         return r;
     }
     if matches!(op, CmpOp::In | CmpOp::NotIn) {
@@ -426,6 +452,16 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
         CmpOp::Eq => return Ok(Value::Bool(equal(a, b))),
         CmpOp::NotEq => return Ok(Value::Bool(!equal(a, b))),
         _ => {}
+    }
+    // Lists and tuples order lexicographically: the first items that differ decide.
+    if let (Value::List(x), Value::List(y)) | (Value::Tuple(x) | Value::Size(x), Value::Tuple(y) | Value::Size(y)) = (a, b) {
+        let (x, y) = (x.to_vec(), y.to_vec());
+        for (p, q) in x.iter().zip(y.iter()) {
+            if !equal(p, q) {
+                return compare(op, p, q);
+            }
+        }
+        return compare(op, &Value::Int(x.len() as i64), &Value::Int(y.len() as i64));
     }
     let ord = match (a, b) {
         (Value::Str(x), Value::Str(y)) => x.partial_cmp(y),

@@ -100,6 +100,8 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
         }
         Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
         Value::Class(_) => v.clone(),
+        // A set's members are hashable values: a new set object with the same members.
+        Value::Set(s) => Value::Set(crate::pyset::SetRef::new(s.borrow().clone())),
         Value::Object(o) if o.kind() != crate::object::Special::User => v.clone(),
         Value::Object(o) => {
             // A new instance of the class with a deep copy of the instance `__dict__`.

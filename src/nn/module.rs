@@ -209,7 +209,18 @@ impl Module {
                 Some(p.clone())
             } else if let Some(v) = d.attrs.get(name) {
                 return Ok(v.clone());
-            } else if let Some(slot) = d.parameters.get(name).or_else(|| d.buffers.get(name)) {
+            } else {
+                None
+            }
+        };
+        if prop.is_none() {
+            // The class's own attributes (a user class's methods and class attributes) come
+            // before `Module.__getattr__`'s registries, as in Python.
+            if let Some(v) = self.0.imp.method(self, name) {
+                return Ok(v);
+            }
+            let d = self.data();
+            if let Some(slot) = d.parameters.get(name).or_else(|| d.buffers.get(name)) {
                 return Ok(match slot {
                     Some(t) => {
                         t.mark_read();
@@ -219,10 +230,8 @@ impl Module {
                 });
             } else if let Some(m) = d.modules.get(name) {
                 return Ok(m.clone().map(Value::Module).unwrap_or(Value::None));
-            } else {
-                None
             }
-        };
+        }
         let got = match prop {
             Some(Property::Parametrization) => crate::nn::parametrize::get_parametrized(self, name),
             Some(Property::Custom { getter, .. }) => getter(self),

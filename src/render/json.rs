@@ -76,14 +76,14 @@ fn value_inner(v: &Value) -> Json {
         }
         Value::List(items) | Value::Tuple(items) | Value::Size(items) => Json::Array(items.borrow().iter().map(value).collect()),
         // As the export's `_enc` writes them: `str(dtype)` ("torch.float64"), `repr(module)`.
-        Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) => json!(v.py_repr()),
+        Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) | Value::Set(_) => json!(v.py_repr()),
     }
 }
 
 /// An error: PyTorch's exception type and message, our stable code, the hint and a known bug.
 pub fn error(e: &Error) -> Json {
     let mut m = Map::new();
-    m.insert("type".into(), json!(e.exc.name()));
+    m.insert("type".into(), json!(e.type_name()));
     m.insert("message".into(), json!(e.message));
     m.insert("code".into(), json!(e.code));
     if let Some(k) = &e.key_arg {

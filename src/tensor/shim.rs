@@ -44,6 +44,10 @@ extern "C" {
     fn fcall_tensor_from_data(data: *const u8, sizes: *const i64, ndim: usize, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_grad_mode_enabled() -> c_int;
     fn fcall_set_grad_mode(enabled: c_int);
+    fn fcall_inference_mode_enter(enabled: c_int) -> *mut std::ffi::c_void;
+    fn fcall_inference_mode_exit(guard: *mut std::ffi::c_void);
+    fn fcall_inference_mode_enabled() -> c_int;
+    fn fcall_clear_grad(t: *const torch_sys::C_tensor);
     fn fcall_grad_increment_nesting() -> i64;
     fn fcall_vmap_increment_nesting(batch_size: i64, randomness: c_int) -> i64;
     fn fcall_decrement_nesting() -> c_int;
@@ -87,6 +91,21 @@ pub(crate) fn grad_mode_enabled() -> bool {
 }
 pub(crate) fn set_grad_mode(enabled: bool) {
     unsafe { fcall_set_grad_mode(enabled as c_int) }
+}
+/// Enters `c10::InferenceMode(enabled)`; the guard must go to [`inference_mode_exit`], innermost
+/// first.
+pub(crate) fn inference_mode_enter(enabled: bool) -> usize {
+    unsafe { fcall_inference_mode_enter(enabled as c_int) as usize }
+}
+pub(crate) fn inference_mode_exit(guard: usize) {
+    unsafe { fcall_inference_mode_exit(guard as *mut std::ffi::c_void) }
+}
+pub(crate) fn inference_mode_enabled() -> bool {
+    unsafe { fcall_inference_mode_enabled() != 0 }
+}
+/// `del t.grad`.
+pub(crate) fn clear_grad(t: &Tensor) {
+    unsafe { fcall_clear_grad(t.as_ptr()) }
 }
 pub(crate) fn grad_increment_nesting() -> Result<i64> {
     let level = unsafe { fcall_grad_increment_nesting() };

@@ -57,7 +57,7 @@ fn strip_printed_html(html: &str, printed: &str) -> String {
 /// ename = the exception type, evalue = its message, traceback = the caret rendering (ANSI).
 fn error_info(o: &StmtOutput) -> Json {
     let (ename, evalue) = match &o.failure {
-        Some(Failure::Raised(e)) => (e.exc.name().to_string(), e.message.clone()),
+        Some(Failure::Raised(e)) => (e.type_name().to_string(), e.message.clone()),
         Some(Failure::Syntax(d)) => (
             d.first().and_then(|d| d.python_class()).unwrap_or("SyntaxError").to_string(),
             d.first().map(|d| d.message.clone()).unwrap_or_default(),

@@ -1,12 +1,16 @@
 //! A generator of random valid fcall programs about torch.func.functional_call, for the
 //! differential fuzzer (tests/fuzz.rs). Deterministic: one program per (seed, index).
 //!
+//! The programs are Python as PyTorch users write it (`class Leaf(nn.Module):`, `torch.tensor`,
+//! `nn.Parameter`, `functional_call(m, d, (x,), tie_weights=False)`, ...), plus fcall's `seed N`
+//! command line (`torch.manual_seed(N)` would show its Generator's address as a value).
+//!
 //! Each program defines a small leaf class (a parameter `w` and a buffer `b`, forward writing
 //! the buffer in place or rebinding it) and a top class holding one or two of those (a shared
 //! submodule, a tie of a parameter, a tie of a buffer, an optional BatchNorm1d in train mode),
-//! builds dicts from subsets of the state's keys (plus extra keys and none values, shared
-//! tensor objects, int counters), calls with one dict or several, tie=true/false,
-//! strict=true/false, takes grad over a dict, and records the dicts and module tensors after
+//! builds dicts from subsets of the state's keys (plus extra keys and None values, shared
+//! tensor objects, int counters), calls with one dict or several, tie_weights=True/False,
+//! strict=True/False, takes grad over a dict, and records the dicts and module tensors after
 //! every call.
 use std::fmt::Write;
 
@@ -41,8 +45,62 @@ impl Rng {
         format!("{:.1}", v as f64 / 2.0)
     }
     pub fn vec2(&mut self) -> String {
-        format!("tensor([{}, {}])", self.num(), self.num())
+        format!("torch.tensor([{}, {}])", self.num(), self.num())
     }
+}
+
+/// The retired dialect's `params(m)` as PyTorch writes it: the module's parameters as a dict.
+pub fn params(m: &str) -> String {
+    format!("dict({m}.named_parameters())")
+}
+
+/// The retired `state(m)` (`remove_duplicate` false: `state(m, remove_duplicate=false)`):
+/// parameters, then buffers, as one dict.
+pub fn state(m: &str, remove_duplicate: bool) -> String {
+    let rd = if remove_duplicate { "" } else { "remove_duplicate=False" };
+    format!("{{**dict({m}.named_parameters({rd})), **dict({m}.named_buffers({rd}))}}")
+}
+
+/// The retired `keys(params(m))`, `keys(buffers(m))`, `keys(state(m))` (`what`: "params",
+/// "buffers" or "state"): the names as a list, in the dict's order (a parameter and a buffer
+/// never share a name, so the state's names are the parameters' and then the buffers').
+pub fn keys(what: &str, m: &str, remove_duplicate: bool) -> String {
+    let rd = if remove_duplicate { "" } else { "remove_duplicate=False" };
+    let p = format!("[k for k, _ in {m}.named_parameters({rd})]");
+    let b = format!("[k for k, _ in {m}.named_buffers({rd})]");
+    match what {
+        "params" => p,
+        "buffers" => b,
+        _ => format!("{p} + {b}"),
+    }
+}
+
+/// `(name, tensor)` pairs of `what` ("params", "buffers", "state") of `m`, to iterate over.
+fn named(what: &str, m: &str) -> String {
+    match what {
+        "params" => format!("{m}.named_parameters()"),
+        "buffers" => format!("{m}.named_buffers()"),
+        _ => format!("[*{m}.named_parameters(), *{m}.named_buffers()]"),
+    }
+}
+
+/// The retired `detach(params(m))` and the like: a dict of detached tensors (the same storage).
+pub fn detach(what: &str, m: &str) -> String {
+    format!("{{k: v.detach() for k, v in {}}}", named(what, m))
+}
+
+/// The retired `clone(state(m))` and the like: a dict of new leaf tensors with the same values
+/// and requires_grad.
+pub fn clone(what: &str, m: &str) -> String {
+    format!("{{k: v.detach().clone().requires_grad_(v.requires_grad) for k, v in {}}}", named(what, m))
+}
+
+/// `call m with d (x) FLAGS` as the documentation writes it, `functional_call(m, d, (x,), ...)`
+/// (at top level it shows the same table);
+/// `dicts` is the second argument as written (a name, a tuple or a list of dicts), `kw` the
+/// keyword arguments from [`flags`] (empty or starting with ", ").
+pub fn functional_call(m: &str, dicts: &str, x: &str, kw: &str) -> String {
+    format!("functional_call({m}, {dicts}, ({x},){kw})")
 }
 
 /// The start of a program of family `family`: its random stream (from the family's own `mul`
@@ -86,7 +144,7 @@ fn leaf_class(r: &mut Rng, out: &mut String, name: &str) {
     let ret = *r.pick(&["x * self.w + self.b", "x + self.w * self.b", "(x - self.b) * self.w"]);
     let _ = write!(
         out,
-        "class {name} {{\n    def init() {{\n        self.w = param({w})\n        self.b = buffer({b})\n    }}\n    def forward(x) {{\n{write}        return {ret}\n    }}\n}}\n"
+        "class {name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter({w})\n        self.b = nn.Buffer({b})\n    def forward(self, x):\n{write}        return {ret}\n"
     );
 }
 
@@ -113,7 +171,7 @@ fn top_class(r: &mut Rng, out: &mut String, name: &str, leaf: &str) -> Top {
         keys.push(("s2.w".into(), Kind::Vec2, None));
         keys.push(("s2.b".into(), Kind::Vec2, None));
     }
-    let _ = writeln!(init, "        self.p = param({})", r.vec2());
+    let _ = writeln!(init, "        self.p = nn.Parameter({})", r.vec2());
     keys.push(("p".into(), Kind::Vec2, None));
     let tie_p = r.pct(50);
     if tie_p {
@@ -121,7 +179,7 @@ fn top_class(r: &mut Rng, out: &mut String, name: &str, leaf: &str) -> Top {
         keys.push(("q".into(), Kind::Vec2, Some(groups)));
         groups += 1;
     }
-    let _ = writeln!(init, "        self.buf = buffer({})", r.vec2());
+    let _ = writeln!(init, "        self.buf = nn.Buffer({})", r.vec2());
     keys.push(("buf".into(), Kind::Vec2, None));
     let tie_buf = r.pct(30);
     if tie_buf {
@@ -131,7 +189,7 @@ fn top_class(r: &mut Rng, out: &mut String, name: &str, leaf: &str) -> Top {
     }
     let has_bn = r.pct(40);
     if has_bn {
-        let _ = writeln!(init, "        self.bn = BatchNorm1d(2)");
+        let _ = writeln!(init, "        self.bn = nn.BatchNorm1d(2)");
         for k in ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"] {
             keys.push((k.into(), Kind::Vec2, None));
         }
@@ -169,25 +227,21 @@ fn top_class(r: &mut Rng, out: &mut String, name: &str, leaf: &str) -> Top {
         let _ = writeln!(fwd, "        y = self.bn(y)");
     }
     let _ = writeln!(fwd, "        return y");
-    let _ = write!(out, "class {name} {{\n    def init() {{\n{init}    }}\n    def forward(x) {{\n{fwd}    }}\n}}\n");
+    let _ = write!(out, "class {name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n{init}    def forward(self, x):\n{fwd}");
     Top { keys, groups, has_bn }
 }
 
 fn key_lit(k: &str) -> String {
-    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        k.to_string()
-    } else {
-        format!("\"{k}\"")
-    }
+    format!("\"{k}\"")
 }
 
 /// A dict literal over a random subset of `keys`; `shared` names a variable holding one
-/// tensor object that may be used for several keys. `allow_none`: some values are `none`.
+/// tensor object that may be used for several keys. `allow_none`: some values are `None`.
 ///
 /// Only the aliases of tie group `conflict` are ever passed (other groups by their first name
 /// only), so at most one tie group can get several values in a call: with two, PyTorch 2.13
 /// names whichever its `set` iteration meets first, which depends on PYTHONHASHSEED
-/// (nondeterministic/tied_groups_hash_order.fc).
+/// (nondeterministic/tied_groups_hash_order.py).
 fn dict_lit(r: &mut Rng, keys: &[(String, Kind, Option<usize>)], conflict: usize, allow_none: bool, extra: bool) -> String {
     // The tie group of each name, first names included.
     let group_of = |k: &str| {
@@ -209,18 +263,18 @@ fn dict_lit(r: &mut Rng, keys: &[(String, Kind, Option<usize>)], conflict: usize
         }
         // The one shared object `z` only for untied names and the conflict group: `z` under
         // two tie groups merges them in PyTorch's check, whose KeyError then names a set
-        // member picked by hash order (nondeterministic/tied_groups_hash_order.fc).
+        // member picked by hash order (nondeterministic/tied_groups_hash_order.py).
         let z_ok = group_of(k).is_none_or(|g| g == conflict);
         let v = match kind {
-            Kind::Counter => format!("tensor({})", r.below(3)),
-            Kind::Vec2 if allow_none && r.pct(8) => "none".to_string(),
+            Kind::Counter => format!("torch.tensor({})", r.below(3)),
+            Kind::Vec2 if allow_none && r.pct(8) => "None".to_string(),
             Kind::Vec2 if z_ok && r.pct(20) => "z".to_string(),
             Kind::Vec2 => r.vec2(),
         };
         items.push(format!("{}: {v}", key_lit(k)));
     }
     if extra && r.pct(20) {
-        items.push(format!("extra: {}", r.vec2()));
+        items.push(format!("\"extra\": {}", r.vec2()));
     }
     format!("{{{}}}", items.join(", "))
 }
@@ -229,7 +283,7 @@ fn dict_lit(r: &mut Rng, keys: &[(String, Kind, Option<usize>)], conflict: usize
 fn record_module(r: &mut Rng, out: &mut String, m: &str, top: &Top) {
     match r.below(3) {
         0 => {
-            let _ = writeln!(out, "state({m})");
+            let _ = writeln!(out, "{}", state(m, true));
         }
         1 => {
             let _ = writeln!(out, "print({m}.p, {m}.buf, {m}.s1.b)");
@@ -244,16 +298,17 @@ fn record_module(r: &mut Rng, out: &mut String, m: &str, top: &Top) {
     }
 }
 
+/// functional_call's keyword arguments: tie_weights and strict, each given or left default.
 fn flags(r: &mut Rng) -> String {
     let mut f = String::new();
     match r.below(3) {
-        0 => f.push_str(" tie=false"),
-        1 => f.push_str(" tie=true"),
+        0 => f.push_str(", tie_weights=False"),
+        1 => f.push_str(", tie_weights=True"),
         _ => {}
     }
     match r.below(4) {
-        0 => f.push_str(" strict=true"),
-        1 => f.push_str(" strict=false"),
+        0 => f.push_str(", strict=True"),
+        1 => f.push_str(", strict=False"),
         _ => {}
     }
     f
@@ -275,16 +330,17 @@ pub fn program(seed: u64, index: u64) -> String {
     if top.has_bn && r.pct(25) {
         let _ = writeln!(out, "m.bn.eval()");
     }
-    let _ = writeln!(out, "x = tensor([[{}, {}], [{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num(), r.num(), r.num());
+    let _ = writeln!(out, "x = torch.tensor([[{}, {}], [{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num(), r.num(), r.num());
     let _ = writeln!(out, "z = {}", r.vec2());
     let ndicts = 1 + r.below(3);
     for i in 0..ndicts {
         let d = if r.pct(15) {
-            *r.pick(&["clone(state(m))", "clone(params(m))", "clone(buffers(m))", "params(m)", "detach(params(m))"])
+            let made = [clone("state", "m"), clone("params", "m"), clone("buffers", "m"), params("m"), detach("params", "m")];
+            r.pick(&made).clone()
         } else {
-            ""
+            String::new()
         };
-        let lit = if d.is_empty() { dict_lit(&mut r, &top.keys, conflict, true, true) } else { d.to_string() };
+        let lit = if d.is_empty() { dict_lit(&mut r, &top.keys, conflict, true, true) } else { d };
         let _ = writeln!(out, "d{i} = {lit}");
     }
     let ncalls = 2 + r.below(4);
@@ -293,7 +349,7 @@ pub fn program(seed: u64, index: u64) -> String {
             // One dict.
             0..=4 => {
                 let i = r.below(ndicts);
-                let _ = writeln!(out, "call m with d{i} (x){}", flags(&mut r));
+                let _ = writeln!(out, "{}", functional_call("m", &format!("d{i}"), "x", &flags(&mut r)));
                 let _ = writeln!(out, "d{i}");
             }
             // Several dicts, a tuple (or a list).
@@ -301,15 +357,15 @@ pub fn program(seed: u64, index: u64) -> String {
                 let i = r.below(ndicts);
                 let j = r.below(ndicts);
                 let (open, close) = if r.pct(80) { ("(", ")") } else { ("[", "]") };
-                let _ = writeln!(out, "call m with {open}d{i}, d{j}{close} (x){}", flags(&mut r));
+                let _ = writeln!(out, "{}", functional_call("m", &format!("{open}d{i}, d{j}{close}"), "x", &flags(&mut r)));
                 let _ = writeln!(out, "print(d{i}, d{j})");
             }
             // grad over a dict (tensors only).
             7..=8 => {
                 let lit = dict_lit(&mut r, &top.keys, conflict, false, false);
-                let lit = if r.pct(30) { "detach(params(m))".to_string() } else { lit };
+                let lit = if r.pct(30) { detach("params", "m") } else { lit };
                 let fl = flags(&mut r);
-                let _ = writeln!(out, "def loss(p, x) {{ return (call m with p (x){fl}).sum() }}");
+                let _ = writeln!(out, "def loss(p, x):\n    return {}.sum()", functional_call("m", "p", "x", &fl));
                 let _ = writeln!(out, "g = grad(loss)({lit}, x)");
                 let _ = writeln!(out, "g");
             }
@@ -325,7 +381,7 @@ pub fn program(seed: u64, index: u64) -> String {
         let _ = writeln!(out, "d{i}");
     }
     let _ = writeln!(out, "z");
-    let _ = writeln!(out, "state(m)");
+    let _ = writeln!(out, "{}", state("m", true));
     let _ = writeln!(out, "print(m.p is m.s1.w, m.buf)");
     out
 }

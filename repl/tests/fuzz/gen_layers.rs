@@ -6,7 +6,7 @@
 //! `grad` (argnums over two dicts), `grad_and_value` and `vmap` (ensembles and batches).
 use std::fmt::Write;
 
-use super::gen::Rng;
+use super::gen::{self, Rng};
 
 /// The state keys of the block at `prefix`, as the program builds it.
 fn block_keys(prefix: &str, has_bn: bool) -> Vec<String> {
@@ -21,16 +21,16 @@ fn block_keys(prefix: &str, has_bn: bool) -> Vec<String> {
 
 fn value_for(r: &mut Rng, key: &str) -> String {
     if key.ends_with("num_batches_tracked") {
-        return format!("tensor({})", r.below(3));
+        return format!("torch.tensor({})", r.below(3));
     }
     if key.ends_with("count") {
-        return format!("tensor({}.0)", r.below(3));
+        return format!("torch.tensor({}.0)", r.below(3));
     }
     if key.ends_with("lin.weight") || key == "2.weight" {
-        return format!("tensor([[{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num());
+        return format!("torch.tensor([[{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num());
     }
     if key.ends_with("running_var") {
-        return format!("tensor([{}.5, {}.0])", r.below(3), 1 + r.below(2));
+        return format!("torch.tensor([{}.5, {}.0])", r.below(3), 1 + r.below(2));
     }
     r.vec2()
 }
@@ -40,14 +40,16 @@ pub fn program(seed: u64, index: u64) -> String {
     let (mut r, mut out) = super::gen::start("layers", seed, index, 3_000_017, 0x1a7e_4500);
     let has_bn = r.pct(35);
     let has_drop = r.pct(25);
-    let act = *r.pick(&["relu", "tanh", "sigmoid"]);
+    let act = *r.pick(&["F.relu", "torch.tanh", "torch.sigmoid"]);
     // The block.
-    let mut init = String::from("        self.lin = Linear(2, 2)\n        self.norm = LayerNorm(2)\n        self.register_buffer(\"count\", zeros(()))\n");
+    let mut init = String::from(
+        "        super().__init__()\n        self.lin = nn.Linear(2, 2)\n        self.norm = nn.LayerNorm(2)\n        self.register_buffer(\"count\", torch.zeros(()))\n",
+    );
     if has_bn {
-        init.push_str("        self.bn = BatchNorm1d(2)\n");
+        init.push_str("        self.bn = nn.BatchNorm1d(2)\n");
     }
     if has_drop {
-        init.push_str("        self.drop = Dropout(0.5)\n");
+        init.push_str("        self.drop = nn.Dropout(0.5)\n");
     }
     let mut fwd = String::new();
     match r.below(3) {
@@ -61,15 +63,15 @@ pub fn program(seed: u64, index: u64) -> String {
     fwd.push_str("        y = self.lin(x)\n");
     if nested {
         let scale = r.num();
-        let _ = writeln!(fwd, "        y = y + functional_call(self.lin, {{weight: self.lin.weight * {scale}}}, (x,))");
+        let _ = writeln!(fwd, "        y = y + functional_call(self.lin, {{\"weight\": self.lin.weight * {scale}}}, (x,))");
     }
     if registers {
         // New state during the call: stays after it (functional_call restores only what it swapped).
-        fwd.push_str("        self.extra = buffer(ones(2))\n");
+        fwd.push_str("        self.extra = nn.Buffer(torch.ones(2))\n");
     }
     if fails {
         // Fails after the in-place write above: the call must still restore.
-        fwd.push_str("        y = y @ ones(3, 3)\n");
+        fwd.push_str("        y = y @ torch.ones(3, 3)\n");
     }
     if has_bn {
         fwd.push_str("        y = self.bn(y)\n");
@@ -79,15 +81,15 @@ pub fn program(seed: u64, index: u64) -> String {
         fwd.push_str("        y = self.drop(y)\n");
     }
     fwd.push_str("        return y * self.count\n");
-    let _ = write!(out, "class Block {{\n    def init() {{\n{init}    }}\n    def forward(x) {{\n{fwd}    }}\n}}\n");
+    let _ = write!(out, "class Block(nn.Module):\n    def __init__(self):\n{init}    def forward(self, x):\n{fwd}");
     // The model: the block alone, or in a Sequential.
     let seq = r.pct(50);
     let (keys, block) = if seq {
-        let _ = writeln!(out, "m = Sequential(Block(), ReLU(), Linear(2, 2))");
+        let _ = writeln!(out, "m = nn.Sequential(Block(), nn.ReLU(), nn.Linear(2, 2))");
         let mut k = block_keys("0.", has_bn);
         k.push("2.weight".into());
         k.push("2.bias".into());
-        (k, "m.0")
+        (k, "m[0]")
     } else {
         let _ = writeln!(out, "m = Block()");
         (block_keys("", has_bn), "m")
@@ -95,14 +97,14 @@ pub fn program(seed: u64, index: u64) -> String {
     if r.pct(20) {
         let _ = writeln!(out, "m.eval()");
     }
-    let _ = writeln!(out, "x = tensor([[{}, {}], [{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num(), r.num(), r.num());
+    let _ = writeln!(out, "x = torch.tensor([[{}, {}], [{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num(), r.num(), r.num());
     // Dicts.
     let mut dicts = Vec::new();
     for i in 0..1 + r.below(2) {
         let lit = match r.below(6) {
-            0 => "clone(state(m))".to_string(),
-            1 => "detach(params(m))".to_string(),
-            2 => "clone(buffers(m))".to_string(),
+            0 => gen::clone("state", "m"),
+            1 => gen::detach("params", "m"),
+            2 => gen::clone("buffers", "m"),
             _ => {
                 let mut items = Vec::new();
                 for k in &keys {
@@ -121,11 +123,11 @@ pub fn program(seed: u64, index: u64) -> String {
         match r.below(10) {
             0..=3 => {
                 let fl = match r.below(4) {
-                    0 => " tie=false",
-                    1 => " strict=true",
+                    0 => ", tie_weights=False",
+                    1 => ", strict=True",
                     _ => "",
                 };
-                let _ = writeln!(out, "call m with {d} (x){fl}");
+                let _ = writeln!(out, "{}", gen::functional_call("m", &d, "x", fl));
                 let _ = writeln!(out, "{d}");
             }
             4 => {
@@ -133,20 +135,20 @@ pub fn program(seed: u64, index: u64) -> String {
             }
             5..=6 => {
                 // grad over a dict (and the input), or over two dicts.
-                let p = "detach(params(m))";
+                let p = gen::detach("params", "m");
                 if r.pct(50) {
-                    let _ = writeln!(out, "def loss(p, x) {{ return (call m with p (x)).sum() }}");
+                    let _ = writeln!(out, "def loss(p, x):\n    return {}.sum()", gen::functional_call("m", "p", "x", ""));
                     let _ = writeln!(out, "grad(loss, argnums=(0, 1))({p}, x)");
                 } else {
-                    let _ = writeln!(out, "def loss(p, b, x) {{ return (call m with (p, b) (x)).pow(2).mean() }}");
-                    let _ = writeln!(out, "gv = grad_and_value(loss, argnums=(0, 1))({p}, clone(buffers(m)), x)");
+                    let _ = writeln!(out, "def loss(p, b, x):\n    return {}.pow(2).mean()", gen::functional_call("m", "(p, b)", "x", ""));
+                    let _ = writeln!(out, "gv = grad_and_value(loss, argnums=(0, 1))({p}, {}, x)", gen::clone("buffers", "m"));
                     let _ = writeln!(out, "gv");
                 }
             }
             7 => {
                 // vmap over a batch of inputs (the state unbatched).
-                let _ = writeln!(out, "def f(p, xi) {{ return call m with p (xi) }}");
-                let _ = writeln!(out, "vmap(f, in_dims=(none, 0))(detach(params(m)), x)");
+                let _ = writeln!(out, "def f(p, xi):\n    return {}", gen::functional_call("m", "p", "xi", ""));
+                let _ = writeln!(out, "vmap(f, in_dims=(None, 0))({}, x)", gen::detach("params", "m"));
             }
             _ => {
                 // Train/eval flips, and state read back.
@@ -155,7 +157,7 @@ pub fn program(seed: u64, index: u64) -> String {
             }
         }
         if r.pct(60) {
-            let _ = writeln!(out, "state(m)");
+            let _ = writeln!(out, "{}", gen::state("m", true));
         } else {
             let _ = writeln!(out, "print({block}.count, {block}.lin.weight)");
         }
@@ -163,6 +165,6 @@ pub fn program(seed: u64, index: u64) -> String {
     for d in &dicts {
         let _ = writeln!(out, "{d}");
     }
-    let _ = writeln!(out, "state(m)");
+    let _ = writeln!(out, "{}", gen::state("m", true));
     out
 }

@@ -6,59 +6,62 @@
 //! duplicate names), each followed by what PyTorch would list.
 use std::fmt::Write;
 
-use super::gen::Rng;
+use super::gen::{self, Rng};
 
 /// (constructor call, a fitting input) for a random built-in layer.
 fn layer(r: &mut Rng) -> (String, String) {
     let n = 2 + r.below(3);
-    let bias = if r.pct(30) { ", bias=false" } else { "" };
+    let bias = if r.pct(30) { ", bias=False" } else { "" };
     match r.below(12) {
-        0 => (format!("Linear({n}, {}{bias})", 1 + r.below(3)), format!("randn(2, {n})")),
-        1 => (format!("Bilinear({n}, 2, 3{bias})"), format!("randn(2, {n}), randn(2, 2)")),
+        0 => (format!("nn.Linear({n}, {}{bias})", 1 + r.below(3)), format!("torch.randn(2, {n})")),
+        1 => (format!("nn.Bilinear({n}, 2, 3{bias})"), format!("torch.randn(2, {n}), torch.randn(2, 2)")),
         2 => {
             let k = 1 + r.below(2);
             let extra = *r.pick(&["", ", stride=2", ", padding=1", ", padding=1, stride=2", ", dilation=2"]);
-            (format!("Conv1d({n}, 2, {k}{extra}{bias})"), format!("randn(1, {n}, 6)"))
+            (format!("nn.Conv1d({n}, 2, {k}{extra}{bias})"), format!("torch.randn(1, {n}, 6)"))
         }
         3 => {
             let k = *r.pick(&["1", "2", "(1, 2)"]);
             let extra = *r.pick(&["", ", stride=2", ", padding=1", ", groups=2"]);
-            (format!("Conv2d(2, 4, {k}{extra}{bias})"), "randn(1, 2, 4, 4)".into())
+            (format!("nn.Conv2d(2, 4, {k}{extra}{bias})"), "torch.randn(1, 2, 4, 4)".into())
         }
         4 => {
-            let extra = *r.pick(&["", ", momentum=none", ", affine=false", ", track_running_stats=false", ", eps=0.001, momentum=0.5"]);
-            (format!("BatchNorm1d({n}{extra})"), format!("randn(4, {n})"))
+            let extra = *r.pick(&["", ", momentum=None", ", affine=False", ", track_running_stats=False", ", eps=0.001, momentum=0.5"]);
+            (format!("nn.BatchNorm1d({n}{extra})"), format!("torch.randn(4, {n})"))
         }
         5 => {
-            let extra = *r.pick(&["", ", momentum=0.2", ", affine=false"]);
-            (format!("BatchNorm2d(2{extra})"), "randn(2, 2, 3, 3)".into())
+            let extra = *r.pick(&["", ", momentum=0.2", ", affine=False"]);
+            (format!("nn.BatchNorm2d(2{extra})"), "torch.randn(2, 2, 3, 3)".into())
         }
         6 => {
-            let extra = *r.pick(&["", ", eps=0.001", ", elementwise_affine=false", ", bias=false"]);
-            (format!("LayerNorm({n}{extra})"), format!("randn(3, {n})"))
+            let extra = *r.pick(&["", ", eps=0.001", ", elementwise_affine=False", ", bias=False"]);
+            (format!("nn.LayerNorm({n}{extra})"), format!("torch.randn(3, {n})"))
         }
         7 => {
             let extra = *r.pick(&["", ", padding_idx=0", ", max_norm=1.0"]);
-            (format!("Embedding(5, {n}{extra})"), "tensor([0, 3, 4])".into())
+            (format!("nn.Embedding(5, {n}{extra})"), "torch.tensor([0, 3, 4])".into())
         }
-        8 => (format!("Dropout({})", r.pick(&["0.5", "0.0", "0.25"])), format!("randn(3, {n})")),
-        9 => (format!("GELU({})", r.pick(&["", "approximate=\"tanh\""])), format!("randn(3, {n})")),
-        10 => (format!("Flatten({})", r.pick(&["", "0", "start_dim=1, end_dim=-1"])), "randn(2, 3, 2)".into()),
-        _ => (format!("Sequential(Linear({n}, 3), {}, Linear(3, 2))", r.pick(&["ReLU()", "Tanh()", "Sigmoid()", "Identity()"])), format!("randn(2, {n})")),
+        8 => (format!("nn.Dropout({})", r.pick(&["0.5", "0.0", "0.25"])), format!("torch.randn(3, {n})")),
+        9 => (format!("nn.GELU({})", r.pick(&["", "approximate=\"tanh\""])), format!("torch.randn(3, {n})")),
+        10 => (format!("nn.Flatten({})", r.pick(&["", "0", "start_dim=1, end_dim=-1"])), "torch.randn(2, 3, 2)".into()),
+        _ => (
+            format!("nn.Sequential(nn.Linear({n}, 3), {}, nn.Linear(3, 2))", r.pick(&["nn.ReLU()", "nn.Tanh()", "nn.Sigmoid()", "nn.Identity()"])),
+            format!("torch.randn(2, {n})"),
+        ),
     }
 }
 
 /// A value to assign to a module attribute.
 fn value(r: &mut Rng) -> &'static str {
     *r.pick(&[
-        "param(ones(2))",
-        "param(zeros(2), requires_grad=false)",
-        "buffer(ones(2))",
-        "buffer(zeros(2), persistent=false)",
-        "ones(2)",
-        "none",
-        "Linear(2, 2)",
-        "ReLU()",
+        "nn.Parameter(torch.ones(2))",
+        "nn.Parameter(torch.zeros(2), requires_grad=False)",
+        "nn.Buffer(torch.ones(2))",
+        "nn.Buffer(torch.zeros(2), persistent=False)",
+        "torch.ones(2)",
+        "None",
+        "nn.Linear(2, 2)",
+        "nn.ReLU()",
         "3",
         "\"text\"",
     ])
@@ -73,20 +76,23 @@ pub fn program(seed: u64, index: u64) -> String {
         let _ = writeln!(out, "l{i} = {make}");
         let _ = writeln!(out, "l{i}");
         if r.pct(50) {
-            let _ = writeln!(out, "keys(state(l{i}))");
+            let _ = writeln!(out, "{}", gen::keys("state", &format!("l{i}"), true));
         } else {
-            let _ = writeln!(out, "state(l{i})");
+            let _ = writeln!(out, "{}", gen::state(&format!("l{i}"), true));
         }
         if r.pct(30) {
             let _ = writeln!(out, "l{i}.eval()");
         }
         let _ = writeln!(out, "l{i}({input})");
         if r.pct(40) {
-            let _ = writeln!(out, "state(l{i})");
+            let _ = writeln!(out, "{}", gen::state(&format!("l{i}"), true));
         }
     }
     // Assignments and registrations on an empty module.
-    let _ = writeln!(out, "class Holder {{\n    def init() {{ self.base = param(ones(1)) }}\n    def forward(x) {{ return x }}\n}}\nm = Holder()");
+    let _ = writeln!(
+        out,
+        "class Holder(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.base = nn.Parameter(torch.ones(1))\n    def forward(self, x):\n        return x\nm = Holder()"
+    );
     let names = ["a", "b", "c", "base"];
     for _ in 0..6 + r.below(8) {
         let name = *r.pick(&names);
@@ -95,8 +101,8 @@ pub fn program(seed: u64, index: u64) -> String {
                 let _ = writeln!(out, "m.{name} = {}", value(&mut r));
             }
             4 => {
-                let persistent = if r.pct(40) { ", persistent=false" } else { "" };
-                let v = *r.pick(&["ones(2)", "none", "param(ones(2))"]);
+                let persistent = if r.pct(40) { ", persistent=False" } else { "" };
+                let v = *r.pick(&["torch.ones(2)", "None", "nn.Parameter(torch.ones(2))"]);
                 let n = *r.pick(&["\"a\"", "\"b\"", "\"c\"", "\"x.y\"", "\"\"", "\"base\""]);
                 let _ = writeln!(out, "m.register_buffer({n}, {v}{persistent})");
             }
@@ -109,14 +115,14 @@ pub fn program(seed: u64, index: u64) -> String {
                 let _ = writeln!(out, "m.{name}");
             }
             _ => {
-                let _ = writeln!(out, "print(keys(params(m)), keys(buffers(m)), keys(state(m)))");
+                let _ = writeln!(out, "print({}, {}, {})", gen::keys("params", "m", true), gen::keys("buffers", "m", true), gen::keys("state", "m", true));
             }
         }
         if r.pct(35) {
-            let _ = writeln!(out, "state(m, remove_duplicate=false)");
+            let _ = writeln!(out, "{}", gen::state("m", false));
         }
     }
     let _ = writeln!(out, "m");
-    let _ = writeln!(out, "print(keys(params(m, remove_duplicate=false)), keys(buffers(m)), keys(state(m)))");
+    let _ = writeln!(out, "print({}, {}, {})", gen::keys("params", "m", false), gen::keys("buffers", "m", true), gen::keys("state", "m", true));
     out
 }

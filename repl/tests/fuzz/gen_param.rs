@@ -5,30 +5,36 @@
 //! module's submodule with one or two stacked parametrizations (with a lossless, a lossy or no
 //! right_inverse), then calls with dicts that name the tensor by its regular name (the property:
 //! right_inverse on the way in and out), by its `parametrizations.NAME.original` path, by both,
-//! with none, with extra keys, several dicts, tie and strict both ways, grad over either name,
+//! with None, with extra keys, several dicts, tie and strict both ways, grad over either name,
 //! plain assignments through the property, and records the dicts, the parametrized values and
 //! the originals after every step.
 use std::fmt::Write;
 
-use super::gen::Rng;
+use super::gen::{self, Rng};
 
-/// (class name, fcall class text). Each maps 2x2 matrices to 2x2 matrices.
+/// (class name, class text). Each maps 2x2 matrices to 2x2 matrices.
 const PARAMETRIZATIONS: [(&str, &str); 6] = [
     (
         "Sym",
-        "class Sym {\n    def forward(X) { return X.triu() + X.triu(1).transpose(-1, -2) }\n    def right_inverse(A) { return A.triu() }\n}\n",
+        "class Sym(nn.Module):\n    def forward(self, X):\n        return X.triu() + X.triu(1).transpose(-1, -2)\n    def right_inverse(self, A):\n        return A.triu()\n",
     ),
-    ("SymNoInverse", "class SymNoInverse {\n    def forward(X) { return X.triu() + X.triu(1).transpose(-1, -2) }\n}\n"),
+    ("SymNoInverse", "class SymNoInverse(nn.Module):\n    def forward(self, X):\n        return X.triu() + X.triu(1).transpose(-1, -2)\n"),
     // Lossy round trip: right_inverse(forward(X)) = clamp(X).
-    ("ClampPos", "class ClampPos {\n    def forward(X) { return X.clamp(min=0) }\n    def right_inverse(Y) { return Y }\n}\n"),
-    ("Scale", "class Scale {\n    def forward(X) { return X * 2 }\n    def right_inverse(Y) { return Y / 2 }\n}\n"),
-    ("Neg", "class Neg {\n    def forward(X) { return -X }\n    def right_inverse(Y) { return -Y }\n}\n"),
+    (
+        "ClampPos",
+        "class ClampPos(nn.Module):\n    def forward(self, X):\n        return X.clamp(min=0)\n    def right_inverse(self, Y):\n        return Y\n",
+    ),
+    ("Scale", "class Scale(nn.Module):\n    def forward(self, X):\n        return X * 2\n    def right_inverse(self, Y):\n        return Y / 2\n"),
+    ("Neg", "class Neg(nn.Module):\n    def forward(self, X):\n        return -X\n    def right_inverse(self, Y):\n        return -Y\n"),
     // Forward writes nothing; right_inverse returns a new tensor of another layout.
-    ("Shift", "class Shift {\n    def forward(X) { return X + 1 }\n    def right_inverse(Y) { return (Y - 1).t().contiguous().t() }\n}\n"),
+    (
+        "Shift",
+        "class Shift(nn.Module):\n    def forward(self, X):\n        return X + 1\n    def right_inverse(self, Y):\n        return (Y - 1).t().contiguous().t()\n",
+    ),
 ];
 
 fn mat(r: &mut Rng) -> String {
-    format!("tensor([[{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num())
+    format!("torch.tensor([[{}, {}], [{}, {}]])", r.num(), r.num(), r.num(), r.num())
 }
 
 /// The module `m` and the names of its parametrized tensors, as (regular name, original path).
@@ -71,7 +77,7 @@ fn quoted(k: &str) -> String {
 }
 
 /// A dict over the target's names: each parametrized name by its regular name, its original
-/// path, both, or not at all; sometimes the other keys, none, an extra key.
+/// path, both, or not at all; sometimes the other keys, None, an extra key.
 fn dict_lit(r: &mut Rng, t: &Target) -> String {
     let mut items = Vec::new();
     for n in &t.names {
@@ -88,7 +94,7 @@ fn dict_lit(r: &mut Rng, t: &Target) -> String {
     if r.pct(10) {
         if let Some(n) = t.names.first() {
             let k = if r.pct(50) { t.regular(n) } else { t.original(n) };
-            items.push(format!("{}: none", quoted(&k)));
+            items.push(format!("{}: None", quoted(&k)));
         }
     }
     for k in &t.others {
@@ -97,19 +103,20 @@ fn dict_lit(r: &mut Rng, t: &Target) -> String {
         }
     }
     if r.pct(10) {
-        items.push(format!("extra: {}", r.vec2()));
+        items.push(format!("\"extra\": {}", r.vec2()));
     }
     format!("{{{}}}", items.join(", "))
 }
 
+/// functional_call's keyword arguments (see gen.rs).
 fn flags(r: &mut Rng) -> String {
     let mut f = String::new();
     if r.pct(30) {
-        f.push_str(" tie=false");
+        f.push_str(", tie_weights=False");
     }
     match r.below(4) {
-        0 => f.push_str(" strict=true"),
-        1 => f.push_str(" strict=false"),
+        0 => f.push_str(", strict=True"),
+        1 => f.push_str(", strict=False"),
         _ => {}
     }
     f
@@ -124,7 +131,7 @@ fn record(r: &mut Rng, out: &mut String, t: &Target) {
         let _ = writeln!(out, "{}.parametrizations.{n}.original", if t.owner.is_empty() { "m".to_string() } else { format!("m.{}", t.owner) });
     }
     if r.pct(30) {
-        let _ = writeln!(out, "state(m)");
+        let _ = writeln!(out, "{}", gen::state("m", true));
     }
 }
 
@@ -145,8 +152,8 @@ pub fn program(seed: u64, index: u64) -> String {
     // The module.
     let t = if r.pct(50) {
         let bias = r.pct(50);
-        let _ = writeln!(out, "m = Linear(2, 2, bias={bias})");
-        let _ = writeln!(out, "no_grad {{ m.weight.copy_({}) }}", mat(&mut r));
+        let _ = writeln!(out, "m = nn.Linear(2, 2, bias={})", if bias { "True" } else { "False" });
+        let _ = writeln!(out, "with torch.no_grad():\n    m.weight.copy_({})", mat(&mut r));
         let mut others = Vec::new();
         if bias {
             others.push("bias".to_string());
@@ -161,26 +168,26 @@ pub fn program(seed: u64, index: u64) -> String {
         };
         let _ = write!(
             out,
-            "class Inner {{\n    def init() {{\n        self.w = param({})\n        self.m = buffer({})\n    }}\n    def forward(x) {{ return x @ self.w + x @ self.m }}\n}}\n",
+            "class Inner(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter({})\n        self.m = nn.Buffer({})\n    def forward(self, x):\n        return x @ self.w + x @ self.m\n",
             mat(&mut r),
             mat(&mut r)
         );
         let _ = write!(
             out,
-            "class Outer {{\n    def init() {{\n        self.inner = Inner()\n        self.c = buffer({})\n    }}\n    def forward(x) {{\n{write}        return {ret}\n    }}\n}}\nm = Outer()\n",
+            "class Outer(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.inner = Inner()\n        self.c = nn.Buffer({})\n    def forward(self, x):\n{write}        return {ret}\nm = Outer()\n",
             r.vec2()
         );
         Target { owner: "inner", names: vec!["w", "m"], others: vec!["c".to_string()] }
     };
     let p0 = t.names[0];
     let owner_expr = if t.owner.is_empty() { "m".to_string() } else { format!("m.{}", t.owner) };
-    let _ = writeln!(out, "parametrize({owner_expr}, \"{p0}\", {}())", PARAMETRIZATIONS[first].0);
+    let _ = writeln!(out, "nn.utils.parametrize.register_parametrization({owner_expr}, \"{p0}\", {}())", PARAMETRIZATIONS[first].0);
     if let Some(s) = stacked {
-        let _ = writeln!(out, "parametrize({owner_expr}, \"{p0}\", {}())", PARAMETRIZATIONS[s].0);
+        let _ = writeln!(out, "nn.utils.parametrize.register_parametrization({owner_expr}, \"{p0}\", {}())", PARAMETRIZATIONS[s].0);
     }
     let mut names = vec![p0];
     if let (Some(s), Some(&p1)) = (on_second, t.names.get(1)) {
-        let _ = writeln!(out, "parametrize({owner_expr}, \"{p1}\", {}())", PARAMETRIZATIONS[s].0);
+        let _ = writeln!(out, "nn.utils.parametrize.register_parametrization({owner_expr}, \"{p1}\", {}())", PARAMETRIZATIONS[s].0);
         names.push(p1);
     } else if let Some(&p1) = t.names.get(1) {
         // Not parametrized: an ordinary key.
@@ -188,8 +195,8 @@ pub fn program(seed: u64, index: u64) -> String {
     }
     let others: Vec<String> = t.others.iter().cloned().chain(t.names.iter().filter(|n| !names.contains(n)).map(|n| t.regular(n))).collect();
     let t = Target { owner: t.owner, names, others };
-    let _ = writeln!(out, "keys(state(m))");
-    let _ = writeln!(out, "x = {}", if r.pct(50) { "tensor([[1.0, -1.0]])".to_string() } else { format!("tensor([[{}, {}]])", r.num(), r.num()) });
+    let _ = writeln!(out, "{}", gen::keys("state", "m", true));
+    let _ = writeln!(out, "x = {}", if r.pct(50) { "torch.tensor([[1.0, -1.0]])".to_string() } else { format!("torch.tensor([[{}, {}]])", r.num(), r.num()) });
     let ndicts = 1 + r.below(2);
     for i in 0..ndicts {
         let _ = writeln!(out, "d{i} = {}", dict_lit(&mut r, &t));
@@ -199,16 +206,16 @@ pub fn program(seed: u64, index: u64) -> String {
         match r.below(10) {
             0..=4 => {
                 let i = r.below(ndicts);
-                let _ = writeln!(out, "call m with d{i} (x){}", flags(&mut r));
+                let _ = writeln!(out, "{}", gen::functional_call("m", &format!("d{i}"), "x", &flags(&mut r)));
                 let _ = writeln!(out, "d{i}");
             }
             5 => {
-                let _ = writeln!(out, "call m with (d0, d{}) (x){}", ndicts - 1, flags(&mut r));
+                let _ = writeln!(out, "{}", gen::functional_call("m", &format!("(d0, d{})", ndicts - 1), "x", &flags(&mut r)));
             }
             6..=7 => {
                 let n = *r.pick(&t.names);
                 let key = if r.pct(60) { t.original(n) } else { t.regular(n) };
-                let _ = writeln!(out, "def loss(p, x) {{ return (call m with p (x){}).sum() }}", flags(&mut r));
+                let _ = writeln!(out, "def loss(p, x):\n    return {}.sum()", gen::functional_call("m", "p", "x", &flags(&mut r)));
                 let _ = writeln!(out, "grad(loss)({{{}: {}}}, x)", quoted(&key), mat(&mut r));
             }
             8 => {
@@ -225,6 +232,6 @@ pub fn program(seed: u64, index: u64) -> String {
     for i in 0..ndicts {
         let _ = writeln!(out, "d{i}");
     }
-    let _ = writeln!(out, "state(m)");
+    let _ = writeln!(out, "{}", gen::state("m", true));
     out
 }

@@ -88,10 +88,10 @@ pub fn program(seed: u64, index: u64) -> String {
         let shape = *r.pick(&SHAPES);
         let style = r.below(4);
         let lit = literal(&mut r, shape, style);
-        let dtype = if style != 3 && r.pct(15) { ", dtype=\"float64\"" } else { "" };
-        let _ = writeln!(out, "{v} = tensor({lit}{dtype})");
+        let dtype = if style != 3 && r.pct(15) { ", dtype=torch.float64" } else { "" };
+        let _ = writeln!(out, "{v} = torch.tensor({lit}{dtype})");
     }
-    let _ = writeln!(out, "w = tensor({}, requires_grad=true)", literal(&mut r, &[2, 3], 0));
+    let _ = writeln!(out, "w = torch.tensor({}, requires_grad=True)", literal(&mut r, &[2, 3], 0));
     for _ in 0..10 + r.below(10) {
         match r.below(12) {
             0..=4 => {

@@ -1,0 +1,56 @@
+# fcall fuzz program: seed 1, index 181
+import torch
+import torch.nn as nn
+from torch.func import functional_call, grad
+
+torch.manual_seed(713)
+class Leaf(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.tensor([3.0, -4.0]))
+        self.b = nn.Buffer(torch.tensor([1.5, 0.5]))
+    def forward(self, x):
+        self.b = self.b + 1
+        return x * self.w + self.b
+class Top(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.s1 = Leaf()
+        self.p = nn.Parameter(torch.tensor([-0.5, -1.0]))
+        self.buf = nn.Buffer(torch.tensor([4.0, -3.5]))
+    def forward(self, x):
+        y = self.s1(x)
+        y = y * self.p + self.buf
+        return y
+m = Top()
+x = torch.tensor([[-3.0, 1.5], [2.5, -3.5], [2.0, 0.0]])
+z = torch.tensor([2.0, 2.5])
+d0 = {"s1.w": torch.tensor([-0.5, 3.0]), "s1.b": z, "buf": torch.tensor([3.5, 1.0])}
+d1 = {"s1.b": torch.tensor([2.0, -3.5]), "buf": torch.tensor([-1.0, -1.5])}
+d2 = {"s1.w": torch.tensor([0.5, 2.5]), "s1.b": z}
+m(x)
+print(m.p, m.buf, m.s1.b)
+functional_call(m, (d0, d1), (x,), tie_weights=True, strict=True)
+print(d0, d1)
+m.buf
+m.s1.w
+def loss(p, x):
+    return functional_call(m, p, (x,)).sum()
+g = grad(loss)({k: v.detach() for k, v in m.named_parameters()}, x)
+g
+print(m.p, m.buf, m.s1.b)
+functional_call(m, d1, (x,), tie_weights=False, strict=False)
+d1
+print(m.p, m.buf, m.s1.b)
+d0
+d1
+d2
+z
+{**dict(m.named_parameters()), **dict(m.named_buffers())}
+print(m.p is m.s1.w, m.buf)
+# `fcall check` found:
+# /tmp/fcall-fuzz-15491/seed1_181.fc: 2 difference(s) between fcall and PyTorch /root/.cache/fcall/venv-2.13.0/bin/python:
+# line │ statement                 │ where  │ fcall                                    │ PyTorch
+# ─────┼───────────────────────────┼────────┼──────────────────────────────────────────┼─────────────────────────────────────────
+# 40   │ print(m.p, m.buf, m.s1.b) │ stdout │ Parameter containing:⏎tensor([-0.5000, … │ Parameter containing:⏎tensor([-0.5000, …
+# 43   │ print(m.p, m.buf, m.s1.b) │ stdout │ Parameter containing:⏎tensor([-0.5000, … │ Parameter containing:⏎tensor([-0.5000, …
