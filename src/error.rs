@@ -18,6 +18,8 @@ pub enum ExcType {
     KeyboardInterrupt,
     AssertionError,
     OSError,
+    /// A subclass of OSError (`except OSError` catches it): a path that does not exist.
+    FileNotFoundError,
     ImportError,
     /// A subclass of ImportError (`except ImportError` catches it).
     ModuleNotFoundError,
@@ -50,6 +52,7 @@ impl ExcType {
             ExcType::KeyboardInterrupt => "KeyboardInterrupt",
             ExcType::AssertionError => "AssertionError",
             ExcType::OSError => "OSError",
+            ExcType::FileNotFoundError => "FileNotFoundError",
             ExcType::ImportError => "ImportError",
             ExcType::ModuleNotFoundError => "ModuleNotFoundError",
             ExcType::OverflowError => "OverflowError",

@@ -132,7 +132,7 @@ fn export_writes_a_python_file() {
     let out = dir.join("tied_weights.py");
     let st = Command::new(env!("CARGO_BIN_EXE_fcall"))
         .arg("export")
-        .arg(root().join("examples/tied_weights.fc"))
+        .arg(root().join("examples/commands.fc"))
         .arg("-o")
         .arg(&out)
         .status()

@@ -1,5 +1,6 @@
-//! Golden transcripts of the examples: every `examples/NAME.fc` (the documentation's examples
-//! of torch.func.functional_call, one script each) is run with `fcall run` (no colour, 100
+//! Golden transcripts of the examples: every `examples/NAME.py` (the documentation's examples
+//! of torch.func.functional_call, one plain-Python script each; `commands.fc` shows fcall's
+//! command lines on one of them) is run with `fcall run` (no colour, 100
 //! columns) and its output compared with `examples/NAME.out`, showing a line diff on mismatch.
 //! `UPDATE_GOLDEN=1 cargo test --release -p fcall-cli --test examples` rewrites the `.out`
 //! files. A second test checks every example's `fcall run --json` output against the JSON
@@ -21,12 +22,13 @@ const REQUIRED: &[&str] = &[
     "batchnorm",
     "strict",
     "rebinding",
+    "functional_call_docs",
 ];
 
 fn examples() -> Vec<std::path::PathBuf> {
     let all = scripts_in(&repo_root().join("examples"));
     for name in REQUIRED {
-        assert!(all.iter().any(|p| p.file_stem().is_some_and(|s| s == *name)), "examples/{name}.fc is missing");
+        assert!(all.iter().any(|p| p.file_stem().is_some_and(|s| s == *name)), "examples/{name}.py is missing");
     }
     all
 }

@@ -129,16 +129,16 @@ fn method_value(c: Callable, qual: String, brace: bool) -> Value {
     })
 }
 
-/// Applies a function's decorators, innermost (last written) first: `@d1 @d2 def f` is
-/// `d1(d2(f))`.
+/// Applies a function's decorators as Python does: the decorator expressions are evaluated
+/// top to bottom, then applied innermost (last written) first: `@d1 @d2 def f` is `d1(d2(f))`.
 pub fn decorate(ctx: &Ctx, def: &FunctionDef, f: Value, frame: &Rc<Frame>) -> Result<Value> {
+    let decos = def.decorators.iter().map(|d| ctx.eval(d, frame)).collect::<Result<Vec<_>>>()?;
     let mut v = f;
-    for d in def.decorators.iter().rev() {
-        let deco = ctx.eval(d, frame)?;
+    for (d, deco) in def.decorators.iter().zip(decos).rev() {
         v = call_value(&deco, &[v], &Vec::new()).map_err(|e| {
-            let e = if e.code == "eval::not_callable" {
-                Error::type_error("class::decorator", format!("'{}' object is not callable", deco.type_name()))
-                    .with_hint(format!("the decorator `@{}` must be callable", d.dotted_name().unwrap_or_else(|| "...".into())))
+            // The decorator itself is not callable (not an error raised inside it).
+            let e = if e.code == "eval::not_callable" && e.location.is_none() {
+                e.with_hint(format!("a decorator is called with the function: `@{}` must be callable", d.dotted_name().unwrap_or_else(|| "...".into())))
             } else {
                 e
             };
@@ -356,7 +356,7 @@ fn module_init(m: &Module, pos: &[Value], kw: &Kwargs) -> Result<()> {
 /// classes).
 fn module_base_attr(m: &Module, name: &str) -> Option<Value> {
     let mm = m.clone();
-    let f = |n: &str, body: Box<dyn Fn(&Module, &[Value], &Kwargs) -> Result<Value>>| -> Value {
+    let f = |n: &str, body: Box<crate::nn::module::ForwardFn>| -> Value {
         let mm = mm.clone();
         Function::new(format!("Module.{n}"), FunctionKind::Method, move |pos, kw| body(&mm, pos, kw))
     };

@@ -37,7 +37,8 @@ pub fn update(md: &Module, modules: &Value) -> Result<()> {
             }
             Ok(())
         }
-        Value::List(_) | Value::Tuple(_) => {
+        // A list, a tuple, or an iterator (a generator expression).
+        v if matches!(v, Value::List(_) | Value::Tuple(_)) || super::pybuiltins::is_iterator(v) => {
             for (i, item) in super::members::iterate(modules)?.iter().enumerate() {
                 let pair = super::members::iterate(item).map_err(|_| {
                     Error::type_error(
@@ -81,7 +82,9 @@ pub fn module_list(pos: &[Value], kw: &Kwargs) -> Result<Value> {
     let a = Args::bind("ModuleList.__init__", &["modules"], 0, pos, kw)?;
     let items = match a.get("modules") {
         None | Some(Value::None) => Vec::new(),
-        Some(v @ (Value::List(_) | Value::Tuple(_))) => super::members::iterate(v)?.iter().map(as_module).collect::<Result<_>>()?,
+        Some(v) if matches!(v, Value::List(_) | Value::Tuple(_)) || super::pybuiltins::is_iterator(v) => {
+            super::members::iterate(v)?.iter().map(as_module).collect::<Result<_>>()?
+        }
         Some(other) => {
             return Err(Error::type_error(
                 "nn::modulelist_extend",

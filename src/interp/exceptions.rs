@@ -73,6 +73,7 @@ fn exc_type_named(name: &str) -> Option<ExcType> {
         "ModuleNotFoundError" => ExcType::ModuleNotFoundError,
         "SyntaxError" => ExcType::SyntaxError,
         "OSError" => ExcType::OSError,
+        "FileNotFoundError" => ExcType::FileNotFoundError,
         _ => return None,
     })
 }

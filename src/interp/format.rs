@@ -156,7 +156,10 @@ fn sign_str(negative: bool, sign: Option<char>) -> &'static str {
 /// Lays out a number: sign, prefix (`0x`), the digits of the integer part (grouped), the rest.
 fn number(s: &Spec, negative: bool, prefix: &str, int_digits: &str, rest: &str, every: usize) -> String {
     let sign = format!("{}{prefix}", sign_str(negative, s.sign));
-    let zero_pad = s.fill.is_none() && s.zero && s.align.is_none_or(|a| a == '=');
+    // Zero padding (fill '0', align '='): the grouping runs into the zeros, as CPython's does.
+    let fill = s.fill.unwrap_or(if s.zero { '0' } else { ' ' });
+    let align = s.align.unwrap_or(if s.zero { '=' } else { '>' });
+    let zero_pad = fill == '0' && align == '=';
     let digits = match s.grouping {
         Some(sep) => {
             let min = if zero_pad { s.width.saturating_sub(sign.chars().count() + rest.chars().count()) } else { 0 };

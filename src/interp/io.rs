@@ -33,7 +33,7 @@ pub fn save(obj: &Value, path: &str) -> Result<()> {
 
 pub fn load(path: &str) -> Result<Value> {
     if !std::path::Path::new(path).exists() {
-        return Err(Error::new(ExcType::OSError, "io::not_found", format!("[Errno 2] No such file or directory: '{path}'")));
+        return Err(Error::new(ExcType::FileNotFoundError, "io::not_found", format!("[Errno 2] No such file or directory: '{path}'")));
     }
     let items = if is_pt(path) {
         shim::pickle_load_dict(path)?

@@ -74,6 +74,7 @@ pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::Dict(d) => dict_attr(d, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Node(_)) => node_attr(f, name),
         Value::Function(f) if matches!(f.kind, FunctionKind::Handle(_)) => super::hooks::handle_attr(f, name),
+        Value::List(items) if matches!(name, "sort" | "reverse") => Ok(super::pybuiltins::list_method(items, name)),
         Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
         Value::Set(s) if super::sets::SET_METHODS.contains(&name) => super::sets::attr(s, name).ok_or_else(|| no_attr(obj, name)),
         Value::Str(s) if super::strings::STR_METHODS.contains(&name) => super::strings::attr(&std::rc::Rc::downgrade(&ctx.sh), s, name).ok_or_else(|| no_attr(obj, name)),

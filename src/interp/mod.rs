@@ -104,7 +104,8 @@ impl Session {
     }
     /// Built-in names (for completion).
     pub fn builtin_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.sh.builtins.borrow().keys().cloned().collect();
+        // (Keys with a dot are torch functions kept for their modules, not names: `torch.sum`.)
+        let mut v: Vec<String> = self.sh.builtins.borrow().keys().filter(|k| !k.contains('.')).cloned().collect();
         v.sort();
         v
     }

@@ -147,6 +147,32 @@ fn min_max(name: &'static str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
     Ok(best)
 }
 
+/// `xs.sort(*, key=None, reverse=False)` and `xs.reverse()`, in place.
+pub fn list_method(items: &crate::value::Seq, name: &str) -> Value {
+    let (items, name) = (items.clone(), name.to_string());
+    Function::new(format!("list.{name}"), FunctionKind::Method, move |pos, kw| {
+        if name == "reverse" {
+            no_keywords("list.reverse", kw)?;
+            if !pos.is_empty() {
+                return Err(Error::type_error("call::arity", format!("list.reverse() takes no arguments ({} given)", pos.len())));
+            }
+            items.borrow_mut().reverse();
+            return Ok(Value::None);
+        }
+        if !pos.is_empty() {
+            return Err(Error::type_error("call::arity", "sort() takes no positional arguments"));
+        }
+        let k = keywords("sort", kw, &["key", "reverse"])?;
+        let reverse = match k.get("reverse") {
+            Some(v) => ops::truthy(v)?,
+            None => false,
+        };
+        let sorted_items = sorted(items.to_vec(), k.get("key").copied(), reverse)?;
+        *items.borrow_mut() = sorted_items;
+        Ok(Value::None)
+    })
+}
+
 // ------------------------------------------------------------------ iterators
 
 thread_local! {

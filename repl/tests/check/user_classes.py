@@ -1,7 +1,7 @@
 # Python's object model for user code: plain classes and nn.Module subclasses, single
 # inheritance with super(), class attributes, properties, static and class methods, dunder
 # methods and decorators. Plain Python: CPython runs it unchanged (the errors these classes
-# raise, with CPython's and PyTorch's wording, are in user_class_errors.fc).
+# raise, with CPython's and PyTorch's wording, are in user_class_errors.py).
 import torch
 import torch.nn as nn
 

@@ -41,7 +41,7 @@ pub fn scripts_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "fc"))
+        .filter(|p| p.extension().is_some_and(|x| x == "py" || x == "fc"))
         .collect();
     v.sort();
     v

@@ -1,0 +1,24 @@
+# case 46 strict_unexpected
+# strict=True with an extra key -> RuntimeError 'Unexpected key(s)'.
+import torch
+import torch.nn as nn
+from torch.func import functional_call
+
+class MockModule(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.Linear(1, 1)
+        self.buffer = nn.Buffer(torch.ones(1))
+        self.foo = 0.0
+        with torch.no_grad():
+            self.l1.weight.copy_(torch.tensor([[0.5]]))
+            self.l1.bias.copy_(torch.tensor([0.25]))
+    def forward(self, x):
+        return self.l1(x) + self.buffer
+m = MockModule()
+d = {"l1.weight": torch.tensor([[2.0]]), "l1.bias": torch.tensor([5.0]), "buffer": torch.tensor([3.0]), "extra": torch.tensor([1.0])}
+{**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
+d   #= dicts
+functional_call(m, d, (torch.tensor([[1.0]]),), strict=True)  #= call
+{**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
+d   #= dicts

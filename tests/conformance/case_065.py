@@ -1,0 +1,24 @@
+# case 65 key_names_submodule
+# Key naming a submodule ('l1') -> TypeError (the existing attribute is not a tensor).
+import torch
+import torch.nn as nn
+from torch.func import functional_call
+
+class MockModule(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.Linear(1, 1)
+        self.buffer = nn.Buffer(torch.ones(1))
+        self.foo = 0.0
+        with torch.no_grad():
+            self.l1.weight.copy_(torch.tensor([[0.5]]))
+            self.l1.bias.copy_(torch.tensor([0.25]))
+    def forward(self, x):
+        return self.l1(x) + self.buffer
+m = MockModule()
+d = {"l1": torch.tensor([1.0])}
+{**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
+d   #= dicts
+functional_call(m, d, (torch.tensor([[3.0]]),))  #= call
+{**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
+d   #= dicts
