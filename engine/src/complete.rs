@@ -9,8 +9,7 @@
 //! modules' registries (`Module::data()`), so completing never runs user code or a libtorch op.
 use fcall::interp::Session;
 use fcall::{Module, Value};
-use fcall_lang::token::Keyword;
-use fcall_lang::COMMAND_WORDS;
+use fcall_lang::{COMMAND_WORDS, PYTHON_KEYWORDS};
 
 pub struct Candidate {
     pub replacement: String,
@@ -25,8 +24,6 @@ impl Candidate {
 
 use fcall::interp::members::{DICT_METHODS, MODULE_METHODS, TENSOR_ATTRS, TENSOR_METHODS};
 pub const HELP_TOPICS: &[&str] = &["call", "tie", "strict", "grad", "vmap", "class", "def", "hooks", "parametrize", "dict", "list", "save", "builtins"];
-/// Names the parser treats as words of a statement's start besides the commands.
-const STATEMENT_WORDS: &[&str] = &["explain", "no_grad"];
 
 /// What a dotted path leads to.
 enum Obj {
@@ -326,11 +323,11 @@ fn complete_code(session: &Session, line: &str, pos: usize) -> (usize, Vec<Candi
     for n in session.builtin_names() {
         push(&n, true);
     }
-    for k in Keyword::ALL {
-        push(k.as_str(), false);
+    for k in PYTHON_KEYWORDS {
+        push(k, false);
     }
     if at_statement_start(before, word_start) {
-        for w in COMMAND_WORDS.iter().chain(STATEMENT_WORDS) {
+        for w in COMMAND_WORDS {
             push(w, false);
         }
     }

@@ -3,14 +3,12 @@
 //!
 //! A `.py` file is its own export; a `.fc` in the Python language exports as its text with the
 //! command lines replaced (fcall::export::python), and `fcall check` runs it statement by
-//! statement under fcall::export::RUNNER. A script in the retired brace dialect still goes
-//! through the brace exporter (fcall::export::export_program), whose export prints its own
-//! records.
+//! statement under fcall::export::RUNNER.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fcall::export::python::{self as pyexport, Mode};
-use fcall::export::{compare, export_file, export_program, is_python, RUNNER};
+use fcall::export::{compare, export_file, RUNNER};
 use fcall::interp::{RunOptions, Session, Targets};
 use fcall::export::serde_json::{self, Value as Json};
 
@@ -146,15 +144,13 @@ fn fcall_records(code: &str) -> Vec<Json> {
 /// The line the batch driver prints before each script's records (it does not start with `{`).
 const BATCH_MARK: &str = "#fcall-check-file ";
 
-/// The export of one script for the Python side, as the runner takes it: `P:` a Python script
-/// it runs statement by statement, `L:` a brace-dialect export that prints its own records.
-fn export_for_check(code: &str, input: &str) -> Result<(&'static str, String), String> {
+/// The export of one script for the Python side, which the runner runs statement by statement:
+/// a `.py` as it is, a `.fc` with its command lines in check mode.
+fn export_for_check(code: &str, input: &str) -> Result<String, String> {
     if is_py(input) {
-        Ok(("P", code.to_string()))
-    } else if is_python(code) {
-        pyexport::replace_commands(code, Mode::Check).map(|py| ("P", py))
+        Ok(code.to_string())
     } else {
-        export_program(code, input).map(|py| ("L", py))
+        pyexport::replace_commands(code, Mode::Check)
     }
 }
 
@@ -181,7 +177,7 @@ fn check_all(inputs: &[&String]) -> i32 {
                 continue;
             }
         };
-        let (kind, py) = match export_for_check(&code, input) {
+        let py = match export_for_check(&code, input) {
             Ok(p) => p,
             Err(e) => {
                 println!("fcall check: {input}: {e}");
@@ -194,11 +190,11 @@ fn check_all(inputs: &[&String]) -> i32 {
             eprintln!("fcall check: cannot write {}: {e}", script.display());
             return 2;
         }
-        jobs.push((input.as_str(), fcall_records(&code), script, kind));
+        jobs.push((input.as_str(), fcall_records(&code), script));
     }
     let mut cmd = Command::new(&python);
     cmd.arg("-c").arg(RUNNER).arg(CHECK_SEED.to_string()).arg(pyexport::SESSION_PRELUDE);
-    cmd.args(jobs.iter().map(|j| format!("{}:{}", j.3, j.2.display())));
+    cmd.args(jobs.iter().map(|j| j.2.display().to_string()));
     // Python's string hashing (set order) decides which of two conflicting tie groups PyTorch
     // reports; the conformance cases were recorded, and fcall chooses, as under PYTHONHASHSEED=0.
     cmd.env("PYTHONHASHSEED", "0");

@@ -1,7 +1,6 @@
 //! Syntax colours for the line being edited: keywords (and commands where a statement starts),
 //! strings, numbers, comments. Only escape codes are added, so the line keeps its width.
-use fcall_lang::token::Keyword;
-use fcall_lang::COMMAND_WORDS;
+use fcall_lang::{COMMAND_WORDS, PYTHON_KEYWORDS};
 
 const KEYWORD: &str = "\x1b[1;35m";
 const COMMAND: &str = "\x1b[1;34m";
@@ -18,10 +17,10 @@ fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Whether a word at byte `at` starts a statement (first on its line, or after `;`, `{`, `}`).
+/// Whether a word at byte `at` starts a statement (first on its line, after `;`, or after `%`).
 fn statement_start(line: &str, at: usize) -> bool {
-    let prev = line[..at].trim_end_matches([' ', '\t']);
-    prev.is_empty() || prev.ends_with(['\n', ';', '{', '}'])
+    let prev = line[..at].trim_end_matches([' ', '\t', '%']);
+    prev.is_empty() || prev.ends_with(['\n', ';', ':'])
 }
 
 /// `line` with colours.
@@ -80,11 +79,11 @@ pub fn highlight(line: &str) -> String {
             // `help call`: a topic, not the keyword.
             let before = line[..i].trim_end_matches([' ', '\t']);
             let after_dot = line[..i].ends_with('.') || (before.ends_with("help") && before.len() < i && statement_start(line, before.len() - 4));
-            match Keyword::from_word(word) {
-                Some(Keyword::True | Keyword::False | Keyword::None) if !after_dot => paint(&mut out, CONSTANT, word),
-                Some(_) if !after_dot => paint(&mut out, KEYWORD, word),
+            match PYTHON_KEYWORDS.contains(&word) {
+                true if !after_dot && matches!(word, "True" | "False" | "None") => paint(&mut out, CONSTANT, word),
+                true if !after_dot => paint(&mut out, KEYWORD, word),
                 _ if !after_dot
-                    && (COMMAND_WORDS.contains(&word) || word == "explain" || word == "no_grad")
+                    && COMMAND_WORDS.contains(&word)
                     && statement_start(line, i)
                     && !line[end..].trim_start_matches([' ', '\t']).starts_with(['=', '(', '.', '[']) =>
                 {
@@ -120,14 +119,14 @@ mod tests {
 
     #[test]
     fn only_escape_codes_are_added() {
-        for line in ["for i in range(3) { x = x + 1.5e-3 }  # loop", "s = \"a # b\" + 'c\\'d'", "x.5", "model.0.weight", "\"open", "é = 1 # ü"] {
+        for line in ["for i in range(3): x = x + 1.5e-3  # loop", "s = \"a # b\" + 'c\\'d'", "x.5", "model.0.weight", "\"open", "é = 1 # ü"] {
             assert_eq!(strip(&highlight(line)), line);
         }
     }
 
     #[test]
     fn kinds_get_their_colours() {
-        let h = highlight("for i in range(2) { print(\"hi\", 1.5) } # done");
+        let h = highlight("for i in range(2): print(\"hi\", 1.5)  # done");
         assert!(h.contains(&format!("{KEYWORD}for{RESET}")));
         assert!(h.contains(&format!("{KEYWORD}in{RESET}")));
         assert!(h.contains(&format!("{NUMBER}2{RESET}")));
@@ -140,6 +139,7 @@ mod tests {
         assert!(!highlight("x = help").contains(COMMAND));
         assert_eq!(strip(&highlight("help call")), "help call");
         assert!(!highlight("help call").contains(KEYWORD));
-        assert!(highlight("x = none").contains(&format!("{CONSTANT}none{RESET}")));
+        assert!(highlight("x = None").contains(&format!("{CONSTANT}None{RESET}")));
+        assert!(highlight("%show model").contains(&format!("{COMMAND}show{RESET}")));
     }
 }

@@ -12,7 +12,7 @@
 //! | `#= module`                  | `state(mod, remove_duplicate=false)`| 1st: the module before, 2nd: after      |
 //! | `#= dicts`                   | the dict, or a tuple of dicts       | 1st: the dicts before, 2nd: after       |
 //! | `#= call`                    | the functional call                 | `returned` or `raised`                  |
-//! | `#= key NAME`                | any statement                       | `NAME`: its value (or its error)        |
+//! | `#= key NAME`                | any statement                       | `NAME`: its value, None as null (or its error) |
 //! | `#= raised_type`             | a statement that must fail          | `raised`: the exception type only       |
 //! | `#= scope NAME` (own line)   | -                                   | what follows fills `obs[NAME]` (`#= scope` alone: the top) |
 //! | `#= skip KEY reason` (own line) | -                                | `KEY` of the current scope is not compared, for the reason given |
@@ -256,7 +256,8 @@ fn observe(s: &Script, records: &BTreeMap<usize, J>) -> Result<BTreeMap<String, 
         let o = obs.entry(scope.clone()).or_default();
         let value = || -> Result<&J, String> {
             match rec["kind"].as_str() {
-                Some("value" | "call") => Ok(&rec["value"]),
+                // A statement whose value is None records kind "none" (value null), as `enc(None)`.
+                Some("value" | "call" | "none") => Ok(&rec["value"]),
                 _ => Err(format!("line {line} ({role:?}): expected a value, got {}", rec)),
             }
         };

@@ -3,12 +3,11 @@
 # ---- that starts with the session prelude, printing for each statement the JSON record that
 # ---- `fcall run --json` prints (shared/LANGUAGE.md, "Machine-readable output").
 #
-# Usage: python runner.py SEED PRELUDE ITEM...   (or `python -c "$(cat runner.py)" ...`)
-# where each ITEM is `P:path` (a Python script, run statement by statement) or `L:path` (a
-# brace-dialect export, which prints its own records). Before each script it prints
+# Usage: python runner.py SEED PRELUDE PATH...   (or `python -c "$(cat runner.py)" ...`): each
+# PATH is a Python script, run statement by statement. Before each script it prints
 # `#fcall-check-file N` and seeds torch with SEED.
 
-# ---- the JSON records (the brace dialect's exports include this part: src/export/mod.rs)
+# ---- the JSON records
 import contextlib
 import io
 import json
@@ -208,13 +207,10 @@ def main(argv):
     for i, item in enumerate(argv[2:]):
         print("#fcall-check-file %d" % i, flush=True)
         torch.manual_seed(seed)
-        kind, path = item.split(":", 1)
+        path = item
         try:
-            if kind == "L":
-                runpy.run_path(path, run_name="__main__")
-            else:
-                with open(path, encoding="utf-8") as f:
-                    run_source(f.read(), path, prelude)
+            with open(path, encoding="utf-8") as f:
+                run_source(f.read(), path, prelude)
         except BaseException:
             traceback.print_exc()
         sys.stdout.flush()

@@ -337,7 +337,3 @@ h(x)
     assert!(text.contains("in inner, line 2, called from line 4\n  in outer, line 4, called from line 5"), "{text}");
 }
 
-#[test]
-fn brace_dialect_classes_still_run() {
-    assert_eq!(last("class Foo {\n    def init() { self.register_buffer(\"foo\", zeros(())) }\n    def forward(x) { self.foo.add_(1); return x + self.foo }\n}\nm = Foo()\nm(ones(()))"), "tensor(2.)");
-}

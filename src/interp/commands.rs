@@ -208,7 +208,10 @@ fn topic(t: &str) -> Option<&'static str> {
 pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
     match t {
         None => Ok(vec![Display::Text(format!("{HELP}\n"))]),
-        Some("builtins") => Ok(vec![Display::Text(format!("{}\n", super::builtins::names().join(" ")))]),
+        Some("builtins") => Ok(vec![Display::Text(format!(
+            "Python built-ins: {}\ntorch's functions, layers and transforms: torch.*, nn.*, F.*, math.* and torch.func's names (Tab completes after the dot)\n",
+            super::builtins::names().join(" ")
+        ))]),
         Some(t) => match topic(t) {
             Some(text) => Ok(vec![Display::Text(format!("{text}\n"))]),
             None => Err(Error::new(ExcType::NameError, "help::unknown_topic", format!("no help on '{t}'"))

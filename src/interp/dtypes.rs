@@ -32,15 +32,12 @@ pub fn by_name(name: &str) -> Option<Kind> {
     DTYPES.iter().find(|(d, _)| *d == n).map(|(_, k)| *k)
 }
 
-/// A `dtype=` argument of `fname`: None (or absent) is the default; a dtype object or a legacy
-/// string names one; anything else is PyTorch's TypeError.
+/// A `dtype=` argument of `fname`: None (or absent) is the default; a dtype object names one;
+/// anything else (a string too) is PyTorch's TypeError.
 pub fn kind_arg(v: Option<&Value>, fname: &str) -> Result<Option<Kind>> {
     match v {
         None | Some(Value::None) => Ok(None),
         Some(Value::DType(k)) => Ok(Some(*k)),
-        Some(Value::Str(s)) => by_name(s)
-            .map(Some)
-            .ok_or_else(|| Error::type_error("call::dtype", format!("unknown dtype '{}'", s.strip_prefix("torch.").unwrap_or(s))).with_hint("a dtype is torch.float32, torch.float64, torch.int64, torch.bool, ...")),
         Some(other) => Err(Error::type_error("call::argument_type", format!("{fname}(): argument 'dtype' must be torch.dtype, not {}", other.type_name()))
             .with_hint("dtype=torch.float64, torch.int64, ...")),
     }

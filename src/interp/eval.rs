@@ -81,7 +81,13 @@ impl Ctx {
     }
 
     pub fn lookup(&self, name: &str, frame: &Rc<Frame>) -> Option<Value> {
-        frame.get(name).or_else(|| if frame.is_unbound_local(name) { None } else { self.sh.builtins.borrow().get(name).cloned() })
+        frame.get(name).or_else(|| {
+            if frame.is_unbound_local(name) || !super::builtins::is_python_builtin(name) {
+                None
+            } else {
+                self.sh.builtins.borrow().get(name).cloned()
+            }
+        })
     }
 
     pub fn exec_block(&self, block: &Block, frame: &Rc<Frame>) -> Result<Flow> {

@@ -162,7 +162,7 @@ impl Ctx {
             scopes.push(cur.names());
             f = cur.parent().cloned();
         }
-        let mut builtins: Vec<String> = self.sh.builtins.borrow().keys().filter(|k| !k.contains('.')).cloned().collect();
+        let mut builtins: Vec<String> = self.sh.builtins.borrow().keys().filter(|k| super::builtins::is_python_builtin(k)).cloned().collect();
         builtins.sort();
         scopes.push(builtins);
         super::eval::name_error(n).with_suggestion(suggest::for_name(n, &scopes))

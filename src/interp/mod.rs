@@ -105,7 +105,7 @@ impl Session {
     /// Built-in names (for completion).
     pub fn builtin_names(&self) -> Vec<String> {
         // (Keys with a dot are torch functions kept for their modules, not names: `torch.sum`.)
-        let mut v: Vec<String> = self.sh.builtins.borrow().keys().filter(|k| !k.contains('.')).cloned().collect();
+        let mut v: Vec<String> = self.sh.builtins.borrow().keys().filter(|k| builtins::is_python_builtin(k)).cloned().collect();
         v.sort();
         v
     }

@@ -5,25 +5,19 @@ use std::collections::BTreeSet;
 
 /// Cases with a `case_NNN_*` test in this suite.
 pub const RUN: &[u64] = &[
-    1, 2, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 30, 31, 32, 34, 36, 37,
-    38, 39, 40, 42, 43, 44, 46, 47, 49, 51, 52, 54, 55, 57, 58, 60, 61, 62, 64, 65, 66, 67, 69, 70, 71, 73, 75, 76, 77,
-    78, 79, 81, 82, 84, 85, 86, 87, 88, 89, 90, 91, 92, 94, 96, 97, 103, 104, 105, 106, 107, 109, 110, 115, 116, 122,
-    123, 125, 128,
+    1, 2, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 30, 31, 32, 34, 36, 37, 38,
+    39, 40, 42, 43, 44, 46, 47, 49, 51, 52, 54, 55, 57, 58, 60, 61, 62, 64, 65, 66, 67, 69, 70, 71, 73, 75, 76, 77, 78,
+    79, 81, 82, 84, 85, 86, 87, 88, 89, 90, 91, 92, 94, 96, 97, 99, 101, 103, 104, 105, 106, 107, 109, 110, 112, 113,
+    115, 116, 118, 122, 123, 124, 125, 128,
 ];
 
 /// Cases that have no meaning in fcall (yet), and why.
 pub const NOT_APPLICABLE: &[(u64, &str)] = &[
     (10, "Python type system: a mappingproxy (a Mapping that is not a dict); fcall values have one dict type"),
     (15, "Python type system: namedtuple (a tuple subclass); fcall values have no tuple subclasses"),
-    (99, "no observation: cases.py raised NameError (bn_dict is not defined) while recording"),
-    (101, "no observation: cases.py raised NameError (bn_dict is not defined) while recording"),
-    (112, "no observation: cases.py raised NameError (doc_grad_setup is not defined); tests/transforms.rs checks it against live PyTorch"),
-    (113, "no observation: cases.py raised NameError (doc_grad_setup is not defined); tests/transforms.rs checks it against live PyTorch"),
-    (118, "no observation: cases.py raised NameError (bn_dict is not defined); tests/transforms.rs checks it against live PyTorch"),
     (119, "TorchScript (scripted/traced modules) does not exist in fcall"),
     (120, "nn.DataParallel does not exist in fcall"),
     (121, "the deprecated torch.nn.utils.stateless alias and its FutureWarning are Python API surface"),
-    (124, "no observation: cases.py raised NameError (bn_dict is not defined) while recording"),
     (126, "Python keyword-argument name of functional_call's docstring vs signature"),
 ];
 

@@ -1,9 +1,10 @@
-//! E. Mutation and write-back: cases 88-105.
+//! E. Mutation and write-back: cases 88-105 (BatchNorm 99, 101, 103; Dropout 104, 105).
 use crate::harness::*;
 use crate::modules::*;
 use fcall::nn::layers::{batch_norm1d, dropout, sequential, BatchNormOptions};
-use fcall::Value;
+use fcall::{TensorRef, Value};
 use serde_json::json;
+use tch::Tensor;
 
 #[test]
 fn case_088_doc_rebind_buffer() {
@@ -84,6 +85,29 @@ fn case_097_rebind_unknown_key() {
     let mut obs = observe1(&m, &d(&tdict(vec![("extra", &s(3.0))])), &tv(&s(1.0)));
     obs.insert("hasattr_extra_after".into(), json!(m.hasattr("extra")));
     assert_obs(&case(97, "rebind_unknown_key"), &obs, &[], "case 97");
+}
+
+#[test]
+fn case_099_batchnorm_train_full_dict() {
+    let _g = setup();
+    let m = batch_norm1d(2, BatchNormOptions::default()).unwrap();
+    m.train(true).unwrap();
+    let obs = observe1(&m, &d(&bn_dict()), &tv(&bn_x()));
+    assert_obs(&case(99, "batchnorm_train_full_dict"), &obs, &[], "case 99");
+}
+
+#[test]
+fn case_101_batchnorm_eval() {
+    let _g = setup();
+    let m = batch_norm1d(2, BatchNormOptions::default()).unwrap();
+    m.eval().unwrap();
+    let dd = bn_dict();
+    dd.insert("running_mean", tv(&t(&[1.0, 2.0], &[2])));
+    dd.insert("running_var", tv(&t(&[4.0, 9.0], &[2])));
+    dd.insert("num_batches_tracked", tv(&TensorRef::new(Tensor::from(7i64))));
+    let mut obs = observe1(&m, &d(&dd), &tv(&bn_x()));
+    obs.insert("module_training_after".into(), json!(m.training()));
+    assert_obs(&case(101, "batchnorm_eval"), &obs, &[], "case 101");
 }
 
 #[test]

@@ -1,7 +1,9 @@
-//! G. Parametrizations (106-110), autograd and torch.func transforms (110, 115, 116) and misc (122-128).
+//! G. Parametrizations (106-110), autograd and torch.func transforms (110, 112, 113, 115, 116, 118) and
+//! misc (122-128).
 use crate::harness::*;
 use crate::modules::*;
 use fcall::func::transforms::{grad, stack_module_state, vmap, Argnums};
+use fcall::nn::layers::{batch_norm1d, BatchNormOptions};
 use fcall::{Kwargs, Module, Result, TensorRef, Value};
 use serde_json::json;
 use std::cell::RefCell;
@@ -57,6 +59,41 @@ fn case_110_parametrization_grad_regular_name() {
     assert_obs(&case(110, "parametrization_grad_regular_name"), &obs, &[], "case 110");
 }
 
+/// `compute_loss(params, x, t) = F.mse_loss(functional_call(model, params, x), t)` of
+/// `doc_grad_setup()`.
+fn doc_compute_loss(model: &Module) -> impl Fn(&[Value], &Kwargs) -> Result<Value> + '_ {
+    move |a, _| {
+        let y = fcall::functional_call(model, &a[0], &a[1], &no_kwargs(), default_opts()).result?;
+        Ok(Value::Tensor(TensorRef::new(tensor_of(&y).tensor().f_mse_loss(tensor_of(&a[2]).tensor(), tch::Reduction::Mean)?)))
+    }
+}
+
+#[test]
+fn case_112_doc_grad_example() {
+    let _g = setup();
+    let (model, x, t) = doc_grad_setup();
+    let compute_loss = doc_compute_loss(&model);
+    // `grad(compute_loss)(dict(model.named_parameters()), x, t)`.
+    let params = dict(model.named_parameters().unwrap().iter().map(|(n, p)| (n.as_str(), tv(p))).collect());
+    let g = grad(&compute_loss, &[d(&params), tv(&x), tv(&t)], &no_kwargs(), &Argnums::One(0)).unwrap();
+    let actual = json!({
+        "grads": enc(&g),
+        "module_weight_grad_attr": enc_raw(&tensor_of(&tensor_at(&model, "weight")).tensor().grad()),
+    });
+    assert_json(&case(112, "doc_grad_example"), &actual, "case 112");
+}
+
+#[test]
+fn case_113_doc_grad_detached() {
+    let _g = setup();
+    let (model, x, t) = doc_grad_setup();
+    let compute_loss = doc_compute_loss(&model);
+    // `{k: v.detach() for k, v in model.named_parameters()}`.
+    let detached = dict(model.named_parameters().unwrap().iter().map(|(n, p)| (n.as_str(), tv(&detach(p)))).collect());
+    let g = grad(&compute_loss, &[d(&detached), tv(&x), tv(&t)], &no_kwargs(), &Argnums::One(0)).unwrap();
+    assert_json(&case(113, "doc_grad_detached"), &json!({"grads": enc(&g)}), "case 113");
+}
+
 #[test]
 fn case_115_detached_params_output_grad_fn() {
     let _g = setup();
@@ -98,6 +135,39 @@ fn case_116_vmap_ensemble_stack_module_state() {
         "base_weight_after": enc(&tensor_at(base, "weight")),
     });
     assert_json(&case(116, "vmap_ensemble_stack_module_state"), &actual, "case 116");
+}
+
+#[test]
+fn case_118_vmap_batchnorm_train_error() {
+    let _g = setup();
+    let bn = batch_norm1d(2, BatchNormOptions::default()).unwrap();
+    let dd = bn_dict();
+    // `f(x) = functional_call(bn, d, (x,))`, vmap(f) over xs = T([BN_X, BN_X]).
+    let f = |a: &[Value], _: &Kwargs| -> Result<Value> {
+        fcall::functional_call(&bn, &d(&dd), &Value::tuple(vec![a[0].clone()]), &no_kwargs(), default_opts()).result
+    };
+    let bx = bn_x();
+    let xs = tv(&TensorRef::new(tch::Tensor::stack(&[bx.tensor(), bx.tensor()], 0)));
+    let run = |xs: &Value| match vmap(&f, "f", &[xs.clone()], &no_kwargs(), &Value::Int(0), &Value::Int(0), "error") {
+        Ok(v) => json!({"returned": enc(&v)}),
+        Err(e) => json!({"raised": err(&e)}),
+    };
+    bn.train(true).unwrap();
+    let train = run(&xs);
+    bn.eval().unwrap();
+    let eval = run(&xs);
+    let actual = json!({"train": train, "eval": eval, "dict_after": enc(&d(&dd))});
+    assert_json(&case(118, "vmap_batchnorm_train_error"), &actual, "case 118");
+}
+
+#[test]
+fn case_124_module_training_flag_untouched() {
+    let _g = setup();
+    let m = batch_norm1d(2, BatchNormOptions::default()).unwrap();
+    m.eval().unwrap();
+    observe1(&m, &d(&bn_dict()), &tv(&bn_x()));
+    let actual = json!({"training_after": m.training(), "momentum_after": enc(&m.getattr("momentum").unwrap())});
+    assert_json(&case(124, "module_training_flag_untouched"), &actual, "case 124");
 }
 
 #[test]

@@ -125,6 +125,22 @@ pub fn tensor_at(m: &Module, path: &str) -> Value {
     cur
 }
 
+/// `T(BN_X)`: the (4, 2) input of the BatchNorm cases.
+pub fn bn_x() -> TensorRef {
+    t(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], &[4, 2])
+}
+/// `bn_dict()`: weight, bias, running_mean, running_var (float32) and num_batches_tracked
+/// (`T(0)`, int64 0-dim), fresh tensors each call.
+pub fn bn_dict() -> fcall::DictRef {
+    dict(vec![
+        ("weight", tv(&t(&[1.0, 2.0], &[2]))),
+        ("bias", tv(&t(&[0.0, 1.0], &[2]))),
+        ("running_mean", tv(&t(&[0.0, 0.0], &[2]))),
+        ("running_var", tv(&t(&[1.0, 1.0], &[2]))),
+        ("num_batches_tracked", tv(&TensorRef::new(Tensor::from(0i64)))),
+    ])
+}
+
 // ---------------------------------------------------------------- encoding (cases.py's enc)
 
 fn num(x: f64) -> J {

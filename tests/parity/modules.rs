@@ -131,6 +131,15 @@ pub fn linear(in_f: i64, out_f: i64, w: &[f32], b: Option<&[f32]>) -> Module {
     m
 }
 
+/// `doc_grad_setup()`'s model: Linear(3, 3), weight diag(1, 2, 3), bias (0, 1, 0); and its
+/// `x` (4, 3) and target `t` (4, 3).
+pub fn doc_grad_setup() -> (Module, TensorRef, TensorRef) {
+    let model = linear(3, 3, &[1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 3.0], Some(&[0.0, 1.0, 0.0]));
+    let x = super::harness::t(&[1.0, 2.0, 3.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 0.0, 1.0], &[4, 3]);
+    let t = super::harness::t(&[0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 2.0, 1.0, 0.0, 0.0], &[4, 3]);
+    (model, x, t)
+}
+
 /// `nn.Linear(in, out)` with `bias=False`.
 pub fn linear_no_bias(in_f: i64, out_f: i64, w: &[f32]) -> Module {
     let m = nn_linear(in_f, out_f, false).unwrap();

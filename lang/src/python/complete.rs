@@ -3,12 +3,26 @@
 //! brackets, an open triple-quoted string, a trailing `\`, a header ending in `:` or a block not
 //! yet closed by a blank line ask for more; what cannot become valid is `Invalid`.
 
-use crate::complete::Completeness;
-
 use super::parse_program;
 
 /// Spaces of indentation per block level.
 pub const INDENT_UNIT: usize = 4;
+
+/// The answer of [`is_complete`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Completeness {
+    /// Ready to run (it may still have errors, which running will show).
+    Complete,
+    /// More is needed: an open bracket or triple-quoted string, a trailing `\`, a header ending
+    /// in `:`, or a block not yet closed by a blank line.
+    Incomplete {
+        /// The indentation IPython would offer for the next line, in spaces.
+        indent: usize,
+    },
+    /// More lines cannot help (`)`, `x = `, an unterminated single-quoted string). Run it to
+    /// show the error.
+    Invalid,
+}
 
 /// What a scan of the text leaves open at its end.
 struct Scan {

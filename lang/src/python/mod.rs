@@ -17,6 +17,13 @@ use crate::ast::Program;
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
 
+/// Python 3.11's keywords (`keyword.kwlist`), for completion and highlighting.
+pub const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
+    "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+    "return", "try", "while", "with", "yield",
+];
+
 /// How deep brackets may nest (CPython's tokenizer limit, "too many nested parentheses").
 pub const MAX_BRACKETS: usize = 200;
 /// How many prefix operators may follow each other (`- - - x`), so parsing never runs out of
