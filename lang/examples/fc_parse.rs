@@ -1,8 +1,8 @@
-//! `cargo run -p fcall-lang --example fc_parse -- [--color] [FILE.fc ...]`: parse each file
-//! (or standard input) and print the AST dump, or the diagnostics; also says what
-//! `is_complete` answers. Exits 1 if any input fails to parse.
+//! `cargo run -p fcall-lang --example fc_parse -- [--color] [FILE ...]`: parse each file (or
+//! standard input) as fcall's Python and print its statements (the lowered AST), or the
+//! diagnostics; also says what `is_complete` answers. Exits 1 if any input fails to parse.
 
-use fcall_lang::{dump_with_lines, is_complete, parse_program, render_named};
+use fcall_lang::{is_complete, parse_program, render_named};
 use std::io::Read;
 
 fn main() {
@@ -18,28 +18,26 @@ fn main() {
     let inputs: Vec<(String, String)> = if files.is_empty() {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).expect("stdin");
-        vec![("<stdin>".to_string(), s)]
+        vec![("<stdin>".into(), s)]
     } else {
-        files
-            .into_iter()
-            .map(|f| {
-                let s = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{f}: {e}"));
-                (f, s)
-            })
-            .collect()
+        files.iter().map(|f| (f.clone(), std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{f}: {e}")))).collect()
     };
     let mut failed = false;
-    for (name, src) in inputs {
-        println!("# {name}: is_complete = {:?}", is_complete(&src));
-        match parse_program(&src) {
-            Ok(p) => print!("{}", dump_with_lines(&p, &src)),
+    for (name, src) in &inputs {
+        println!("== {name}: is_complete = {:?}", is_complete(src));
+        match parse_program(src) {
+            Ok(p) => {
+                for s in &p.stmts {
+                    println!("{:#?}", s.kind);
+                }
+            }
             Err(diags) => {
                 failed = true;
                 for d in &diags {
-                    println!("{}", render_named(Some(&name), &src, d, color));
+                    print!("{}", render_named(Some(name), src, d, color));
                 }
             }
         }
     }
-    std::process::exit(i32::from(failed));
+    std::process::exit(failed as i32);
 }

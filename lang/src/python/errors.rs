@@ -110,7 +110,8 @@ pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
     let line = index.line_col(at.start.min(src.len())).line;
     let line_span = index.line_span(line);
     let line_text = index.line_text(line);
-    let indent = line_text.len() - line_text.trim_start().len();
+    // Python's indentation: spaces, tabs and form feeds (not every Unicode space).
+    let indent = line_text.len() - line_text.trim_start_matches([' ', '\t', '\x0c']).len();
     let rest_of_line_blank = src[at.start.min(src.len())..].split('\n').next().is_none_or(|r| r.trim().is_empty() || r.trim_start().starts_with('#'));
     match &e.error {
         ParseErrorType::Lexical(LexicalErrorType::UnclosedStringError) if text.trim_start_matches(|c: char| c.is_ascii_alphabetic()).starts_with("\"\"\"")

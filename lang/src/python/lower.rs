@@ -310,6 +310,10 @@ impl<'a> Lower<'a> {
                     py::BoolOp::And => LogicalOp::And,
                     py::BoolOp::Or => LogicalOp::Or,
                 };
+                if b.values.len() > MAX_NESTING {
+                    return Err(Diagnostic::new(SYNTAX, "too many nested expressions and blocks", at)
+                        .with_hint(format!("fcall nests at most {MAX_NESTING} levels; split it into steps")));
+                }
                 let mut it = b.values.iter();
                 let first = it.next().expect("a bool op has operands");
                 let mut acc = self.expr(first)?;

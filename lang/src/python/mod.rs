@@ -29,6 +29,11 @@ pub const MAX_BRACKETS: usize = 200;
 /// How many prefix operators may follow each other (`- - - x`), so parsing never runs out of
 /// stack.
 pub const MAX_PREFIX_RUN: usize = 200;
+/// How many operators, attribute dots, calls/subscripts and `and`/`or`/`if`/`lambda` one
+/// statement may hold: each can nest the tree one level deeper (`a + a + ...`, `x.a.a...`,
+/// `f()()...`), and ruff's tree is built and dropped recursively. CPython's own compiler gives
+/// up on such chains too ("maximum recursion depth exceeded during compilation").
+pub const MAX_CHAIN: usize = 3000;
 
 /// Parses `src` (Python, with fcall's command lines) into a [`Program`]; nothing runs. On
 /// failure, the first error as CPython reports it (SyntaxError, IndentationError, TabError,
@@ -62,9 +67,32 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
 /// comments, so that the parser itself never recurses that deep.
 fn too_deep(src: &str) -> Option<Diagnostic> {
     let b = src.as_bytes();
-    let (mut i, mut depth, mut run) = (0usize, 0usize, 0usize);
+    let (mut i, mut depth, mut run, mut chain) = (0usize, 0usize, 0usize, 0usize);
+    let word_at = |i: usize, w: &str| {
+        src[i..].starts_with(w)
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && b.get(i + w.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+    };
     while i < b.len() {
         let c = b[i];
+        if c == b'\n' && depth == 0 && !(i > 0 && b[i - 1] == b'\\') {
+            chain = 0;
+        }
+        // Number literals (`-1.5` in a long list of data) nest nothing.
+        let digit_after = b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        let in_number = c == b'.' && (digit_after || (i > 0 && b[i - 1].is_ascii_digit()));
+        let sign = matches!(c, b'+' | b'-') && digit_after && src[..i].trim_end().ends_with([',', '(', '[', '{', '=', ':']);
+        let chained = (matches!(c, b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'.' | b'(' | b'[' | b'~') && !in_number && !sign)
+            || (c.is_ascii_lowercase() && ["and", "or", "if", "lambda", "not"].iter().any(|w| word_at(i, w)));
+        if chained {
+            chain += 1;
+            if chain > MAX_CHAIN {
+                return Some(
+                    Diagnostic::new(errors::SYNTAX, "too many nested expressions", Span::new(i, i + 1))
+                        .with_hint(format!("fcall takes at most {MAX_CHAIN} operators in one statement; split it into steps")),
+                );
+            }
+        }
         match c {
             b'#' => {
                 while i < b.len() && b[i] != b'\n' {
@@ -116,4 +144,17 @@ fn too_deep(src: &str) -> Option<Diagnostic> {
         i += 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_chains_are_refused_but_long_data_is_not() {
+        let chain = format!("x = {}", vec!["a"; MAX_CHAIN + 2].join(" + "));
+        assert_eq!(parse_program(&chain).unwrap_err()[0].message, "too many nested expressions");
+        let data = format!("x = [{}]", (0..20_000).map(|i| format!("-{i}.5")).collect::<Vec<_>>().join(", "));
+        assert!(parse_program(&data).is_ok());
+    }
 }
