@@ -80,8 +80,8 @@ fn tab_completes_names_dotted_paths_and_dict_keys() {
     p.send("net.lin.we\t");
     entry(&mut p, ".shape", "torch.Size([3, 2])\r\n");
     // Members of torch's modules.
-    p.send("torch.zero\t");
-    entry(&mut p, "s(2).shape", "torch.Size([2])\r\n");
+    p.send("torch.arang\t");
+    entry(&mut p, "3).shape", "torch.Size([3])\r\n");
     // A dict key inside a["...
     entry(&mut p, "p = dict(net.named_parameters()); print(\"keys\", len(p))", "keys 2");
     p.send("p[\"lin.b\t");
@@ -113,6 +113,26 @@ fn a_block_continues_with_dots_and_auto_indent_until_a_blank_line() {
     p.send("\x1b[200~def twice(x):\n    return 2 * x\n\nprint(\"twice\", twice(21))\x1b[201~");
     let out = entry(&mut p, "", "twice 42");
     assert!(!out.contains("rror"), "{}", pty::visible(out.as_bytes()));
+    quit(p);
+}
+
+/// The functional_call documentation's examples (examples/functional_call_docs.py), pasted into
+/// the REPL as a user would: every statement runs and shows what the page's comments promise.
+#[test]
+fn the_documentation_page_runs_as_pasted() {
+    let s = Scratch::new("docs");
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 120);
+    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/functional_call_docs.py")).expect("the docs example");
+    p.send(&format!("\x1b[200~{}\x1b[201~", page.trim_end()));
+    let out = entry(&mut p, "", "functional_call on Bar");
+    let out = out + &p.expect(">>> ", LONG).expect("the prompt after the paste");
+    let text = pty::visible(out.as_bytes());
+    // What ran: everything after the echo of the pasted page (its last line ends so).
+    let ran = text.rsplit_once("outside of grad").map_or(text.as_str(), |(_, after)| after);
+    for want in ["tensor(0.)", "tensor(1.)", "functional_call on Foo", "foo_tied", "ValueError: functional_call got multiple values", "functional_call on Bar"] {
+        assert!(ran.contains(want), "{want:?} missing from: {ran}");
+    }
+    assert!(!text.contains("rror["), "a statement failed: {text}");
     quit(p);
 }
 

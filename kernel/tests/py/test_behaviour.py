@@ -166,6 +166,22 @@ class Behaviour(unittest.TestCase):
         hist = [h[2] for h in reply_for(self.kc, mid)["content"]["history"]]
         self.assertEqual(hist, ["1", "4"])
 
+    def test_documentation_page_runs_as_pasted(self):
+        # examples/functional_call_docs.py: the functional_call documentation's examples, pasted
+        # into one cell as a user would.
+        import os
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "functional_call_docs.py")
+        with open(path) as f:
+            code = f.read()
+        r, msgs = run(self.kc, code)
+        self.assertEqual(r["content"]["status"], "ok", [m["content"] for m in msgs if m["msg_type"] == "error"])
+        out = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+        self.assertIn("tensor(0.)\ntensor(0.)\ntensor(1.)\n", out)
+        self.assertIn("ValueError: functional_call got multiple values for keys ['foo', 'foo_tied'], which are tied", out)
+        html = "".join(m["content"]["data"].get("text/html", "") for m in msgs if m["msg_type"] in ("execute_result", "display_data"))
+        self.assertIn("<table", html)
+        self.assertIn("foo_tied", html)
+
     def test_call_rich_output_and_errors(self):
         self.ok("class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
                 "        self.register_buffer(\"foo\", torch.zeros(()))\n\n"

@@ -44,39 +44,14 @@ fn scan(src: &str) -> Scan {
     while i < b.len() {
         let c = b[i];
         match c {
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
+            b'#' | b'"' | b'\'' => {
+                let (end, open) = super::skip_string_or_comment(b, i);
+                match open {
+                    Some(super::Open::Triple) => s.in_triple = true,
+                    Some(super::Open::Single) => s.unterminated = true,
+                    None => {}
                 }
-                continue;
-            }
-            b'"' | b'\'' => {
-                let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
-                let q = if triple { 3 } else { 1 };
-                i += q;
-                let mut closed = false;
-                while i < b.len() {
-                    if b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == c && (!triple || (b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c)) {
-                        i += q;
-                        closed = true;
-                        break;
-                    }
-                    if b[i] == b'\n' && !triple {
-                        break;
-                    }
-                    i += 1;
-                }
-                if !closed {
-                    if triple {
-                        s.in_triple = true;
-                    } else {
-                        s.unterminated = true;
-                    }
-                }
+                i = end;
                 continue;
             }
             b'(' | b'[' | b'{' => stack.push(c),

@@ -62,6 +62,46 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
     Ok(Program { stmts, span: Span::new(0, src.len()) })
 }
 
+/// Where the comment or string literal starting at `b[i]` (`#`, `'` or `"`) ends: the offset
+/// after it, and `Some(Open)` when a string is left open (at the end of its line, or of the
+/// input for a triple-quoted one). A character scan shared by the depth check and
+/// [`complete::is_complete`], neither of which may run the parser first.
+pub(crate) fn skip_string_or_comment(b: &[u8], mut i: usize) -> (usize, Option<Open>) {
+    let c = b[i];
+    if c == b'#' {
+        while i < b.len() && b[i] != b'\n' {
+            i += 1;
+        }
+        return (i, None);
+    }
+    let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
+    let q = if triple { 3 } else { 1 };
+    i += q;
+    while i < b.len() {
+        if b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == c && (!triple || (b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c)) {
+            return (i + q, None);
+        }
+        if b[i] == b'\n' && !triple {
+            break;
+        }
+        i += 1;
+    }
+    (i.min(b.len()), Some(if triple { Open::Triple } else { Open::Single }))
+}
+
+/// A string literal left open by [`skip_string_or_comment`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// `'abc` (ends at its line).
+    Single,
+    /// `"""abc` (runs to the end of the input).
+    Triple,
+}
+
 /// Input nested deeper than fcall parses safely: brackets past [`MAX_BRACKETS`], runs of prefix
 /// operators (`- + ~ not`) past [`MAX_PREFIX_RUN`]. A character scan that skips strings and
 /// comments, so that the parser itself never recurses that deep.
@@ -94,30 +134,8 @@ fn too_deep(src: &str) -> Option<Diagnostic> {
             }
         }
         match c {
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' | b'\'' => {
-                let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
-                let q = if triple { 3 } else { 1 };
-                i += q;
-                while i < b.len() {
-                    if b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == c && (!triple || (b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c)) {
-                        i += q;
-                        break;
-                    }
-                    if b[i] == b'\n' && !triple {
-                        break;
-                    }
-                    i += 1;
-                }
+            b'#' | b'"' | b'\'' => {
+                i = skip_string_or_comment(b, i).0;
                 run = 0;
                 continue;
             }
