@@ -12,7 +12,7 @@
 #
 #   grad_weights = grad(compute_loss)(dict(model.named_parameters()), x, t)
 #
-# With `seed 0` first (torch.manual_seed(0)) every number below is the one PyTorch prints.
+# With torch.manual_seed(0) first every number below is the one PyTorch prints.
 
 import torch
 import torch.nn as nn
@@ -37,7 +37,7 @@ print(grad_weights["bias"])
 
 # The gradients carry a grad_fn (TBackward0, ViewBackward0): the inputs were the module's own
 # Parameters, which require grad, so autograd still tracks the gradient computation outside
-# the transform. grad_detached.fc shows the cheaper variant.
+# the transform. grad_detached.py shows the cheaper variant.
 print(grad_weights["weight"].grad_fn, grad_weights["bias"].grad_fn)
 
 # grad works on the values passed in; it never fills the module's .grad.

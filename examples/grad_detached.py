@@ -6,7 +6,7 @@
 #   grad_weights = grad(compute_loss)(detached_params, x, t)
 #   grad_weights.grad_fn  # None--it's not tracking gradients outside of grad
 #
-# The values are the same as with the Parameters themselves (grad.fc); the difference is that
+# The values are the same as with the Parameters themselves (grad.py); the difference is that
 # nothing outside the transform is tracked. One correction: grad of a function of a dict
 # returns a dict, and a dict has no grad_fn: `grad_weights.grad_fn` raises AttributeError in
 # PyTorch. It is each entry's grad_fn that is None.

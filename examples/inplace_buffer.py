@@ -4,7 +4,7 @@
 # these will be reflected in the parameter_and_buffer_dicts input." That is true for the
 # tensors you pass: the dict holds the very tensor objects that forward writes into.
 # (The documentation's own code for this note, `self.foo = self.foo + 1`, is not an in-place
-# operation but a rebinding; rebinding.fc shows what that one really does.)
+# operation but a rebinding; rebinding.py shows what that one really does.)
 
 import torch
 import torch.nn as nn
@@ -34,14 +34,14 @@ print(a["foo"])
 
 # A tuple of dicts is merged into a NEW dict before the call, but the tensors in it are the
 # caller's objects, so an in-place write still reaches them (a rebinding would not: see
-# rebinding.fc).
+# rebinding.py).
 b = {"foo": torch.zeros(())}
 functional_call(mod, (b,), (torch.ones(()),))
 print(b["foo"])
 
 # What the note leaves out: a buffer that is NOT in the dict is the module's own tensor, and
 # forward writes into it. The module changes permanently (BatchNorm's running statistics do
-# the same: batchnorm.fc).
+# the same: batchnorm.py).
 functional_call(mod, {}, (torch.ones(()),))
 mod.foo
 

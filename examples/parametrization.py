@@ -71,7 +71,7 @@ m3 = nn.Linear(2, 2, bias=False)
 nn.utils.parametrize.register_parametrization(m3, "weight", SymNoInverse())
 functional_call(m3, {"weight": torch.eye(2)}, (torch.tensor([[1.0, 1.0]]),))
 
-# 5. strict=true rejects the regular name: the valid name is the `original` one.
+# 5. strict=True rejects the regular name: the valid name is the `original` one.
 functional_call(model, p, (x,), strict=True)
 
 # 6. Under torch.func.grad the regular name fails: right_inverse's set_ would mutate a tensor

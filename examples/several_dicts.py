@@ -45,4 +45,4 @@ functional_call(mod, ({"weight": torch.ones(1, 1)}, None), (x,))
 functional_call(mod, None, (x,))
 
 # Because the merged dict is new, what forward REBINDS is not written back into your dicts
-# (in-place writes still are, since the tensors are shared): see rebinding.fc.
+# (in-place writes still are, since the tensors are shared): see rebinding.py.

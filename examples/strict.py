@@ -38,7 +38,7 @@ functional_call(m, {"l1.weight": torch.tensor([[2.0]]), "extra": torch.tensor([1
 functional_call(m, {"l1.weight": torch.tensor([[2.0]]), "extra": torch.tensor([1.0])}, (torch.tensor([[3.0]]),))
 hasattr(m, "extra")
 
-# Ties: with tie_weights=true an alias counts as given with its partner; with tie=false every
+# Ties: with tie_weights=True an alias counts as given with its partner; with tie_weights=False every
 # alias name must be passed.
 class MockTied(nn.Module):
     def __init__(self):

@@ -7,7 +7,7 @@
 # checks that all the names of a tied group that you pass hold ONE tensor object. The check
 # is by identity, not by value: two separate zeros tensors are two objects, so they are
 # "multiple values" even though they are equal. (The line also calls `torch.zeros()` without a
-# size, which itself raises TypeError in PyTorch; fcall's `zeros()` means `zeros(())`.)
+# size, which itself raises TypeError in PyTorch;)
 
 import torch
 import torch.nn as nn
@@ -34,11 +34,11 @@ functional_call(mod, {"foo": z, "foo_tied": z.view(())}, (torch.zeros(()),))
 
 # What works: one object for both names (0 + 0 + 0) ...
 functional_call(mod, {"foo": z, "foo_tied": z}, (torch.zeros(()),))
-# ... or tie_weights=false, where each name is swapped on its own (no check at all).
+# ... or tie_weights=False, where each name is swapped on its own (no check at all).
 functional_call(mod, new_a, (torch.zeros(()),), tie_weights=False)
 
 # The same trap with a state dict: state_dict() detaches every entry separately, so the two
-# tied names get two distinct objects and the default call raises. state_dict(keep_vars=true)
+# tied names get two distinct objects and the default call raises. state_dict(keep_vars=True)
 # returns the Parameters themselves (one object) and works.
 sd = mod.state_dict()
 print(sd["foo"] is sd["foo_tied"])

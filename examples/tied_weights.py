@@ -26,19 +26,19 @@ print(mod.foo)                           # the docs: tensor(1.) (a Parameter)
 # A plain call: 0 + 1 + 1 = 2.
 mod(torch.zeros(()))
 
-# tie_weights=true (the default): the value given for `foo` is used for every name tied to it,
+# tie_weights=True (the default): the value given for `foo` is used for every name tied to it,
 # so foo_tied is 0 too: 0 + 0 + 0 = 0. The alias is never added to the caller's dict.
 functional_call(mod, a, (torch.zeros(()),))
 
-# tie_weights=false: only `foo` is swapped; foo_tied keeps the module's tensor (1): 0 + 0 + 1.
+# tie_weights=False: only `foo` is swapped; foo_tied keeps the module's tensor (1): 0 + 0 + 1.
 functional_call(mod, a, (torch.zeros(()),), tie_weights=False)
 
-# Passing the SAME object for both names is allowed with tie_weights=true: 0.
+# Passing the SAME object for both names is allowed with tie_weights=True: 0.
 z = torch.zeros(())
 functional_call(mod, {"foo": z, "foo_tied": z}, (torch.zeros(()),))
 
 # The documentation's last line, {'foo': zeros, 'foo_tied': zeros} with two distinct tensors,
-# does not return tensor(0.): it raises. See tied_distinct_values.fc.
+# does not return tensor(0.): it raises. See tied_distinct_values.py.
 
 # The module is unchanged by all of this, and the tie is intact.
 mod.foo

@@ -133,9 +133,9 @@ mod tests {
 
     #[test]
     fn completion_counts_code_points_and_types_no_paren() {
-        let s = session("my_value = 3\nmy_model = Linear(2, 2)\np = params(Sequential(Linear(2, 2)))");
-        let j = complete(&s, "Linea", 5);
-        assert_eq!((matches(&j), &j["start"], &j["end"]), (vec!["Linear"], &json!(0), &json!(5)));
+        let s = session("my_value = 3\nmy_model = nn.Linear(2, 2)\np = dict(nn.Sequential(nn.Linear(2, 2)).named_parameters())");
+        let j = complete(&s, "nn.Linea", 8);
+        assert_eq!((matches(&j), &j["start"], &j["end"]), (vec!["Linear"], &json!(3), &json!(8)));
         // "é" is two bytes and one code point.
         let code = "print(\"é\", my_m";
         let j = complete(&s, code, code.chars().count());
