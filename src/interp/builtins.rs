@@ -1,7 +1,7 @@
-//! The built-in names of the language: tensor constructors, torch.nn modules, dict helpers
-//! (`params`, `buffers`, `state`, `detach`, `clone`), functional ops, `functional_call`, the
-//! torch.func transforms, `print`, `len`, `range`, `save`/`load` and friends.
-use indexmap::IndexMap;
+//! The engine's built-in functions: tensor constructors, torch.nn modules, functional ops,
+//! `functional_call`, the torch.func transforms, `print`, `len`, `range`, `save`/`load` and
+//! friends. Python's own built-ins are bare names ([`PYTHON_BUILTINS`]); the rest is reached as
+//! torch spells it, through the modules `modules.rs` builds from this table.
 use std::collections::HashMap;
 use std::rc::Weak;
 use tch::{Device, Kind, Tensor};
@@ -12,7 +12,6 @@ use crate::error::{Error, ExcType, Result};
 use crate::func::transforms::{self, Argnums};
 use crate::func::{functional_call, CallOptions};
 use crate::nn::layers::{self, BatchNormOptions, ConvOptions};
-use crate::nn::parametrize::register_parametrization;
 use crate::nn::Module;
 use crate::tensor::TensorRef;
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
@@ -87,30 +86,6 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
     let k = kind.unwrap_or(default);
     let t = crate::tensor::from_values(&out, &shape)?;
     Ok(if k == Kind::Double { t } else { t.f_to_kind(k)? })
-}
-
-fn dict_map(v: &Value, fname: &str, f: &dyn Fn(&TensorRef) -> Result<TensorRef>) -> Result<Value> {
-    match v {
-        Value::Dict(d) => {
-            let mut out = IndexMap::new();
-            for (k, x) in d.borrow().iter() {
-                out.insert(
-                    k.clone(),
-                    match x {
-                        Value::Tensor(t) => Value::Tensor(f(t)?),
-                        other => other.clone(),
-                    },
-                );
-            }
-            Ok(Value::Dict(DictRef::from_entries(out)))
-        }
-        Value::Tensor(t) => Ok(Value::Tensor(f(t)?)),
-        other => Err(Error::type_error("call::argument_type", format!("{fname}() takes a dict of tensors or a tensor, not {}", other.type_name()))),
-    }
-}
-
-fn named_dict(items: Vec<(String, TensorRef)>) -> Value {
-    Value::Dict(DictRef::from_entries(items.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect()))
 }
 
 fn as_module(a: &Args, name: &str) -> Result<Module> {
@@ -203,36 +178,6 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         let t = a.tensor("data")?;
         Ok(Value::Tensor(TensorRef::buffer(t.tensor(), a.boolean("persistent", true)?)?))
     }),
-    // dict(m.named_parameters(remove_duplicate=...)), dict(m.named_buffers(...)), both (in that
-    // order). remove_duplicate=false lists every alias name of a tied tensor.
-    ("params", &["module", "remove_duplicate"], 1, |a, _| {
-        Ok(named_dict(as_module(a, "module")?.named_parameters_with("", true, a.boolean("remove_duplicate", true)?)?))
-    }),
-    ("buffers", &["module", "remove_duplicate"], 1, |a, _| {
-        Ok(named_dict(as_module(a, "module")?.named_buffers_with("", true, a.boolean("remove_duplicate", true)?)?))
-    }),
-    ("state", &["module", "remove_duplicate"], 1, |a, _| {
-        let m = as_module(a, "module")?;
-        let dedupe = a.boolean("remove_duplicate", true)?;
-        let mut items = m.named_parameters_with("", true, dedupe)?;
-        items.extend(m.named_buffers_with("", true, dedupe)?);
-        Ok(named_dict(items))
-    }),
-    ("detach", &["d"], 1, |a, _| dict_map(&a.value("d"), "detach", &|t| Ok(TensorRef::new(t.tensor().f_detach()?)))),
-    ("clone", &["d"], 1, |a, _| {
-        dict_map(&a.value("d"), "clone", &|t| {
-            // `v.detach().clone().requires_grad_(v.requires_grad)`
-            let c = TensorRef::new(super::copy::detached_copy(t.tensor())?);
-            c.requires_grad_(t.requires_grad())?;
-            Ok(c)
-        })
-    }),
-    ("parametrize", &["module", "tensor_name", "parametrization"], 3, |a, _| {
-        let m = as_module(a, "module")?;
-        let p = as_module(a, "parametrization")?;
-        register_parametrization(&m, &a.string("tensor_name", "")?, &p)?;
-        Ok(Value::Module(m))
-    }),
     ("Linear", &["in_features", "out_features", "bias"], 2, |a, _| {
         module(layers::linear(a.int("in_features", 0)?, a.int("out_features", 0)?, a.boolean("bias", true)?))
     }),
@@ -322,10 +267,6 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
             Value::Module(m) => m.data().modules.len() as i64,
             other => return Err(Error::type_error("eval::len", format!("object of type '{}' has no len()", other.type_name()))),
         }))
-    }),
-    ("keys", &["d"], 1, |a, _| match a.value("d") {
-        Value::Dict(d) => Ok(Value::list(d.keys().iter().map(|k| Value::str(k)).collect())),
-        other => Err(Error::type_error("call::argument_type", format!("keys() takes a dict, not {}", other.type_name()))),
     }),
     ("range", &["start", "stop", "step"], 1, |a, _| {
         let (start, stop) = match a.get("stop") {
