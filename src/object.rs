@@ -48,9 +48,6 @@ pub struct Class {
     pub special: Special,
     /// Whether instances are `nn.Module`s (a base is `nn.Module` or such a class).
     pub is_module: bool,
-    /// A class of the retired brace dialect: `init` is the constructor, `self` is implicit,
-    /// the module's registries are ready before `init` runs.
-    pub brace: bool,
     pub id: u64,
 }
 
@@ -89,7 +86,6 @@ pub fn builtin_class(special: Special) -> Rc<Class> {
             dict: RefCell::new(IndexMap::new()),
             special,
             is_module: false,
-            brace: false,
             id: crate::tensor::next_object_id(),
         });
         b.borrow_mut().push(c.clone());
@@ -103,7 +99,7 @@ pub fn is_nn_module_class(v: &Value) -> bool {
 }
 
 impl Class {
-    pub fn new_user(name: &str, base: Value, brace: bool) -> Class {
+    pub fn new_user(name: &str, base: Value) -> Class {
         let is_module = match &base {
             Value::Class(c) => c.is_module,
             other => is_nn_module_class(other),
@@ -115,7 +111,6 @@ impl Class {
             dict: RefCell::new(IndexMap::new()),
             special: Special::User,
             is_module,
-            brace,
             id: crate::tensor::next_object_id(),
         }
     }

@@ -13,9 +13,7 @@
 //! it, assigning a parameter or submodule raises PyTorch's AttributeError. Dunder methods of
 //! instances are used by `repr`/`str`/`print`, calls, `len`, indexing, `in`, iteration,
 //! operators and truthiness (the `*_dunder` hooks below, called from the evaluator).
-//!
-//! The retired brace dialect (`class Foo { def init() ... }`) still makes `nn.Module`
-//! subclasses with an implicit `self` and registries ready before `init` runs.
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -83,18 +81,6 @@ impl ModuleImpl for InterpClass {
 
 // ------------------------------------------------------------------ the class statement
 
-/// Whether a class statement is the brace dialect's (`class Foo {`).
-fn is_brace(ctx: &Ctx, class: &ClassDef) -> bool {
-    let sources = ctx.sh.sources.borrow();
-    let Some(src) = sources.get(ctx.src as usize) else { return false };
-    src.get(class.name.span.end..).map(|rest| rest.trim_start().starts_with('{')).unwrap_or(false)
-}
-
-/// `nn.Module` as the session's `torch.nn` holds it.
-fn nn_module(ctx: &Ctx) -> Option<Value> {
-    ctx.sh.modules.borrow().get("torch.nn").and_then(|ns| ns.get("Module"))
-}
-
 fn check_base(base: &Value) -> Result<()> {
     match base {
         Value::Class(c) if matches!(c.special, Special::User | Special::Object) => Ok(()),
@@ -115,18 +101,8 @@ fn check_base(base: &Value) -> Result<()> {
 }
 
 /// A function defined in a class body: called with the instance as its first argument.
-fn method_value(c: Callable, qual: String, brace: bool) -> Value {
-    let implicit = brace && !c.def.explicit_self;
-    Function::new(qual.clone(), FunctionKind::User, move |pos, kw| {
-        if !implicit {
-            return c.invoke(None, &qual, pos, kw);
-        }
-        // The brace dialect's methods bind `self` implicitly.
-        match pos.split_first() {
-            Some((this, rest)) => c.invoke(Some(this.clone()), &qual, rest, kw),
-            None => Err(Error::type_error("call::missing_argument", format!("{qual}() missing 1 required positional argument: 'self'"))),
-        }
-    })
+fn method_value(c: Callable, qual: String) -> Value {
+    Function::new(qual.clone(), FunctionKind::User, move |pos, kw| c.invoke(None, &qual, pos, kw))
 }
 
 /// Applies a function's decorators as Python does: the decorator expressions are evaluated
@@ -156,7 +132,6 @@ pub fn define_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Resul
 
 /// `class Name(Base): body` as a class object.
 pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
-    let brace = is_brace(ctx, class);
     if class.bases.len() > 1 {
         return Err(Error::new(
             ExcType::NotImplementedError,
@@ -171,10 +146,9 @@ pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Valu
             check_base(&v).map_err(|e| e.at(ctx.loc(b.span)))?;
             v
         }
-        None if brace => nn_module(ctx).ok_or_else(|| Error::runtime("class::no_nn", "torch.nn.Module is not available"))?,
         None => Value::Class(builtin_class(Special::Object)),
     };
-    let cls = Rc::new(Class::new_user(&class.name.name, base, brace));
+    let cls = Rc::new(Class::new_user(&class.name.name, base));
     // Methods see `__class__` (zero-argument `super()`), as CPython's cell gives it.
     let cell = Frame::child(frame);
     cell.set("__class__", Value::Class(cls.clone()));
@@ -203,9 +177,7 @@ pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Valu
             Item::Def(def) => {
                 let mut c = Callable::new(ctx, def, &ns)?;
                 c.closure = cell.clone();
-                // Python names the constructor `__init__` in its errors (`Foo.__init__() missing ...`).
-                let py_name = if brace && def.name.name == "init" { "__init__" } else { def.name.name.as_str() };
-                let f = method_value(c, format!("{}.{py_name}", class.name.name), brace);
+                let f = method_value(c, format!("{}.{}", class.name.name, def.name.name));
                 let v = decorate(ctx, def, f, &ns).map_err(|e| e.at(ctx.loc(def.span)))?;
                 ns.set(&def.name.name, v);
             }
@@ -281,9 +253,7 @@ pub fn instantiate(cls: &Rc<Class>, pos: &[Value], kw: &Kwargs) -> Result<Value>
 
 fn instantiate_module(cls: &Rc<Class>, pos: &[Value], kw: &Kwargs) -> Result<Value> {
     let m = Module::new(&cls.name, Rc::new(InterpClass { class: cls.clone() }));
-    if !cls.brace {
-        m.set_uninitialized();
-    }
+    m.set_uninitialized();
     // Properties are class-level data descriptors: there before `__init__` runs (bases first,
     // so a subclass's property of the same name wins).
     let mut chain = Vec::new();
@@ -307,7 +277,7 @@ fn instantiate_module(cls: &Rc<Class>, pos: &[Value], kw: &Kwargs) -> Result<Val
         }
     }
     let this = Value::Module(m.clone());
-    let init = cls.find("__init__").or_else(|| if cls.brace { cls.find("init") } else { None });
+    let init = cls.find("__init__");
     match init {
         Some((init, _)) => init_result(bind(init, &this, cls).and_then(|f| call_value(&f, pos, kw))?)?,
         None => module_init(&m, pos, kw)?,
@@ -671,10 +641,8 @@ fn make_super(pos: &[Value], kw: &Kwargs) -> Result<Value> {
             let Some((def, frame)) = super::functions::current() else {
                 return Err(Error::runtime("class::super_no_args", "super(): no arguments"));
             };
-            // The first argument: Python's explicit `self` (or `cls`); the brace dialect's
-            // implicit `self` is bound in the method's own frame.
-            let implicit = !def.explicit_self && frame.snapshot().contains_key("self") && !def.params.iter().any(|p| p.name.name == "self");
-            let first = if implicit { Some("self".to_string()) } else { def.params.first().map(|p| p.name.name.clone()) };
+            // The first argument: Python's explicit `self` (or `cls`).
+            let first = def.params.first().map(|p| p.name.name.clone());
             let Some(first) = first else {
                 return Err(Error::runtime("class::super_no_args", "super(): no arguments"));
             };

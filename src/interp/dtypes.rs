@@ -1,6 +1,5 @@
 //! `torch.dtype` objects: `torch.float64`, its aliases (`torch.double`), their attributes
-//! (`is_floating_point`, `itemsize`, ...), and reading a `dtype=` argument (a dtype object, or
-//! the brace dialect's string `"float64"` until the migration ends).
+//! (`is_floating_point`, `itemsize`, ...), and reading a `dtype=` argument.
 use tch::Kind;
 
 use crate::error::{Error, Result};

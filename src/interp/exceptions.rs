@@ -197,8 +197,7 @@ fn with_classes<R>(f: impl FnOnce(&IndexMap<&'static str, Rc<Class>>) -> R) -> R
                     dict: RefCell::new(base_dict(name)),
                     special: Special::User,
                     is_module: false,
-                    brace: false,
-                    id: crate::tensor::next_object_id(),
+                            id: crate::tensor::next_object_id(),
                 };
                 map.insert(name, Rc::new(class));
             }

@@ -55,7 +55,7 @@ impl Callable {
     /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
     pub fn invoke(&self, self_value: Option<Value>, qualname: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
         // Python's methods name `self` as their first parameter: it is bound as a positional
-        // argument. (The brace dialect's methods leave it out and bind `self` implicitly.)
+        // argument.
         let with_self;
         let (self_value, pos) = match self_value {
             Some(s) if self.def.explicit_self => {

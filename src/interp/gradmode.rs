@@ -124,7 +124,6 @@ fn class_of(kind: Kind) -> Rc<Class> {
             dict: RefCell::new(dict),
             special: Special::User,
             is_module: false,
-            brace: false,
             id: crate::tensor::next_object_id(),
         });
         c.borrow_mut().push((kind as u8, class.clone()));

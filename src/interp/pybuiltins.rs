@@ -222,7 +222,6 @@ fn iter_class(name: &'static str) -> Rc<Class> {
             dict: RefCell::new(dict),
             special: Special::User,
             is_module: false,
-            brace: false,
             id: crate::tensor::next_object_id(),
         });
         c.borrow_mut().insert(name, class.clone());

@@ -172,7 +172,7 @@ fn dtypes_are_objects() {
     assert_eq!(last("(torch.float64.is_floating_point, torch.int64.itemsize, torch.uint8.is_signed)"), "(True, 8, False)");
     assert_eq!(last("torch.arange(3, dtype=torch.float64).dtype is torch.double"), "True");
     assert_eq!(last("torch.full((2,), 1, dtype=torch.int64).dtype"), "torch.int64");
-    // The brace dialect's strings still work until the migration ends.
+    // A dtype is a torch.dtype, never its name.
     assert_eq!(error_of("torch.zeros(2, dtype=\"float64\")").1, "zeros(): argument 'dtype' must be torch.dtype, not str");
     assert_eq!(error_of("torch.zeros(2, dtype=3)"), (ExcType::TypeError, "zeros(): argument 'dtype' must be torch.dtype, not int".into()));
     assert_eq!(error_full("torch.float32.itemsiz").headline(), "AttributeError: 'torch.dtype' object has no attribute 'itemsiz'. Did you mean: 'itemsize'?");
