@@ -54,6 +54,9 @@ const void* fcall_impl_ptr(const at::Tensor* t) {
 #include <ATen/functorch/BatchedTensorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <c10/core/GradMode.h>
+#include <c10/core/AutogradState.h>
+#include <ATen/ops/_make_dual.h>
+#include <ATen/ops/_unpack_dual.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 #include <ATen/core/LegacyTypeDispatch.h>
@@ -159,6 +162,22 @@ at::Tensor* fcall_clamp(const at::Tensor* t, int min_kind, double min, int max_k
       return heap(r);
     }
     return heap(at::clamp(*t, lo, hi));
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
+// The torch.nn activations whose number arguments tch drops (it binds only their defaults):
+// which 0 leaky_relu(negative_slope), 1 elu(alpha), 2 softplus(beta, threshold),
+// 3 hardtanh(min_val, max_val); inplace: the `_` variant on t itself. Errors come back as errors.
+at::Tensor* fcall_scalar_activation(const at::Tensor* t, int which, double a, double b, int inplace) {
+  try {
+    at::Tensor r = *t;
+    switch (which) {
+      case 0: return heap(inplace ? at::leaky_relu_(r, a) : at::leaky_relu(r, a));
+      case 1: return heap(inplace ? at::elu_(r, a) : at::elu(r, a));
+      case 2: return heap(at::softplus(r, a, b));
+      case 3: return heap(inplace ? at::hardtanh_(r, a, b) : at::hardtanh(r, a, b));
+    }
+    throw std::invalid_argument("unknown activation");
   } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
@@ -271,15 +290,62 @@ at::Tensor* fcall_remove_batch_dim(const at::Tensor* t, int64_t level, int64_t b
   } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
-// torch.autograd.grad(outputs, inputs, create_graph=..., allow_unused=True): results[i] is
-// nullptr where the input was unused. Returns 0 on error (see fcall_last_error).
-int fcall_autograd_grad(at::Tensor** outputs, int n, at::Tensor** inputs, int m, int create_graph, at::Tensor** results) {
+// torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+// grad_outputs[i] may be nullptr (None); retain_graph < 0 is None. results[i] is nullptr where
+// the input was unused. Returns 0 on error (see fcall_last_error).
+int fcall_autograd_grad(at::Tensor** outputs, int n, at::Tensor** inputs, int m, at::Tensor** grad_outputs, int retain_graph,
+                        int create_graph, int allow_unused, at::Tensor** results) {
   try {
-    std::vector<at::Tensor> outs, ins;
+    std::vector<at::Tensor> outs, ins, gos;
     for (int i = 0; i < n; ++i) outs.push_back(*outputs[i]);
     for (int i = 0; i < m; ++i) ins.push_back(*inputs[i]);
-    auto grads = torch::autograd::grad(outs, ins, {}, std::nullopt, create_graph != 0, true);
+    if (grad_outputs) {
+      for (int i = 0; i < n; ++i) gos.push_back(grad_outputs[i] ? *grad_outputs[i] : at::Tensor());
+    }
+    std::optional<bool> retain;
+    if (retain_graph >= 0) retain = retain_graph != 0;
+    auto grads = torch::autograd::grad(outs, ins, gos, retain, create_graph != 0, allow_unused != 0);
     for (int i = 0; i < m; ++i) results[i] = grads[i].defined() ? heap(grads[i]) : nullptr;
+    return 1;
+  } catch (const std::exception& e) { record(e); return 0; }
+}
+
+// ---- forward-mode AD (torch.func.jvp): functorch's Jvp layer, the forward-grad mode and the
+// dual levels of torch.autograd.forward_ad ----
+
+// torch._C._functorch._jvp_increment_nesting(): returns the level, or -1.
+int64_t fcall_jvp_increment_nesting() {
+  try {
+    bool prev = c10::AutogradState::get_tls_state().get_fw_grad_mode();
+    return at::functorch::initAndPushDynamicLayer(at::functorch::TransformType::Jvp, std::nullopt, std::nullopt, std::nullopt, prev);
+  } catch (const std::exception& e) { record(e); return -1; }
+}
+
+int fcall_fwd_grad_enabled() { return c10::AutogradState::get_tls_state().get_fw_grad_mode() ? 1 : 0; }
+void fcall_set_fwd_grad_enabled(int enabled) { c10::AutogradState::get_tls_state().set_fw_grad_mode(enabled != 0); }
+
+// torch._C._enter_dual_level(): the new level, or -1.
+int64_t fcall_enter_dual_level() {
+  try { return static_cast<int64_t>(torch::autograd::forward_ad::enter_dual_level()); }
+  catch (const std::exception& e) { record(e); return -1; }
+}
+int fcall_exit_dual_level(int64_t level) {
+  try { torch::autograd::forward_ad::exit_dual_level(static_cast<uint64_t>(level)); return 1; }
+  catch (const std::exception& e) { record(e); return 0; }
+}
+
+// torch._VF._make_dual(primal, tangent, level).
+at::Tensor* fcall_make_dual(const at::Tensor* primal, const at::Tensor* tangent, int64_t level) {
+  try { return heap(at::_make_dual(*primal, *tangent, level)); }
+  catch (const std::exception& e) { record(e); return nullptr; }
+}
+
+// torch._VF._unpack_dual(t, level): *primal always set, *tangent nullptr when there is none.
+int fcall_unpack_dual(const at::Tensor* t, int64_t level, at::Tensor** primal, at::Tensor** tangent) {
+  try {
+    auto r = at::_unpack_dual(*t, level);
+    *primal = heap(std::get<0>(r));
+    *tangent = std::get<1>(r).defined() ? heap(std::get<1>(r)) : nullptr;
     return 1;
   } catch (const std::exception& e) { record(e); return 0; }
 }

@@ -6,11 +6,11 @@
 # you passed them, otherwise the module's own. The documentation's in-place note ("reflected in
 # the parameter_and_buffer_dicts input") is true only for the first case.
 #
-# Reading the tables: fcall sees an in-place write through the tensor's version counter.
-# `num_batches_tracked.add_(1)` bumps it; the batch_norm kernel updates running_mean and
-# running_var without a version bump (in PyTorch too: their `_version` stays the same), so the
-# tables mark those two only by their values ("dict after"), and not at all when they are the
-# module's own: the values printed after each call show it.
+# Reading the tables: fcall sees most in-place writes through the tensor's version counter
+# (`num_batches_tracked.add_(1)` bumps it). The batch_norm kernel updates running_mean and
+# running_var without a version bump (in PyTorch too: their `_version` stays the same), so
+# fcall's BatchNorm reports those writes to the call itself: the tables say "written in place by
+# BatchNorm (no version bump)", in the dict's tensors or as a PERMANENT CHANGE of the module.
 
 import torch
 import torch.nn as nn

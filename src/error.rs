@@ -24,6 +24,8 @@ pub enum ExcType {
     /// A subclass of ImportError (`except ImportError` catches it).
     ModuleNotFoundError,
     OverflowError,
+    /// An allocation that cannot be made (`[0] * 10**11`), as CPython raises it.
+    MemoryError,
     /// Raised at run time for what the parser cannot see (`*x` outside a display).
     SyntaxError,
     /// Python's own classes a script can raise (`raise Exception("x")`) or catch; a user
@@ -56,6 +58,7 @@ impl ExcType {
             ExcType::ImportError => "ImportError",
             ExcType::ModuleNotFoundError => "ModuleNotFoundError",
             ExcType::OverflowError => "OverflowError",
+            ExcType::MemoryError => "MemoryError",
             ExcType::SyntaxError => "SyntaxError",
             ExcType::BaseException => "BaseException",
             ExcType::Exception => "Exception",
@@ -167,6 +170,10 @@ impl Error {
         let mut e = Error::new(ExcType::KeyError, code, crate::value::py_str_repr(&arg));
         e.key_arg = Some(arg);
         e
+    }
+    /// CPython's MemoryError (its message is empty).
+    pub fn memory(code: &'static str) -> Error {
+        Error::new(ExcType::MemoryError, code, "")
     }
     pub fn recursion() -> Error {
         Error::new(

@@ -9,6 +9,8 @@
 //! | [`nn`] | `nn.Module`, registries, walks, parametrizations, built-in layers |
 //! | [`func`] | `functional_call`, its stages, cache and record |
 //! | [`error`] | errors with PyTorch's type and message and a stable code |
+//! | [`stack`] | Python's recursion limit and the evaluator's stack |
+pub mod aten;
 pub mod error;
 pub mod func;
 pub mod nn;
@@ -17,6 +19,7 @@ pub mod export;
 pub mod object;
 pub mod pyset;
 pub mod render;
+pub mod stack;
 pub mod tensor;
 pub mod value;
 

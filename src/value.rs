@@ -255,6 +255,15 @@ impl Value {
                 Value::Set(_) => "set(...)",
                 _ => "(...)",
             };
+            // Each level is a frame of CPython's `PyObject_Repr`: deep nesting is RecursionError
+            // (kept for `try_repr`), never a stack overflow.
+            let _frame = match crate::stack::enter(1, "while getting the repr of an object") {
+                Ok(f) => f,
+                Err(e) => {
+                    crate::object::note_error(e);
+                    return shown.to_string();
+                }
+            };
             return guard_recursion(ptr, || self.py_repr_inner()).unwrap_or_else(|| shown.to_string());
         }
         self.py_repr_inner()
@@ -389,6 +398,59 @@ pub fn py_str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
+}
+
+/// Deep structures are dropped with a work list instead of recursion (CPython's trashcan): a
+/// 100,000-deep list goes away without overflowing the stack. A container only `v` holds gives
+/// its items to the work list before it drops, so no drop recurses more than one level.
+fn drop_all(mut work: Vec<Value>) {
+    while let Some(v) = work.pop() {
+        match &v {
+            Value::List(s) | Value::Tuple(s) | Value::Size(s) if Rc::strong_count(&s.0) == 1 => {
+                if let Ok(mut items) = s.0.try_borrow_mut() {
+                    work.append(&mut items);
+                }
+            }
+            Value::Dict(d) if Rc::strong_count(&d.0) == 1 => {
+                if let Ok(mut entries) = d.0.entries.try_borrow_mut() {
+                    work.extend(entries.drain(..).map(|(_, x)| x));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn holds_containers<'a>(mut items: impl Iterator<Item = &'a Value>) -> bool {
+    items.any(|v| matches!(v, Value::List(_) | Value::Tuple(_) | Value::Size(_) | Value::Dict(_)))
+}
+
+impl Drop for Seq {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 {
+            if let Ok(mut items) = self.0.try_borrow_mut() {
+                if holds_containers(items.iter()) {
+                    let work = std::mem::take(&mut *items);
+                    drop(items);
+                    drop_all(work);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for DictRef {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 {
+            if let Ok(mut entries) = self.0.entries.try_borrow_mut() {
+                if holds_containers(entries.values()) {
+                    let work = entries.drain(..).map(|(_, x)| x).collect();
+                    drop(entries);
+                    drop_all(work);
+                }
+            }
+        }
+    }
 }
 
 /// The items of a list or tuple, as a shared object: cloning is Python's `b = a` (the same

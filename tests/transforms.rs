@@ -946,3 +946,312 @@ fn stack_module_state_sequential_ensemble_and_independence() {
     });
     check("sms_independent", &ob(r));
 }
+
+// ------------------------------------------------- Python scripts: fcall's output vs PyTorch's
+//
+// jacrev / jacfwd / hessian / vjp / jvp, torch.autograd.grad, second-order grads through
+// functional_call: each script runs in the oracle Python (one process, each script in a fresh
+// namespace with fcall's prelude) and in a fresh fcall session; what they print must be the same
+// text (tensor reprs, error types and messages caught with try/except).
+
+const PRELUDE_PY: &str = "import math\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nfrom torch.func import functional_call, grad, grad_and_value, vmap, stack_module_state\n";
+
+const SCRIPTS: &[(&str, &str)] = &[
+    (
+        "jac_two_args",
+        r#"
+from torch.func import jacrev, jacfwd
+x = torch.tensor([1.0, 2.0, 3.0])
+y = torch.tensor([0.5, -1.0, 2.0])
+def f(x, y):
+    return x.sin() * y + x * x
+j = jacrev(f, argnums=(0, 1))(x, y)
+print(type(j).__name__, len(j))
+print(j[0])
+print(j[1])
+print(jacfwd(f, argnums=(0, 1))(x, y))
+print(jacrev(f)(x, y))
+print(jacfwd(f, argnums=1)(x, y))
+print(jacrev(f, chunk_size=1)(x, y))
+print(jacrev(f, argnums=(0, 1), chunk_size=2)(x, y))
+def g(x):
+    return {"a": x.exp(), "b": (x * 2).sum()}
+print(jacrev(g)(x))
+print(jacfwd(g)(x))
+W = torch.tensor([[1.0, -2.0], [0.5, 3.0], [2.0, 0.0]])
+print(jacrev(lambda w, v: w @ v)(W, torch.tensor([1.0, -1.0])).shape)
+print(jacfwd(lambda w, v: w @ v)(W, torch.tensor([1.0, -1.0])))
+"#,
+    ),
+    (
+        "hessians",
+        r#"
+from torch.func import jacrev, jacfwd, hessian
+x = torch.tensor([0.5, -1.0, 2.0])
+def h(x):
+    return (x.tanh() * x).sum()
+print(hessian(h)(x))
+print(jacfwd(jacfwd(h))(x))
+print(jacrev(jacrev(h))(x))
+print(jacrev(jacfwd(h))(x))
+def h2(a, b):
+    return (a * a * b).sum()
+b = torch.tensor([1.0, 2.0, 3.0])
+H = hessian(h2, argnums=(0, 1))(x, b)
+print(H[0][0])
+print(H[0][1])
+print(H[1][0])
+print(H[1][1])
+print(vmap(hessian(h))(torch.tensor([[0.5, 1.0, 1.5], [-1.0, 0.0, 1.0]])))
+"#,
+    ),
+    (
+        "vjp_jvp",
+        r#"
+from torch.func import vjp, jvp
+x = torch.tensor([1.0, 2.0, 3.0])
+def f(x):
+    return x * x, {"aux": x.sum()}
+out, fn, aux = vjp(f, x, has_aux=True)
+print(out, aux)
+print(fn(torch.tensor([1.0, 0.5, -1.0])))
+out, t, aux = jvp(f, (x,), (torch.tensor([1.0, 0.0, 2.0]),), has_aux=True)
+print(out, t, aux)
+def two(a, b):
+    return (a * b, a.sin())
+out, fn = vjp(two, x, x + 1)
+print(out)
+print(fn((torch.ones(3), torch.ones(3))))
+print(jvp(two, (x, x + 1), (torch.ones(3), torch.zeros(3))))
+print(jvp(lambda a: a.exp().sum(), (x,), (torch.ones(3),)))
+print(vmap(lambda v: fn((v, v)))(torch.eye(3)))
+print(vmap(lambda t: jvp(lambda a: a.sin(), (x,), (t,))[1])(torch.eye(3)))
+"#,
+    ),
+    (
+        "transform_errors",
+        r#"
+from torch.func import vjp, jvp, jacrev, jacfwd, hessian
+x = torch.tensor([1.0, 2.0])
+def tryit(f):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+tryit(lambda: vjp(lambda x: None, x))
+tryit(lambda: vjp(lambda x: (x, 1), x))
+tryit(lambda: vjp(lambda x: x, 3))
+tryit(lambda: vjp(lambda x: x.long(), x))
+tryit(lambda: vjp(lambda x: (x, x), x)[1](x))
+tryit(lambda: vjp(lambda x: {"a": x}, x)[1]((x,)))
+tryit(lambda: vjp(lambda x: x, x, has_aux=True))
+tryit(lambda: jvp(lambda x: x, x, x))
+tryit(lambda: jvp(lambda x: x, (x,), [x]))
+tryit(lambda: jvp(lambda x: x, (x,), (x, x)))
+tryit(lambda: jvp(lambda x: x, (), ()))
+tryit(lambda: jvp(lambda x: x, (3,), (3,)))
+tryit(lambda: jvp(lambda x: x, (x.long(),), (x,)))
+tryit(lambda: jvp(lambda x: 3, (x,), (x,)))
+tryit(lambda: jvp(lambda x: None, (x,), (x,)))
+tryit(lambda: jvp(lambda x: x * 0 + 1, (x,), (x,), strict=True))
+tryit(lambda: jacrev(lambda x: x, chunk_size=0))
+tryit(lambda: jacfwd(lambda x: x)(x.long()))
+tryit(lambda: jacrev(lambda x: x)(x.long()))
+tryit(lambda: jacrev(lambda x: x.sum(), argnums=2)(x))
+tryit(lambda: jacrev(lambda x: x.sum(), argnums=(0, 0))(x))
+tryit(lambda: jacfwd(lambda x: x.sum(), argnums=())(x))
+tryit(lambda: grad(lambda x: x.sum(), has_aux=True)(x))
+tryit(lambda: grad(lambda x: (x.sum(), x * 2), has_aux=True)(x))
+tryit(lambda: grad_and_value(lambda x: (x.sum(), [x * 2, x]), has_aux=True)(x))
+tryit(lambda: grad(lambda x: (x.sum(), 3), has_aux=True)(x))
+"#,
+    ),
+    (
+        "autograd_grad",
+        r#"
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+y = (x * x * w).sum()
+gx, gw = torch.autograd.grad(y, (x, w), create_graph=True)
+print(gx, gw)
+g2 = torch.autograd.grad(gx.sum(), x)
+print(g2)
+def tryit(f):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+z = torch.tensor([4.0], requires_grad=True)
+tryit(lambda: torch.autograd.grad((x * w).sum(), [x, z]))
+tryit(lambda: torch.autograd.grad((x * w).sum(), [x, z], allow_unused=True))
+tryit(lambda: torch.autograd.grad((x * w).sum(), [x, z], materialize_grads=True))
+tryit(lambda: torch.autograd.grad(x * w, x))
+tryit(lambda: torch.autograd.grad(x * w, x, grad_outputs=torch.ones(2)))
+tryit(lambda: torch.autograd.grad(x * w, x, grad_outputs=torch.tensor([1.0, 0.0, 2.0])))
+tryit(lambda: torch.autograd.grad(x * w, []))
+tryit(lambda: torch.autograd.grad(torch.tensor(1.0), x))
+tryit(lambda: torch.autograd.grad((x * w).sum(), {"x": x, "w": w}))
+v = (x * w).sum()
+print(torch.autograd.grad(v, x, retain_graph=True))
+print(torch.autograd.grad(v, w))
+tryit(lambda: torch.autograd.grad(v, w))
+"#,
+    ),
+    (
+        "maml_second_order",
+        r#"
+model = nn.Linear(2, 1)
+params = {"weight": torch.tensor([[0.5, -0.3]], requires_grad=True), "bias": torch.tensor([0.1], requires_grad=True)}
+x = torch.tensor([[1.0, 2.0], [0.5, -1.0], [2.0, 0.5]])
+t = torch.tensor([[1.0], [0.0], [-1.0]])
+def loss(p, x, t):
+    return F.mse_loss(functional_call(model, p, (x,)), t)
+def inner(p):
+    g = grad(loss)(p, x, t)
+    return {k: p[k] - 0.1 * g[k] for k in p}
+def outer(p):
+    return loss(inner(p), x * 2, t)
+print(grad(outer)(params))
+print(grad_and_value(outer)({k: v.detach() for k, v in params.items()}))
+l = loss(params, x, t)
+gs = torch.autograd.grad(l, list(params.values()), create_graph=True)
+new = {k: v - 0.1 * g for (k, v), g in zip(params.items(), gs)}
+l2 = loss(new, x * 2, t)
+l2.backward()
+print(params["weight"].grad, params["bias"].grad)
+batched = {"weight": torch.tensor([[[0.5, -0.3]], [[1.0, -0.6]]]), "bias": torch.tensor([[0.1], [0.2]])}
+print(vmap(grad(outer))(batched))
+"#,
+    ),
+    (
+        "deepcopy_modules",
+        r#"
+import copy
+class Tied(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 2)
+        self.b = nn.Linear(2, 2)
+        self.b.weight = self.a.weight
+        self.seq = nn.Sequential(self.a, nn.ReLU())
+        self.register_buffer("scale", torch.tensor([2.0, 3.0]))
+        self.note = "hi"
+    def forward(self, x):
+        return self.seq(x) * self.scale + self.b(x)
+m = Tied()
+with torch.no_grad():
+    m.a.weight.copy_(torch.tensor([[1.0, -1.0], [0.5, 2.0]]))
+    m.a.bias.copy_(torch.tensor([0.0, 1.0]))
+    m.b.bias.copy_(torch.tensor([0.5, -0.5]))
+c = copy.deepcopy(m)
+print(type(c).__name__, c is m, c.a is m.a, c.seq[0] is c.a, c.b.weight is c.a.weight)
+print(c.a.weight is m.a.weight, type(c.a.weight).__name__, c.a.weight.requires_grad, c.note)
+print([n for n, _ in c.named_parameters()])
+print([n for n, _ in c.named_modules()])
+x = torch.tensor([[1.0, 2.0]])
+print((c(x) - m(x)).abs().sum())
+with torch.no_grad():
+    c.a.weight.add_(1.0)
+    c.scale.mul_(10.0)
+print(m.a.weight)
+print(c.b.weight)
+print(m.scale, c.scale)
+pair = copy.deepcopy([m, m])
+print(pair[0] is pair[1], pair[0] is m)
+print(c)
+"#,
+    ),
+];
+
+/// Every script's printed output in PyTorch, from one Python process.
+fn script_oracle() -> &'static J {
+    static ORACLE: OnceLock<J> = OnceLock::new();
+    ORACLE.get_or_init(|| {
+        let mut py = String::from("import io, json, contextlib, warnings\nwarnings.filterwarnings('ignore')\nR = {}\n");
+        for (name, code) in SCRIPTS {
+            let src = format!("{PRELUDE_PY}{code}");
+            py.push_str(&format!(
+                "buf = io.StringIO()\nwith contextlib.redirect_stdout(buf):\n    try:\n        exec({}, {{'__name__': '__main__'}})\n    except Exception as e:\n        print('UNCAUGHT', type(e).__name__, e)\nR[{}] = buf.getvalue()\n",
+                serde_json::to_string(&src).unwrap(),
+                serde_json::to_string(name).unwrap()
+            ));
+        }
+        py.push_str("print(json.dumps(R))\n");
+        let out = Command::new(env!("FCALL_PYTHON")).arg("-c").arg(&py).output().expect("start the oracle python");
+        assert!(out.status.success(), "oracle python failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("oracle JSON")
+    })
+}
+
+/// What `code` prints in a fresh fcall session (an uncaught error as the oracle shows it).
+fn fcall_prints(code: &str) -> String {
+    let mut s = fcall::interp::Session::new();
+    let mut printed = String::new();
+    for o in s.run(code, fcall::interp::RunOptions { keep_going: false }) {
+        printed.push_str(&o.printed);
+        if let Some(fcall::interp::Failure::Raised(e)) = &o.failure {
+            printed.push_str(&format!("UNCAUGHT {:?} {}\n", e.exc, e.message));
+        } else if let Some(t) = &o.error_text {
+            printed.push_str(&format!("UNCAUGHT {t}\n"));
+        }
+    }
+    printed
+}
+
+fn check_script(name: &str) {
+    let code = SCRIPTS.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("no script {name}")).1;
+    let expected = script_oracle()[name].as_str().expect("oracle output").to_string();
+    // libtorch's forward-AD levels are process-wide (not per thread): two jvps on two test
+    // threads at once would nest ("Nested forward mode AD is not supported"), so scripts run
+    // one at a time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let actual = fcall_prints(code);
+    assert!(!expected.contains("UNCAUGHT"), "{name}: the oracle raised:\n{expected}");
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines().chain(std::iter::repeat("<missing>")))
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(8)
+            .map(|(i, (e, a))| format!("line {}:\n  torch: {e}\n  fcall: {a}", i + 1))
+            .collect();
+        panic!("{name}: output differs from PyTorch's\n{}\n--- fcall printed:\n{actual}", diff.join("\n"));
+    }
+}
+
+#[test]
+fn script_jacobians_of_two_args() {
+    check_script("jac_two_args");
+}
+
+#[test]
+fn script_hessians() {
+    check_script("hessians");
+}
+
+#[test]
+fn script_vjp_jvp_has_aux() {
+    check_script("vjp_jvp");
+}
+
+#[test]
+fn script_transform_errors() {
+    check_script("transform_errors");
+}
+
+#[test]
+fn script_autograd_grad() {
+    check_script("autograd_grad");
+}
+
+#[test]
+fn script_maml_second_order_through_functional_call() {
+    check_script("maml_second_order");
+}
+
+#[test]
+fn script_deepcopy_of_modules() {
+    check_script("deepcopy_modules");
+}

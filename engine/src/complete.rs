@@ -374,7 +374,7 @@ pub(crate) mod tests {
     #[test]
     fn python_modules_of_the_prelude() {
         let s = session("x = 1");
-        assert_eq!(comp(&s, "torch.zer"), (6, vec!["zeros(".to_string()]));
+        assert_eq!(comp(&s, "torch.zer"), (6, vec!["zero_(".to_string(), "zeros(".to_string(), "zeros_like(".to_string()]));
         assert_eq!(comp(&s, "y = torch.float6").1, vec!["float64"]);
         assert_eq!(comp(&s, "nn.Lin").1, vec!["Linear("]);
         assert_eq!(comp(&s, "F.rel").1, vec!["relu("]);

@@ -12,7 +12,7 @@
 //!
 //! Strings cross the boundary as NUL-terminated UTF-8; every string returned here is freed with
 //! [`fcall_string_free`] (the kernel's, with `fcall_kernel_free`). No Rust panic crosses the
-//! boundary of the REPL's entry points.
+//! boundary of an entry point ([`guard`], [`caught`]).
 mod complete;
 mod export_cmd;
 pub mod kernel;
@@ -43,8 +43,32 @@ unsafe fn from_c<'a>(p: *const c_char) -> &'a str {
     CStr::from_ptr(p).to_str().unwrap_or("")
 }
 
+/// Runs `f`, a panic (a bug) giving `fallback`: no panic unwinds across an `extern "C"` entry
+/// point.
 fn guard<T>(fallback: T, f: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+    caught(f).unwrap_or(fallback)
+}
+
+thread_local! {
+    /// The last panic's message and place, noted by the hook [`caught`] installs.
+    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f`; a panic becomes `Err` with its message and where it happened (the default hook
+/// still prints it to stderr).
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned());
+            let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            PANIC.with(|p| *p.borrow_mut() = Some(format!("{}{place}", msg.unwrap_or_else(|| "a panic".into()))));
+            previous(info);
+        }));
+    });
+    PANIC.with(|p| p.borrow_mut().take());
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "a panic".into()))
 }
 
 #[no_mangle]
@@ -105,7 +129,7 @@ pub unsafe extern "C" fn fcall_session_run(s: *mut c_void, code: *const c_char, 
     let rs = &mut *(s as *mut ReplSession);
     let code = from_c(code);
     let width = width.clamp(40, 400) as u16;
-    let (text, bad) = guard(("fcall: internal error (a panic in the engine); the workspace may be incomplete\n".to_string(), true), || {
+    let run = caught(|| {
         rs.session.targets = Targets { width, text: true, color: color != 0, html: false, json: false };
         let outs = rs.session.run(code, RunOptions::default());
         let mut text = String::new();
@@ -116,6 +140,7 @@ pub unsafe extern "C" fn fcall_session_run(s: *mut c_void, code: *const c_char, 
         }
         (text, bad)
     });
+    let (text, bad) = run.unwrap_or_else(|why| (format!("fcall: internal error ({why}); the workspace keeps what ran before it\n"), true));
     if !failed.is_null() {
         *failed = bad as c_int;
     }
@@ -161,5 +186,18 @@ pub extern "C" fn fcall_interrupt_clear() {
 pub unsafe extern "C" fn fcall_string_free(p: *mut c_char) {
     if !p.is_null() {
         drop(CString::from_raw(p));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_an_error_with_its_message_and_place() {
+        let e = super::caught(|| -> u32 { panic!("boom {}", 7) }).unwrap_err();
+        assert!(e.starts_with("boom 7 at engine/src/lib.rs:"), "{e}");
+        assert_eq!(super::caught(|| 5), Ok(5));
+        // The next panic reports itself, not the last one.
+        let e = super::caught(|| -> u32 { panic!("second") }).unwrap_err();
+        assert!(e.starts_with("second at "), "{e}");
     }
 }

@@ -31,7 +31,9 @@ fn show_call(code: &str, module: &Module, dicts: Value, x: TensorRef, opts: Call
         }
     } else if out.record.forward_ran {
         let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-        println!("{}", fcall::render::text::render(&fcall::render::call_table::table(&out.record, &pre), width, false));
+        let then = fcall::render::call_table::Then::settle(&out.record, pre);
+        let table = fcall::render::call_table::table(&out.record, &then, fcall::render::call_table::Rows::default());
+        println!("{}", fcall::render::text::render(&table, width, false));
     }
     match out.result {
         Ok(v) => println!("    result: {}", v.py_repr()),

@@ -111,60 +111,63 @@ impl Engine {
     /// here, after the sockets are bound) and makes the session.
     pub fn start() -> Engine {
         let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("fcall-engine".into())
-            .spawn(move || {
-                // libtorch's load takes a few hundred ms of CPU: wait until the client's first
-                // kernel_info has its reply (or a job comes, or 1 s passes), so starting up is
-                // never slowed by it.
-                let first = match rx.recv_timeout(std::time::Duration::from_secs(1)) {
-                    Ok(Job::Go) | Err(_) => None,
-                    Ok(job) => Some(job),
-                };
-                let loaded = load();
-                let (lib, k) = match loaded {
-                    Ok(l) => {
-                        let lib = LIB.get_or_init(|| l);
-                        (Some(lib), (lib.new)())
+        // Cells run on this thread: its stack is the one Python's recursion limit needs.
+        fcall_lang::stack::spawn("fcall-engine", move || {
+            // libtorch's load takes a few hundred ms of CPU: wait until the client's first
+            // kernel_info has its reply (or a job comes, or 1 s passes), so starting up is
+            // never slowed by it.
+            let first = match rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                Ok(Job::Go) | Err(_) => None,
+                Ok(job) => Some(job),
+            };
+            let loaded = load().and_then(|l| {
+                let lib = LIB.get_or_init(|| l);
+                let k = (lib.new)();
+                if k.is_null() {
+                    return Err("the fcall engine could not make a session".to_string());
+                }
+                Ok((lib, k))
+            });
+            let (lib, k) = match loaded {
+                Ok((lib, k)) => (Some(lib), k),
+                Err(e) => {
+                    crate::log(&e);
+                    (None, std::ptr::null_mut())
+                }
+            };
+            for job in first.into_iter().chain(rx.iter()) {
+                let Some(lib) = lib else {
+                    if let Job::Run(_, reply) = job {
+                        let _ = reply.send(dead("the fcall engine library could not be loaded; see the kernel log"));
                     }
-                    Err(e) => {
-                        crate::log(&e);
-                        (None, std::ptr::null_mut())
-                    }
+                    continue;
                 };
-                for job in first.into_iter().chain(rx.iter()) {
-                    let Some(lib) = lib else {
-                        if let Job::Run(_, reply) = job {
-                            let _ = reply.send(dead("the fcall engine library could not be loaded; see the kernel log"));
-                        }
-                        continue;
-                    };
-                    match job {
-                        Job::Go => {}
-                        Job::Run(code, reply) => {
-                            let c = CString::new(code.replace('\0', " ")).expect("no NUL");
-                            // SAFETY: `k` is the live session; the string is freed once.
-                            let v: Value = unsafe {
-                                let p = (lib.run)(k, c.as_ptr());
-                                let v = serde_json::from_slice(CStr::from_ptr(p).to_bytes()).unwrap_or(Value::Null);
-                                (lib.free)(p);
-                                v
-                            };
-                            let _ = reply.send(parse_cell(&v));
-                        }
-                        Job::Complete(code, pos, reply) => {
-                            let v = call(lib, k, lib.complete, &code, pos);
-                            let matches = v["matches"].as_array().map(|a| a.iter().filter_map(|m| m.as_str().map(String::from)).collect()).unwrap_or_default();
-                            let _ = reply.send(Completion { matches, start: v["start"].as_u64().unwrap_or(pos as u64) as usize, end: v["end"].as_u64().unwrap_or(pos as u64) as usize });
-                        }
-                        Job::Inspect(code, pos, reply) => {
-                            let v = call(lib, k, lib.inspect, &code, pos);
-                            let _ = reply.send(Inspection { found: v["found"].as_bool().unwrap_or(false), text: v["text"].as_str().unwrap_or("").to_string() });
-                        }
+                match job {
+                    Job::Go => {}
+                    Job::Run(code, reply) => {
+                        let c = CString::new(code.replace('\0', " ")).expect("no NUL");
+                        // SAFETY: `k` is the live session; the string is freed once.
+                        let v: Value = unsafe {
+                            let p = (lib.run)(k, c.as_ptr());
+                            let v = serde_json::from_slice(CStr::from_ptr(p).to_bytes()).unwrap_or(Value::Null);
+                            (lib.free)(p);
+                            v
+                        };
+                        let _ = reply.send(parse_cell(&v));
+                    }
+                    Job::Complete(code, pos, reply) => {
+                        let v = call(lib, k, lib.complete, &code, pos);
+                        let matches = v["matches"].as_array().map(|a| a.iter().filter_map(|m| m.as_str().map(String::from)).collect()).unwrap_or_default();
+                        let _ = reply.send(Completion { matches, start: v["start"].as_u64().unwrap_or(pos as u64) as usize, end: v["end"].as_u64().unwrap_or(pos as u64) as usize });
+                    }
+                    Job::Inspect(code, pos, reply) => {
+                        let v = call(lib, k, lib.inspect, &code, pos);
+                        let _ = reply.send(Inspection { found: v["found"].as_bool().unwrap_or(false), text: v["text"].as_str().unwrap_or("").to_string() });
                     }
                 }
-            })
-            .expect("spawn the engine thread");
+            }
+        })
+        .expect("spawn the engine thread");
         Engine { tx }
     }
 

@@ -1,5 +1,9 @@
 //! The fcall Jupyter kernel: `fcall kernel install | uninstall | run CONNECTION_FILE`.
 //!
+//! The process (here): it ends with `_exit` at shutdown whatever the engine is doing ([`leave`]),
+//! takes SIGINT as an interrupt of the running cell, and exits when the process that started it
+//! is gone (`JPY_PARENT_PID`), as ipykernel does.
+//!
 //! | module | owns |
 //! |---|---|
 //! | [`wire`] | every ZeroMQ use: binding, lenient signed reads, sends, heartbeat, IOPub (XPUB) |
@@ -73,7 +77,8 @@ fn report(r: anyhow::Result<()>) -> i32 {
     }
 }
 
-/// Runs the kernel on a connection file: sockets first, then the engine thread.
+/// Runs the kernel on a connection file: sockets first, then the engine thread. Returns only on
+/// an error before the kernel is up; otherwise the process ends in [`leave`].
 pub fn run(connection_file: &str) -> anyhow::Result<()> {
     use anyhow::Context;
     let text = std::fs::read_to_string(connection_file).with_context(|| format!("cannot read {connection_file}"))?;
@@ -87,10 +92,63 @@ pub fn run(connection_file: &str) -> anyhow::Result<()> {
     rt.block_on(async {
         let session = uuid::Uuid::new_v4().to_string();
         let bound = wire::bind(&info, &session).await?;
+        on_sigint();
+        watch_parent();
         let engine = engine::Engine::start();
         server::serve(bound, engine).await;
         anyhow::Ok(())
     })?;
-    // Leave at once: the engine thread may be inside a long libtorch op.
-    std::process::exit(0)
+    leave(0)
+}
+
+/// Ends the process now, whatever the engine thread is doing: `_exit` runs no static destructor
+/// and no atexit handler, so a shutdown while libtorch is still loading (its initialisers running
+/// under `dlopen`) or inside a long operation cannot crash on the way out. Replies were sent and
+/// the logs are written unbuffered; stdout is flushed here.
+pub fn leave(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: _exit ends the process; nothing after it runs.
+    unsafe { libc::_exit(code) }
+}
+
+/// SIGINT (Ctrl-C in the terminal that started Jupyter, `kill -INT`, a front end with
+/// interrupt_mode "signal") interrupts the running cell, as ipykernel's KeyboardInterrupt does;
+/// when no cell runs it is forgotten (each cell starts uninterrupted).
+fn on_sigint() {
+    extern "C" fn handler(_: libc::c_int) {
+        // One atomic store in the engine: async-signal-safe.
+        engine::interrupt();
+    }
+    // SAFETY: installs a handler that only does an atomic store.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = handler as extern "C" fn(libc::c_int) as usize;
+        sa.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut sa.sa_mask);
+        if libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut()) != 0 {
+            log("cannot install the SIGINT handler");
+        }
+    }
+}
+
+/// ipykernel's ParentPollerUnix: with `JPY_PARENT_PID` set (Jupyter sets it to the process that
+/// started the kernel), the kernel exits once that process is gone (its parent changes; when
+/// the variable does not name the parent at start, once the parent is init).
+fn watch_parent() {
+    let Some(named) = std::env::var("JPY_PARENT_PID").ok().and_then(|p| p.trim().parse::<i32>().ok()).filter(|p| *p > 1) else { return };
+    // SAFETY: getppid cannot fail.
+    let ppid = || unsafe { libc::getppid() };
+    let parent = if ppid() == named { named } else { 0 };
+    tokio::spawn(async move {
+        loop {
+            let now = ppid();
+            if (parent == 0 && now == 1) || (parent != 0 && now != parent) {
+                log("the parent process exited; shutting down");
+                leave(1);
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
 }

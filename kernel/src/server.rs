@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::engine::{Cell, Engine, ErrorInfo, Output};
 use crate::history::History;
-use crate::wire::{Bound, Channel, Replier};
+use crate::wire::{Bound, Channel, Drain, Inbound, Replier};
 
 /// The MIME type of the JSON record of LANGUAGE.md ("Machine-readable output") in every rich
 /// output. Not plain `application/json`: JupyterLab ranks its JSON viewer above text/html, so
@@ -51,11 +51,12 @@ fn status(state: ExecutionState, parent: &JupyterMessage) -> JupyterMessage {
 
 /// Runs the kernel until a shutdown request.
 pub async fn serve(bound: Bound, engine: Engine) {
-    let Bound { shell, shell_in, control, iopub } = bound;
+    let Bound { shell, shell_in, drain, control, iopub } = bound;
     iopub.send(Status::starting().into()).ok();
     let control_task = tokio::spawn(control_loop(control, iopub.clone()));
-    let shell_task =
-        tokio::spawn(Shell { out: shell, iopub, engine, count: 0, history: History::default(), inbox: shell_in, to_abort: vec![] }.run());
+    let shell_task = tokio::spawn(
+        Shell { out: shell, iopub, engine, count: 0, history: History::default(), inbox: shell_in, drain, aborting: false }.run(),
+    );
     tokio::select! {
         _ = control_task => {}
         _ = shell_task => {}
@@ -109,37 +110,34 @@ struct Shell {
     engine: Engine,
     count: usize,
     history: History,
-    inbox: mpsc::UnboundedReceiver<JupyterMessage>,
-    /// stop_on_error: the requests that were queued when a failed execute sent its reply.
-    to_abort: Vec<JupyterMessage>,
+    inbox: mpsc::UnboundedReceiver<Inbound>,
+    /// Asks the shell reader to mark what has arrived (stop_on_error).
+    drain: Drain,
+    /// stop_on_error, as ipykernel 7: after a failed execute, every execute request that had
+    /// arrived before its reply went out is aborted (until [`Inbound::Drained`]); other
+    /// requests in between are answered as usual.
+    aborting: bool,
 }
 
 impl Shell {
     async fn run(mut self) {
-        while let Some(msg) = self.inbox.recv().await {
+        while let Some(item) = self.inbox.recv().await {
+            let msg = match item {
+                Inbound::Drained => {
+                    self.aborting = false;
+                    continue;
+                }
+                Inbound::Request(m) => m,
+            };
             self.pub_(status(ExecutionState::Busy, &msg));
-            self.handle(&msg).await;
+            if self.aborting && matches!(msg.content, JupyterMessageContent::ExecuteRequest(_)) {
+                self.out.send(aborted_reply(&msg)).await;
+            } else {
+                self.handle(&msg).await;
+            }
             self.pub_(status(ExecutionState::Idle, &msg));
             // The first request is answered: the engine may take the CPU now.
             self.engine.go();
-            // stop_on_error: every execute request queued before the failed one's reply is
-            // aborted; what the client sends after seeing the reply runs.
-            for next in std::mem::take(&mut self.to_abort) {
-                self.pub_(status(ExecutionState::Busy, &next));
-                if matches!(next.content, JupyterMessageContent::ExecuteRequest(_)) {
-                    let reply = ExecuteReply {
-                        status: ReplyStatus::Aborted,
-                        execution_count: ExecutionCount::new(self.count),
-                        payload: vec![],
-                        user_expressions: Some(HashMap::new()),
-                        error: None,
-                    };
-                    self.out.send(reply.as_child_of(&next)).await;
-                } else {
-                    self.handle(&next).await;
-                }
-                self.pub_(status(ExecutionState::Idle, &next));
-            }
             if matches!(msg.content, JupyterMessageContent::ShutdownRequest(_)) {
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 return;
@@ -258,15 +256,24 @@ impl Shell {
             user_expressions: Some(HashMap::new()),
             error: error.map(|e| Box::new(ReplyError { ename: e.ename, evalue: e.evalue, traceback: e.traceback })),
         };
-        if failed && r.stop_on_error {
-            // What is queued now (the socket task forwards what arrived first) is aborted.
-            tokio::task::yield_now().await;
-            while let Ok(next) = self.inbox.try_recv() {
-                self.to_abort.push(next);
-            }
-        }
+        let abort = failed && r.stop_on_error && !silent && {
+            // Everything that arrived before the reply goes out is queued ahead of the mark.
+            let (done, drained) = tokio::sync::oneshot::channel();
+            self.drain.send(done).is_ok() && drained.await.is_ok()
+        };
         self.out.send(reply.as_child_of(msg)).await;
+        self.aborting |= abort;
     }
+}
+
+/// ipykernel's reply to an aborted request: content and metadata `{"status": "aborted"}`, no
+/// execution count (the cell was not run).
+fn aborted_reply(msg: &JupyterMessage) -> JupyterMessage {
+    let content = json!({"status": "aborted"});
+    let reply_type = format!("{}_reply", msg.header.msg_type.trim_end_matches("_request"));
+    let mut m = JupyterMessage::new(JupyterMessageContent::UnknownMessage(UnknownMessage { msg_type: reply_type, content: content.clone() }), Some(msg));
+    m.metadata = content;
+    m
 }
 
 /// The same function the terminal REPL uses to decide whether to read another line.

@@ -3,8 +3,10 @@
 # (add `--browser` for the JupyterLab + headless Chromium test, `--bench` for the benchmark).
 # Builds the fcall binary, installs the kernelspec into a temporary JUPYTER_PATH (never the
 # user's data dir), then runs: jupyter_kernel_test (conformance), the example notebooks through
-# nbclient, and the behaviour scripts (interrupt, stop_on_error, bad signature, malformed
-# message, 50 MB output, heartbeat, restart). Artifacts (executed notebooks, screenshot,
+# nbclient, the behaviour scripts (interrupt, stop_on_error, bad signature, malformed
+# message, 50 MB output, heartbeat, restart) and the robustness ones (shutdown and restart at
+# random moments, Run All past an error, replay, parent death, SIGINT, panics, deep data,
+# descriptor exhaustion, crash reports). Artifacts (executed notebooks, screenshot,
 # benchmark) go to $FCALL_KERNEL_ARTIFACTS (default target/kernel-tests).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,7 +36,7 @@ specs="$(jupyter kernelspec list)"; case "$specs" in *"$FCALL_KERNEL_NAME"*) ;; 
 # The launcher passes no environment: the binary must find libtorch by itself (rpath).
 env -i "$fcall" --version >/dev/null
 cd "$here/py"
-python -m unittest -v test_conformance test_behaviour 2>&1
+python -m unittest -v test_conformance test_behaviour test_robustness 2>&1
 python test_notebooks.py
 if [ "$bench" = 1 ]; then python bench.py; fi
 if [ "$browser" = 1 ]; then "$here/browser/run.sh"; fi

@@ -699,6 +699,8 @@ pub enum CallOptionKind {
     Tie,
     /// `strict=`: `strict`, default false.
     Strict,
+    /// `rows=all` / `rows=changed`: the display only (every name, or where something happened).
+    Rows,
 }
 
 impl CallOptionKind {
@@ -707,6 +709,7 @@ impl CallOptionKind {
         match name {
             "tie" | "tie_weights" => Some(CallOptionKind::Tie),
             "strict" => Some(CallOptionKind::Strict),
+            "rows" => Some(CallOptionKind::Rows),
             _ => None,
         }
     }
@@ -716,6 +719,7 @@ impl CallOptionKind {
         match self {
             CallOptionKind::Tie => "tie",
             CallOptionKind::Strict => "strict",
+            CallOptionKind::Rows => "rows",
         }
     }
 }

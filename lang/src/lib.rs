@@ -14,12 +14,13 @@
 //! Modules: [`span`] (byte spans, line/column lookup), [`ast`], [`python`] (the only module
 //! that knows the parser crate: [`parse_program`], command lines, CPython's error wording,
 //! [`is_complete`] shared by the REPL and the Jupyter kernel), [`diagnostics`] ([`Diagnostic`],
-//! [`render`]).
+//! [`render`]), [`stack`] (the big-stack thread every front end parses and evaluates on).
 
 pub mod ast;
 pub mod diagnostics;
 pub mod python;
 pub mod span;
+pub mod stack;
 
 pub use diagnostics::{render, render_all, render_named, Diagnostic, Label};
 pub use python::commands::COMMAND_WORDS;

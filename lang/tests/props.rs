@@ -13,8 +13,8 @@ use proptest::prelude::*;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// The stack of the threads these tests parse on: the default test stack, and the kernel's
-/// engine thread.
+/// The stack of the threads these tests parse on: a default thread's 2 MiB, far less than the
+/// front ends' evaluation threads have (`fcall_lang::stack::EVAL_STACK`).
 const STACK: usize = 2 << 20;
 
 /// Run `f` on another thread with a 2 MiB stack and fail if it takes longer than `secs`: a

@@ -24,6 +24,13 @@ const USAGE: &str = "usage:
   fcall --version";
 
 fn main() {
+    // The REPL and scripts evaluate on this thread: give it the stack Python's recursion limit
+    // needs (fcall_lang::stack).
+    let code = fcall_lang::stack::run(dispatch);
+    std::process::exit(code);
+}
+
+fn dispatch() -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let term = term::Term::detect();
     let code = match args.first().map(String::as_str) {
@@ -58,5 +65,5 @@ fn main() {
             2
         }
     };
-    std::process::exit(code);
+    code
 }

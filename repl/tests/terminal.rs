@@ -177,6 +177,8 @@ fn ctrl_c_stops_a_running_loop_and_keeps_the_workspace() {
     drop(out);
     p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
     entry(&mut p, "print(\"still\", keep + 1)", "still 43");
+    // Python keeps what the loop did before the interrupt: the counter advanced.
+    entry(&mut p, "print(\"advanced\", i > 1)", "advanced True");
     // Ctrl-C at the prompt drops the line being typed. (Keys typed after it go with the line, as
     // a terminal drops them; so: the line editor is up, the text is echoed, Ctrl-C, a new line.)
     p.wait_raw(SHORT).expect("the line editor");

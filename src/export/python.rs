@@ -208,12 +208,14 @@ impl<'a> Exporter<'a> {
         if !keywords.is_empty() {
             out.lit("}");
         }
-        for o in &c.options {
+        // rows= is the display's option, not functional_call's.
+        for o in c.options.iter().filter(|o| o.kind != CallOptionKind::Rows) {
             out.lit(", ");
             out.to(o.span.start);
             out.lit(match o.kind {
                 CallOptionKind::Tie => "tie_weights=",
                 CallOptionKind::Strict => "strict=",
+                CallOptionKind::Rows => "",
             });
             match o.value.kind {
                 ExprKind::Bool(true) => out.lit("True"),

@@ -37,6 +37,14 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
     // 2. untie
     if !r.tie_weights {
         out.push("2. untie: skipped (tie_weights=False): each name is swapped on its own".into());
+        for a in &r.kept_aliases {
+            let group = r.tie_groups.get(a.tie_group).map(|g| g.join(", ")).unwrap_or_default();
+            out.push(format!(
+                "2. untie: '{}' is tied ({group}) but not given: it keeps the module's {} during forward",
+                a.name,
+                a.tensor.as_ref().map(|t| format!("{} #{}", t.type_name(), t.id())).unwrap_or_else(|| "None".into())
+            ));
+        }
     } else if r.untie.is_empty() && !failed(Stage::Untie) {
         out.push("2. untie: no given key names a tied tensor".into());
     } else {
@@ -64,11 +72,16 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
         if failed(Stage::Strict) {
             return out;
         }
+    } else {
+        out.push("3. strict: skipped (strict=False): missing and unexpected keys are allowed".into());
     }
     // 4. swap
     if failed(Stage::Swap) {
         out.push("4. swap: a key could not be swapped in; the keys already swapped were swapped back; nothing written back".into());
         return out;
+    }
+    if r.swaps.is_empty() {
+        out.push("4. swap: no name to swap (the dict is empty)".into());
     }
     for s in &r.swaps {
         let src = match &s.source {
@@ -95,6 +108,9 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
             if let Some((a, b)) = s.in_place {
                 what.push(format!("written in place (version {a} -> {b})"));
             }
+            if let Some(by) = s.unversioned {
+                what.push(format!("written in place by {by} (no version bump)"));
+            }
             if s.rebound {
                 what.push(format!("rebound to {}", s.end.as_ref().map(slot_text).unwrap_or_default()));
             }
@@ -102,6 +118,11 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
                 any = true;
                 out.push(format!("5. forward: {} {}", s.name, what.join(", ")));
             }
+        }
+        for a in r.kept_aliases.iter().filter(|a| a.read) {
+            any = true;
+            let t = a.tensor.as_ref().map(|t| format!("{} #{}", t.type_name(), t.id())).unwrap_or_else(|| "None".into());
+            out.push(format!("5. forward: {} (not swapped) read the module's own {t}", a.name));
         }
         if !any {
             out.push("5. forward: touched none of the swapped tensors".into());
@@ -113,6 +134,9 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
     // 6. restore
     for s in r.swaps.iter().filter(|s| s.restored) {
         out.push(format!("6. restore {}: {} put back", s.name, slot_text(&s.old)));
+    }
+    if r.swaps.iter().all(|s| !s.restored) && r.forward_ran && !failed(Stage::Restore) {
+        out.push("6. restore: nothing to restore (no name was swapped)".into());
     }
     if failed(Stage::Restore) {
         out.push("6. restore raised: nothing was written back".into());
@@ -129,6 +153,9 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
     } else if r.forward_ran {
         out.push("7. write-back: none (the dicts were merged into a new dict)".into());
     }
+    if r.single_dict && r.write_backs.is_empty() && r.forward_ran {
+        out.push("7. write-back: none (no key of the dict was swapped)".into());
+    }
     for c in &r.permanent_changes {
         out.push(match c {
             PermanentChange::Replaced { name, before, after } => format!(
@@ -138,6 +165,10 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
             ),
             PermanentChange::InPlace { name, tensor, version_before, version_after } => format!(
                 "PERMANENT CHANGE {name}: the module's own tensor #{} was written in place (version {version_before} -> {version_after})",
+                tensor.id()
+            ),
+            PermanentChange::Unversioned { name, tensor, by } => format!(
+                "PERMANENT CHANGE {name}: the module's own tensor #{} was written in place by {by} (no version bump)",
                 tensor.id()
             ),
         });

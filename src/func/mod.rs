@@ -1,6 +1,7 @@
 //! `torch.func.functional_call` with PyTorch 2.13's rules, stage by stage (SEMANTICS.md §2):
 //! merge → untie → strict → swap → forward → restore → write-back, and a [`CallRecord`] of all
 //! of it. Errors of an earlier stage mean later stages never run, exactly as in PyTorch.
+pub mod autodiff;
 pub mod explain;
 mod merge;
 pub(crate) mod plan;
@@ -9,6 +10,7 @@ pub mod registry;
 mod swap;
 pub mod transforms;
 mod untie;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -82,6 +84,7 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     // The structure walk is cached; inside another call's forward the slots are swapped, so walk anew.
     let nested = swap::swap_depth() > 0;
     let reg = registry::registry(module, !nested).map_err(at(Stage::Untie, record))?;
+    record.registry = Some(reg.clone());
 
     // Stage 3a: untie.
     let entries: indexmap::IndexMap<String, Value> = merged.dict.borrow().clone();
@@ -138,9 +141,11 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
 
     // Stage 3d: forward, with the restore armed for every exit path.
     let guard = RestoreGuard::new(&accessor, &swapped);
+    let watch = watch::Watch::start();
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
+    record.unversioned = watch.finish();
     record.forward_ran = true;
     for (s, v0) in record.swaps.iter_mut().zip(&versions_in) {
         if let (Some(t), Some(v0)) = (s.new.tensor(), v0) {
@@ -149,8 +154,10 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
             if v1 != *v0 {
                 s.in_place = Some((*v0, v1));
             }
+            s.unversioned = record.unversioned.reaching(t).map(|w| w.by);
         }
     }
+    record.kept_aliases = kept_aliases(&record, epoch);
 
     // Stage 3e: restore; 3f: write-back into the caller's single dict.
     let restored = guard.restore();
@@ -213,6 +220,24 @@ pub(super) fn tie_groups_for(
     (out, groups)
 }
 
+/// tie_weights=False: the names of a touched tie group that were not swapped kept the module's
+/// tensor (the one the swapped names held before); whether forward read it.
+pub(super) fn kept_aliases(record: &CallRecord, epoch: u64) -> Vec<record::KeptAlias> {
+    if record.tie_weights {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (g, names) in record.tie_groups.iter().enumerate() {
+        let members: Vec<&SwapEntry> = record.swaps.iter().filter(|s| s.tie_group == Some(g)).collect();
+        let tensor = members.iter().find_map(|s| s.old.tensor().cloned());
+        for n in names.iter().filter(|n| !members.iter().any(|s| s.name == **n)) {
+            let read = tensor.as_ref().is_some_and(|t| t.was_read_in(epoch));
+            out.push(record::KeptAlias { name: n.clone(), tie_group: g, tensor: tensor.clone(), read });
+        }
+    }
+    out
+}
+
 pub(super) fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record: &mut CallRecord) {
     let keys = dict.keys();
     for (i, k) in keys.iter().enumerate() {
@@ -226,7 +251,7 @@ pub(super) fn write_back(dict: &DictRef, new: &HashMap<&str, &SlotValue>, record
 fn detect_permanent_changes(reg: &Registry, before: &[(Option<TensorRef>, i64)], swapped: &[swap::Swapped], record: &mut CallRecord) {
     let mut replaced = false;
     for (slot, (t0, v0)) in reg.slots.iter().zip(before) {
-        if let Some(c) = PermanentChange::between(&slot.name, t0, *v0, &slot.current()) {
+        if let Some(c) = PermanentChange::find(&slot.name, t0, *v0, &slot.current(), &record.unversioned) {
             replaced |= c.is_replacement();
             record.permanent_changes.push(c);
         }

@@ -294,6 +294,7 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
     record.single_dict = true;
     record.tie_groups = body.tie_groups.clone();
     record.untie = body.untie.clone();
+    record.registry = Some(body.registry.clone());
     let args = normalize_args(args);
 
     // The module's other slots before forward (in-place writes to tensors not passed).
@@ -340,9 +341,11 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
 
     // Forward, with the restore armed for every exit path.
     let mut restore = Restore { body, owners: &owners, olds, generation, armed: true };
+    let watch = super::watch::Watch::start();
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
+    record.unversioned = watch.finish();
     record.forward_ran = true;
     for ((s, e), v0) in record.swaps.iter_mut().zip(&body.entries).zip(&versions_in) {
         if let Some(t) = vals[e.pos].as_tensor() {
@@ -351,8 +354,10 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
             if v1 != *v0 {
                 s.in_place = Some((*v0, v1));
             }
+            s.unversioned = record.unversioned.reaching(t).map(|w| w.by);
         }
     }
+    record.kept_aliases = super::kept_aliases(&record, epoch);
     let restored = restore.run();
     drop(restore);
 
@@ -412,7 +417,7 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
                 _ => d.parameters.get(&*e.attr).or_else(|| d.buffers.get(&*e.attr)).cloned().flatten(),
             }
         };
-        if let Some(c) = PermanentChange::between(&e.name, &old, *v0, &now) {
+        if let Some(c) = PermanentChange::find(&e.name, &old, *v0, &now, &record.unversioned) {
             if !record.permanent_changes.iter().any(|p| p.name() == &*e.name) {
                 replaced |= c.is_replacement();
                 record.permanent_changes.push(c);
@@ -421,7 +426,7 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
     }
     for (&i, (t0, v0)) in body.others.iter().zip(&before) {
         let slot = &body.registry.slots[i];
-        if let Some(c) = PermanentChange::between(&slot.name, t0, *v0, &slot.current()) {
+        if let Some(c) = PermanentChange::find(&slot.name, t0, *v0, &slot.current(), &record.unversioned) {
             replaced |= c.is_replacement();
             record.permanent_changes.push(c);
         }

@@ -1,9 +1,12 @@
 //! The record of one functional call, stage by stage, for the display and `explain`: the
 //! inputs, the untie map, every swap, what forward did to each swapped tensor (read, in-place
-//! write seen through the version counter, rebinding), the restore, the write-back, and any
-//! permanent change to the module. No tensor is copied: objects are referenced, versions compared.
+//! write seen through the version counter or reported by the layer that made it, rebinding), the
+//! restore, the write-back, and any permanent change to the module. No tensor of the model is
+//! copied: objects are referenced, versions compared; only the value before a write the version
+//! counter misses is copied, when small ([`super::watch`]).
 use std::rc::Rc;
 
+use super::watch::Writes;
 use crate::error::{Error, KnownBug};
 use crate::tensor::TensorRef;
 use crate::value::Value;
@@ -111,6 +114,8 @@ pub struct SwapEntry {
     pub read: bool,
     /// Version counter of the swapped-in tensor before and after forward, if it changed.
     pub in_place: Option<(i64, i64)>,
+    /// Written in place without a version bump (by whom: BatchNorm's running statistics).
+    pub unversioned: Option<&'static str>,
     /// What the slot held at the end of forward (found by the restore); None if not restored.
     pub end: Option<SlotValue>,
     /// The restore ran for this key.
@@ -124,7 +129,7 @@ impl SwapEntry {
     /// A key just swapped in: what the slot held and what replaced it; the forward and restore
     /// fields are filled in later.
     pub fn swapped(name: Rc<str>, slot: SwapSlot, tie_group: Option<usize>, old: SlotValue, new: SlotValue, source: Source) -> SwapEntry {
-        SwapEntry { name, slot, tie_group, old, new, source, read: false, in_place: None, end: None, restored: false, rebound: false }
+        SwapEntry { name, slot, tie_group, old, new, source, read: false, in_place: None, unversioned: None, end: None, restored: false, rebound: false }
     }
 }
 
@@ -150,6 +155,9 @@ pub enum PermanentChange {
     /// The module's own tensor was written in place (e.g. BatchNorm running stats that were not
     /// supplied, or a parametrization's `original` rewritten by `set_`).
     InPlace { name: Rc<str>, tensor: TensorRef, version_before: i64, version_after: i64 },
+    /// The module's own tensor (or memory it shares, such as a `detach()`ed view passed in the
+    /// dict) was written without a version bump: BatchNorm's running statistics.
+    Unversioned { name: Rc<str>, tensor: TensorRef, by: &'static str },
 }
 
 impl PermanentChange {
@@ -165,15 +173,44 @@ impl PermanentChange {
             _ => Some(PermanentChange::Replaced { name: name.clone(), before: before.clone(), after: now.clone() }),
         }
     }
+    /// The change `between` found, else a write the version counter missed that reached the
+    /// slot's tensor (which is the same object before and after).
+    pub fn find(name: &Rc<str>, before: &Option<TensorRef>, version_before: i64, now: &Option<TensorRef>, writes: &Writes) -> Option<PermanentChange> {
+        PermanentChange::between(name, before, version_before, now).or_else(|| {
+            let t = now.as_ref()?;
+            let w = writes.reaching(t)?;
+            Some(PermanentChange::Unversioned { name: name.clone(), tensor: t.clone(), by: w.by })
+        })
+    }
+    /// The module's tensor object that was written in place, if that is the change.
+    pub fn written(&self) -> Option<&TensorRef> {
+        match self {
+            PermanentChange::InPlace { tensor, .. } | PermanentChange::Unversioned { tensor, .. } => Some(tensor),
+            PermanentChange::Replaced { .. } => None,
+        }
+    }
     pub fn is_replacement(&self) -> bool {
         matches!(self, PermanentChange::Replaced { .. })
     }
 
     pub fn name(&self) -> &str {
         match self {
-            PermanentChange::Replaced { name, .. } | PermanentChange::InPlace { name, .. } => name,
+            PermanentChange::Replaced { name, .. } | PermanentChange::InPlace { name, .. } | PermanentChange::Unversioned { name, .. } => name,
         }
     }
+}
+
+/// With tie_weights=False, a name the module ties to a swapped name that was not swapped
+/// itself: it kept the module's own tensor through the call.
+#[derive(Clone)]
+pub struct KeptAlias {
+    pub name: Rc<str>,
+    /// Index into `CallRecord::tie_groups`.
+    pub tie_group: usize,
+    /// The module's tensor that the alias held during forward.
+    pub tensor: Option<TensorRef>,
+    /// Forward read it through a module attribute.
+    pub read: bool,
 }
 
 /// One input dict as the caller passed it.
@@ -207,6 +244,12 @@ pub struct CallRecord {
     pub forward_ran: bool,
     pub write_backs: Vec<WriteBack>,
     pub permanent_changes: Vec<PermanentChange>,
+    /// tie_weights=False: tied names not swapped, which kept the module's tensor.
+    pub kept_aliases: Vec<KeptAlias>,
+    /// The writes forward made without a version bump (with small copies of the values before).
+    pub unversioned: Writes,
+    /// The module's names (for the names the call did not swap); None before the tree walk.
+    pub registry: Option<Rc<super::Registry>>,
     pub known_bugs: Vec<KnownBug>,
     /// The stage that raised, if any.
     pub failed_stage: Option<Stage>,
@@ -226,6 +269,9 @@ impl CallRecord {
             forward_ran: false,
             write_backs: Vec::new(),
             permanent_changes: Vec::new(),
+            kept_aliases: Vec::new(),
+            unversioned: Writes::default(),
+            registry: None,
             known_bugs: Vec::new(),
             failed_stage: None,
         }
@@ -233,6 +279,20 @@ impl CallRecord {
 
     pub fn swap(&self, name: &str) -> Option<&SwapEntry> {
         self.swaps.iter().find(|s| &*s.name == name)
+    }
+
+    /// The module's names that the call neither swapped nor reports otherwise (not passed,
+    /// used as they were), in the module's order.
+    pub fn not_passed(&self) -> Vec<Rc<str>> {
+        let Some(Ok(ties)) = self.registry.as_ref().map(|r| &r.ties) else { return Vec::new() };
+        let known: std::collections::HashSet<&str> = self
+            .swaps
+            .iter()
+            .map(|s| &*s.name)
+            .chain(self.kept_aliases.iter().map(|a| &*a.name))
+            .chain(self.permanent_changes.iter().map(|c| c.name()))
+            .collect();
+        ties.all_names.iter().filter(|n| !known.contains(&***n)).cloned().collect()
     }
 }
 

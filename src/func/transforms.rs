@@ -27,7 +27,7 @@ pub enum Argnums {
 }
 
 /// Rebuilds a pytree with every tensor leaf mapped.
-fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Value>) -> Result<Value> {
+pub(crate) fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Value>) -> Result<Value> {
     Ok(match v {
         Value::Tensor(t) => f(t)?,
         Value::Dict(d) => {
@@ -44,7 +44,7 @@ fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Value>) -> Res
 }
 
 /// Every leaf of a pytree, in order.
-fn leaves(v: &Value, out: &mut Vec<Value>) {
+pub(crate) fn leaves(v: &Value, out: &mut Vec<Value>) {
     match v {
         Value::Dict(d) => d.borrow().values().for_each(|x| leaves(x, out)),
         Value::List(items) | Value::Tuple(items) => items.borrow().iter().for_each(|x| leaves(x, out)),
@@ -53,7 +53,7 @@ fn leaves(v: &Value, out: &mut Vec<Value>) {
 }
 
 /// Pops the functorch layer on every exit path.
-struct LayerGuard;
+pub(crate) struct LayerGuard;
 impl Drop for LayerGuard {
     fn drop(&mut self) {
         let _ = shim::decrement_nesting();
@@ -61,9 +61,9 @@ impl Drop for LayerGuard {
 }
 
 /// Restores grad mode on every exit path.
-struct GradModeGuard(bool);
+pub(crate) struct GradModeGuard(bool);
 impl GradModeGuard {
-    fn enable() -> GradModeGuard {
+    pub(crate) fn enable() -> GradModeGuard {
         let prev = shim::grad_mode_enabled();
         shim::set_grad_mode(true);
         GradModeGuard(prev)
@@ -75,7 +75,7 @@ impl Drop for GradModeGuard {
     }
 }
 
-fn wrap_arg(v: &Value, level: i64) -> Result<Value> {
+pub(crate) fn wrap_arg(v: &Value, level: i64) -> Result<Value> {
     map_tensors(v, &mut |t| Ok(Value::Tensor(TensorRef::new(shim::wrap_for_grad(t.tensor(), level)?))))
 }
 
@@ -83,7 +83,7 @@ fn wrap_arg(v: &Value, level: i64) -> Result<Value> {
 /// per TensorImpl, so a result that is not a wrapper of this level is the very object `f`
 /// returned, and a wrapper around a caller's tensor unwraps to the caller's object (a Parameter
 /// stays a Parameter, `value is arg`); only fresh tensors are new objects.
-fn unwrap(v: &Value, level: i64, originals: &[TensorRef]) -> Result<Value> {
+pub(crate) fn unwrap(v: &Value, level: i64, originals: &[TensorRef]) -> Result<Value> {
     map_tensors(v, &mut |t| {
         let raw = shim::unwrap_for_grad(t.tensor(), level)?;
         let p = shim::impl_ptr(&raw);
@@ -98,7 +98,7 @@ fn unwrap(v: &Value, level: i64, originals: &[TensorRef]) -> Result<Value> {
 }
 
 /// Every tensor object of the caller's arguments, before wrapping.
-fn tensor_objects(args: &[Value], kwargs: &Kwargs) -> Vec<TensorRef> {
+pub(crate) fn tensor_objects(args: &[Value], kwargs: &Kwargs) -> Vec<TensorRef> {
     let mut l = Vec::new();
     args.iter().chain(kwargs.iter().map(|(_, v)| v)).for_each(|v| leaves(v, &mut l));
     l.into_iter().filter_map(|v| if let Value::Tensor(t) = v { Some(t) } else { None }).collect()
@@ -106,7 +106,7 @@ fn tensor_objects(args: &[Value], kwargs: &Kwargs) -> Vec<TensorRef> {
 
 /// `_slice_argnums`: every argnum wrapped (`Got argnum=...`), then a tuple must be non-empty
 /// and without repeats (checked on the wrapped values, as Python does).
-fn positions(argnums: &Argnums, n: usize) -> Result<Vec<usize>> {
+pub(crate) fn positions(argnums: &Argnums, n: usize) -> Result<Vec<usize>> {
     let list = match argnums {
         Argnums::One(i) => vec![*i],
         Argnums::Many(v) => v.clone(),
@@ -137,6 +137,53 @@ fn positions(argnums: &Argnums, n: usize) -> Result<Vec<usize>> {
 
 /// `torch.func.grad_and_value(f, argnums)(*args, **kwargs)` → `(grads, value)`.
 pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums) -> Result<(Value, Value)> {
+    let (g, v, _) = grad_and_value_aux(f, args, kwargs, argnums, false)?;
+    Ok((g, v))
+}
+
+/// `_create_differentiable`: `requires_grad_()` on every differentiated tensor, allowed inside
+/// the transform; Python's Tensor.requires_grad_() checks the dtype itself, with its own message.
+pub(crate) fn create_differentiable(diff: &[TensorRef]) -> Result<()> {
+    let prev = shim::set_inplace_requires_grad_allowed(true);
+    let set = diff.iter().try_for_each(|t| {
+        use tch::Kind::*;
+        if !matches!(
+            t.kind(),
+            Half | Float | Double | BFloat16 | ComplexHalf | ComplexFloat | ComplexDouble | Float8e5m2 | Float8e4m3fn | Float8e5m2fnuz
+                | Float8e4m3fnuz
+        ) {
+            return Err(Error::runtime("transform::requires_grad_dtype", "only Tensors of floating point dtype can require gradients"));
+        }
+        t.handle().f_requires_grad_(true).map(|_| ()).map_err(Error::from)
+    });
+    shim::set_inplace_requires_grad_allowed(prev);
+    set
+}
+
+/// `_undo_create_differentiable(aux, level)`: every leaf must be a tensor.
+pub(crate) fn unwrap_aux(aux: &Value, level: i64, originals: &[TensorRef]) -> Result<Value> {
+    map_leaves(aux, &mut |leaf| match leaf {
+        Value::Tensor(_) => unwrap(leaf, level, originals),
+        other => Err(Error::runtime("transform::aux_type", format!("Expected tensors, got unsupported type {}", other.py_type_repr()))),
+    })
+}
+
+/// `has_aux=True`: f's output must be a pair `(output, aux)`.
+pub(crate) fn split_aux(output: Value, api: &str) -> Result<(Value, Value)> {
+    match &output {
+        Value::Tuple(items) if items.len() == 2 => {
+            let items = items.borrow();
+            Ok((items[0].clone(), items[1].clone()))
+        }
+        _ => Err(Error::runtime(
+            "transform::aux_output",
+            format!("{api}: output of function f should be a tuple: (output, aux) if has_aux is True"),
+        )),
+    }
+}
+
+/// `grad_and_value(f, argnums, has_aux)(*args, **kwargs)` → `(grads, value, aux)`.
+pub fn grad_and_value_aux(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums, has_aux: bool) -> Result<(Value, Value, Option<Value>)> {
     let originals = tensor_objects(args, kwargs);
     let level = shim::grad_increment_nesting()?;
     let _layer = LayerGuard;
@@ -144,25 +191,14 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
     let args: Vec<Value> = args.iter().map(|a| wrap_arg(a, level)).collect::<Result<_>>()?;
     let kwargs: Kwargs = kwargs.iter().map(|(k, v)| Ok((k.clone(), wrap_arg(v, level)?))).collect::<Result<_>>()?;
     let diff_positions = positions(argnums, args.len())?;
-    let diff = diff_tensors(&args, &diff_positions)?;
-    {
-        let prev = shim::set_inplace_requires_grad_allowed(true);
-        // Python's Tensor.requires_grad_() checks the dtype itself, with its own message.
-        let set = diff.iter().try_for_each(|t| {
-            use tch::Kind::*;
-            if !matches!(
-                t.kind(),
-                Half | Float | Double | BFloat16 | ComplexHalf | ComplexFloat | ComplexDouble | Float8e5m2 | Float8e4m3fn
-                    | Float8e5m2fnuz | Float8e4m3fnuz
-            ) {
-                return Err(Error::runtime("transform::requires_grad_dtype", "only Tensors of floating point dtype can require gradients"));
-            }
-            t.handle().f_requires_grad_(true).map(|_| ()).map_err(Error::from)
-        });
-        shim::set_inplace_requires_grad_allowed(prev);
-        set?;
-    }
+    create_differentiable(&diff_tensors(&args, &diff_positions)?)?;
     let output = f(&args, &kwargs)?;
+    let (output, aux) = if has_aux {
+        let (o, a) = split_aux(output, "grad_and_value(f)(*args)")?;
+        (o, Some(a))
+    } else {
+        (output, None)
+    };
     let Value::Tensor(out) = &output else {
         return Err(Error::runtime(
             "transform::output_not_tensor",
@@ -199,11 +235,12 @@ pub fn grad_and_value(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnum
     };
     let grad_input = unwrap(&grad_input, level, &originals)?;
     let output = unwrap(&output, level, &originals)?;
-    Ok((grad_input, output))
+    let aux = aux.map(|a| unwrap_aux(&a, level, &originals)).transpose()?;
+    Ok((grad_input, output, aux))
 }
 
 /// The tensor leaves of the differentiated arguments (`tree_flatten(diff_args)`), in order.
-fn diff_tensors(args: &[Value], positions: &[usize]) -> Result<Vec<TensorRef>> {
+pub(crate) fn diff_tensors(args: &[Value], positions: &[usize]) -> Result<Vec<TensorRef>> {
     let mut diff_leaves = Vec::new();
     for &p in positions {
         leaves(&args[p], &mut diff_leaves);
@@ -228,7 +265,7 @@ pub fn grad(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums) -> Resu
 
 /// `repr(tree_flatten(v)[1])`: torch.utils._pytree's TreeSpec repr (tuples, lists and dicts are
 /// nodes; everything else, None included, is a leaf `*`).
-fn treespec_repr(v: &Value, indent: usize) -> String {
+pub(crate) fn treespec_repr(v: &Value, indent: usize) -> String {
     let (ty, context, children): (&str, String, Vec<Value>) = match v {
         Value::Tuple(items) => ("tuple", "None".into(), items.to_vec()),
         Value::List(items) => ("list", "None".into(), items.to_vec()),
@@ -287,7 +324,7 @@ fn broadcast_prefix(prefix: &Value, tree: &Value, out: &mut Vec<Value>) -> std::
 }
 
 /// Rebuilds a pytree with every leaf mapped, in order.
-fn map_leaves(v: &Value, f: &mut dyn FnMut(&Value) -> Result<Value>) -> Result<Value> {
+pub(crate) fn map_leaves(v: &Value, f: &mut dyn FnMut(&Value) -> Result<Value>) -> Result<Value> {
     Ok(match v {
         Value::Dict(d) => {
             let mut out = IndexMap::new();

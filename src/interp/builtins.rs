@@ -8,7 +8,7 @@ use tch::{Device, Kind, Tensor};
 
 use super::args::{shape_of, Args};
 use super::eval::{call_value, Shared};
-use crate::error::{Error, ExcType, Result};
+use crate::error::{Error, Result};
 use crate::func::transforms::{self, Argnums};
 use crate::func::{functional_call, CallOptions};
 use crate::nn::layers::{self, BatchNormOptions, ConvOptions};
@@ -28,11 +28,17 @@ fn kind_from(a: &Args, default: Kind) -> Result<Kind> {
     Ok(super::dtypes::kind_arg(a.get("dtype"), a.fname)?.unwrap_or(default))
 }
 
+/// PyTorch's MAX_DIMS for `torch.tensor(data)`.
+const MAX_DIMS: usize = 128;
+
 /// `torch.tensor(data)`: nested lists of numbers; ints give int64, any float gives float32.
 fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
     fn walk(v: &Value, depth: usize, shape: &mut Vec<i64>, out: &mut Vec<f64>, any_float: &mut bool, all_bool: &mut bool) -> Result<()> {
         match v {
             Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
+                if depth >= MAX_DIMS {
+                    return Err(Error::value("torch::too_many_dims", format!("too many dimensions '{}'", v.type_name())));
+                }
                 if shape.len() == depth {
                     shape.push(items.len() as i64);
                 } else if shape[depth] != items.len() as i64 {
@@ -42,6 +48,9 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
                     ));
                 }
                 for x in items.borrow().iter() {
+                    if x.is(v) {
+                        return Err(Error::type_error("torch::tensor_data", "new(): self-referential lists are incompatible"));
+                    }
                     walk(x, depth + 1, shape, out, any_float, all_bool)?;
                 }
                 Ok(())
@@ -70,6 +79,24 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
             other => Err(Error::type_error("torch::tensor_data", format!("new(): invalid data type '{}'", other.type_name()))),
         }
     }
+    // PyTorch's compute_sizes first: along the first items, at most 128 dimensions (so the walk
+    // below never goes deeper, whatever the data).
+    let too_deep = |v: &Value| Error::value("torch::too_many_dims", format!("too many dimensions '{}'", v.type_name()));
+    let (mut level, mut dims) = (data.clone(), 0);
+    loop {
+        let next = match &level {
+            Value::List(items) | Value::Tuple(items) | Value::Size(items) => items.get(0),
+            _ => break,
+        };
+        dims += 1;
+        if dims > MAX_DIMS {
+            return Err(too_deep(&level));
+        }
+        match next {
+            Some(n) => level = n,
+            None => break,
+        }
+    }
     let mut shape = Vec::new();
     let mut out = Vec::new();
     let (mut any_float, mut all_bool) = (false, true);
@@ -96,7 +123,7 @@ fn as_module(a: &Args, name: &str) -> Result<Module> {
     }
 }
 
-fn argnums(v: &Value) -> Result<Argnums> {
+pub(super) fn argnums(v: &Value) -> Result<Argnums> {
     match v {
         Value::Int(i) => Ok(Argnums::One(*i)),
         Value::Tuple(items) | Value::List(items) => Ok(Argnums::Many(
@@ -112,7 +139,7 @@ fn argnums(v: &Value) -> Result<Argnums> {
     }
 }
 
-fn func_name(f: &Value) -> String {
+pub(super) fn func_name(f: &Value) -> String {
     match f {
         Value::Function(func) => func.name.clone(),
         Value::Module(m) => m.class_name(),
@@ -184,13 +211,53 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
     ("Bilinear", &["in1_features", "in2_features", "out_features", "bias"], 3, |a, _| {
         module(layers::bilinear(a.int("in1_features", 0)?, a.int("in2_features", 0)?, a.int("out_features", 0)?, a.boolean("bias", true)?))
     }),
-    ("Conv1d", &["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"], 3, |a, _| conv(a, 1)),
-    ("Conv2d", &["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"], 3, |a, _| conv(a, 2)),
+    ("Conv1d", CONV, 3, |a, _| conv(a, "Conv1d")),
+    ("Conv2d", CONV, 3, |a, _| conv(a, "Conv2d")),
+    ("Conv3d", CONV, 3, |a, _| conv(a, "Conv3d")),
+    ("ConvTranspose1d", CONV_TRANSPOSE, 3, |a, _| conv(a, "ConvTranspose1d")),
+    ("ConvTranspose2d", CONV_TRANSPOSE, 3, |a, _| conv(a, "ConvTranspose2d")),
     ("BatchNorm1d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
-        module(layers::batch_norm1d(a.int("num_features", 0)?, bn_options(a)?))
+        module(layers::batch_norm1d(a.int("num_features", 0)?, bn_options(a, BatchNormOptions::default())?))
     }),
     ("BatchNorm2d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
-        module(layers::batch_norm2d(a.int("num_features", 0)?, bn_options(a)?))
+        module(layers::batch_norm2d(a.int("num_features", 0)?, bn_options(a, BatchNormOptions::default())?))
+    }),
+    ("BatchNorm3d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
+        module(layers::batch_norm3d(a.int("num_features", 0)?, bn_options(a, BatchNormOptions::default())?))
+    }),
+    ("InstanceNorm1d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
+        module(layers::instance_norm1d(a.int("num_features", 0)?, bn_options(a, layers::instance_norm_options())?))
+    }),
+    ("InstanceNorm2d", &["num_features", "eps", "momentum", "affine", "track_running_stats"], 1, |a, _| {
+        module(layers::instance_norm2d(a.int("num_features", 0)?, bn_options(a, layers::instance_norm_options())?))
+    }),
+    ("GroupNorm", &["num_groups", "num_channels", "eps", "affine", "bias"], 2, |a, _| {
+        let (g, c) = (a.int("num_groups", 0)?, a.int("num_channels", 0)?);
+        module(layers::group_norm(g, c, a.float("eps", 1e-5)?, a.boolean("affine", true)?, a.boolean("bias", true)?))
+    }),
+    ("RMSNorm", &["normalized_shape", "eps", "elementwise_affine"], 1, |a, _| {
+        module(layers::rms_norm(&a.ints("normalized_shape")?, a.opt_float("eps")?, a.boolean("elementwise_affine", true)?))
+    }),
+    ("MaxPool1d", MAX_POOL, 1, |a, _| max_pool(a, 1)),
+    ("MaxPool2d", MAX_POOL, 1, |a, _| max_pool(a, 2)),
+    ("AvgPool1d", &["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"], 1, |a, _| {
+        module(layers::avg_pool1d(a.value("kernel_size"), a.value("stride"), or(a, "padding", Value::Int(0)), a.boolean("ceil_mode", false)?, a.boolean("count_include_pad", true)?))
+    }),
+    ("AvgPool2d", &["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], 1, |a, _| {
+        let divisor = match a.get("divisor_override") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.int("divisor_override", 0)?),
+        };
+        let (ceil, count) = (a.boolean("ceil_mode", false)?, a.boolean("count_include_pad", true)?);
+        module(layers::avg_pool2d(a.value("kernel_size"), a.value("stride"), or(a, "padding", Value::Int(0)), ceil, count, divisor))
+    }),
+    ("AdaptiveAvgPool1d", &["output_size"], 1, |a, _| module(layers::adaptive_pool(false, 1, a.value("output_size"), false))),
+    ("AdaptiveAvgPool2d", &["output_size"], 1, |a, _| module(layers::adaptive_pool(false, 2, a.value("output_size"), false))),
+    ("AdaptiveMaxPool1d", &["output_size", "return_indices"], 1, |a, _| {
+        module(layers::adaptive_pool(true, 1, a.value("output_size"), a.boolean("return_indices", false)?))
+    }),
+    ("AdaptiveMaxPool2d", &["output_size", "return_indices"], 1, |a, _| {
+        module(layers::adaptive_pool(true, 2, a.value("output_size"), a.boolean("return_indices", false)?))
     }),
     ("LayerNorm", &["normalized_shape", "eps", "elementwise_affine", "bias"], 1, |a, _| {
         module(layers::layer_norm(&a.ints("normalized_shape")?, a.float("eps", 1e-5)?, a.boolean("elementwise_affine", true)?, a.boolean("bias", true)?))
@@ -211,7 +278,56 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         Ok(Value::Module(m))
     }),
     ("Dropout", &["p"], 0, |a, _| module(layers::dropout(a.float("p", 0.5)?))),
-    ("ReLU", &[], 0, |_, _| Ok(Value::Module(layers::relu()))),
+    ("RNN", &["input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional", "proj_size"], 2, |a, _| {
+        super::seqlayers::recurrent(a, layers::RnnMode::RnnTanh)
+    }),
+    ("LSTM", &["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size"], 2, |a, _| {
+        super::seqlayers::recurrent(a, layers::RnnMode::Lstm)
+    }),
+    ("GRU", &["input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size"], 2, |a, _| {
+        super::seqlayers::recurrent(a, layers::RnnMode::Gru)
+    }),
+    ("MultiheadAttention", &["embed_dim", "num_heads", "dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim", "batch_first"], 2, |a, _| {
+        super::seqlayers::multihead_attention(a)
+    }),
+    ("TransformerEncoderLayer", &["d_model", "nhead", "dim_feedforward", "dropout", "activation", "layer_norm_eps", "batch_first", "norm_first", "bias"], 2, |a, _| {
+        super::seqlayers::transformer_encoder_layer(a)
+    }),
+    ("TransformerEncoder", &["encoder_layer", "num_layers", "norm", "enable_nested_tensor", "mask_check"], 2, |a, _| super::seqlayers::transformer_encoder(a)),
+    ("ReLU", &["inplace"], 0, |a, _| inplace_only(a, "ReLU")),
+    ("ReLU6", &["inplace"], 0, |a, _| inplace_only(a, "ReLU6")),
+    ("SiLU", &["inplace"], 0, |a, _| inplace_only(a, "SiLU")),
+    ("Mish", &["inplace"], 0, |a, _| inplace_only(a, "Mish")),
+    ("Hardswish", &["inplace"], 0, |a, _| inplace_only(a, "Hardswish")),
+    ("Hardsigmoid", &["inplace"], 0, |a, _| inplace_only(a, "Hardsigmoid")),
+    ("LeakyReLU", &["negative_slope", "inplace"], 0, |a, _| {
+        module(layers::leaky_relu(or(a, "negative_slope", Value::Float(0.01)), a.boolean("inplace", false)?))
+    }),
+    ("ELU", &["alpha", "inplace"], 0, |a, _| module(layers::elu(or(a, "alpha", Value::Float(1.0)), a.boolean("inplace", false)?))),
+    ("Softplus", &["beta", "threshold"], 0, |a, _| module(layers::softplus(or(a, "beta", Value::Float(1.0)), or(a, "threshold", Value::Float(20.0))))),
+    ("Hardtanh", &["min_val", "max_val", "inplace", "min_value", "max_value"], 0, |a, _| {
+        // The deprecated `min_value` / `max_value` replace `min_val` / `max_val` when given.
+        let pick = |new: &str, old: &str, default: f64| match a.get(old) {
+            Some(v) if !v.is_none() => v.clone(),
+            _ => or(a, new, Value::Float(default)),
+        };
+        module(layers::hardtanh(pick("min_val", "min_value", -1.0), pick("max_val", "max_value", 1.0), a.boolean("inplace", false)?))
+    }),
+    ("Softsign", &[], 0, |_, _| Ok(Value::Module(layers::softsign()))),
+    ("Tanhshrink", &[], 0, |_, _| Ok(Value::Module(layers::tanhshrink()))),
+    ("Softmax", &["dim"], 0, |a, _| Ok(Value::Module(layers::softmax(opt_int(a, "dim")?)))),
+    ("LogSoftmax", &["dim"], 0, |a, _| Ok(Value::Module(layers::log_softmax(opt_int(a, "dim")?)))),
+    ("GLU", &["dim"], 0, |a, _| Ok(Value::Module(layers::glu(a.int("dim", -1)?)))),
+    ("PReLU", &["num_parameters", "init"], 0, |a, _| module(layers::prelu(a.int("num_parameters", 1)?, or(a, "init", Value::Float(0.25))))),
+    ("Unflatten", &["dim", "unflattened_size"], 2, |a, _| module(layers::unflatten(a.int("dim", 0)?, a.value("unflattened_size")))),
+    ("Upsample", &["size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"], 0, |a, _| {
+        let opt_bool = |n: &str| match a.get(n) {
+            None | Some(Value::None) => Ok(None),
+            Some(_) => a.boolean(n, false).map(Some),
+        };
+        let mode = a.string("mode", "nearest")?;
+        module(layers::upsample(a.value("size"), a.value("scale_factor"), &mode, opt_bool("align_corners")?, opt_bool("recompute_scale_factor")?))
+    }),
     ("Tanh", &[], 0, |_, _| Ok(Value::Module(layers::tanh()))),
     ("Sigmoid", &[], 0, |_, _| Ok(Value::Module(layers::sigmoid()))),
     ("GELU", &["approximate"], 0, |a, _| Ok(Value::Module(layers::gelu(&a.string("approximate", "none")?)))),
@@ -381,18 +497,18 @@ fn transform(a: &Args, with_value: bool) -> Result<Value> {
     let f = a.value("func");
     let name = func_name(&f);
     let nums = argnums(&a.get("argnums").cloned().unwrap_or(Value::Int(0)))?;
-    if a.boolean("has_aux", false)? {
-        return Err(Error::new(ExcType::NotImplementedError, "transform::has_aux", "has_aux=true is not supported by fcall yet"));
-    }
+    let has_aux = a.boolean("has_aux", false)?;
     let label = if with_value { "grad_and_value" } else { "grad" };
     Ok(Function::new(format!("{label}({name})"), FunctionKind::Builtin, move |pos, kw| {
         let call = |p: &[Value], k: &Kwargs| call_value(&f, p, k);
-        if with_value {
-            let (g, v) = transforms::grad_and_value(&call, pos, kw, &nums)?;
-            Ok(Value::tuple(vec![g, v]))
-        } else {
-            transforms::grad(&call, pos, kw, &nums)
-        }
+        let (g, v, aux) = transforms::grad_and_value_aux(&call, pos, kw, &nums, has_aux)?;
+        // has_aux: grad_and_value gives (grads, (value, aux)), grad gives (grads, aux).
+        Ok(match (with_value, aux) {
+            (true, Some(aux)) => Value::tuple(vec![g, Value::tuple(vec![v, aux])]),
+            (true, None) => Value::tuple(vec![g, v]),
+            (false, Some(aux)) => Value::tuple(vec![g, aux]),
+            (false, None) => g,
+        })
     }))
 }
 
@@ -418,7 +534,41 @@ fn reduce(a: &Args, which: &str) -> Result<Value> {
     Ok(tv(t))
 }
 
-fn conv(a: &Args, dims: usize) -> Result<Value> {
+/// The parameters of `nn.Conv1d/2d/3d` and of `nn.ConvTranspose1d/2d`.
+const CONV: &[&str] = &["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"];
+const CONV_TRANSPOSE: &[&str] =
+    &["in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode"];
+const MAX_POOL: &[&str] = &["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"];
+
+/// An argument as given, or `default`.
+fn or(a: &Args, name: &str, default: Value) -> Value {
+    a.get(name).cloned().unwrap_or(default)
+}
+
+fn opt_int(a: &Args, name: &str) -> Result<Option<i64>> {
+    match a.get(name) {
+        None | Some(Value::None) => Ok(None),
+        Some(_) => a.int(name, 0).map(Some),
+    }
+}
+
+fn inplace_only(a: &Args, class: &str) -> Result<Value> {
+    module(layers::inplace_activation(class, a.boolean("inplace", false)?))
+}
+
+fn max_pool(a: &Args, n: usize) -> Result<Value> {
+    module(layers::max_pool(
+        n,
+        a.value("kernel_size"),
+        a.value("stride"),
+        or(a, "padding", Value::Int(0)),
+        or(a, "dilation", Value::Int(1)),
+        a.boolean("return_indices", false)?,
+        a.boolean("ceil_mode", false)?,
+    ))
+}
+
+fn conv(a: &Args, class: &str) -> Result<Value> {
     let mut opts = ConvOptions::default();
     if a.get("stride").is_some() {
         opts.stride = a.ints("stride")?;
@@ -431,22 +581,33 @@ fn conv(a: &Args, dims: usize) -> Result<Value> {
     if a.get("dilation").is_some() {
         opts.dilation = a.ints("dilation")?;
     }
+    let transposed = class.starts_with("ConvTranspose");
+    if transposed && a.get("output_padding").is_some() {
+        opts.output_padding = a.ints("output_padding")?;
+    }
     opts.groups = a.int("groups", 1)?;
     opts.bias = a.boolean("bias", true)?;
     opts.padding_mode = a.string("padding_mode", "zeros")?;
     let k = a.ints("kernel_size")?;
     let (i, o) = (a.int("in_channels", 0)?, a.int("out_channels", 0)?);
-    module(if dims == 1 { layers::conv1d(i, o, &k, opts) } else { layers::conv2d(i, o, &k, opts) })
+    module(match class {
+        "Conv1d" => layers::conv1d(i, o, &k, opts),
+        "Conv2d" => layers::conv2d(i, o, &k, opts),
+        "Conv3d" => layers::conv3d(i, o, &k, opts),
+        "ConvTranspose1d" => layers::conv_transpose1d(i, o, &k, opts),
+        _ => layers::conv_transpose2d(i, o, &k, opts),
+    })
 }
 
-fn bn_options(a: &Args) -> Result<BatchNormOptions> {
-    let mut o = BatchNormOptions::default();
+/// `_NormBase`'s keyword arguments over a class's `defaults`.
+fn bn_options(a: &Args, defaults: BatchNormOptions) -> Result<BatchNormOptions> {
+    let mut o = defaults;
     o.eps = a.float("eps", o.eps)?;
     if a.get("momentum").is_some() {
         o.momentum = a.opt_float("momentum")?;
     }
-    o.affine = a.boolean("affine", true)?;
-    o.track_running_stats = a.boolean("track_running_stats", true)?;
+    o.affine = a.boolean("affine", o.affine)?;
+    o.track_running_stats = a.boolean("track_running_stats", o.track_running_stats)?;
     Ok(o)
 }
 
@@ -510,6 +671,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     out.insert("ModuleDict".into(), Function::new("ModuleDict", FunctionKind::Builtin, super::containers::module_dict));
     out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
     super::reflect::add(&mut out, sh);
+    super::functorch::add(&mut out);
     super::modules::make_classes(&mut out);
     super::classes::add_builtins(&mut out);
     let weak = sh.clone();

@@ -149,14 +149,17 @@ parametrize, dict, list, save, builtins.";
 
 fn topic(t: &str) -> Option<&'static str> {
     Some(match t {
-        "call" | "functional_call" => "call MODULE with DICTS (ARGS) [tie=True] [strict=False]
+        "call" | "functional_call" => "call MODULE with DICTS (ARGS) [tie=True] [strict=False] [rows=all]
   is functional_call(MODULE, DICTS, (ARGS), tie_weights=, strict=); as a top-level expression,
   functional_call(...) shows the same table. DICTS is one dict (it receives the write-back of
   anything forward rebinds) or a tuple of dicts (merged into a new dict; keys must be distinct).
   The table shows, per name: the module's tensor before, what was swapped in and from where, what
   forward did (read, in-place write, rebinding), the dict's entry after, and whether the module
-  was restored. `explain call ...` narrates the stages: merge, untie, strict, swap, forward,
-  restore, write-back.",
+  was restored. Values before and swapped in are those of that moment (\"not kept\" where a
+  large tensor was written). With more than 12 names the table lists the names where something
+  happened (ties, in-place writes, rebindings, new objects written back, permanent changes,
+  unused keys) and one line for the rest; rows=all lists every name. `explain call ...` narrates
+  the stages: merge, untie, strict, swap, forward, restore, write-back.",
         "tie" | "tie_weights" | "ties" => "Two names are tied when they hold the SAME tensor object (self.b = self.a,
   or one submodule at two paths). With tie_weights=True (the default) a value given for one name
   is used for all of them; giving different objects for names of one group is a ValueError, even

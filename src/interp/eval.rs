@@ -24,9 +24,11 @@ pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 #[derive(Clone)]
 pub struct CallShow {
     pub record: CallRecord,
-    /// Summaries of small dict tensors taken before the call.
-    pub pre: HashMap<u64, String>,
+    /// The values at the start of the call that the table may show.
+    pub pre: crate::render::call_table::Then,
     pub explain: bool,
+    /// `rows=all`: every name, not only those where something happened.
+    pub rows: crate::render::call_table::Rows,
     pub result: Option<Value>,
     /// Copies of the tensors as they were before the call (see `snapshot`).
     pub before: super::snapshot::Before,
@@ -69,8 +71,9 @@ pub struct Ctx {
 
 fn check_interrupt() -> Result<()> {
     if INTERRUPTED.swap(false, Ordering::SeqCst) {
-        return Err(Error::new(ExcType::KeyboardInterrupt, "eval::interrupted", "interrupted")
-            .with_hint("the statement stopped here; the workspace keeps what earlier statements made"));
+        // Python's KeyboardInterrupt has no message; its traceback names the line it stopped at.
+        return Err(Error::new(ExcType::KeyboardInterrupt, "eval::interrupted", "")
+            .with_hint("stopped here; everything done before is kept, as in Python"));
     }
     Ok(())
 }
@@ -159,7 +162,7 @@ impl Ctx {
                 // per turn, as Python does; other iterables are walked as a list.
                 let mut items = super::statements::ForItems::new(&it).map_err(|e| e.at(self.loc(iter.span)))?;
                 while let Some(item) = items.next().map_err(|e| e.at(self.loc(iter.span)))? {
-                    check_interrupt()?;
+                    check_interrupt().map_err(|e| e.at(self.loc(target.span)))?;
                     self.assign(target, item, frame)?;
                     match self.exec_block(body, frame)? {
                         Flow::Break => return Ok(Flow::Normal),
@@ -173,7 +176,7 @@ impl Ctx {
             }
             StmtKind::While { cond, body, orelse } => {
                 loop {
-                    check_interrupt()?;
+                    check_interrupt().map_err(|e| e.at(self.loc(cond.span)))?;
                     let c = self.eval(cond, frame)?;
                     if !ops::truthy(&c)? {
                         break;
@@ -325,7 +328,9 @@ impl Ctx {
     }
 
     pub fn eval(&self, e: &Expr, frame: &Rc<Frame>) -> Result<Value> {
-        self.eval_inner(e, frame).map_err(|err| err.at(self.loc(e.span)))
+        // Built-ins that call back into Python (`sorted(key=...)`, `map`, hooks) recurse without
+        // a Python frame: the stack itself is the limit there.
+        crate::stack::check("").and_then(|_| self.eval_inner(e, frame)).map_err(|err| err.at(self.loc(e.span)))
     }
 
     fn eval_inner(&self, e: &Expr, frame: &Rc<Frame>) -> Result<Value> {
@@ -505,7 +510,12 @@ impl Ctx {
         let dicts = self.eval(&fc.dicts, frame)?;
         let (pos, kw) = self.eval_args(&fc.args, frame)?;
         let mut opts = CallOptions::default();
+        let mut rows = crate::render::call_table::Rows::default();
         for o in &fc.options {
+            if o.kind == CallOptionKind::Rows {
+                rows = call_rows_option(&o.value).map_err(|e| e.at(self.loc(o.value.span)))?;
+                continue;
+            }
             let v = self.eval(&o.value, frame)?;
             let Value::Bool(b) = v else {
                 return Err(Error::type_error(
@@ -517,10 +527,16 @@ impl Ctx {
             match o.kind {
                 CallOptionKind::Tie => opts.tie_weights = b,
                 CallOptionKind::Strict => opts.strict = b,
+                CallOptionKind::Rows => {}
             }
         }
-        recorded_call(&self.sh, m, &dicts, &Value::tuple(pos), &kw, opts, fc.explain.is_some())
-            .map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))))
+        let shown = self.sh.calls.borrow().len();
+        let out = recorded_call(&self.sh, m, &dicts, &Value::tuple(pos), &kw, opts, fc.explain.is_some())
+            .map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))));
+        if let Some(c) = self.sh.calls.borrow_mut().get_mut(shown) {
+            c.rows = rows;
+        }
+        out
     }
 }
 
@@ -538,14 +554,30 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
         sh.call_depth.set(depth);
         return out.result;
     }
-    let mut pre = crate::render::summary::pre_call_summaries(dicts);
-    let before = super::snapshot::take(m, dicts);
-    super::snapshot::summaries(&before, &mut pre);
+    let mut before = super::snapshot::take(m, dicts);
     sh.call_depth.set(depth + 1);
     let out = functional_call(m, dicts, args, kw, opts);
     sh.call_depth.set(depth);
-    sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, result: out.result.as_ref().ok().cloned(), before });
+    let pre = super::snapshot::settle(&mut before, &out.record);
+    let rows = crate::render::call_table::Rows::default();
+    sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), before });
     out.result
+}
+
+/// `rows=all` (every name) or `rows=changed` (the default: where something happened).
+fn call_rows_option(v: &Expr) -> Result<crate::render::call_table::Rows> {
+    use crate::render::call_table::Rows;
+    let word = match &v.kind {
+        ExprKind::Name(n) => n.as_str(),
+        ExprKind::Str(s) => s.as_str(),
+        _ => "",
+    };
+    match word {
+        "all" => Ok(Rows::All),
+        "changed" => Ok(Rows::Compact),
+        _ => Err(Error::value("call::rows_option", "rows= is all (every name) or changed (the names where something happened)")
+            .with_hint("call mod with a (x) rows=all")),
+    }
 }
 
 /// A dict key: fcall's dicts are keyed by strings (state dicts, keyword arguments).

@@ -56,6 +56,7 @@ fn exc_type_named(name: &str) -> Option<ExcType> {
         "ArithmeticError" => ExcType::ArithmeticError,
         "ZeroDivisionError" => ExcType::ZeroDivisionError,
         "OverflowError" => ExcType::OverflowError,
+        "MemoryError" => ExcType::MemoryError,
         "LookupError" => ExcType::LookupError,
         "KeyError" => ExcType::KeyError,
         "IndexError" => ExcType::IndexError,

@@ -123,9 +123,6 @@ impl Frame {
     pub fn snapshot(&self) -> HashMap<String, Value> {
         self.vars.borrow().clone()
     }
-    pub fn restore(&self, vars: HashMap<String, Value>) {
-        *self.vars.borrow_mut() = vars;
-    }
     pub fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.vars.borrow().keys().cloned().collect();
         v.sort();

@@ -1,7 +1,6 @@
 //! User functions (`def`): parameters (`*args`, keyword-only, `**kwargs` included) bound as
 //! Python binds them, defaults evaluated at
-//! definition, a new frame per call chained to the defining frame, a recursion limit.
-use std::cell::Cell;
+//! definition, a new frame per call chained to the defining frame, Python's recursion limit ([`crate::stack`]).
 use std::rc::{Rc, Weak};
 
 use fcall_lang::ast::FunctionDef;
@@ -9,11 +8,10 @@ use fcall_lang::ast::FunctionDef;
 use super::args::Signature;
 use super::eval::{Ctx, Flow, Shared};
 use super::frame::Frame;
-use crate::error::{Error, ExcType, Result};
+use crate::error::{Error, Result};
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 
 thread_local! {
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
     /// The user functions running now, innermost last, with their frames (zero-argument
     /// `super()` reads `__class__` and the first argument from the innermost).
     static STACK: std::cell::RefCell<Vec<(Rc<FunctionDef>, Rc<Frame>)>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -23,9 +21,6 @@ thread_local! {
 pub fn current() -> Option<(Rc<FunctionDef>, Rc<Frame>)> {
     STACK.with(|s| s.borrow().last().cloned())
 }
-
-/// Python's default recursion limit, on user functions.
-const MAX_DEPTH: u32 = 200;
 
 /// A function body ready to run: its definition, evaluated defaults and defining frame.
 pub struct Callable {
@@ -101,15 +96,11 @@ impl Callable {
             }
             frame.set(&k.name, Value::Dict(d));
         }
-        let depth = DEPTH.with(|d| d.get());
-        if depth >= MAX_DEPTH {
-            return Err(Error::new(ExcType::RecursionError, "eval::recursion", "maximum recursion depth exceeded"));
-        }
-        DEPTH.with(|d| d.set(depth + 1));
+        let frames = crate::stack::enter(1, "")?;
         STACK.with(|s| s.borrow_mut().push((self.def.clone(), frame.clone())));
         let r = ctx.exec_block(&self.def.body, &frame);
         STACK.with(|s| s.borrow_mut().pop());
-        DEPTH.with(|d| d.set(depth));
+        drop(frames);
         match r.map_err(|e| e.in_function(qualname))? {
             Flow::Return(v) => Ok(v),
             _ => Ok(Value::None),

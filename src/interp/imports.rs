@@ -104,7 +104,8 @@ pub fn module_attr(ns: &Namespace, name: &str) -> Result<Value> {
         return Ok(v);
     }
     let e = Error::attribute("eval::no_attribute", format!("module '{}' has no attribute '{name}'", ns.name));
-    let close = suggest::suggestion(name, ns.dir().iter().map(String::as_str));
+    let dir = ns.dir();
+    let close = if ns.suggests { suggest::suggestion(name, dir.iter().map(String::as_str)) } else { suggest::closest(name, dir.iter().map(String::as_str)) };
     Err(match close {
         // CPython 3.11 shows it after the message (not for `torch`: too many names to compare).
         Some(s) if ns.suggests => e.with_suggestion(Some(s)),

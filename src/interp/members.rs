@@ -380,12 +380,17 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "dtype" => dtype_value(t.kind()),
         "requires_grad" => Value::Bool(t.requires_grad()),
         "is_leaf" => Value::Bool(t.grad_fn_name().is_none()),
+        // PyTorch's version counter (BatchNorm's running statistics do not bump it).
+        "_version" => Value::Int(t.version()),
         "grad_fn" => grad_fn(t),
         "grad" => t.grad().map(Value::Tensor).unwrap_or(Value::None),
         "ndim" => Value::Int(x.dim() as i64),
         "device" => Value::str(&format!("{:?}", x.device()).to_lowercase()),
         "data" => tv(x.f_detach()?),
         "T" => tv(x.f_permute((0..x.dim() as i64).rev().collect::<Vec<_>>())?),
+        "mT" => tv(x.f_transpose(-2, -1)?),
+        "H" => tv(x.f_adjoint()?),
+        "mH" => tv(x.f_adjoint()?),
         _ => return tensor_method(t, name),
     })
 }
@@ -412,22 +417,22 @@ fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
 }
 
 /// Tensor attributes (not methods).
-pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "data", "T"];
+pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "data", "T", "mT", "H", "mH"];
 
-/// Tensor methods.
+/// Tensor methods fcall writes by hand (identity, autograd, Python values); every other method
+/// torch has comes from its operator schemas (src/aten/).
 pub const TENSOR_METHODS: &[&str] = &[
-    "sum", "mean", "t", "reshape", "view", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_",
-    "fill_", "copy_", "clamp_", "clamp", "item", "size", "dim", "numel", "abs", "exp", "log", "sqrt", "relu", "sigmoid",
-    "tanh", "softmax", "log_softmax", "pow", "matmul", "unsqueeze", "squeeze", "flatten", "transpose", "permute", "max",
-    "min", "argmax", "argmin", "backward", "float", "double", "long", "int", "bool", "tolist", "norm", "std", "var",
-    "neg", "square", "contiguous", "expand", "repeat", "sin", "cos", "allclose", "equal", "add", "sub", "mul", "div",
-    "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "cumsum", "prod",
-    "triu", "tril", "diag", "sign", "round", "floor", "ceil", "eq", "ne", "lt", "gt", "le", "ge", "all", "any", "numpy",
+    "sum", "mean", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_", "fill_", "copy_",
+    "clamp_", "clamp", "item", "size", "dim", "numel", "pow", "matmul", "max", "min", "argmax", "argmin", "backward",
+    "float", "double", "long", "int", "bool", "tolist", "norm", "allclose", "equal", "add", "sub", "mul", "div",
+    "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "prod",
+    "eq", "ne", "lt", "gt", "le", "ge", "numpy", "contiguous",
 ];
 
 fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
     if !TENSOR_METHODS.contains(&name) {
-        return Err(no_attr(&Value::Tensor(t.clone()), name));
+        // Every other method torch binds from its operator schemas.
+        return crate::aten::method(t, name).ok_or_else(|| no_attr(&Value::Tensor(t.clone()), name));
     }
     let t = t.clone();
     let name = name.to_string();

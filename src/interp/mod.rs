@@ -1,7 +1,8 @@
 //! The fcall language on the engine: a [`Session`] holds the workspace and runs source text
 //! (a script, a REPL entry, a notebook cell). The whole input is parsed first; nothing runs if
 //! it does not parse. Each top-level statement yields a [`StmtOutput`] that front ends render as
-//! text, HTML or JSON. A failed statement leaves the workspace's variables as they were.
+//! text, HTML or JSON. A failed or interrupted statement keeps everything it did before the
+//! failure, as Python does (an interrupted loop ends with its counter as far as it got).
 mod args;
 mod builtins;
 mod classes;
@@ -15,6 +16,7 @@ mod format;
 pub mod eval;
 mod frame;
 mod functions;
+mod functorch;
 mod gradmode;
 mod hooks;
 pub mod imports;
@@ -23,7 +25,9 @@ mod lists;
 pub mod members;
 mod modules;
 mod ops;
+mod parametrizations;
 mod pycopy;
+mod seqlayers;
 mod pybuiltins;
 mod pymath;
 mod reflect;
@@ -38,6 +42,8 @@ mod tests;
 mod class_tests;
 #[cfg(test)]
 mod statement_tests;
+#[cfg(test)]
+mod limits_tests;
 pub mod output;
 
 use std::cell::RefCell;
@@ -163,7 +169,6 @@ impl Session {
 
     fn run_stmt(&mut self, ctx: &Ctx, stmt: &Stmt, code: &str, index: &LineIndex) -> StmtOutput {
         let line = index.line_col(stmt.span.start).line;
-        let snapshot = self.sh.globals.snapshot();
         self.sh.out.borrow_mut().clear();
         self.sh.calls.borrow_mut().clear();
         self.sh.displays.borrow_mut().clear();
@@ -223,7 +228,6 @@ impl Session {
                 }
             }
             Err(e) => {
-                self.sh.globals.restore(snapshot);
                 out.kind = OutKind::Error;
                 out.error_text = Some(self.render_error(&e, false));
                 out.error_text_color = Some(self.render_error(&e, true));

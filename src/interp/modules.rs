@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::args::Args;
 use super::eval::call_value;
-use crate::error::{Error, ExcType, Result};
+use crate::error::{Error, Result};
 use crate::nn::{Module, ModuleImpl};
 use crate::value::{Function, FunctionKind, Kwargs, Namespace, Value};
 
@@ -28,18 +28,6 @@ const TORCH: &[(&str, &str)] = &[
     ("rand", "rand"),
     ("randn", "randn"),
     ("randint", "randint"),
-    ("relu", "relu"),
-    ("sigmoid", "sigmoid"),
-    ("tanh", "tanh"),
-    ("exp", "exp"),
-    ("log", "log"),
-    ("sqrt", "sqrt"),
-    ("abs", "torch.abs"),
-    ("softmax", "softmax"),
-    ("log_softmax", "log_softmax"),
-    ("matmul", "matmul"),
-    ("sum", "torch.sum"),
-    ("mean", "mean"),
     ("save", "save"),
     ("load", "load"),
 ];
@@ -57,12 +45,51 @@ const NN: &[(&str, &str)] = &[
     ("LayerNorm", "LayerNorm"),
     ("Embedding", "Embedding"),
     ("Dropout", "Dropout"),
+    ("RNN", "RNN"),
+    ("LSTM", "LSTM"),
+    ("GRU", "GRU"),
+    ("MultiheadAttention", "MultiheadAttention"),
+    ("TransformerEncoderLayer", "TransformerEncoderLayer"),
+    ("TransformerEncoder", "TransformerEncoder"),
     ("ReLU", "ReLU"),
     ("Tanh", "Tanh"),
     ("Sigmoid", "Sigmoid"),
     ("GELU", "GELU"),
     ("Flatten", "Flatten"),
     ("Identity", "Identity"),
+    ("Conv3d", "Conv3d"),
+    ("ConvTranspose1d", "ConvTranspose1d"),
+    ("ConvTranspose2d", "ConvTranspose2d"),
+    ("BatchNorm3d", "BatchNorm3d"),
+    ("InstanceNorm1d", "InstanceNorm1d"),
+    ("InstanceNorm2d", "InstanceNorm2d"),
+    ("GroupNorm", "GroupNorm"),
+    ("RMSNorm", "RMSNorm"),
+    ("MaxPool1d", "MaxPool1d"),
+    ("MaxPool2d", "MaxPool2d"),
+    ("AvgPool1d", "AvgPool1d"),
+    ("AvgPool2d", "AvgPool2d"),
+    ("AdaptiveAvgPool1d", "AdaptiveAvgPool1d"),
+    ("AdaptiveAvgPool2d", "AdaptiveAvgPool2d"),
+    ("AdaptiveMaxPool1d", "AdaptiveMaxPool1d"),
+    ("AdaptiveMaxPool2d", "AdaptiveMaxPool2d"),
+    ("ReLU6", "ReLU6"),
+    ("SiLU", "SiLU"),
+    ("Mish", "Mish"),
+    ("Hardswish", "Hardswish"),
+    ("Hardsigmoid", "Hardsigmoid"),
+    ("LeakyReLU", "LeakyReLU"),
+    ("ELU", "ELU"),
+    ("Softplus", "Softplus"),
+    ("Hardtanh", "Hardtanh"),
+    ("Softsign", "Softsign"),
+    ("Tanhshrink", "Tanhshrink"),
+    ("Softmax", "Softmax"),
+    ("LogSoftmax", "LogSoftmax"),
+    ("GLU", "GLU"),
+    ("PReLU", "PReLU"),
+    ("Unflatten", "Unflatten"),
+    ("Upsample", "Upsample"),
     ("Sequential", "Sequential"),
     ("ModuleDict", "ModuleDict"),
     ("ModuleList", "ModuleList"),
@@ -81,9 +108,52 @@ const FUNCTIONAL: &[(&str, &str)] = &[
     ("cross_entropy", "cross_entropy"),
 ];
 
+/// `torch.nn.functional`'s names that are torch's generated bindings themselves
+/// (`F.gelu = torch._C._nn.gelu`, `F.conv2d = torch.conv2d`): (name, namespace, binding).
+const FUNCTIONAL_BINDINGS: &[(&str, crate::aten::Namespace, &str)] = {
+    use crate::aten::Namespace::{Nn, Torch};
+    &[
+        ("gelu", Nn, "gelu"),
+        ("softplus", Nn, "softplus"),
+        ("pad", Nn, "pad"),
+        ("one_hot", Nn, "one_hot"),
+        ("avg_pool2d", Nn, "avg_pool2d"),
+        ("avg_pool3d", Nn, "avg_pool3d"),
+        ("scaled_dot_product_attention", Nn, "scaled_dot_product_attention"),
+        ("logsigmoid", Nn, "log_sigmoid"),
+        ("softshrink", Nn, "softshrink"),
+        ("conv1d", Torch, "conv1d"),
+        ("conv2d", Torch, "conv2d"),
+        ("conv3d", Torch, "conv3d"),
+        ("conv_transpose1d", Torch, "conv_transpose1d"),
+        ("conv_transpose2d", Torch, "conv_transpose2d"),
+        ("conv_transpose3d", Torch, "conv_transpose3d"),
+        ("avg_pool1d", Torch, "avg_pool1d"),
+        ("pixel_shuffle", Torch, "pixel_shuffle"),
+        ("pixel_unshuffle", Torch, "pixel_unshuffle"),
+        ("cosine_similarity", Torch, "cosine_similarity"),
+        ("pairwise_distance", Torch, "pairwise_distance"),
+        ("pdist", Torch, "pdist"),
+        ("bilinear", Torch, "bilinear"),
+        ("hardshrink", Torch, "hardshrink"),
+        ("prelu", Torch, "prelu"),
+        ("channel_shuffle", Torch, "channel_shuffle"),
+    ]
+};
+
 /// (attribute, bare built-in name) of `torch.func`.
-const FUNC: &[(&str, &str)] =
-    &[("functional_call", "functional_call"), ("grad", "grad"), ("grad_and_value", "grad_and_value"), ("vmap", "vmap"), ("stack_module_state", "stack_module_state")];
+const FUNC: &[(&str, &str)] = &[
+    ("functional_call", "functional_call"),
+    ("grad", "grad"),
+    ("grad_and_value", "grad_and_value"),
+    ("vmap", "vmap"),
+    ("stack_module_state", "stack_module_state"),
+    ("jacrev", "jacrev"),
+    ("jacfwd", "jacfwd"),
+    ("hessian", "hessian"),
+    ("vjp", "vjp"),
+    ("jvp", "jvp"),
+];
 
 /// The bare built-ins that are classes in PyTorch, with the class's qualified name: they are
 /// made class objects (`<class 'torch.nn.modules.linear.Linear'>`, `type(lin) is nn.Linear`).
@@ -100,11 +170,50 @@ pub const CLASSES: &[(&str, &str)] = &[
     ("LayerNorm", "torch.nn.modules.normalization.LayerNorm"),
     ("Embedding", "torch.nn.modules.sparse.Embedding"),
     ("Dropout", "torch.nn.modules.dropout.Dropout"),
+    ("RNN", "torch.nn.modules.rnn.RNN"),
+    ("LSTM", "torch.nn.modules.rnn.LSTM"),
+    ("GRU", "torch.nn.modules.rnn.GRU"),
+    ("MultiheadAttention", "torch.nn.modules.activation.MultiheadAttention"),
+    ("TransformerEncoderLayer", "torch.nn.modules.transformer.TransformerEncoderLayer"),
+    ("TransformerEncoder", "torch.nn.modules.transformer.TransformerEncoder"),
     ("ReLU", "torch.nn.modules.activation.ReLU"),
     ("Tanh", "torch.nn.modules.activation.Tanh"),
     ("Sigmoid", "torch.nn.modules.activation.Sigmoid"),
     ("GELU", "torch.nn.modules.activation.GELU"),
     ("Flatten", "torch.nn.modules.flatten.Flatten"),
+    ("Conv3d", "torch.nn.modules.conv.Conv3d"),
+    ("ConvTranspose1d", "torch.nn.modules.conv.ConvTranspose1d"),
+    ("ConvTranspose2d", "torch.nn.modules.conv.ConvTranspose2d"),
+    ("BatchNorm3d", "torch.nn.modules.batchnorm.BatchNorm3d"),
+    ("InstanceNorm1d", "torch.nn.modules.instancenorm.InstanceNorm1d"),
+    ("InstanceNorm2d", "torch.nn.modules.instancenorm.InstanceNorm2d"),
+    ("GroupNorm", "torch.nn.modules.normalization.GroupNorm"),
+    ("RMSNorm", "torch.nn.modules.normalization.RMSNorm"),
+    ("MaxPool1d", "torch.nn.modules.pooling.MaxPool1d"),
+    ("MaxPool2d", "torch.nn.modules.pooling.MaxPool2d"),
+    ("AvgPool1d", "torch.nn.modules.pooling.AvgPool1d"),
+    ("AvgPool2d", "torch.nn.modules.pooling.AvgPool2d"),
+    ("AdaptiveAvgPool1d", "torch.nn.modules.pooling.AdaptiveAvgPool1d"),
+    ("AdaptiveAvgPool2d", "torch.nn.modules.pooling.AdaptiveAvgPool2d"),
+    ("AdaptiveMaxPool1d", "torch.nn.modules.pooling.AdaptiveMaxPool1d"),
+    ("AdaptiveMaxPool2d", "torch.nn.modules.pooling.AdaptiveMaxPool2d"),
+    ("ReLU6", "torch.nn.modules.activation.ReLU6"),
+    ("SiLU", "torch.nn.modules.activation.SiLU"),
+    ("Mish", "torch.nn.modules.activation.Mish"),
+    ("Hardswish", "torch.nn.modules.activation.Hardswish"),
+    ("Hardsigmoid", "torch.nn.modules.activation.Hardsigmoid"),
+    ("LeakyReLU", "torch.nn.modules.activation.LeakyReLU"),
+    ("ELU", "torch.nn.modules.activation.ELU"),
+    ("Softplus", "torch.nn.modules.activation.Softplus"),
+    ("Hardtanh", "torch.nn.modules.activation.Hardtanh"),
+    ("Softsign", "torch.nn.modules.activation.Softsign"),
+    ("Tanhshrink", "torch.nn.modules.activation.Tanhshrink"),
+    ("Softmax", "torch.nn.modules.activation.Softmax"),
+    ("LogSoftmax", "torch.nn.modules.activation.LogSoftmax"),
+    ("GLU", "torch.nn.modules.activation.GLU"),
+    ("PReLU", "torch.nn.modules.activation.PReLU"),
+    ("Unflatten", "torch.nn.modules.flatten.Unflatten"),
+    ("Upsample", "torch.nn.modules.upsampling.Upsample"),
     ("Sequential", "torch.nn.modules.container.Sequential"),
     ("ModuleDict", "torch.nn.modules.container.ModuleDict"),
     ("ModuleList", "torch.nn.modules.container.ModuleList"),
@@ -186,11 +295,24 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
         torch.set(name, Value::Float(v));
     }
 
+    bind_aten(&torch, crate::aten::Namespace::Torch);
+    for (sub, ns) in [("linalg", crate::aten::Namespace::Linalg), ("special", crate::aten::Namespace::Special), ("fft", crate::aten::Namespace::Fft)] {
+        let m = b.module(&format!("torch.{sub}"), false, true);
+        bind_aten(&m, ns);
+    }
+
     let nn = b.module("torch.nn", true, true);
     b.bare(&nn, NN);
     nn.set("Module", base_module_class());
     let functional = b.module("torch.nn.functional", false, true);
     b.bare(&functional, FUNCTIONAL);
+    for (name, ns, op) in FUNCTIONAL_BINDINGS {
+        if functional.get(name).is_none() {
+            if let Some(f) = crate::aten::function(*ns, op) {
+                functional.set(name, f);
+            }
+        }
+    }
     let utils = b.module("torch.nn.utils", true, true);
     let parametrize = b.module("torch.nn.utils.parametrize", false, true);
     parametrize.set("register_parametrization", register_parametrization());
@@ -205,7 +327,8 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
 
     let func = b.module("torch.func", false, true);
     b.bare(&func, FUNC);
-    let _ = b.module("torch.autograd", true, true);
+    let autograd = b.module("torch.autograd", true, true);
+    b.bare(&autograd, &[("grad", "autograd.grad")]);
 
     let math = b.module("math", false, false);
     super::pymath::add(&math);
@@ -227,7 +350,20 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     let st = b.module("safetensors.torch", false, false);
     b.bare(&st, &[("save_file", "save"), ("load_file", "load")]);
     super::gradmode::add(&b.reg);
+    super::parametrizations::add(&b.reg);
     b.reg
+}
+
+/// Every binding torch generates for namespace `ns` (src/aten/) that `module` does not
+/// already hold by a hand-written one.
+fn bind_aten(module: &Namespace, ns: crate::aten::Namespace) {
+    for name in crate::aten::names(ns) {
+        if module.get(name).is_none() {
+            if let Some(f) = crate::aten::function(ns, name) {
+                module.set(name, f);
+            }
+        }
+    }
 }
 
 /// The names of `typing` fcall knows: usable in annotations only.
@@ -316,10 +452,8 @@ fn register_parametrization() -> Value {
             other => Err(Error::type_error("call::argument_type", format!("register_parametrization(): argument '{name}' must be a Module, not {}", other.type_name()))),
         };
         let (m, p) = (module("module")?, module("parametrization")?);
-        if a.boolean("unsafe", false)? {
-            return Err(Error::new(ExcType::NotImplementedError, "parametrize::unsafe", "register_parametrization(unsafe=True) is not supported by fcall yet"));
-        }
-        crate::nn::parametrize::register_parametrization(&m, &a.string("tensor_name", "")?, &p)?;
+        let unsafe_ = a.boolean("unsafe", false)?;
+        crate::nn::parametrize::register_parametrization_with(&m, &a.string("tensor_name", "")?, &p, unsafe_)?;
         Ok(Value::Module(m))
     })
 }

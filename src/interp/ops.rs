@@ -185,7 +185,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
         (Value::Dict(_), _) | (_, Value::Dict(_)) => dict_binary(op, a, b),
         (Value::Str(x), Value::Str(y)) if op == BinOp::Add => Ok(Value::str(&format!("{x}{y}"))),
         (Value::Str(x), Value::Int(n)) | (Value::Int(n), Value::Str(x)) if op == BinOp::Mul => {
-            Ok(Value::str(&x.repeat((*n).max(0) as usize)))
+            Ok(Value::str(&repeat_str(x, *n)?))
         }
         (Value::List(_) | Value::Tuple(_) | Value::Size(_), _) | (_, Value::List(_) | Value::Tuple(_) | Value::Size(_))
             if matches!(op, BinOp::Add | BinOp::Mul) =>
@@ -253,8 +253,7 @@ fn sequence_op(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
                     ))
                 }
             };
-            let repeated = (0..count.max(0)).flat_map(|_| items.iter().cloned()).collect();
-            Ok(rebuild(like, repeated))
+            Ok(rebuild(like, repeat_items(&items, count)?))
         }
     }
 }
@@ -512,4 +511,33 @@ pub fn sort_values(items: &mut [Value]) -> Result<()> {
         }
     }
     Err(Error::type_error("eval::sort_type", "sorted() orders strings or numbers"))
+}
+
+/// Reserves room for `n` items: MemoryError (as CPython) when it cannot be had.
+fn reserve<T>(n: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::memory("eval::memory"))?;
+    Ok(v)
+}
+
+/// `s * n`: OverflowError past the largest string, MemoryError when it cannot be allocated.
+fn repeat_str(s: &str, n: i64) -> Result<String> {
+    let n = if s.is_empty() { 0 } else { n.max(0) as usize };
+    let total = s.len().checked_mul(n).filter(|t| *t <= isize::MAX as usize).ok_or_else(|| Error::new(ExcType::OverflowError, "eval::repeat_overflow", "repeated string is too long"))?;
+    let mut out = String::new();
+    out.try_reserve_exact(total).map_err(|_| Error::memory("eval::memory"))?;
+    for _ in 0..n {
+        out.push_str(s);
+    }
+    Ok(out)
+}
+
+/// `seq * n`: MemoryError, as CPython, when the items cannot be allocated.
+fn repeat_items(items: &[Value], n: i64) -> Result<Vec<Value>> {
+    let n = if items.is_empty() { 0 } else { n.max(0) as usize };
+    let mut out = reserve(items.len().checked_mul(n).ok_or_else(|| Error::memory("eval::memory"))?)?;
+    for _ in 0..n {
+        out.extend_from_slice(items);
+    }
+    Ok(out)
 }

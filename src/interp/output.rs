@@ -149,7 +149,7 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
         if render::call_table::rows(&c.record).is_empty() {
             s.push_str(&no_rows(c));
         } else {
-            s.push_str(&render::text::render(&render::call_table::table(&c.record, &c.pre), width, color));
+            s.push_str(&render::text::render(&render::call_table::table(&c.record, &c.pre, c.rows), width, color));
         }
         s.push('\n');
     }
@@ -160,17 +160,14 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
 fn call_html(c: &CallShow) -> String {
     let mut s = String::new();
     if c.explain {
-        s.push_str("<ol class=\"fc-explain\">");
-        for line in narrate(&c.record) {
-            s.push_str(&format!("<li>{}</li>", render::html::escape(&line)));
-        }
-        s.push_str("</ol>");
+        // The lines carry their stage numbers: a plain list, not an <ol> that numbers them again.
+        s.push_str(&render::html::lines(&narrate(&c.record)));
     }
     if c.record.forward_ran || c.explain {
         if render::call_table::rows(&c.record).is_empty() {
             s.push_str(&format!("<p>{}</p>", render::html::escape(&no_rows(c))));
         } else {
-            s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre)));
+            s.push_str(&render::html::render(&render::call_table::table(&c.record, &c.pre, c.rows)));
         }
     }
     s
@@ -262,7 +259,7 @@ impl StmtOutput {
             }
         }
         if let Some(e) = &self.error_text {
-            s.push_str(&format!("<pre class=\"fc-alarm\">{}</pre>", render::html::escape(e)));
+            s.push_str(&render::html::alarm_pre(e));
         }
         s
     }
@@ -305,7 +302,7 @@ impl StmtOutput {
 /// A call's state record in JSON.
 fn call_json(c: &CallShow) -> Json {
     let mut call = render::call_table::json(&c.record);
-    super::snapshot::patch_json(&mut call, &c.before);
+    super::snapshot::patch_json(&mut call, &c.before, &c.pre);
     call
 }
 

@@ -53,6 +53,11 @@ fn deep_tensor(t: &TensorRef, memo: &mut Memo) -> Result<Value> {
     Ok(v)
 }
 
+/// `copy.deepcopy(x)` for the engine's own callers (`nn.TransformerEncoder`'s clones).
+pub(crate) fn deepcopy(v: &Value) -> Result<Value> {
+    deep(v, &mut Memo::new())
+}
+
 /// `copy.deepcopy(x, memo)`.
 fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
     if let Some(p) = container_key(v) {
@@ -94,10 +99,7 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
             }
             Value::Dict(out)
         }
-        Value::Module(_) => {
-            return Err(Error::new(ExcType::NotImplementedError, "copy::module", "copy.deepcopy of a module is not supported by fcall yet")
-                .with_hint("build a second module and load_state_dict-style copy its tensors, or use clone(params(m)) for the values"))
-        }
+        Value::Module(m) => deep_module(m, memo)?,
         Value::Namespace(_) => return Err(Error::type_error("copy::module_object", "cannot pickle 'module' object")),
         Value::Class(_) => v.clone(),
         // A set's members are hashable values: a new set object with the same members.
@@ -119,6 +121,75 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
             Value::Object(new)
         }
     })
+}
+
+/// `copy.deepcopy(module)`: Python copies the instance `__dict__` through the memo, so the copy
+/// is a new object of the same class whose parameters, buffers and submodules are copies (a
+/// tensor or submodule registered twice is copied once: ties stay ties), whose settings and
+/// plain attributes are deep copies, and whose hooks are the same functions.
+fn deep_module(m: &crate::nn::Module, memo: &mut Memo) -> Result<Value> {
+    let key = (false, std::rc::Rc::as_ptr(&m.0) as *const u8 as usize);
+    if let Some(c) = memo.get(&key) {
+        return Ok(c.clone());
+    }
+    let (params, buffers, modules, attrs) = {
+        let d = m.data();
+        (d.parameters.clone(), d.buffers.clone(), d.modules.clone(), d.attrs.clone())
+    };
+    let data = {
+        let d = m.data();
+        crate::nn::module::ModuleData {
+            class_name: d.class_name.clone(),
+            class_module: d.class_module.clone(),
+            parameters: Default::default(),
+            buffers: Default::default(),
+            non_persistent_buffers: d.non_persistent_buffers.clone(),
+            modules: Default::default(),
+            attrs: Default::default(),
+            properties: d.properties.clone(),
+            forward_pre_hooks: d.forward_pre_hooks.clone(),
+            forward_hooks: d.forward_hooks.clone(),
+            fc_cache: None,
+            fc_plan: None,
+            initialized: d.initialized,
+        }
+    };
+    let copy = m.new_like(data);
+    memo.insert(key, Value::Module(copy.clone()));
+    let tensor = |t: &Option<TensorRef>, memo: &mut Memo| -> Result<Option<TensorRef>> {
+        match t {
+            None => Ok(None),
+            Some(t) => match deep_tensor(t, memo)? {
+                Value::Tensor(c) => Ok(Some(c)),
+                _ => unreachable!("a tensor copies to a tensor"),
+            },
+        }
+    };
+    let params = params.iter().map(|(k, t)| Ok((k.clone(), tensor(t, memo)?))).collect::<Result<Vec<_>>>()?;
+    let buffers = buffers.iter().map(|(k, t)| Ok((k.clone(), tensor(t, memo)?))).collect::<Result<Vec<_>>>()?;
+    let mut subs = Vec::new();
+    for (k, sub) in &modules {
+        subs.push((
+            k.clone(),
+            match sub {
+                None => None,
+                Some(s) => match deep_module(s, memo)? {
+                    Value::Module(c) => Some(c),
+                    _ => unreachable!("a module copies to a module"),
+                },
+            },
+        ));
+    }
+    let attrs = attrs.iter().map(|(k, x)| Ok((k.clone(), deep(x, memo)?))).collect::<Result<Vec<_>>>()?;
+    {
+        let mut d = copy.data_mut();
+        d.parameters = params.into_iter().collect();
+        d.buffers = buffers.into_iter().collect();
+        d.modules = subs.into_iter().collect();
+        d.attrs = attrs.into_iter().collect();
+    }
+    crate::nn::module::bump_structure();
+    Ok(Value::Module(copy))
 }
 
 /// `copy.copy(x)`: a new container with the same items; a tensor is a new object on the same

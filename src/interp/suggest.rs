@@ -79,6 +79,11 @@ pub fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>)
     if candidates.len() >= MAX_CANDIDATE_ITEMS {
         return None;
     }
+    closest(name, candidates)
+}
+
+/// The closest candidate by CPython's distance, however many there are (fcall's own hints).
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(&str, usize)> = None;
     for item in candidates {
         if item == name {

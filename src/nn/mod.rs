@@ -3,6 +3,7 @@
 pub mod layers;
 pub mod module;
 pub mod named;
+pub mod parametrizations;
 pub mod parametrize;
 
 pub use module::{structure_generation, Module, ModuleImpl, Property};

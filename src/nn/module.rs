@@ -124,6 +124,12 @@ impl Module {
         }))
     }
 
+    /// A new object of this module's class (the same implementation) with the given registries
+    /// and `__dict__`: `copy.deepcopy(m)` fills `data` with copies, interp/pycopy.rs.
+    pub fn new_like(&self, data: ModuleData) -> Module {
+        Module(Rc::new(ModuleInner { id: crate::tensor::next_object_id(), imp: self.0.imp.clone(), data: RefCell::new(data) }))
+    }
+
     /// A user-defined module whose forward is a Rust closure (the language compiles classes to this).
     pub fn user(class_name: &str, forward: impl Fn(&Module, &[Value], &Kwargs) -> Result<Value> + 'static) -> Module {
         Module::new(class_name, Rc::new(UserClass { forward: Rc::new(forward), right_inverse: None }))
@@ -531,6 +537,9 @@ impl Module {
 
     /// `module(*args, **kwargs)`: forward pre-hooks, forward, forward hooks.
     pub fn call(&self, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
+        // PyTorch's `_wrapped_call_impl`, `_call_impl`, `forward` and the C call between them
+        // count toward Python's recursion limit (about 250 nested modules).
+        let _frames = crate::stack::enter(4, "")?;
         if !self.initialized() {
             return Err(self.missing_registry("_backward_hooks"));
         }

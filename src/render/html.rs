@@ -1,17 +1,25 @@
-//! A [`Table`] as self-contained HTML for notebooks: escaped text, tones as classes with an
-//! inline stylesheet, so it renders the same in JupyterLab, VS Code and a static export.
+//! A [`Table`] as self-contained HTML for notebooks. Every style is inline (an untrusted
+//! notebook, nbviewer and VS Code drop `<style>` blocks but keep `style` attributes): colours
+//! of middle lightness that read on light and dark themes, borders of translucent grey, text
+//! left-aligned (JupyterLab right-aligns table cells), the notebook's own font size. Each
+//! object id (`#12`) has one colour within a table, so ties and write-backs stand out.
+use std::collections::HashMap;
+
 use super::{Table, Tone};
 
-fn class(t: Tone) -> &'static str {
+fn tone_style(t: Tone) -> &'static str {
     match t {
-        Tone::Plain => "fc-plain",
-        Tone::Muted => "fc-muted",
-        Tone::Good => "fc-good",
-        Tone::Changed => "fc-changed",
-        Tone::Warn => "fc-warn",
-        Tone::Alarm => "fc-alarm",
+        Tone::Plain => "",
+        Tone::Muted => "color:#8b949e;",
+        Tone::Good => "color:#3a9b52;",
+        Tone::Changed => "color:#3b8eea;",
+        Tone::Warn => "color:#c69026;",
+        Tone::Alarm => "color:#e5534b;font-weight:bold;",
     }
 }
+
+/// Hues readable on white and on JupyterLab's dark background, for object ids.
+const ID_COLOURS: [&str; 8] = ["#d2691e", "#8957e5", "#1f9e89", "#c2398b", "#4c8bf5", "#9a8a00", "#e0533d", "#2f9fd0"];
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -29,35 +37,59 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "<style>.fc-table{border-collapse:collapse;font-family:monospace;font-size:12px}\
-.fc-table th,.fc-table td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\
-.fc-muted{color:#888}.fc-good{color:#1a7f37}.fc-changed{color:#0969da}.fc-warn{color:#9a6700}\
-.fc-alarm{color:#cf222e;font-weight:bold}</style>";
+/// Escaped text with every `#N` in its id's colour.
+fn with_ids(text: &str, ids: &HashMap<u64, usize>) -> String {
+    let mut out = String::new();
+    super::table::for_each_id(text, |piece, id| match id.and_then(|i| ids.get(&i)) {
+        Some(k) => out.push_str(&format!("<span style=\"color:{}\">{}</span>", ID_COLOURS[k % ID_COLOURS.len()], escape(piece))),
+        None => out.push_str(&escape(piece)),
+    });
+    out
+}
+
+const TABLE: &str = "border-collapse:collapse;font-family:var(--jp-code-font-family,monospace);font-size:inherit;line-height:1.35;margin:2px 0";
+const CELL: &str = "border:1px solid rgba(128,128,128,0.45);padding:2px 6px;text-align:left;vertical-align:top;white-space:normal";
 
 pub fn render(t: &Table) -> String {
-    let mut s = String::from("<div class=\"fcall\">");
-    s.push_str(STYLE);
+    let ids = t.id_colours();
+    let mut s = String::from("<div class=\"fcall\" style=\"text-align:left;font-size:inherit\">");
     if !t.title.is_empty() {
-        s.push_str(&format!("<div class=\"fc-title\"><b>{}</b></div>", escape(&t.title)));
+        s.push_str(&format!("<div style=\"font-weight:bold\">{}</div>", escape(&t.title)));
     }
-    s.push_str("<table class=\"fc-table\"><thead><tr>");
+    s.push_str(&format!("<table style=\"{TABLE}\"><thead><tr>"));
     for h in &t.header {
-        s.push_str(&format!("<th>{}</th>", escape(h)));
+        s.push_str(&format!("<th style=\"{CELL};font-weight:bold\">{}</th>", escape(h)));
     }
     s.push_str("</tr></thead><tbody>");
     for row in &t.rows {
         s.push_str("<tr>");
         for c in row {
-            s.push_str(&format!("<td class=\"{}\">{}</td>", class(c.tone), escape(&c.text)));
+            s.push_str(&format!("<td style=\"{CELL};{}\">{}</td>", tone_style(c.tone), with_ids(&c.text, &ids)));
         }
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table>");
     for n in &t.notes {
-        s.push_str(&format!("<div class=\"{}\">{}</div>", class(n.tone), escape(&n.text)));
+        s.push_str(&format!("<div style=\"{}\">{}</div>", tone_style(n.tone), with_ids(&n.text, &ids)));
     }
     s.push_str("</div>");
     s
+}
+
+/// Lines that carry their own numbers (`explain`'s stages), one per row, in the code font.
+pub fn lines(lines: &[String]) -> String {
+    let mut s = String::from("<div class=\"fc-explain\" style=\"text-align:left;font-family:var(--jp-code-font-family,monospace);font-size:inherit;white-space:pre-wrap;margin:2px 0\">");
+    for l in lines {
+        let style = if l.starts_with("PERMANENT") || l.starts_with("known bug") { tone_style(Tone::Alarm) } else { "" };
+        s.push_str(&format!("<div style=\"{style}\">{}</div>", escape(l)));
+    }
+    s.push_str("</div>");
+    s
+}
+
+/// Preformatted text in the alarm colour (an error).
+pub fn alarm_pre(text: &str) -> String {
+    format!("<pre style=\"{}\">{}</pre>", tone_style(Tone::Alarm).replace("font-weight:bold;", ""), escape(text))
 }
 
 #[cfg(test)]
@@ -66,15 +98,21 @@ mod tests {
     use crate::render::Cell;
 
     #[test]
-    fn escapes_and_tones() {
+    fn escapes_and_styles_inline() {
         let t = Table {
             title: "a<b".into(),
             header: vec!["x".into()],
-            rows: vec![vec![Cell::new("<script>", Tone::Alarm)]],
+            rows: vec![vec![Cell::new("<script>", Tone::Alarm)], vec![Cell::plain("0.5 #12, same object #12")]],
             notes: vec![],
         };
         let h = render(&t);
         assert!(h.contains("a&lt;b"));
-        assert!(h.contains("<td class=\"fc-alarm\">&lt;script&gt;</td>"));
+        assert!(h.contains("&lt;script&gt;</td>"));
+        assert!(!h.contains("<style"), "no stylesheet: untrusted notebooks drop it");
+        assert!(h.contains("text-align:left"));
+        assert!(h.contains("font-size:inherit"));
+        // One colour for both mentions of #12.
+        let span = format!("<span style=\"color:{}\">#12</span>", ID_COLOURS[0]);
+        assert_eq!(h.matches(&span).count(), 2, "{h}");
     }
 }

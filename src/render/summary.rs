@@ -3,26 +3,30 @@
 //! parameter model is summarised without duplicating its memory).
 use tch::Kind;
 
-use crate::tensor::{dtype_name, to_f64_vec, TensorRef};
-use crate::value::{py_float_repr, Value};
+use crate::tensor::{dtype_name, to_f64_vec, torch_scalar, TensorRef};
+use crate::value::Value;
 
 /// Tensors with at most this many elements are shown by value.
 pub const SMALL: usize = 6;
 
+/// A value of a small tensor: Python's float spelling, rounded as PyTorch prints (4 decimals,
+/// or scientific notation with 4 below 1e-4 and from 1e8).
 fn number(v: f64, floating: bool) -> String {
     if !floating {
         return format!("{}", v as i64);
     }
-    if v == v.trunc() && v.abs() < 1e15 {
+    if !v.is_finite() {
+        return torch_scalar(v);
+    }
+    if v == v.trunc() && v.abs() < 1e8 {
         return format!("{v:.1}");
     }
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0');
-    if v.abs() >= 1e-3 && v.abs() < 1e5 {
-        s.to_string()
-    } else {
-        py_float_repr(v)
+    if v.abs() >= 1e-4 && v.abs() < 1e8 {
+        let s = format!("{v:.4}");
+        let s = s.trim_end_matches('0');
+        return if s.ends_with('.') { format!("{s}0") } else { s.to_string() };
     }
+    torch_scalar(v)
 }
 
 fn shape_text(shape: &[i64]) -> String {
@@ -45,7 +49,7 @@ pub fn summarize(t: &TensorRef) -> String {
         let mean = d.as_ref().ok().and_then(|d| d.f_mean(None).ok()).and_then(|m| m.f_double_value(&[]).ok());
         let std = d.as_ref().ok().and_then(|d| d.f_std(true).ok()).and_then(|m| m.f_double_value(&[]).ok());
         match (mean, std) {
-            (Some(m), Some(s)) => format!(" mean={} std={}", number(m, true), number(s, true)),
+            (Some(m), Some(s)) => format!(" mean={} std={}", torch_scalar(m), torch_scalar(s)),
             _ => String::new(),
         }
     } else {
@@ -85,7 +89,14 @@ mod tests {
         let z = TensorRef::new(from_f32(&[0.0], &[]).unwrap());
         assert_eq!(summarize(&z), "0.0");
         let big = TensorRef::new(from_f32(&[1.0; 64], &[8, 8]).unwrap());
-        assert_eq!(summarize(&big), "float32[8, 8] mean=1.0 std=0.0");
+        assert_eq!(summarize(&big), "float32[8, 8] mean=1. std=0.");
+        let tiny = TensorRef::new(from_f32(&[1.0052609695776482e-06; 2], &[2]).unwrap());
+        assert_eq!(summarize(&tiny), "[1.0053e-06, 1.0053e-06]");
+        let mut v = vec![0.0f32; 10];
+        v[0] = 1e-5;
+        let spread = TensorRef::new(from_f32(&v, &[10]).unwrap());
+        // PyTorch: torch.tensor(1e-6) and the std of this tensor print as 1.0000e-06, 3.1623e-06.
+        assert_eq!(summarize(&spread), "float32[10] mean=1.0000e-06 std=3.1623e-06");
     }
 }
 

@@ -40,3 +40,50 @@ pub struct Table {
     /// Lines under the table (legend, known bugs, the merged-dict warning).
     pub notes: Vec<Cell>,
 }
+
+impl Table {
+    /// A palette index for every object id (`#N`) in the table, by first appearance (rows, then
+    /// notes), so each object has one colour wherever it appears.
+    pub fn id_colours(&self) -> std::collections::HashMap<u64, usize> {
+        let mut ids = std::collections::HashMap::new();
+        let cells = self.rows.iter().flatten().chain(&self.notes);
+        for c in cells {
+            for_each_id(&c.text, |_, id| {
+                if let Some(id) = id {
+                    let n = ids.len();
+                    ids.entry(id).or_insert(n);
+                }
+            });
+        }
+        ids
+    }
+}
+
+/// Splits `text` into pieces, calling `f(piece, Some(id))` for each `#N` object id and
+/// `f(piece, None)` for the text between them.
+pub fn for_each_id(text: &str, mut f: impl FnMut(&str, Option<u64>)) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'#' && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j > i + 1 && (j == bytes.len() || !bytes[j].is_ascii_alphanumeric()) {
+                if start < i {
+                    f(&text[start..i], None);
+                }
+                f(&text[i..j], text[i + 1..j].parse().ok());
+                start = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        f(&text[start..], None);
+    }
+}

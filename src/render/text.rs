@@ -1,49 +1,193 @@
-//! A [`Table`] as terminal text with comfy-table: fitted to a width (80, 100, 120, ...), cells
-//! wrapped, colour only when the caller asks (a TTY without NO_COLOR).
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell as CCell, Color, ContentArrangement, Table as CTable};
+//! A [`Table`] as terminal text, fitted to a width (80, 100, 120, ...): cells wrap only at
+//! spaces, dots and commas (never inside a number or a word: a column is at least as wide as
+//! its longest unbreakable piece), colour only when the caller asks (a TTY without NO_COLOR),
+//! then each object id (`#12`) has one colour within the table so ties and write-backs stand
+//! out. The frame is comfy-table's UTF8_FULL_CONDENSED.
+use std::collections::HashMap;
 
+use super::table::for_each_id;
 use super::{Table, Tone};
 
-fn colored(text: &str, tone: Tone, color: bool) -> CCell {
-    let cell = CCell::new(text);
-    if !color {
-        return cell;
-    }
+const RESET: &str = "\x1b[0m";
+
+fn tone_code(tone: Tone) -> &'static str {
     match tone {
-        Tone::Plain => cell,
-        Tone::Muted => cell.fg(Color::DarkGrey),
-        Tone::Good => cell.fg(Color::Green),
-        Tone::Changed => cell.fg(Color::Cyan),
-        Tone::Warn => cell.fg(Color::Yellow),
-        Tone::Alarm => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Tone::Plain => "",
+        Tone::Muted => "\x1b[90m",
+        Tone::Good => "\x1b[32m",
+        Tone::Changed => "\x1b[36m",
+        Tone::Warn => "\x1b[33m",
+        Tone::Alarm => "\x1b[1;31m",
     }
 }
 
-/// Renders `t` in at most `width` columns.
+/// 256-colour codes for object ids (distinct from the tones).
+const ID_CODES: [u8; 8] = [208, 141, 43, 205, 75, 178, 203, 39];
+
+fn width_of(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The pieces a line may break after: a space, a comma, or a dot that is not inside a number.
+fn pieces(line: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|x| x.1);
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let breaks = match c {
+            ' ' | ',' => next != Some(' '),
+            '.' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) && next.is_some(),
+            _ => false,
+        };
+        if breaks {
+            let end = i + c.len_utf8();
+            out.push(&line[start..end]);
+            start = end;
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+/// The narrowest a column can be: its longest piece (trailing spaces do not count).
+fn min_width(text: &str) -> usize {
+    text.lines().flat_map(pieces).map(|p| width_of(p.trim_end())).max().unwrap_or(0)
+}
+
+fn natural_width(text: &str) -> usize {
+    text.lines().map(width_of).max().unwrap_or(0)
+}
+
+/// `text` wrapped to `w` columns at its break points (a piece wider than `w` is cut).
+fn wrap(text: &str, w: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut cur = String::new();
+        for p in pieces(line) {
+            if !cur.is_empty() && width_of(&cur) + width_of(p.trim_end()) > w {
+                out.push(cur.trim_end().to_string());
+                cur.clear();
+            }
+            cur.push_str(p);
+            while width_of(cur.trim_end()) > w.max(1) {
+                let cut: String = cur.chars().take(w.max(1)).collect();
+                let rest: String = cur.chars().skip(w.max(1)).collect();
+                out.push(cut);
+                cur = rest;
+            }
+        }
+        out.push(cur.trim_end().to_string());
+    }
+    out
+}
+
+/// Column widths for the content budget: natural widths if they fit; else, from each column's
+/// minimum, one column at a time grows by one where it is what makes rows tall (the row's
+/// tallest cell), until the budget is spent or every column has its natural width.
+fn widths(cells: &[Vec<String>], mins: &[usize], naturals: &[usize], budget: usize) -> Vec<usize> {
+    if naturals.iter().sum::<usize>() <= budget {
+        return naturals.to_vec();
+    }
+    let mut w = mins.to_vec();
+    let mut spare = budget.saturating_sub(mins.iter().sum());
+    let mut heights: Vec<Vec<usize>> = cells.iter().map(|r| r.iter().zip(&w).map(|(c, &wi)| wrap(c, wi).len()).collect()).collect();
+    while spare > 0 {
+        let mut score = vec![0usize; w.len()];
+        for h in &heights {
+            let top = h.iter().copied().max().unwrap_or(0);
+            for (i, &hi) in h.iter().enumerate() {
+                if hi == top && hi > 1 && w[i] < naturals[i] {
+                    score[i] += 1;
+                }
+            }
+        }
+        let pick = (0..w.len()).filter(|&i| w[i] < naturals[i]).max_by_key(|&i| (score[i], naturals[i] - w[i]));
+        let Some(i) = pick else { break };
+        w[i] += 1;
+        spare -= 1;
+        for (r, h) in cells.iter().zip(heights.iter_mut()) {
+            h[i] = wrap(&r[i], w[i]).len();
+        }
+    }
+    w
+}
+
+/// One cell line, padded to `w`, coloured by tone and object id when `color`.
+fn paint(line: &str, w: usize, tone: Tone, bold: bool, color: bool, ids: &HashMap<u64, usize>) -> String {
+    let pad = " ".repeat(w.saturating_sub(width_of(line)));
+    if !color {
+        return format!("{line}{pad}");
+    }
+    let base = format!("{}{}", if bold { "\x1b[1m" } else { "" }, tone_code(tone));
+    let mut s = base.clone();
+    for_each_id(line, |piece, id| match id.and_then(|i| ids.get(&i)) {
+        Some(k) => s.push_str(&format!("{RESET}\x1b[38;5;{}m{piece}{RESET}{base}", ID_CODES[k % ID_CODES.len()])),
+        None => s.push_str(piece),
+    });
+    if !base.is_empty() {
+        s.push_str(RESET);
+    }
+    s.push_str(&pad);
+    s
+}
+
+fn rule(w: &[usize], left: &str, fill: &str, mid: &str, right: &str) -> String {
+    let parts: Vec<String> = w.iter().map(|n| fill.repeat(n + 2)).collect();
+    format!("{left}{}{right}", parts.join(mid))
+}
+
+/// Renders `t` in at most `width` columns (wider only where a column's longest piece needs it).
 pub fn render(t: &Table, width: u16, color: bool) -> String {
-    let mut ct = CTable::new();
-    ct.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
-    if color {
-        ct.enforce_styling();
-    } else {
-        ct.force_no_tty();
+    let ncols = t.header.len().max(t.rows.iter().map(|r| r.len()).max().unwrap_or(0));
+    let cell = |r: &[super::Cell], i: usize| r.get(i).map(|c| c.text.clone()).unwrap_or_default();
+    let mut mins = vec![0; ncols];
+    let mut naturals = vec![0; ncols];
+    for i in 0..ncols {
+        let texts = std::iter::once(t.header.get(i).cloned().unwrap_or_default()).chain(t.rows.iter().map(|r| cell(r, i)));
+        for text in texts {
+            mins[i] = mins[i].max(min_width(&text));
+            naturals[i] = naturals[i].max(natural_width(&text));
+        }
     }
-    ct.set_header(t.header.iter().map(|h| colored(h, Tone::Plain, color).add_attribute(Attribute::Bold)).collect::<Vec<_>>());
-    for row in &t.rows {
-        ct.add_row(row.iter().map(|c| colored(&c.text, c.tone, color)).collect::<Vec<_>>());
-    }
+    let budget = (width as usize).saturating_sub(3 * ncols + 1);
+    let cells: Vec<Vec<String>> = std::iter::once((0..ncols).map(|i| t.header.get(i).cloned().unwrap_or_default()).collect())
+        .chain(t.rows.iter().map(|r| (0..ncols).map(|i| cell(r, i)).collect()))
+        .collect();
+    let w = widths(&cells, &mins, &naturals, budget);
+    let ids = if color { t.id_colours() } else { HashMap::new() };
     let mut out = String::new();
     if !t.title.is_empty() {
         out.push_str(&t.title);
         out.push('\n');
     }
-    out.push_str(&ct.to_string());
+    out.push_str(&rule(&w, "┌", "─", "┬", "┐"));
+    out.push('\n');
+    let emit = |texts: Vec<(String, Tone)>, bold: bool, out: &mut String| {
+        let wrapped: Vec<Vec<String>> = texts.iter().enumerate().map(|(i, (s, _))| wrap(s, w[i])).collect();
+        let height = wrapped.iter().map(|l| l.len()).max().unwrap_or(1);
+        for k in 0..height {
+            let parts: Vec<String> = (0..ncols)
+                .map(|i| paint(wrapped[i].get(k).map(String::as_str).unwrap_or(""), w[i], texts[i].1, bold, color, &ids))
+                .collect();
+            out.push_str(&format!("│ {} │\n", parts.join(" ┆ ")));
+        }
+    };
+    emit((0..ncols).map(|i| (t.header.get(i).cloned().unwrap_or_default(), Tone::Plain)).collect(), true, &mut out);
+    out.push_str(&rule(&w, "╞", "═", "╪", "╡"));
+    out.push('\n');
+    for row in &t.rows {
+        emit((0..ncols).map(|i| (cell(row, i), row.get(i).map(|c| c.tone).unwrap_or(Tone::Plain))).collect(), false, &mut out);
+    }
+    out.push_str(&rule(&w, "└", "─", "┴", "┘"));
+    // Notes wrap at the table's width, at the same break points.
     for n in &t.notes {
-        out.push('\n');
-        if color && n.tone == Tone::Alarm {
-            out.push_str(&format!("\x1b[1;31m{}\x1b[0m", n.text));
-        } else {
-            out.push_str(&n.text);
+        for line in wrap(&n.text, width as usize) {
+            out.push('\n');
+            out.push_str(&paint(&line, 0, n.tone, false, color, &ids));
         }
     }
     out
@@ -68,5 +212,38 @@ mod tests {
             assert!(!s.contains('\x1b'));
         }
         assert!(render(&t, 80, true).contains('\x1b'));
+    }
+
+    #[test]
+    fn wraps_only_at_spaces_dots_and_commas() {
+        let t = Table {
+            title: String::new(),
+            header: vec!["name".into(), "value".into(), "more".into()],
+            rows: vec![vec![
+                Cell::plain("layers.0.attention.in_proj_weight"),
+                Cell::plain("float32[768, 2304] mean=-0.0398 std=1.0053e-06 #123"),
+                Cell::plain("PERMANENT CHANGE: module's own tensor written in place"),
+            ]],
+            notes: vec![],
+        };
+        // The columns' longest pieces need 37 of the 47 columns: the rest is shared.
+        let s = render(&t, 47, false);
+        for token in ["-0.0398", "1.0053e-06", "#123", "in_proj_weight", "PERMANENT", "float32[768,"] {
+            assert!(s.contains(token), "{token} was cut:\n{s}");
+        }
+        assert!(s.lines().all(|l| l.chars().count() <= 47), "{s}");
+    }
+
+    #[test]
+    fn one_colour_per_object_id() {
+        let t = Table {
+            title: String::new(),
+            header: vec!["a".into(), "b".into()],
+            rows: vec![vec![Cell::plain("x #7"), Cell::new("same object #7", Tone::Good)], vec![Cell::plain("y #8"), Cell::plain("#8")]],
+            notes: vec![],
+        };
+        let s = render(&t, 80, true);
+        assert_eq!(s.matches("\x1b[38;5;208m#7").count(), 2, "{s:?}");
+        assert_eq!(s.matches("\x1b[38;5;141m#8").count(), 2, "{s:?}");
     }
 }

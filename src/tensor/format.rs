@@ -176,6 +176,12 @@ impl Formatter {
     }
 }
 
+/// One float as PyTorch prints `torch.tensor(v)` inside `tensor(...)`: `0.1333`, `12.8000`,
+/// `1.0053e-06`, `0.`, `inf`.
+pub fn torch_scalar(v: f64) -> String {
+    Formatter::new(&[v], true, false).format_raw(v)
+}
+
 /// Python's `'{:.Ne}'.format(v)`: mantissa, `e`, sign, at least two exponent digits.
 fn py_sci(v: f64, precision: usize) -> String {
     let s = format!("{v:.precision$e}");

@@ -4,7 +4,7 @@
 mod format;
 pub(crate) mod shim;
 
-pub use format::{tensor_repr, torch_typename};
+pub use format::{tensor_repr, torch_scalar, torch_typename};
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

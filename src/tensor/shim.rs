@@ -8,6 +8,18 @@ extern "C" {
     fn fcall_grad_fn_addr(t: *const torch_sys::C_tensor) -> usize;
 }
 
+extern "C" {
+    fn fcall_data_ptr_or_null(t: *const torch_sys::C_tensor) -> *const std::ffi::c_void;
+}
+
+/// The address of a tensor's first element, or None when it has no plain storage (functorch's
+/// wrappers, meta tensors): for overlap checks only.
+pub(crate) fn data_ptr(t: &Tensor) -> Option<usize> {
+    // SAFETY: tch's C_tensor is a valid at::Tensor* for the life of `t`; the shim catches.
+    let p = unsafe { fcall_data_ptr_or_null(t.as_ptr()) };
+    (!p.is_null()).then_some(p as usize)
+}
+
 pub(super) fn version(t: &Tensor) -> i64 {
     // SAFETY: tch's C_tensor is a valid at::Tensor* for the life of `t`.
     unsafe { fcall_version(t.as_ptr()) }
@@ -57,6 +69,7 @@ extern "C" {
     fn fcall_wrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_arange(sk: c_int, s: f64, ek: c_int, e: f64, tk: c_int, t: f64, scalar_type: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_clamp(t: *const torch_sys::C_tensor, min_kind: c_int, min: f64, max_kind: c_int, max: f64, inplace: c_int) -> *mut torch_sys::C_tensor;
+    fn fcall_scalar_activation(t: *const torch_sys::C_tensor, which: c_int, a: f64, b: f64, inplace: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_vector_norm(t: *const torch_sys::C_tensor, ord: f64, dims: *const i64, ndims: i64, keepdim: c_int) -> *mut torch_sys::C_tensor;
     fn fcall_unwrap_for_grad(t: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
     fn fcall_add_batch_dim(t: *const torch_sys::C_tensor, dim: i64, level: i64) -> *mut torch_sys::C_tensor;
@@ -66,9 +79,19 @@ extern "C" {
         n: c_int,
         inputs: *const *mut torch_sys::C_tensor,
         m: c_int,
+        grad_outputs: *const *mut torch_sys::C_tensor,
+        retain_graph: c_int,
         create_graph: c_int,
+        allow_unused: c_int,
         results: *mut *mut torch_sys::C_tensor,
     ) -> c_int;
+    fn fcall_jvp_increment_nesting() -> i64;
+    fn fcall_fwd_grad_enabled() -> c_int;
+    fn fcall_set_fwd_grad_enabled(enabled: c_int);
+    fn fcall_enter_dual_level() -> i64;
+    fn fcall_exit_dual_level(level: i64) -> c_int;
+    fn fcall_make_dual(primal: *const torch_sys::C_tensor, tangent: *const torch_sys::C_tensor, level: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_unpack_dual(t: *const torch_sys::C_tensor, level: i64, primal: *mut *mut torch_sys::C_tensor, tangent: *mut *mut torch_sys::C_tensor) -> c_int;
 }
 
 /// The libtorch error the shim caught last, as the class PyTorch's binding raises it.
@@ -178,6 +201,26 @@ pub(crate) fn clamp(t: &Tensor, min: Option<Number>, max: Option<Number>, inplac
     owned(unsafe { fcall_clamp(t.as_ptr(), lk, lv, hk, hv, inplace as c_int) })
 }
 
+/// An activation with number arguments tch does not bind (see the shim's comment).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum ScalarActivation {
+    LeakyRelu { negative_slope: f64 },
+    Elu { alpha: f64 },
+    Softplus { beta: f64, threshold: f64 },
+    Hardtanh { min_val: f64, max_val: f64 },
+}
+
+/// `F.leaky_relu` / `F.elu` / `F.softplus` / `F.hardtanh` (in place: the `_` variant on `t`).
+pub(crate) fn scalar_activation(t: &Tensor, act: ScalarActivation, inplace: bool) -> Result<Tensor> {
+    let (which, a, b) = match act {
+        ScalarActivation::LeakyRelu { negative_slope } => (0, negative_slope, 0.0),
+        ScalarActivation::Elu { alpha } => (1, alpha, 0.0),
+        ScalarActivation::Softplus { beta, threshold } => (2, beta, threshold),
+        ScalarActivation::Hardtanh { min_val, max_val } => (3, min_val, max_val),
+    };
+    owned(unsafe { fcall_scalar_activation(t.as_ptr(), which, a, b, inplace as c_int) })
+}
+
 /// `torch.linalg.vector_norm(t, ord, dim, keepdim)`; `dim` None: all elements.
 pub(crate) fn vector_norm(t: &Tensor, ord: f64, dim: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
     let (ptr, n) = dim.map(|d| (d.as_ptr(), d.len() as i64)).unwrap_or((std::ptr::null(), -1));
@@ -205,7 +248,8 @@ pub(crate) fn number_tensor(v: Number, kind: tch::Kind, device: tch::Device) -> 
 
 /// The c10::ScalarType code of a dtype (include/c10/core/ScalarType.h), as tch's private
 /// `Kind::c_int`.
-fn scalar_type(kind: tch::Kind) -> Result<c_int> {
+/// c10::ScalarType's code of a dtype.
+pub(crate) fn scalar_type(kind: tch::Kind) -> Result<c_int> {
     use tch::Kind::*;
     Ok(match kind {
         Uint8 => 0,
@@ -219,6 +263,27 @@ fn scalar_type(kind: tch::Kind) -> Result<c_int> {
         Bool => 11,
         BFloat16 => 15,
         other => return Err(Error::runtime("torch::dtype", format!("unsupported dtype {other:?}"))),
+    })
+}
+
+/// The dtype of a c10::ScalarType code (None for those fcall does not run).
+pub(crate) fn kind_of_scalar_type(code: i64) -> Option<tch::Kind> {
+    use tch::Kind::*;
+    Some(match code {
+        0 => Uint8,
+        1 => Int8,
+        2 => Int16,
+        3 => Int,
+        4 => Int64,
+        5 => Half,
+        6 => Float,
+        7 => Double,
+        8 => ComplexHalf,
+        9 => ComplexFloat,
+        10 => ComplexDouble,
+        11 => Bool,
+        15 => BFloat16,
+        _ => return None,
     })
 }
 
@@ -299,16 +364,93 @@ pub(crate) fn remove_batch_dim(t: &Tensor, level: i64, batch_size: i64, out_dim:
 }
 /// `torch.autograd.grad(outputs, inputs, create_graph=..., allow_unused=True)`.
 pub(crate) fn autograd_grad(outputs: &[&Tensor], inputs: &[&Tensor], create_graph: bool) -> Result<Vec<Option<Tensor>>> {
+    autograd_grad_with(outputs, inputs, None, None, create_graph, true)
+}
+
+/// `torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused)`
+/// as libtorch's engine runs it: `grad_outputs` entries may be None; `retain_graph` None means
+/// `create_graph`. An unused input gives None (with `allow_unused`).
+pub(crate) fn autograd_grad_with(
+    outputs: &[&Tensor],
+    inputs: &[&Tensor],
+    grad_outputs: Option<&[Option<&Tensor>]>,
+    retain_graph: Option<bool>,
+    create_graph: bool,
+    allow_unused: bool,
+) -> Result<Vec<Option<Tensor>>> {
     let outs: Vec<*mut torch_sys::C_tensor> = outputs.iter().map(|t| t.as_ptr() as *mut _).collect();
     let ins: Vec<*mut torch_sys::C_tensor> = inputs.iter().map(|t| t.as_ptr() as *mut _).collect();
+    let gos: Option<Vec<*mut torch_sys::C_tensor>> =
+        grad_outputs.map(|g| g.iter().map(|t| t.map(|t| t.as_ptr() as *mut _).unwrap_or(std::ptr::null_mut())).collect());
+    if gos.as_ref().is_some_and(|g| g.len() != outs.len()) {
+        return Err(Error::runtime("autograd::grad_outputs", "grad_outputs must have one entry per output"));
+    }
+    let gos_ptr = gos.as_ref().map(|g| g.as_ptr()).unwrap_or(std::ptr::null());
+    let retain = retain_graph.map(|r| r as c_int).unwrap_or(-1);
     let mut results: Vec<*mut torch_sys::C_tensor> = vec![std::ptr::null_mut(); inputs.len()];
     let ok = unsafe {
-        fcall_autograd_grad(outs.as_ptr(), outs.len() as c_int, ins.as_ptr(), ins.len() as c_int, create_graph as c_int, results.as_mut_ptr())
+        fcall_autograd_grad(
+            outs.as_ptr(),
+            outs.len() as c_int,
+            ins.as_ptr(),
+            ins.len() as c_int,
+            gos_ptr,
+            retain,
+            create_graph as c_int,
+            allow_unused as c_int,
+            results.as_mut_ptr(),
+        )
     };
     if ok == 0 {
         return Err(shim_error());
     }
     Ok(results.into_iter().map(|p| if p.is_null() { None } else { Some(unsafe { Tensor::from_ptr(p) }) }).collect())
+}
+
+// ---- forward-mode AD: functorch's Jvp layer and torch.autograd.forward_ad's dual levels ----
+
+pub(crate) fn jvp_increment_nesting() -> Result<i64> {
+    let level = unsafe { fcall_jvp_increment_nesting() };
+    if level < 0 {
+        Err(shim_error())
+    } else {
+        Ok(level)
+    }
+}
+pub(crate) fn fwd_grad_enabled() -> bool {
+    unsafe { fcall_fwd_grad_enabled() != 0 }
+}
+pub(crate) fn set_fwd_grad_enabled(enabled: bool) {
+    unsafe { fcall_set_fwd_grad_enabled(enabled as c_int) }
+}
+/// `torch.autograd.forward_ad.enter_dual_level()`.
+pub(crate) fn enter_dual_level() -> Result<i64> {
+    let level = unsafe { fcall_enter_dual_level() };
+    if level < 0 {
+        Err(shim_error())
+    } else {
+        Ok(level)
+    }
+}
+pub(crate) fn exit_dual_level(level: i64) -> Result<()> {
+    if unsafe { fcall_exit_dual_level(level) } == 0 {
+        Err(shim_error())
+    } else {
+        Ok(())
+    }
+}
+/// `torch._VF._make_dual(primal, tangent, level=level)`.
+pub(crate) fn make_dual(primal: &Tensor, tangent: &Tensor, level: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_make_dual(primal.as_ptr(), tangent.as_ptr(), level) })
+}
+/// `torch._VF._unpack_dual(t, level)`: the primal and the tangent (None when there is none).
+pub(crate) fn unpack_dual(t: &Tensor, level: i64) -> Result<(Tensor, Option<Tensor>)> {
+    let (mut p, mut g) = (std::ptr::null_mut(), std::ptr::null_mut());
+    if unsafe { fcall_unpack_dual(t.as_ptr(), level, &mut p, &mut g) } == 0 {
+        return Err(shim_error());
+    }
+    let primal = owned(p)?;
+    Ok((primal, if g.is_null() { None } else { Some(unsafe { Tensor::from_ptr(g) }) }))
 }
 
 // ---- .pt files ----

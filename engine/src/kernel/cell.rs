@@ -46,6 +46,18 @@ pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
     json!({"outputs": outputs, "result_text": result_text})
 }
 
+/// A cell the engine could not finish (a panic: a bug in fcall): CPython's word for an
+/// interpreter fault, SystemError, with the panic's message; what went to stderr comes first.
+pub fn internal_error(why: &str, stderr: &str) -> Json {
+    let evalue = format!("fcall internal error: {why}; the workspace keeps what the cell did before it");
+    let mut outputs = Vec::new();
+    if !stderr.is_empty() {
+        outputs.push(json!({"stderr": stderr}));
+    }
+    outputs.push(json!({"error": {"ename": "SystemError", "evalue": evalue, "traceback": [format!("SystemError: {evalue}")]}}));
+    json!({"outputs": outputs, "result_text": ""})
+}
+
 fn strip_printed_html(html: &str, printed: &str) -> String {
     if printed.is_empty() {
         return html.to_string();

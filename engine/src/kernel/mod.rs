@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`cell`] | statement outputs → the kernel's outputs (stdout, stderr, rich, error) |
 //! | [`inspect`] | inspection against the workspace (completion is the REPL's, [`crate::complete`]) |
-//! | [`capture`] | fd-level capture of stderr while a cell runs (libtorch warnings) |
+//! | [`capture`] | fd-level capture of stderr while a cell runs (libtorch warnings), and crash reports to the log |
 pub mod capture;
 pub mod cell;
 pub mod inspect;
@@ -35,15 +35,19 @@ pub extern "C" fn fcall_kernel_abi() -> u32 {
     ABI_VERSION
 }
 
-/// A new session (runs libtorch's first work: seeds, built-ins).
+/// A new session (runs libtorch's first work: seeds, built-ins); NULL if that failed.
 #[no_mangle]
 pub extern "C" fn fcall_kernel_new() -> *mut c_void {
-    let mut session = Session::new();
-    session.targets = Targets { width: 100, text: true, color: false, html: true, json: true };
-    Box::into_raw(Box::new(Kernel { session, helper: None })) as *mut c_void
+    crate::guard(std::ptr::null_mut(), || {
+        let mut session = Session::new();
+        session.targets = Targets { width: 100, text: true, color: false, html: true, json: true };
+        Box::into_raw(Box::new(Kernel { session, helper: None })) as *mut c_void
+    })
 }
 
-/// Runs a cell; returns the JSON of [`cell::cell`] (free it with `fcall_kernel_free`).
+/// Runs a cell; returns the JSON of [`cell::cell`] (free it with `fcall_kernel_free`). A panic
+/// in the engine (a bug) becomes the cell's error, the workspace kept as the cell left it; its
+/// message also goes to the kernel's log.
 ///
 /// # Safety
 /// `k` comes from `fcall_kernel_new`; `code` is a NUL-terminated UTF-8 string.
@@ -51,10 +55,20 @@ pub extern "C" fn fcall_kernel_new() -> *mut c_void {
 pub unsafe extern "C" fn fcall_kernel_run(k: *mut c_void, code: *const c_char) -> *mut c_char {
     let k = &mut *(k as *mut Kernel);
     INTERRUPTED.store(false, Ordering::SeqCst);
+    let code = crate::from_c(code);
     let capture = capture::Capture::start();
-    let outs = k.session.run(crate::from_c(code), RunOptions { keep_going: false });
+    let outs = crate::caught(|| k.session.run(code, RunOptions { keep_going: false }));
     let stderr = capture.map(|c| c.finish()).unwrap_or_default();
-    out(cell::cell(&outs, &stderr).to_string())
+    let json = match outs {
+        Ok(outs) => crate::guard(cell::internal_error("the cell's output could not be shown", &stderr), || cell::cell(&outs, &stderr)),
+        Err(why) => {
+            if std::env::var_os("FCALL_KERNEL_QUIET").is_none() {
+                eprintln!("[fcall kernel] internal error in a cell: {why}");
+            }
+            cell::internal_error(&why, &stderr)
+        }
+    };
+    out(json.to_string())
 }
 
 /// Completion at a cursor (in code points, as the protocol counts):
@@ -105,8 +119,12 @@ fn complete(session: &Session, code: &str, cursor: usize) -> Json {
 #[no_mangle]
 pub unsafe extern "C" fn fcall_kernel_inspect(k: *mut c_void, code: *const c_char, cursor: usize) -> *mut c_char {
     let k = &mut *(k as *mut Kernel);
-    let helper = k.helper.get_or_insert_with(Session::new);
-    out(inspect::inspect(&k.session, helper, crate::from_c(code), cursor).to_string())
+    let code = crate::from_c(code);
+    let json = crate::guard(json!({"found": false, "text": ""}), || {
+        let helper = k.helper.get_or_insert_with(Session::new);
+        inspect::inspect(&k.session, helper, code, cursor)
+    });
+    out(json.to_string())
 }
 
 /// Asks the running cell to stop at the next statement or loop iteration (any thread).

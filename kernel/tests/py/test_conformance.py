@@ -30,7 +30,7 @@ class FcallKernelTests(jkt.KernelTests):
     code_page_something = "call?"
     completion_samples = [
         {"text": "nn.Linea", "matches": {"Linear"}},
-        {"text": "torch.zer", "matches": {"zeros"}},
+        {"text": "torch.zer", "matches": {"zero_", "zeros", "zeros_like"}},
     ]
     complete_code_samples = ["1 + 2", "x = torch.ones(2)", "def f(x): return x", "call mod with a (x)"]
     incomplete_code_samples = ["def f(x):", "x = [1,", "s = '''abc", "for i in range(3):\n    print(i)"]

@@ -274,11 +274,11 @@ pub fn functional_call(lower: &mut Lower, cmd: &CommandLine, toks: &[(TokenKind,
     let mut j = close + 1;
     while j < toks.len() {
         let (TokenKind::Name, ns) = toks[j] else {
-            return Err(cmd_error("expected `tie=` or `strict=` after the arguments", toks[j].1, "call mod with a (x) tie=False strict=True"));
+            return Err(cmd_error("expected `tie=`, `strict=` or `rows=` after the arguments", toks[j].1, "call mod with a (x) tie=False strict=True rows=all"));
         };
         let name = text(&ns).to_string();
         let Some(kind) = CallOptionKind::from_name(&name) else {
-            return Err(cmd_error(format!("unknown call option `{name}`"), ns, "the options are tie= (tie_weights=) and strict="));
+            return Err(cmd_error(format!("unknown call option `{name}`"), ns, "the options are tie= (tie_weights=), strict= and rows=all"));
         };
         if toks.get(j + 1).map(|t| t.0) != Some(TokenKind::Equal) || j + 2 >= toks.len() {
             return Err(cmd_error(format!("`{name}` needs a value"), ns, &format!("{name}=False")));

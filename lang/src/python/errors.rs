@@ -135,7 +135,11 @@ pub fn diagnostic(src: &str, e: &ParseError) -> Diagnostic {
         ParseErrorType::SimpleStatementsOnSameLine
             if at.start > 0 && src.as_bytes()[at.start - 1].is_ascii_digit() && text.starts_with(|c: char| c.is_ascii_alphabetic()) =>
         {
-            let start = src[..at.start].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).map_or(0, |i| i + 1);
+            let start = src[..at.start]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '_'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             syntax("invalid decimal literal", Span::point(start))
         }
         ParseErrorType::OtherError(m) if m.starts_with("Expected `except` or `finally`") => {

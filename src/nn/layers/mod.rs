@@ -2,11 +2,17 @@
 //! defaults, initialisation (same RNG calls, so `seed` gives PyTorch's values) and forward.
 //! Non-tensor settings live in the module's `__dict__`, as in PyTorch.
 pub mod activation;
+pub mod attention;
+pub(crate) mod bind;
 pub mod container;
 pub mod conv;
 pub mod embedding;
 pub mod linear;
 pub mod norm;
+pub mod pooling;
+pub mod upsampling;
+pub mod rnn;
+pub mod transformer;
 
 use std::rc::Rc;
 use tch::Tensor;
@@ -16,12 +22,23 @@ use crate::error::{Error, Result};
 use crate::tensor::TensorRef;
 use crate::value::{Kwargs, Value};
 
-pub use activation::{dropout, flatten, gelu, identity, relu, sigmoid, tanh};
+pub use activation::{
+    dropout, elu, flatten, gelu, glu, hardtanh, identity, inplace_activation, leaky_relu, log_softmax, prelu, relu, sigmoid, softmax,
+    softplus, softsign, tanh, tanhshrink, unflatten,
+};
 pub use container::{module_dict, module_list, sequential};
-pub use conv::{conv1d, conv2d, ConvOptions, ConvPadding};
+pub use conv::{conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, ConvOptions, ConvPadding};
 pub use embedding::embedding;
 pub use linear::{bilinear, linear};
-pub use norm::{batch_norm1d, batch_norm2d, layer_norm, BatchNormOptions};
+pub use norm::{
+    batch_norm1d, batch_norm2d, batch_norm3d, group_norm, instance_norm1d, instance_norm2d, instance_norm_options, layer_norm, rms_norm,
+    BatchNormOptions,
+};
+pub use pooling::{adaptive_pool, avg_pool1d, avg_pool2d, max_pool};
+pub use upsampling::upsample;
+pub use attention::{multihead_attention, MhaOptions};
+pub use rnn::{gru, lstm, rnn, RnnMode, RnnOptions};
+pub use transformer::{transformer_encoder, transformer_encoder_layer, Activation, EncoderLayerOptions};
 
 type ForwardFnPtr = fn(&Module, &[Value], &Kwargs) -> Result<Value>;
 type ExtraReprFn = fn(&Module) -> String;
@@ -184,18 +201,20 @@ fn py_name_list(names: &[&str]) -> String {
     }
 }
 
-/// The tensor arguments `names` of a built-in forward (`forward(self, input1, input2)`), bound
-/// from positions and keywords with Python's errors for arity, duplicates and unknown keywords.
-pub(crate) fn tensor_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[&str]) -> Result<Vec<TensorRef>> {
+/// The arguments of a built-in forward `forward(self, *names)` whose first `required` names
+/// have no default, bound from positions and keywords with Python's errors for arity,
+/// duplicates and unknown keywords; an argument not given is None.
+pub(crate) fn forward_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[&str], required: usize) -> Result<Vec<Option<Value>>> {
     let class = m.class_name();
     if args.len() > names.len() {
+        let takes = if required == names.len() {
+            format!("{} positional arguments", names.len() + 1)
+        } else {
+            format!("from {} to {} positional arguments", required + 1, names.len() + 1)
+        };
         return Err(Error::type_error(
             "call::too_many_arguments",
-            format!(
-                "{class}.forward() takes {} positional arguments but {} were given",
-                names.len() + 1,
-                args.len() + 1
-            ),
+            format!("{class}.forward() takes {takes} but {} were given", args.len() + 1),
         ));
     }
     let mut bound: Vec<Option<Value>> = args.iter().cloned().map(Some).collect();
@@ -217,7 +236,8 @@ pub(crate) fn tensor_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[
             Some(i) => bound[i] = Some(v.clone()),
         }
     }
-    let missing: Vec<&str> = names.iter().zip(&bound).filter(|(_, b)| b.is_none()).map(|(n, _)| *n).collect();
+    let missing: Vec<&str> =
+        names[..required].iter().zip(&bound).filter(|(_, b)| b.is_none()).map(|(n, _)| *n).collect();
     if !missing.is_empty() {
         let plural = if missing.len() == 1 { "argument" } else { "arguments" };
         return Err(Error::type_error(
@@ -229,17 +249,27 @@ pub(crate) fn tensor_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[
             ),
         ));
     }
-    bound
+    Ok(bound)
+}
+
+/// A forward argument that must be a tensor.
+pub(crate) fn tensor_value(m: &Module, name: &str, v: Value) -> Result<TensorRef> {
+    match v {
+        Value::Tensor(t) => Ok(t),
+        other => Err(Error::type_error(
+            "call::argument_type",
+            format!("{}.forward(): {name} must be a Tensor, not {}", m.class_name(), other.type_name()),
+        )),
+    }
+}
+
+/// The tensor arguments `names` of a built-in forward (`forward(self, input1, input2)`).
+pub(crate) fn tensor_args(m: &Module, args: &[Value], kwargs: &Kwargs, names: &[&str]) -> Result<Vec<TensorRef>> {
+    forward_args(m, args, kwargs, names, names.len())?
         .into_iter()
         .flatten()
         .zip(names)
-        .map(|(v, name)| match v {
-            Value::Tensor(t) => Ok(t),
-            other => Err(Error::type_error(
-                "call::argument_type",
-                format!("{class}.forward(): {name} must be a Tensor, not {}", other.type_name()),
-            )),
-        })
+        .map(|(v, name)| tensor_value(m, name, v))
         .collect()
 }
 

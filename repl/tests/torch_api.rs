@@ -1,0 +1,37 @@
+//! torch's API in fcall against real PyTorch 2.13: every script in `repl/tests/torch_api/` runs
+//! with `fcall run` and with the venv's Python (`FCALL_PYTHON`), and the two printed outputs
+//! must be identical (object addresses aside). The scripts print values, dtypes, identities and
+//! the exact error messages of PyTorch's argument parser.
+mod common;
+
+use common::{fcall_run, line_diff, repo_root, scripts_in, without_addresses};
+use std::process::Command;
+
+fn python() -> String {
+    std::env::var("FCALL_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/fcall/venv-2.13.0/bin/python")
+    })
+}
+
+#[test]
+fn scripts_print_what_pytorch_prints() {
+    let mut failures = Vec::new();
+    let scripts = scripts_in(&repo_root().join("repl/tests/torch_api"));
+    assert!(!scripts.is_empty(), "no scripts in repl/tests/torch_api");
+    for script in &scripts {
+        let name = script.file_name().unwrap().to_string_lossy().into_owned();
+        let py = Command::new(python()).arg(script).current_dir(repo_root()).output().expect("python runs");
+        assert!(py.status.success(), "{name} fails in PyTorch:\n{}", String::from_utf8_lossy(&py.stderr));
+        let expected = without_addresses(&String::from_utf8_lossy(&py.stdout));
+        let run = fcall_run(script, false);
+        let actual = without_addresses(&run.stdout);
+        if !run.stderr.is_empty() {
+            failures.push(format!("{name}: fcall wrote to stderr:\n{}", run.stderr));
+        }
+        if let Some(diff) = line_diff(&expected, &actual) {
+            failures.push(format!("{name} (- PyTorch, + fcall):\n{diff}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
