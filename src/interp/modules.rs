@@ -138,6 +138,8 @@ const FUNCTIONAL_BINDINGS: &[(&str, crate::aten::Namespace, &str)] = {
         ("hardshrink", Torch, "hardshrink"),
         ("prelu", Torch, "prelu"),
         ("channel_shuffle", Torch, "channel_shuffle"),
+        ("layer_norm", Torch, "layer_norm"),
+        ("group_norm", Torch, "group_norm"),
     ]
 };
 

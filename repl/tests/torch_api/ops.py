@@ -103,3 +103,5 @@ show("F.conv2d", lambda: torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torc
 show("F.pad", lambda: torch.nn.functional.pad(torch.ones(2), (1, 2)))
 show("F.one_hot", lambda: torch.nn.functional.one_hot(torch.tensor([0, 2]), 3))
 show("F.sdpa", lambda: torch.nn.functional.scaled_dot_product_attention(x.unsqueeze(0), x.unsqueeze(0), x.unsqueeze(0), is_causal=True).shape)
+show("F.layer_norm", lambda: torch.nn.functional.layer_norm(x, (4,), torch.ones(4), torch.zeros(4), eps=1e-5))
+show("F.group_norm", lambda: torch.nn.functional.group_norm(x.reshape(1, 4, 3), 2))
