@@ -377,7 +377,7 @@ pub(crate) mod tests {
         assert_eq!(comp(&s, "torch.zer"), (6, vec!["zero_(".to_string(), "zeros(".to_string(), "zeros_like(".to_string()]));
         assert_eq!(comp(&s, "y = torch.float6").1, vec!["float64"]);
         assert_eq!(comp(&s, "nn.Lin").1, vec!["Linear("]);
-        assert_eq!(comp(&s, "F.rel").1, vec!["relu("]);
+        assert_eq!(comp(&s, "F.rel").1, vec!["relu(", "relu6(", "relu_("]);
         assert_eq!(comp(&s, "torch.nn.functional.mse").1, vec!["mse_loss("]);
         // Submodules and constants complete without a parenthesis.
         let n = comp(&s, "torch.n").1;

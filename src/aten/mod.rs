@@ -5,6 +5,7 @@
 //! dispatcher (stack.rs, csrc/ops.cpp), so autograd and torch.func's transforms see it as
 //! they see torch's own call. Hand-written bindings (src/interp/) take precedence where fcall
 //! needs to do more than call the op.
+pub mod functional;
 pub mod parse;
 pub mod signature;
 pub mod stack;

@@ -304,7 +304,7 @@ fn written_args(schema: &str) -> Vec<(String, String)> {
 }
 
 impl Signature {
-    fn new(python: &str, schema: &str) -> Option<Signature> {
+    pub(crate) fn new(python: &str, schema: &str) -> Option<Signature> {
         let (name, params) = parse_python(python)?;
         let target = parse_schema(schema)?;
         let min_args = params.iter().filter(|p| !p.optional).count();

@@ -7,7 +7,7 @@ use crate::tensor::TensorRef;
 use crate::value::{Kwargs, Value};
 
 /// `'a'`, `'a' and 'b'`, `'a', 'b', and 'c'` (CPython's `format_missing`).
-fn name_list(names: &[&str]) -> String {
+pub(crate) fn name_list(names: &[&str]) -> String {
     let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     match q.len() {
         0 => String::new(),

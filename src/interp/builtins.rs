@@ -362,11 +362,19 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         let r = reduction(&a.string("reduction", "mean")?)?;
         Ok(tv(a.tensor("input")?.tensor().f_l1_loss(a.tensor("target")?.tensor(), r)?))
     }),
-    ("cross_entropy", &["input", "target", "reduction"], 2, |a, _| {
+    ("cross_entropy", &["input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], 2, |a, _| {
+        if [a.get("size_average"), a.get("reduce")].iter().any(|v| !matches!(v, None | Some(Value::None))) {
+            return Err(Error::value("call::deprecated", "cross_entropy(): size_average and reduce are deprecated; fcall takes reduction= only"));
+        }
         let r = reduction(&a.string("reduction", "mean")?)?;
         let x = a.tensor("input")?;
         let t = a.tensor("target")?;
-        Ok(tv(x.tensor().f_cross_entropy_loss::<&Tensor>(t.tensor(), None, r, -100, 0.0)?))
+        let w = match a.get("weight") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.tensor("weight")?),
+        };
+        let (ignore, smoothing) = (a.int("ignore_index", -100)?, a.float("label_smoothing", 0.0)?);
+        Ok(tv(x.tensor().f_cross_entropy_loss(t.tensor(), w.as_ref().map(|w| w.tensor()), r, ignore, smoothing)?))
     }),
     ("sum", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "sum")),
     ("mean", &["input", "dim", "keepdim"], 1, |a, _| reduce(a, "mean")),

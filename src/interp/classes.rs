@@ -362,7 +362,7 @@ pub fn uninitialized_method(m: &Module, name: &str) -> Option<Value> {
     let registry = match name {
         "parameters" | "named_parameters" | "zero_grad" | "requires_grad_" => "_parameters",
         "buffers" | "named_buffers" => "_buffers",
-        "train" | "eval" | "named_modules" | "children" | "named_children" | "modules" | "add_module" | "append" => "_modules",
+        "train" | "eval" | "named_modules" | "children" | "named_children" | "modules" | "add_module" | "append" | "apply" => "_modules",
         "state_dict" => "_state_dict_pre_hooks",
         "register_forward_pre_hook" => "_forward_pre_hooks",
         "register_forward_hook" => "_forward_hooks",

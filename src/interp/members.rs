@@ -139,7 +139,20 @@ pub const MODULE_METHODS: &[&str] = &[
     "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
     "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
     "get_submodule", "forward", "zero_grad", "requires_grad_", "register_forward_pre_hook", "register_forward_hook",
+    "apply",
 ];
+
+/// `Module.apply(fn)`: `fn` on every child's subtree first, then on the module itself (children
+/// as `children()` yields them, so a shared child is visited once per parent, as in torch).
+fn module_apply(m: &Module, f: &Value) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let children: Vec<Module> = m.data().modules.iter().filter_map(|(_, v)| v.clone()).filter(|s| seen.insert(s.id())).collect();
+    for c in children {
+        module_apply(&c, f)?;
+    }
+    super::eval::call_value(f, &[Value::Module(m.clone())], &Vec::new())?;
+    Ok(())
+}
 
 fn module_attr(m: &Module, name: &str) -> Result<Value> {
     let own = {
@@ -281,6 +294,11 @@ pub(super) fn module_method(m: Module, name: &str) -> Value {
                 Ok(Value::Module(m.get_submodule(&a.string("target", "")?)?))
             }
             "forward" => m.imp().forward(&m, pos, kw),
+            "apply" => {
+                let a = Args::bind("Module.apply", &["fn"], 1, pos, kw)?;
+                module_apply(&m, &a.value("fn"))?;
+                Ok(Value::Module(m.clone()))
+            }
             "zero_grad" => {
                 for (_, t) in m.named_parameters()? {
                     let g = t.tensor().grad();
@@ -954,6 +972,22 @@ fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
                 out = out.f_unsqueeze(dim)?;
                 dim += 1;
             }
+            Value::List(_) | Value::Tensor(_) if only_advanced_index(&parts) && int_positions(p).is_some() => {
+                // One list of ints (or 1-d integer tensor) among slices, None and `...`:
+                // index_select on its dimension, which keeps it (nanoGPT's `x[:, [-1], :]`).
+                // With other ints or advanced indices torch broadcasts them together: not here.
+                let positions = int_positions(p).unwrap_or_default();
+                let size = out.size().get(dim as usize).copied().ok_or_else(|| index_error("torch::too_many_indices", format!("too many indices for tensor of dimension {}", x.dim())))?;
+                let mut wrapped = Vec::with_capacity(positions.len());
+                for i in positions {
+                    if i >= size || i < -size {
+                        return Err(index_error("torch::index_range", format!("index {i} is out of bounds for dimension 0 with size {size}")));
+                    }
+                    wrapped.push(if i < 0 { i + size } else { i });
+                }
+                out = out.f_index_select(dim, &Tensor::from_slice(&wrapped))?;
+                dim += 1;
+            }
             Value::Bool(_) | Value::Tensor(_) => {
                 return Err(Error::new(ExcType::IndexError, "eval::advanced_index", "only a single tensor index is supported"));
             }
@@ -975,6 +1009,22 @@ fn tensor_index(x: &Tensor, idx: &Value) -> Result<Tensor> {
         }
     }
     Ok(out)
+}
+
+/// Whether exactly one part of an index is an int, a list, a tensor or a bool.
+fn only_advanced_index(parts: &[Value]) -> bool {
+    parts.iter().filter(|p| matches!(p, Value::Int(_) | Value::List(_) | Value::Tensor(_) | Value::Bool(_))).count() == 1
+}
+
+/// The positions of a list of Python ints or a 1-d integer tensor used as one index.
+fn int_positions(p: &Value) -> Option<Vec<i64>> {
+    match p {
+        Value::List(items) => items.borrow().iter().map(|v| if let Value::Int(i) = v { Some(*i) } else { None }).collect(),
+        Value::Tensor(t) if t.tensor().dim() == 1 && matches!(t.tensor().kind(), Kind::Int64 | Kind::Int | Kind::Int16 | Kind::Int8) => {
+            Vec::<i64>::try_from(t.tensor().to_kind(Kind::Int64)).ok()
+        }
+        _ => None,
+    }
 }
 
 /// `obj[idx] = v`.

@@ -3,7 +3,7 @@
 //! it does not parse. Each top-level statement yields a [`StmtOutput`] that front ends render as
 //! text, HTML or JSON. A failed or interrupted statement keeps everything it did before the
 //! failure, as Python does (an interrupted loop ends with its counter as far as it got).
-mod args;
+pub(crate) mod args;
 mod builtins;
 mod classes;
 mod commands;
@@ -24,6 +24,7 @@ mod io;
 mod lists;
 pub mod members;
 mod modules;
+mod nninit;
 mod ops;
 mod parametrizations;
 mod pycopy;

@@ -139,6 +139,10 @@ const FUNCTIONAL_BINDINGS: &[(&str, crate::aten::Namespace, &str)] = {
         ("prelu", Torch, "prelu"),
         ("channel_shuffle", Torch, "channel_shuffle"),
         ("layer_norm", Torch, "layer_norm"),
+        ("relu_", Torch, "relu_"),
+        ("elu_", Nn, "elu_"),
+        ("leaky_relu_", Nn, "leaky_relu_"),
+        ("hardtanh_", Nn, "hardtanh_"),
         ("group_norm", Torch, "group_norm"),
     ]
 };
@@ -308,6 +312,11 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     nn.set("Module", base_module_class());
     let functional = b.module("torch.nn.functional", false, true);
     b.bare(&functional, FUNCTIONAL);
+    for (name, f) in crate::aten::functional::wrappers() {
+        if functional.get(&name).is_none() {
+            functional.set(&name, f);
+        }
+    }
     for (name, ns, op) in FUNCTIONAL_BINDINGS {
         if functional.get(name).is_none() {
             if let Some(f) = crate::aten::function(*ns, op) {
@@ -315,6 +324,8 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
             }
         }
     }
+    let init = b.module("torch.nn.init", false, true);
+    super::nninit::add(&init);
     let utils = b.module("torch.nn.utils", true, true);
     let parametrize = b.module("torch.nn.utils.parametrize", false, true);
     parametrize.set("register_parametrization", register_parametrization());

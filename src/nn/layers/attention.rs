@@ -133,15 +133,6 @@ fn size_str(t: &Tensor) -> String {
     super::torch_size(&t.size())
 }
 
-fn py_tuple(v: &[i64]) -> String {
-    let items: Vec<String> = v.iter().map(i64::to_string).collect();
-    if items.len() == 1 {
-        format!("({},)", items[0])
-    } else {
-        format!("({})", items.join(", "))
-    }
-}
-
 /// `F._canonical_mask`: a bool mask becomes a float mask of `-inf` where True.
 fn canonical_mask(mask: Option<Tensor>, name: &str, target: Kind) -> Result<Option<Tensor>> {
     let Some(mask) = mask else { return Ok(None) };
@@ -207,7 +198,7 @@ fn shape_check(q: &Tensor, k: &Tensor, v: &Tensor, kpm: Option<&Tensor>, am: Opt
                 if m.dim() == 3 && m.size() != want {
                     return Err(assertion(
                         "nn::mha_shape",
-                        format!("Expected `attn_mask` shape to be {} but got {}", py_tuple(&want), size_str(m)),
+                        format!("Expected `attn_mask` shape to be {} but got {}", super::py_tuple(&want), size_str(m)),
                     ));
                 }
             }
@@ -254,7 +245,7 @@ fn in_projection(q: &Tensor, k: &Tensor, v: &Tensor, w: [&Tensor; 3], b: Option<
         if wt.size() != want {
             return Err(assertion(
                 "nn::mha_proj_shape",
-                format!("expecting {name} weights shape of {}, but got {}", py_tuple(&want), size_str(wt)),
+                format!("expecting {name} weights shape of {}, but got {}", super::py_tuple(&want), size_str(wt)),
             ));
         }
     }
@@ -264,7 +255,7 @@ fn in_projection(q: &Tensor, k: &Tensor, v: &Tensor, w: [&Tensor; 3], b: Option<
             if bt.size() != [eq] {
                 return Err(assertion(
                     "nn::mha_proj_shape",
-                    format!("expecting {name} bias shape of {}, but got {}", py_tuple(&[eq]), size_str(bt)),
+                    format!("expecting {name} bias shape of {}, but got {}", super::py_tuple(&[eq]), size_str(bt)),
                 ));
             }
         }
@@ -371,7 +362,7 @@ fn mha_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
                 if am.size() != want {
                     return Err(Error::runtime(
                         "nn::mha_attn_mask_shape",
-                        format!("The shape of the 2D attn_mask is {}, but should be {}.", size_str(&am), py_tuple(&want)),
+                        format!("The shape of the 2D attn_mask is {}, but should be {}.", size_str(&am), super::py_tuple(&want)),
                     ));
                 }
                 am.f_unsqueeze(0)?
@@ -381,7 +372,7 @@ fn mha_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
                 if am.size() != want {
                     return Err(Error::runtime(
                         "nn::mha_attn_mask_shape",
-                        format!("The shape of the 3D attn_mask is {}, but should be {}.", size_str(&am), py_tuple(&want)),
+                        format!("The shape of the 3D attn_mask is {}, but should be {}.", size_str(&am), super::py_tuple(&want)),
                     ));
                 }
                 am

@@ -5,15 +5,7 @@ use crate::nn::Module;
 use crate::tensor::TensorRef;
 use crate::value::{Kwargs, Value};
 
-fn name_list(names: &[&str]) -> String {
-    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match q.len() {
-        0 => String::new(),
-        1 => q[0].clone(),
-        2 => format!("{} and {}", q[0], q[1]),
-        n => format!("{}, and {}", q[..n - 1].join(", "), q[n - 1]),
-    }
-}
+use crate::interp::args::name_list;
 
 /// The arguments of `forward(self, names...)` whose first `required` have no default: one
 /// slot per name, `None` where the default applies.

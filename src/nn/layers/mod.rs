@@ -185,6 +185,16 @@ pub(crate) fn ints_value(v: &[i64]) -> Value {
 }
 
 /// `torch.Size([2, 3])`, as PyTorch's messages print a shape.
+/// A Python tuple of ints as Python prints it: `(2, 3, 4)`, `(5,)`.
+pub(crate) fn py_tuple(v: &[i64]) -> String {
+    let items: Vec<String> = v.iter().map(i64::to_string).collect();
+    if items.len() == 1 {
+        format!("({},)", items[0])
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
 pub(crate) fn torch_size(shape: &[i64]) -> String {
     let dims: Vec<String> = shape.iter().map(i64::to_string).collect();
     format!("torch.Size([{}])", dims.join(", "))

@@ -203,22 +203,12 @@ fn runtime(msg: String) -> Error {
     Error::runtime("nn::rnn_input", msg)
 }
 
-/// A Python tuple as `(2, 3, 4)`.
-fn py_tuple(v: &[i64]) -> String {
-    let items: Vec<String> = v.iter().map(i64::to_string).collect();
-    if items.len() == 1 {
-        format!("({},)", items[0])
-    } else {
-        format!("({})", items.join(", "))
-    }
-}
-
 /// `check_hidden_size`.
 fn check_hidden(hx: &Tensor, expected: &[i64], what: &str) -> Result<()> {
     let got = hx.size();
     if got != expected {
         let shown: Vec<String> = got.iter().map(i64::to_string).collect();
-        return Err(runtime(format!("Expected {what} size {}, got [{}]", py_tuple(expected), shown.join(", "))));
+        return Err(runtime(format!("Expected {what} size {}, got [{}]", super::py_tuple(expected), shown.join(", "))));
     }
     Ok(())
 }
