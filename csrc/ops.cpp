@@ -106,7 +106,16 @@ int fcall_call_op(void* s, const char* name, const char* overload) {
         stack.push_back(c10::IValue());
       }
     }
-    op.callBoxed(&stack);
+    // Factories (zeros, arange, *_like: the ops with TensorOptions) run below autograd's
+    // ADInplaceOrView key, as torch's variable factories do, so their internal fill does not
+    // count as an in-place write (`torch.zeros(2)._version == 0`).
+    auto has = [&](const char* n) { return schema.argumentIndexWithName(n).has_value(); };
+    if (has("dtype") && has("layout") && has("device") && has("pin_memory")) {
+      at::AutoDispatchBelowADInplaceOrView guard;
+      op.callBoxed(&stack);
+    } else {
+      op.callBoxed(&stack);
+    }
     st->out = std::move(stack);
     return 0;
   } catch (const std::exception& e) {

@@ -20,14 +20,6 @@ pub type Registry = IndexMap<String, Rc<Namespace>>;
 /// (attribute, bare built-in name) of `torch`.
 const TORCH: &[(&str, &str)] = &[
     ("tensor", "tensor"),
-    ("zeros", "zeros"),
-    ("ones", "ones"),
-    ("full", "full"),
-    ("arange", "arange"),
-    ("eye", "eye"),
-    ("rand", "rand"),
-    ("randn", "randn"),
-    ("randint", "randint"),
     ("save", "save"),
     ("load", "load"),
 ];
