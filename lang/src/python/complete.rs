@@ -107,6 +107,11 @@ pub fn is_complete(src: &str) -> Completeness {
     if src.trim().is_empty() {
         return Completeness::Complete;
     }
+    // Command lines (`help"`, `call m with a (x)`) are judged as the parser sees them: replaced
+    // by same-length placeholders.
+    // (Input too deep for the parser is scanned as it is: parse_program refuses it anyway.)
+    let prepared = if super::too_deep(src).is_none() { Some(super::commands::prepare(src)) } else { None };
+    let src = prepared.as_ref().map_or(src, |p| p.source.as_str());
     let s = scan(src);
     let last_line = src.rsplit('\n').next().unwrap_or("");
     if s.unmatched {
@@ -152,6 +157,16 @@ pub fn is_complete(src: &str) -> Completeness {
 mod tests {
     use super::*;
     use Completeness::*;
+
+    /// A command line is judged as the parser reads it (a proptest found `help"`: it parses
+    /// as the command `help "`, so it cannot be Invalid).
+    #[test]
+    fn command_lines_agree_with_the_parser() {
+        for src in ["help\"", "help call"] {
+            assert!(crate::python::parse_program(src).is_ok(), "{src}");
+            assert_eq!(is_complete(src), Complete, "{src}");
+        }
+    }
 
     /// IPython 8's `check_complete` answers for the same inputs (recorded with the venv's
     /// IPython), except where fcall's command lines make an input valid.

@@ -105,7 +105,7 @@ pub(crate) enum Open {
 /// Input nested deeper than fcall parses safely: brackets past [`MAX_BRACKETS`], runs of prefix
 /// operators (`- + ~ not`) past [`MAX_PREFIX_RUN`]. A character scan that skips strings and
 /// comments, so that the parser itself never recurses that deep.
-fn too_deep(src: &str) -> Option<Diagnostic> {
+pub(crate) fn too_deep(src: &str) -> Option<Diagnostic> {
     let b = src.as_bytes();
     let (mut i, mut depth, mut run, mut chain) = (0usize, 0usize, 0usize, 0usize);
     let word_at = |i: usize, w: &str| {
