@@ -102,6 +102,9 @@ pub fn prepare(src: &str) -> Prepared {
             continue;
         }
         let cmd_start = toks[i].1.start().to_usize();
+        // An unterminated string's token runs to the end of the input, newlines included: the
+        // line's layout (and the input's final newline) stays outside the placeholder.
+        let line_end = cmd_start + src[cmd_start..line_end].trim_end().len();
         let text = Span::new(word_tok.1.start().to_usize(), line_end);
         // The placeholder: `(_` then the same layout in spaces, then `)`.
         let len = line_end - cmd_start;

@@ -162,7 +162,7 @@ mod tests {
     /// as the command `help "`, so it cannot be Invalid).
     #[test]
     fn command_lines_agree_with_the_parser() {
-        for src in ["help\"", "help call"] {
+        for src in ["help\"", "help call", "help\"\"\"\nx = 1\n", "class A:\n    help\"\"\"\n    x = 1\n"] {
             assert!(crate::python::parse_program(src).is_ok(), "{src}");
             assert_eq!(is_complete(src), Complete, "{src}");
         }
