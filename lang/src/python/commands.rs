@@ -47,14 +47,15 @@ fn span(r: TextRange) -> Span {
 
 /// Whether `text` (one logical line, dedented) is valid Python on its own.
 fn python_accepts(text: &str) -> bool {
-    parse_unchecked(text, ParseOptions::from(Mode::Module)).errors().is_empty()
+    let parsed = super::parse_py311(text);
+    parsed.errors().is_empty() && parsed.unsupported_syntax_errors().is_empty()
 }
 
 /// Finds the command lines of `src` and replaces them (see the module doc).
 pub fn prepare(src: &str) -> Prepared {
-    let parsed = parse_unchecked(src, ParseOptions::from(Mode::Module));
+    let parsed = super::parse_py311(src);
     let mut out = Prepared { source: src.to_string(), commands: HashMap::new() };
-    if parsed.errors().is_empty() {
+    if parsed.errors().is_empty() && parsed.unsupported_syntax_errors().is_empty() {
         return out;
     }
     let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();

@@ -3,7 +3,7 @@
 //! (`lang/tests/python_errors.rs` checks them against CPython's `compile`.)
 
 use ruff_python_ast::token::TokenKind;
-use ruff_python_parser::{InterpolatedStringErrorType, LexicalErrorType, ParseError, ParseErrorType};
+use ruff_python_parser::{InterpolatedStringErrorType, LexicalErrorType, ParseError, ParseErrorType, UnsupportedSyntaxError};
 use ruff_text_size::TextRange;
 
 use crate::diagnostics::Diagnostic;
@@ -22,6 +22,74 @@ fn span(r: TextRange) -> Span {
 
 fn syntax(message: impl Into<String>, at: Span) -> Diagnostic {
     Diagnostic::new(SYNTAX, message, at)
+}
+
+/// Grammar newer than Python 3.11, by ruff's description of it (its kinds are not public), and
+/// how CPython 3.11 rejects it: the message and where it points.
+const NEWER_GRAMMAR: &[(&str, &str, NewerAt)] = &[
+    // 3.11's tokenizer ends a one-line f-string at the line break inside its braces.
+    ("Cannot use line breaks in non-triple-quoted f-string", "unterminated string literal", NewerAt::StringStart),
+    ("Cannot reuse outer quote character in f-strings", "f-string: expecting '}'", NewerAt::AfterStart),
+    ("Cannot use an escape sequence (backslash) in f-strings", "f-string expression part cannot include a backslash", NewerAt::StringEnd),
+    ("Cannot use comments in f-strings", "f-string expression part cannot include '#'", NewerAt::StringEnd),
+    ("Cannot use type parameter lists", "expected '('", NewerAt::Start),
+    ("Cannot use `type` alias statement", "invalid syntax", NewerAt::SecondToken),
+];
+
+/// Where CPython 3.11 points for a [`NEWER_GRAMMAR`] row.
+#[derive(Clone, Copy)]
+enum NewerAt {
+    Start,
+    AfterStart,
+    SecondToken,
+    /// The f-string's first character (its prefix).
+    StringStart,
+    /// Just past the f-string.
+    StringEnd,
+}
+
+/// Grammar newer than Python 3.11 (ruff parses it; CPython 3.11 does not), in 3.11's words.
+pub fn newer_python(src: &str, e: &UnsupportedSyntaxError, tokens: &[(TokenKind, TextRange)]) -> Diagnostic {
+    let at = span(e.range);
+    let ruff = e.to_string();
+    let (msg, place) = NEWER_GRAMMAR.iter().find(|(r, _, _)| ruff.starts_with(r)).map_or(("invalid syntax", NewerAt::Start), |(_, m, p)| (*m, *p));
+    // The outermost f-string around the error.
+    let string = || {
+        let (mut depth, mut start, mut end) = (0usize, at.start, at.end);
+        for (k, r) in tokens {
+            let r = span(*r);
+            match k {
+                TokenKind::FStringStart => {
+                    if depth == 0 {
+                        start = r.start;
+                    }
+                    depth += 1;
+                }
+                TokenKind::FStringEnd => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && start <= at.start && r.end >= at.start {
+                        end = r.end;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        (start, end)
+    };
+    let pos = match place {
+        NewerAt::Start => at.start,
+        NewerAt::AfterStart => at.start + 1,
+        NewerAt::SecondToken => tokens.iter().map(|(_, r)| r.start().to_usize()).find(|s| *s > at.start).unwrap_or(at.start),
+        NewerAt::StringStart => string().0,
+        NewerAt::StringEnd => string().1,
+    }
+    .min(src.len());
+    let msg = match place {
+        NewerAt::StringStart => format!("{msg} (detected at line {})", LineIndex::new(src).line_col(pos).line),
+        _ => msg.to_string(),
+    };
+    syntax(msg, Span::new(pos, pos)).with_hint("this is newer Python than 3.11, the version fcall follows")
 }
 
 /// Brackets first, as CPython's tokenizer checks them: an unmatched or mismatched closer, or an

@@ -9,7 +9,8 @@ pub mod errors;
 pub mod lower;
 
 use ruff_python_ast::token::TokenKind;
-use ruff_python_parser::{parse_unchecked, Mode, ParseOptions};
+use ruff_python_ast::PythonVersion;
+use ruff_python_parser::{parse_unchecked, Mode, ParseOptions, Parsed};
 use ruff_text_size::{Ranged, TextRange};
 
 
@@ -43,13 +44,17 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
         return Err(vec![d]);
     }
     let prepared = commands::prepare(src);
-    let parsed = parse_unchecked(&prepared.source, ParseOptions::from(Mode::Module));
+    let parsed = parse_py311(&prepared.source);
     if let Some(first) = parsed.errors().iter().min_by_key(|e| e.location.start()) {
         let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();
         let d = errors::brackets(src, &tokens)
             .or_else(|| errors::python2_statement(src, first.location.start().to_usize()))
             .unwrap_or_else(|| errors::diagnostic(src, first));
         return Err(vec![d]);
+    }
+    if let Some(first) = parsed.unsupported_syntax_errors().iter().min_by_key(|e| e.range.start()) {
+        let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();
+        return Err(vec![errors::newer_python(src, first, &tokens)]);
     }
     let module = match parsed.into_syntax() {
         ruff_python_ast::Mod::Module(m) => m,
@@ -60,6 +65,12 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut lower = lower::Lower::new(src, &prepared.commands);
     let stmts = lower.stmts(&module.body).map_err(|d| vec![d])?;
     Ok(Program { stmts, span: Span::new(0, src.len()) })
+}
+
+/// Parses as Python 3.11 does: ruff parses newer grammar too (PEP 701 f-strings, `type`
+/// aliases, ...) and lists it in `unsupported_syntax_errors`, which CPython 3.11 rejects.
+pub(crate) fn parse_py311(src: &str) -> Parsed<ruff_python_ast::Mod> {
+    parse_unchecked(src, ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY311))
 }
 
 /// Where the comment or string literal starting at `b[i]` (`#`, `'` or `"`) ends: the offset
