@@ -32,7 +32,7 @@ mod seqlayers;
 mod pybuiltins;
 mod pymath;
 mod reflect;
-mod snapshot;
+pub mod snapshot;
 mod sets;
 mod statements;
 mod strings;
@@ -108,6 +108,10 @@ impl Session {
     /// A workspace variable.
     pub fn get(&self, name: &str) -> Option<Value> {
         self.sh.globals.get(name)
+    }
+    /// Binds a workspace variable (Python's `globals()[name] = v`).
+    pub fn set(&mut self, name: &str, v: Value) {
+        self.sh.globals.set(name, v)
     }
     /// Built-in names (for completion).
     pub fn builtin_names(&self) -> Vec<String> {

@@ -1,49 +1,21 @@
 //! A cell's statement outputs → the kernel's outputs, as JSON for the protocol side:
 //! `{"outputs": [{"stdout": s} | {"stderr": s} | {"rich": {text, html, json, result}} |
 //! {"error": {ename, evalue, traceback}}], "result_text": s}`.
-use fcall::interp::{Failure, OutKind, StmtOutput};
+use fcall::api::outputs::{Output, Outputs};
+use fcall::interp::StmtOutput;
 use serde_json::{json, Value as Json};
 
-/// `print` text is stdout (adjacent statements' text merged); a value, a `call` table or a
-/// command's display is a rich output, the cell's last value being the execute_result; the
-/// first error ends the cell; what native code wrote to fd 2 comes before the error.
+/// The statements' outputs as [`Outputs::from_statements`] makes them (what `fcall::Session`
+/// returns to Rust callers), with what native code wrote to fd 2 before the error.
 pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
-    let mut outputs: Vec<Json> = Vec::new();
-    let mut stdout = String::new();
-    let mut result_text = String::new();
-    let mut error = None;
-    let last = outs.len().saturating_sub(1);
-    for (i, o) in outs.iter().enumerate() {
-        stdout.push_str(&o.printed);
-        if o.kind == OutKind::Error {
-            error = Some(error_info(o));
-            break;
-        }
-        let text = o.text().strip_prefix(o.printed.as_str()).unwrap_or(o.text()).trim_end().to_string();
-        if text.is_empty() {
-            continue;
-        }
-        if !stdout.is_empty() {
-            outputs.push(json!({"stdout": std::mem::take(&mut stdout)}));
-        }
-        let result = i == last && matches!(o.kind, OutKind::Value | OutKind::Call);
-        if !result_text.is_empty() {
-            result_text.push('\n');
-        }
-        result_text.push_str(&text);
-        let html = strip_printed_html(o.html(), &o.printed);
-        outputs.push(json!({"rich": {"text": text, "html": html, "json": o.json(), "result": result}}));
-    }
-    if !stdout.is_empty() {
-        outputs.push(json!({"stdout": stdout}));
-    }
+    let outs = Outputs::from_statements(outs);
+    let (errors, rest): (Vec<&Output>, Vec<&Output>) = outs.items.iter().partition(|o| matches!(o, Output::Error(_)));
+    let mut outputs: Vec<Json> = rest.into_iter().map(Output::to_kernel_json).collect();
     if !stderr.is_empty() {
         outputs.push(json!({"stderr": stderr}));
     }
-    if let Some(e) = error {
-        outputs.push(json!({"error": e}));
-    }
-    json!({"outputs": outputs, "result_text": result_text})
+    outputs.extend(errors.into_iter().map(Output::to_kernel_json));
+    json!({"outputs": outputs, "result_text": outs.result_text})
 }
 
 /// A cell the engine could not finish (a panic: a bug in fcall): CPython's word for an
@@ -56,27 +28,4 @@ pub fn internal_error(why: &str, stderr: &str) -> Json {
     }
     outputs.push(json!({"error": {"ename": "SystemError", "evalue": evalue, "traceback": [format!("SystemError: {evalue}")]}}));
     json!({"outputs": outputs, "result_text": ""})
-}
-
-fn strip_printed_html(html: &str, printed: &str) -> String {
-    if printed.is_empty() {
-        return html.to_string();
-    }
-    let pre = format!("<pre>{}</pre>", fcall::render::html::escape(printed));
-    html.strip_prefix(pre.as_str()).unwrap_or(html).to_string()
-}
-
-/// ename = the exception type, evalue = its message, traceback = the caret rendering (ANSI).
-fn error_info(o: &StmtOutput) -> Json {
-    let (ename, evalue) = match &o.failure {
-        Some(Failure::Raised(e)) => (e.type_name().to_string(), e.message.clone()),
-        Some(Failure::Syntax(d)) => (
-            d.first().and_then(|d| d.python_class()).unwrap_or("SyntaxError").to_string(),
-            d.first().map(|d| d.message.clone()).unwrap_or_default(),
-        ),
-        None => ("Error".to_string(), String::new()),
-    };
-    let tb = o.error_text_color.clone().or_else(|| o.error_text.clone()).unwrap_or_else(|| format!("{ename}: {evalue}"));
-    let traceback: Vec<&str> = tb.trim_end().lines().collect();
-    json!({"ename": ename, "evalue": evalue, "traceback": traceback})
 }
