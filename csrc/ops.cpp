@@ -37,6 +37,8 @@ void fcall_push_default(void* s) { S(s)->args.emplace_back(std::nullopt); }
 void fcall_push_none(void* s) { S(s)->args.emplace_back(c10::IValue()); }
 void fcall_push_bool(void* s, int v) { S(s)->args.emplace_back(c10::IValue(v != 0)); }
 void fcall_push_int(void* s, int64_t v) { S(s)->args.emplace_back(c10::IValue(v)); }
+// A Python int in [2**63, 2**64): PyTorch's argument parser makes it a UInt64 Scalar.
+void fcall_push_uint(void* s, uint64_t v) { S(s)->args.emplace_back(c10::IValue(c10::Scalar(v))); }
 void fcall_push_double(void* s, double v) { S(s)->args.emplace_back(c10::IValue(v)); }
 void fcall_push_complex(void* s, double re, double im) {
   S(s)->args.emplace_back(c10::IValue(c10::complex<double>(re, im)));
@@ -66,7 +68,11 @@ void fcall_push_tensor_list(void* s, const at::Tensor* const* v, size_t n) {
 // tensor, as PythonArgs::tensor_slow makes it, so type promotion treats it as a scalar.
 // kind: 0 bool, 1 int, 2 float.
 void fcall_push_wrapped_number(void* s, int kind, int64_t i, double d) {
-  at::Scalar v = kind == 0 ? at::Scalar(i != 0) : kind == 1 ? at::Scalar(i) : at::Scalar(d);
+  // kind: 0 bool, 1 int64, 2 double, 3 uint64 (the bits of `i`).
+  at::Scalar v = kind == 0 ? at::Scalar(i != 0)
+      : kind == 1          ? at::Scalar(i)
+      : kind == 3          ? at::Scalar(static_cast<uint64_t>(i))
+                           : at::Scalar(d);
   at::Tensor t;
   {
     at::AutoDispatchBelowADInplaceOrView guard;

@@ -9,6 +9,7 @@
 //! | [`nn`] | `nn.Module`, registries, walks, parametrizations, built-in layers |
 //! | [`func`] | `functional_call`, its stages, cache and record |
 //! | [`error`] | errors with PyTorch's type and message and a stable code |
+//! | [`pyint`] | Python's arbitrary-precision ints (i64 fast path, big on overflow) |
 //! | [`stack`] | Python's recursion limit and the evaluator's stack |
 //! | [`interp`] | the fcall language on the engine: the session the REPL and the kernel drive |
 //! | [`render`] | tables as text and HTML, the JSON record |
@@ -43,6 +44,7 @@ pub mod nn;
 pub mod interp;
 pub mod export;
 pub mod object;
+pub mod pyint;
 pub mod pyset;
 pub mod render;
 pub mod stack;

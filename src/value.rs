@@ -15,7 +15,10 @@ pub type Kwargs = Vec<(String, Value)>;
 pub enum Value {
     None,
     Bool(bool),
+    /// An int that fits 64 bits (always this form when it fits: see [`crate::pyint`]).
     Int(i64),
+    /// An int beyond 64 bits (Python's ints have no limit).
+    BigInt(Rc<num_bigint::BigInt>),
     Float(f64),
     Str(Rc<str>),
     Tensor(TensorRef),
@@ -159,6 +162,7 @@ impl Value {
             },
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => Rc::ptr_eq(a, b),
             (Value::Namespace(a), Value::Namespace(b)) => Rc::ptr_eq(a, b),
             (Value::DType(a), Value::DType(b)) => a == b,
             (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
@@ -172,7 +176,7 @@ impl Value {
         match self {
             Value::None => "NoneType".into(),
             Value::Bool(_) => "bool".into(),
-            Value::Int(_) => "int".into(),
+            Value::Int(_) | Value::BigInt(_) => "int".into(),
             Value::Float(_) => "float".into(),
             Value::Str(_) => "str".into(),
             Value::Tensor(t) => t.type_name().into(),
@@ -274,6 +278,11 @@ impl Value {
             Value::None => "None".into(),
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
+            // Past 4300 digits CPython's repr raises ValueError (kept for `try_repr`).
+            Value::BigInt(b) => crate::pyint::to_decimal(b).unwrap_or_else(|e| {
+                crate::object::note_error(e);
+                String::new()
+            }),
             Value::Float(f) => py_float_repr(*f),
             Value::Str(s) => py_str_repr(s),
             Value::Tensor(t) => tensor_repr(t),

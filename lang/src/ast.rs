@@ -391,6 +391,9 @@ pub struct Expr {
 pub enum ExprKind {
     /// `1`, `1_000`.
     Int(i64),
+    /// An int literal beyond 64 bits (`2**64` spelled out, `0xffff_ffff_ffff_ffff_ff`): its
+    /// digits (no prefix, no underscores) and their radix (2, 8, 10 or 16).
+    BigInt { digits: String, radix: u32 },
     /// `2.5`, `1e-3`.
     Float(f64),
     /// `true` / `false`.

@@ -208,8 +208,12 @@ pub fn render(source: &str, diag: &Diagnostic, color: bool) -> String {
 
 /// Like [`render`], with a file name in the `-->` line (`--> demo.fc:1:9`).
 pub fn render_named(name: Option<&str>, source: &str, diag: &Diagnostic, color: bool) -> String {
+    render_indexed(name, &LineIndex::new(source), diag, color)
+}
+
+/// Like [`render_named`], on an index of the source made once (many errors in one big source).
+pub fn render_indexed(name: Option<&str>, ix: &LineIndex, diag: &Diagnostic, color: bool) -> String {
     let st = Style { on: color };
-    let ix = LineIndex::new(source);
     let mut out = String::new();
     let _ = writeln!(
         out,

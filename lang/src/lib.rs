@@ -22,7 +22,7 @@ pub mod python;
 pub mod span;
 pub mod stack;
 
-pub use diagnostics::{render, render_all, render_named, Diagnostic, Label};
+pub use diagnostics::{render, render_all, render_indexed, render_named, Diagnostic, Label};
 pub use python::commands::COMMAND_WORDS;
 pub use python::complete::{is_complete, Completeness};
 pub use python::{parse_program, PYTHON_KEYWORDS};

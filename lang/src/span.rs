@@ -98,18 +98,31 @@ impl fmt::Display for LineCol {
     }
 }
 
+thread_local! {
+    static INDEXED_BYTES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The bytes [`LineIndex::new`] has scanned on this thread: a measure of work for tests that
+/// keep error rendering linear in the size of a program.
+pub fn indexed_bytes() -> u64 {
+    INDEXED_BYTES.with(|n| n.get())
+}
+
 /// Line starts of one source text, for turning byte offsets into [`LineCol`]s.
 ///
-/// Lines end at `\n`; a `\r` before it is not part of the line's text.
+/// Lines end at `\n`; a `\r` before it is not part of the line's text. The starts are shared
+/// ([`LineIndex::line_starts`]), so a caller that shows many errors in one big source indexes it
+/// once ([`LineIndex::with_line_starts`]) instead of once per error.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'src> {
     src: &'src str,
-    line_starts: Vec<usize>,
+    line_starts: std::sync::Arc<[usize]>,
 }
 
 impl<'src> LineIndex<'src> {
     /// Index the lines of `src`.
     pub fn new(src: &'src str) -> LineIndex<'src> {
+        INDEXED_BYTES.with(|n| n.set(n.get() + src.len() as u64));
         let mut line_starts = vec![0];
         line_starts.extend(
             src.bytes()
@@ -117,7 +130,18 @@ impl<'src> LineIndex<'src> {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        LineIndex { src, line_starts: line_starts.into() }
+    }
+
+    /// An index of `src` from the starts an earlier index of the same text computed.
+    pub fn with_line_starts(src: &'src str, line_starts: std::sync::Arc<[usize]>) -> LineIndex<'src> {
+        debug_assert!(line_starts.last().is_some_and(|l| *l <= src.len()));
         LineIndex { src, line_starts }
+    }
+
+    /// The line starts, shared (for [`LineIndex::with_line_starts`]).
+    pub fn line_starts(&self) -> std::sync::Arc<[usize]> {
+        self.line_starts.clone()
     }
 
     /// The indexed source.

@@ -14,11 +14,11 @@ fn python() -> String {
     })
 }
 
-#[test]
-fn scripts_print_what_pytorch_prints() {
+/// Runs every script in `dir` under fcall and under PyTorch; the outputs must be identical.
+fn scripts_match_pytorch(dir: &str) {
     let mut failures = Vec::new();
-    let scripts = scripts_in(&repo_root().join("repl/tests/torch_api"));
-    assert!(!scripts.is_empty(), "no scripts in repl/tests/torch_api");
+    let scripts = scripts_in(&repo_root().join(dir));
+    assert!(!scripts.is_empty(), "no scripts in {dir}");
     for script in &scripts {
         let name = script.file_name().unwrap().to_string_lossy().into_owned();
         let py = Command::new(python()).arg(script).current_dir(repo_root()).output().expect("python runs");
@@ -34,4 +34,16 @@ fn scripts_print_what_pytorch_prints() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn scripts_print_what_pytorch_prints() {
+    scripts_match_pytorch("repl/tests/torch_api");
+}
+
+/// Python's ints past 64 bits, PyTorch's overflow checks for numbers going into tensors, and
+/// RecursionError for deep data (`repl/tests/numbers/`).
+#[test]
+fn numbers_and_deep_data_match_cpython_and_pytorch() {
+    scripts_match_pytorch("repl/tests/numbers");
 }

@@ -27,12 +27,14 @@ fn to_arg(c: &Conv) -> Arg<'_> {
         Conv::Default => Arg::Default,
         Conv::Bool(b) => Arg::Bool(*b),
         Conv::Int(i) => Arg::Int(*i),
+        Conv::UInt(u) => Arg::UInt(*u),
         Conv::Double(d) => Arg::Double(*d),
         Conv::Str(s) => Arg::Str(s),
         Conv::Tensor(t) => Arg::Tensor(t.tensor()),
         Conv::Number(Value::Bool(b)) => Arg::WrappedBool(*b),
         Conv::Number(Value::Int(i)) => Arg::WrappedInt(*i),
         Conv::Number(Value::Float(f)) => Arg::WrappedDouble(*f),
+        Conv::Number(Value::BigInt(b)) => parse::unsigned_scalar(b).map_or(Arg::None, Arg::WrappedUInt),
         Conv::Number(_) => Arg::None,
         Conv::Device(t, i) => Arg::Device(*t, *i),
         Conv::Ints(v) => Arg::Ints(v.clone()),
@@ -44,6 +46,27 @@ fn to_arg(c: &Conv) -> Arg<'_> {
             Err(_) => Arg::Default,
         },
     }
+}
+
+/// A Python number as a `Scalar` argument, with PyTorch's unpacking (ints past 64 bits are
+/// uint64 Scalars up to 2**64, OverflowError past that); None for anything else.
+pub fn scalar_arg(v: &Value) -> Result<Option<Arg<'static>>> {
+    Ok(match v {
+        Value::Bool(b) => Some(Arg::Bool(*b)),
+        Value::Int(i) => Some(Arg::Int(*i)),
+        Value::BigInt(b) => Some(Arg::UInt(parse::unsigned_scalar(b)?)),
+        Value::Float(f) => Some(Arg::Double(*f)),
+        _ => None,
+    })
+}
+
+/// `t.fill_(number)` through `aten::fill_.Scalar`, so libtorch checks that the value fits the
+/// dtype ("value cannot be converted to type int8_t without overflow") as in PyTorch. False
+/// when `v` is not a number.
+pub fn fill_scalar(t: &tch::Tensor, v: &Value) -> Result<bool> {
+    let Some(arg) = scalar_arg(v)? else { return Ok(false) };
+    stack::call("fill_", "Scalar", &[Arg::Tensor(t), arg])?;
+    Ok(true)
 }
 
 fn out_value(o: Out, ty: &str) -> Value {

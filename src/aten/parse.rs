@@ -16,6 +16,8 @@ pub enum Conv {
     Default,
     Bool(bool),
     Int(i64),
+    /// A Python int in [2**63, 2**64): a c10::Scalar of type UInt64, as PyTorch unpacks it.
+    UInt(u64),
     Double(f64),
     Str(String),
     Tensor(TensorRef),
@@ -146,33 +148,56 @@ fn int_list(v: &Value, size: usize) -> std::result::Result<Option<Vec<i64>>, Bad
     Ok(None)
 }
 
+/// A Python int past int64 as PyTorch's argument parser unpacks it into a Scalar (after
+/// `PyLong_AsLongLongAndOverflow` overflows, `PyLong_AsUnsignedLongLong`): uint64 below 2**64,
+/// else OverflowError with CPython's words.
+pub fn unsigned_scalar(v: &num_bigint::BigInt) -> Result<u64> {
+    use num_traits::{Signed, ToPrimitive};
+    if v.is_negative() {
+        return Err(Error::new(crate::error::ExcType::OverflowError, "torch::scalar_overflow", "can't convert negative int to unsigned"));
+    }
+    v.to_u64().ok_or_else(|| Error::new(crate::error::ExcType::OverflowError, "torch::scalar_overflow", "int too big to convert"))
+}
+
+/// `THPUtils_unpackLong`'s error for an int past 64 bits where an int64 is wanted.
+pub fn long_overflow() -> Error {
+    Error::value("torch::unpack_long", "Overflow when unpacking long long")
+}
+
 /// Checks `v` against `p`; Some(converted) when it fits.
 fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::result::Result<Option<Conv>, Error> {
-    let number = |v: &Value| -> Option<Conv> {
-        match v {
+    let number = |v: &Value| -> Result<Option<Conv>> {
+        Ok(match v {
             Value::Bool(b) => Some(Conv::Bool(*b)),
             Value::Int(i) => Some(Conv::Int(*i)),
+            Value::BigInt(b) => Some(Conv::UInt(unsigned_scalar(b)?)),
             Value::Float(f) => Some(Conv::Double(*f)),
             _ => None,
-        }
+        })
     };
     Ok(match p.ty {
         PType::Tensor => match v {
             Value::Tensor(t) => Some(Conv::Tensor(t.clone())),
+            Value::BigInt(b) if numbers_as_tensors => {
+                unsigned_scalar(b)?;
+                Some(Conv::Number(v.clone()))
+            }
             Value::Bool(_) | Value::Int(_) | Value::Float(_) if numbers_as_tensors => Some(Conv::Number(v.clone())),
             _ => None,
         },
         PType::Scalar | PType::Complex => match v {
-            Value::Tensor(t) if t.tensor().dim() == 0 && !t.requires_grad() => number(&item(t)?),
-            other => number(other),
+            Value::Tensor(t) if t.tensor().dim() == 0 && !t.requires_grad() => number(&item(t)?)?,
+            other => number(other)?,
         },
         PType::Double => match v {
             Value::Bool(b) => Some(Conv::Double(*b as i64 as f64)),
             Value::Int(i) => Some(Conv::Double(*i as f64)),
+            Value::BigInt(b) => Some(Conv::Double(crate::pyint::big_to_f64(b)?)),
             Value::Float(f) => Some(Conv::Double(*f)),
             Value::Tensor(t) if t.tensor().dim() == 0 && !t.requires_grad() => Some(Conv::Double(t.tensor().f_double_value(&[])?)),
             _ => None,
         },
+        PType::Int | PType::SymInt if matches!(v, Value::BigInt(_)) => return Err(long_overflow()),
         PType::Int | PType::SymInt => int_of(v).map(Conv::Int),
         PType::Bool => match v {
             Value::Bool(b) => Some(Conv::Bool(*b)),
@@ -186,6 +211,9 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
         PType::Device => device_of(v).map(|(t, i)| Conv::Device(t, i)),
         PType::IntList | PType::SymIntList => match int_list(v, p.size) {
             Ok(l) => l.map(Conv::Ints),
+            Err(BadElement(i)) if matches!(seq(v).unwrap_or_default().get(i), Some(Value::BigInt(_))) => {
+                return Err(unpack_error(fname, p, i, &seq(v).unwrap_or_default()[i]))
+            }
             Err(BadElement(0)) => None,
             // The first element decides the match; a later one fails when unpacked.
             Err(BadElement(i)) => return Err(unpack_error(fname, p, i, &seq(v).unwrap_or_default()[i])),
@@ -195,6 +223,7 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
                 .iter()
                 .map(|x| match x {
                     Value::Int(i) => Some(*i as f64),
+                    Value::BigInt(b) => crate::pyint::big_to_f64(b).ok(),
                     Value::Float(f) => Some(*f),
                     _ => None,
                 })
@@ -239,6 +268,9 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
 }
 
 fn unpack_error(fname: &str, p: &Param, i: usize, bad: &Value) -> Error {
+    if matches!(bad, Value::BigInt(_)) {
+        return type_error(format!("{fname}(): argument '{}' failed to unpack the object at pos {} with error \"Overflow when unpacking long long", p.name, i + 1));
+    }
     type_error(format!(
         "{fname}(): argument '{}' failed to unpack the object at pos {} with error \"type must be tuple of ints,but got {}\"",
         p.name,
@@ -290,7 +322,7 @@ pub fn parse(sig: &Signature, pos: &[Value], kw: &Kwargs, raise: bool) -> Result
             None => return if raise { Err(missing_args(sig, i)) } else { Ok(None) },
             Some(v) => match check(&sig.name, p, v, numbers_as_tensors)? {
                 Some(c) => values.push(c),
-                None if varargs_ok && int_of(v).is_some() => {
+                None if varargs_ok && (int_of(v).is_some() || matches!(v, Value::BigInt(_))) => {
                     // `x.view(2, 3)`: every positional argument is the list.
                     let mut ints = Vec::with_capacity(nargs);
                     for (i, x) in pos.iter().enumerate() {

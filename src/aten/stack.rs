@@ -16,6 +16,7 @@ extern "C" {
     fn fcall_push_none(s: *mut c_void);
     fn fcall_push_bool(s: *mut c_void, v: c_int);
     fn fcall_push_int(s: *mut c_void, v: i64);
+    fn fcall_push_uint(s: *mut c_void, v: u64);
     fn fcall_push_double(s: *mut c_void, v: f64);
     fn fcall_push_string(s: *mut c_void, p: *const c_char, n: usize);
     fn fcall_push_tensor(s: *mut c_void, t: *const T);
@@ -48,9 +49,13 @@ pub enum Arg<'a> {
     WrappedBool(bool),
     WrappedInt(i64),
     WrappedDouble(f64),
+    /// A Python int in [2**63, 2**64) bound to a Tensor parameter: a uint64 wrapped number.
+    WrappedUInt(u64),
     None,
     Bool(bool),
     Int(i64),
+    /// A c10::Scalar of type UInt64 (a Python int in [2**63, 2**64)).
+    UInt(u64),
     Double(f64),
     Str(&'a str),
     Tensor(&'a Tensor),
@@ -103,8 +108,10 @@ pub fn call(name: &str, overload: &str, args: &[Arg]) -> Result<Vec<Out>> {
                 Arg::WrappedBool(b) => fcall_push_wrapped_number(s.0, 0, *b as i64, 0.0),
                 Arg::WrappedInt(i) => fcall_push_wrapped_number(s.0, 1, *i, 0.0),
                 Arg::WrappedDouble(d) => fcall_push_wrapped_number(s.0, 2, 0, *d),
+                Arg::WrappedUInt(u) => fcall_push_wrapped_number(s.0, 3, *u as i64, 0.0),
                 Arg::Bool(b) => fcall_push_bool(s.0, *b as c_int),
                 Arg::Int(i) => fcall_push_int(s.0, *i),
+                Arg::UInt(u) => fcall_push_uint(s.0, *u),
                 Arg::Double(d) => fcall_push_double(s.0, *d),
                 Arg::Str(v) => fcall_push_string(s.0, v.as_ptr() as *const c_char, v.len()),
                 Arg::Tensor(t) => fcall_push_tensor(s.0, t.as_ptr()),

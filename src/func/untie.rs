@@ -27,6 +27,7 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::None => HashKey::None,
         Value::Bool(b) => HashKey::Number((*b as i64 as f64).to_bits()),
         Value::Int(i) => HashKey::Number((*i as f64).to_bits()),
+        Value::BigInt(b) => HashKey::Str(format!("\u{0}int {b}")),
         Value::Float(f) => HashKey::Number(f.to_bits()),
         Value::Str(s) => HashKey::Str(s.to_string()),
         Value::Tuple(items) | Value::Size(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),

@@ -33,7 +33,7 @@ const MAX_DIMS: usize = 128;
 
 /// `torch.tensor(data)`: nested lists of numbers; ints give int64, any float gives float32.
 fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
-    fn walk(v: &Value, depth: usize, shape: &mut Vec<i64>, out: &mut Vec<f64>, any_float: &mut bool, all_bool: &mut bool) -> Result<()> {
+    fn walk(v: &Value, depth: usize, shape: &mut Vec<i64>, out: &mut Vec<Value>, any_float: &mut bool, all_bool: &mut bool) -> Result<()> {
         match v {
             Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
                 if depth >= MAX_DIMS {
@@ -55,25 +55,25 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
                 }
                 Ok(())
             }
-            Value::Int(i) => {
+            Value::Int(_) | Value::BigInt(_) => {
                 *all_bool = false;
-                out.push(*i as f64);
+                out.push(v.clone());
                 Ok(())
             }
-            Value::Float(f) => {
+            Value::Float(_) => {
                 *all_bool = false;
                 *any_float = true;
-                out.push(*f);
+                out.push(v.clone());
                 Ok(())
             }
-            Value::Bool(b) => {
-                out.push(*b as i64 as f64);
+            Value::Bool(_) => {
+                out.push(v.clone());
                 Ok(())
             }
             Value::Tensor(t) if t.numel() == 1 => {
                 *all_bool = false;
                 *any_float = true;
-                out.push(t.tensor().f_double_value(&[])?);
+                out.push(Value::Float(t.tensor().f_double_value(&[])?));
                 Ok(())
             }
             other => Err(Error::type_error("torch::tensor_data", format!("new(): invalid data type '{}'", other.type_name()))),
@@ -111,8 +111,55 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
         Kind::Int64
     };
     let k = kind.unwrap_or(default);
-    let t = crate::tensor::from_values(&out, &shape)?;
-    Ok(if k == Kind::Double { t } else { t.f_to_kind(k)? })
+    let t = match k {
+        Kind::Bool => {
+            let bits: Vec<u8> = out.iter().map(|v| super::ops::truthy(v).map(u8::from)).collect::<Result<_>>()?;
+            crate::tensor::from_values(&bits, &shape)?
+        }
+        Kind::Uint8 | Kind::Int8 | Kind::Int16 | Kind::Int | Kind::Int64 => {
+            let ints: Vec<i64> = out.iter().map(|v| store_integral(v, k)).collect::<Result<_>>()?;
+            crate::tensor::from_values(&ints, &shape)?
+        }
+        _ => {
+            let floats: Vec<f64> = out.iter().map(|v| crate::pyint::to_f64(v).unwrap_or_else(|| Ok(match v { Value::Float(f) => *f, _ => 0.0 }))).collect::<Result<_>>()?;
+            crate::tensor::from_values(&floats, &shape)?
+        }
+    };
+    Ok(if t.kind() == k { t } else { t.f_to_kind(k)? })
+}
+
+/// One Python number stored into an integer tensor, as torch.tensor's `store_scalar` does:
+/// an int must fit 64 bits ("Overflow when unpacking long long"), then the value must fit the
+/// dtype (`c10::checked_convert`; uint8 lets -255..-1 wrap).
+fn store_integral(v: &Value, k: Kind) -> Result<i64> {
+    let (name, lo, hi): (&str, i64, i64) = match k {
+        Kind::Uint8 => ("uint8", 0, 255),
+        Kind::Int8 => ("int8", -128, 127),
+        Kind::Int16 => ("int16", -32768, 32767),
+        Kind::Int => ("int32", i32::MIN as i64, i32::MAX as i64),
+        _ => ("int64", i64::MIN, i64::MAX),
+    };
+    let overflow = || Error::runtime("torch::overflow", format!("value cannot be converted to type {name} without overflow"));
+    match v {
+        Value::Float(f) => {
+            let f = *f;
+            if f.is_nan() || f < lo as f64 || f > hi as f64 {
+                return Err(overflow());
+            }
+            // C++'s conversion of 2.0**63 (equal to int64's max as a double) gives int64's min.
+            Ok(if f >= 9.223372036854775807e18 { i64::MIN } else { f as i64 })
+        }
+        Value::Bool(b) => Ok(*b as i64),
+        Value::Int(i) => {
+            let ok = if k == Kind::Uint8 { *i <= hi && (*i >= 0 || i.unsigned_abs() <= hi as u64) } else { (lo..=hi).contains(i) };
+            if ok {
+                Ok(*i)
+            } else {
+                Err(overflow())
+            }
+        }
+        _ => Err(Error::value("torch::unpack_long", "Overflow when unpacking long long")),
+    }
 }
 
 fn as_module(a: &Args, name: &str) -> Result<Module> {

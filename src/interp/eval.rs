@@ -336,6 +336,7 @@ impl Ctx {
     fn eval_inner(&self, e: &Expr, frame: &Rc<Frame>) -> Result<Value> {
         Ok(match &e.kind {
             ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::BigInt { digits, radix } => crate::pyint::parse_digits(digits, *radix)?.unwrap_or(Value::None),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::None => Value::None,

@@ -170,11 +170,12 @@ fn number(s: &Spec, negative: bool, prefix: &str, int_digits: &str, rest: &str, 
     pad(s, &sign, &format!("{digits}{rest}"), '>')
 }
 
-fn format_int(i: i64, spec: &str, type_name: &str) -> Result<String> {
+/// `format(n, spec)` for an int (any size) or bool.
+fn format_int(n: &Value, spec: &str, type_name: &str) -> Result<String> {
     let s = parse(spec, type_name)?;
     let ty = s.ty.unwrap_or('d');
     if matches!(ty, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') {
-        return format_float_spec(i as f64, &s);
+        return format_float_spec(crate::pyint::to_f64(n).unwrap_or(Ok(0.0))?, &s);
     }
     if s.precision.is_some() {
         return Err(value_error("Precision not allowed in integer format specifier"));
@@ -182,14 +183,12 @@ fn format_int(i: i64, spec: &str, type_name: &str) -> Result<String> {
     if s.no_neg_zero {
         return Err(value_error("Negative zero coercion (z) not allowed in integer format specifier"));
     }
-    let negative = i < 0;
-    let a = i.unsigned_abs();
-    let (prefix, digits, every) = match ty {
-        'd' | 'n' => ("", a.to_string(), 3),
-        'b' => ("0b", format!("{a:b}"), 4),
-        'o' => ("0o", format!("{a:o}"), 4),
-        'x' => ("0x", format!("{a:x}"), 4),
-        'X' => ("0X", format!("{a:X}"), 4),
+    let (prefix, radix, every) = match ty {
+        'd' | 'n' => ("", 10, 3),
+        'b' => ("0b", 2, 4),
+        'o' => ("0o", 8, 4),
+        'x' => ("0x", 16, 4),
+        'X' => ("0X", 16, 4),
         'c' => {
             if s.sign.is_some() {
                 return Err(value_error("Sign not allowed with integer format specifier 'c'"));
@@ -197,11 +196,18 @@ fn format_int(i: i64, spec: &str, type_name: &str) -> Result<String> {
             if s.alternate {
                 return Err(value_error("Alternate form (#) not allowed with integer format specifier 'c'"));
             }
-            let ch = u32::try_from(i).ok().and_then(char::from_u32).ok_or_else(|| Error::new(ExcType::OverflowError, "format::chr", "%c arg not in range(0x110000)"))?;
+            let ch = match n {
+                Value::Int(i) => u32::try_from(*i).ok().and_then(char::from_u32),
+                Value::Bool(b) => char::from_u32(*b as u32),
+                _ => None,
+            };
+            let ch = ch.ok_or_else(|| Error::new(ExcType::OverflowError, "format::chr", "%c arg not in range(0x110000)"))?;
             return Ok(pad(&s, "", &ch.to_string(), '<'));
         }
         other => return Err(value_error(format!("Unknown format code '{other}' for object of type '{type_name}'"))),
     };
+    let (negative, digits) = crate::pyint::digits_in(n, radix)?;
+    let digits = if ty == 'X' { digits.to_ascii_uppercase() } else { digits };
     let prefix = if s.alternate { prefix } else { "" };
     Ok(number(&s, negative, prefix, &digits, "", every))
 }
@@ -347,8 +353,8 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String> {
     match v {
         Value::Str(s) => format_str(s, spec),
         Value::Bool(b) if spec.is_empty() => Ok(if *b { "True" } else { "False" }.into()),
-        Value::Bool(b) => format_int(*b as i64, spec, "bool"),
-        Value::Int(i) => format_int(*i, spec, "int"),
+        Value::Bool(_) => format_int(v, spec, "bool"),
+        Value::Int(_) | Value::BigInt(_) => format_int(v, spec, "int"),
         Value::Float(f) => format_float(*f, spec),
         // `Tensor.__format__`: a 0-dim tensor formats as its item.
         Value::Tensor(t) if t.tensor().dim() == 0 => format_value(&tensor_item(t)?, spec),
@@ -597,23 +603,21 @@ pub fn percent(template: &str, args: &Value) -> Result<String> {
             'a' => format_str(&ascii(&v)?, &spec_w)?,
             'd' | 'i' | 'u' => {
                 let n = match &v {
-                    Value::Int(n) => *n,
-                    Value::Bool(b) => *b as i64,
-                    Value::Float(f) => f.trunc() as i64,
+                    Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => v.clone(),
+                    Value::Float(f) => crate::pyint::from_f64(*f)?,
                     other => return Err(type_error(&format!("%{conv} format: a real number is required, not {}", other.type_name()))),
                 };
-                format_int(n, &spec_w, "int")?
+                format_int(&n, &spec_w, "int")?
             }
             'x' | 'X' | 'o' => {
-                let Value::Int(n) = v else {
+                if !crate::pyint::is_int(&v) {
                     return Err(type_error(&format!("%{conv} format: an integer is required, not {}", v.type_name())));
-                };
-                format_int(n, &format!("{spec_w}{conv}"), "int")?
+                }
+                format_int(&v, &format!("{spec_w}{conv}"), "int")?
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = match &v {
-                    Value::Int(n) => *n as f64,
-                    Value::Bool(b) => *b as i64 as f64,
+                    Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => crate::pyint::to_f64(&v).unwrap_or(Ok(0.0))?,
                     Value::Float(f) => *f,
                     Value::Tensor(t) if t.numel() == 1 => t.tensor().f_double_value(&[])?,
                     other => return Err(type_error(&format!("must be real number, not {}", other.type_name()))),
@@ -621,7 +625,7 @@ pub fn percent(template: &str, args: &Value) -> Result<String> {
                 format_float(f, &format!("{spec_w}.{}{conv}", precision.filter(|p| !p.is_empty()).unwrap_or_else(|| "6".into())))?
             }
             'c' => match &v {
-                Value::Int(n) => format_int(*n, &format!("{spec_w}c"), "int")?,
+                Value::Int(_) => format_int(&v, &format!("{spec_w}c"), "int")?,
                 Value::Str(s) if s.chars().count() == 1 => format_str(s, &spec_w)?,
                 _ => return Err(type_error("%c requires int or char")),
             },

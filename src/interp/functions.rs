@@ -119,12 +119,8 @@ pub fn user_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<
 /// The lines under an error that say which user functions it came out of, innermost first:
 /// `in Half.forward, line 6, called from line 12` (a run of identical lines, as in deep
 /// recursion, is shown once with a count).
-pub fn trace_text(e: &Error, sources: &[Rc<str>]) -> String {
-    let line = |loc: Option<crate::error::Location>| -> Option<usize> {
-        let loc = loc?;
-        let src = sources.get(loc.source as usize)?;
-        Some(fcall_lang::LineIndex::new(src).line_col(loc.start).line)
-    };
+pub fn trace_text(e: &Error, line_of: &dyn Fn(crate::error::Location) -> usize) -> String {
+    let line = |loc: Option<crate::error::Location>| -> Option<usize> { Some(line_of(loc?)) };
     let mut lines: Vec<String> = Vec::new();
     let mut inner = e.location;
     for f in &e.trace {

@@ -156,3 +156,21 @@ fn functional_call_still_restores_its_module_when_the_statement_fails() {
     assert_eq!(outs.last().map(|o| o.1.as_str()), Some("RuntimeError"));
     assert_eq!(p, "(True, [False])");
 }
+
+#[test]
+fn many_failing_statements_render_in_linear_time() {
+    // `fcall run --json` reports every statement: 20,000 failing ones (each from inside a
+    // function, so its trace is rendered too) index the program's lines once, not once per
+    // error (100,000 took 108 s when each error indexed the whole program again).
+    let code = format!("def f():\n    return 1 / 0\n{}", "f()\n".repeat(20000));
+    let len = code.len() as u64;
+    let (errors, indexed) = crate::stack::run(move || {
+        let mut s = Session::new();
+        let before = fcall_lang::span::indexed_bytes();
+        let outs = s.run(&code, RunOptions { keep_going: true });
+        let errors = outs.iter().filter(|o| o.kind == OutKind::Error && class(o) == "ZeroDivisionError").count();
+        (errors, fcall_lang::span::indexed_bytes() - before)
+    });
+    assert_eq!(errors, 20000);
+    assert!(indexed <= 2 * len, "indexed {indexed} bytes for a {len}-byte program");
+}

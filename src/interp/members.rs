@@ -572,8 +572,11 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
         }
         "fill_" => {
             let a = Args::bind(q, &["value"], 1, pos, kw)?;
-            let v = scalar_arg(x, &a.value("value"), q)?;
-            let _ = t.handle().f_fill_tensor_(&v)?;
+            // A number goes through aten's fill_.Scalar: libtorch's overflow check for the dtype.
+            if !crate::aten::fill_scalar(&t.handle(), &a.value("value"))? {
+                let v = scalar_arg(x, &a.value("value"), q)?;
+                let _ = t.handle().f_fill_tensor_(&v)?;
+            }
             same()
         }
         "copy_" => {
@@ -779,23 +782,29 @@ fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Numbe
 
 /// `t.tolist()`.
 pub fn tolist(t: &TensorRef) -> Result<Value> {
-    let values = crate::tensor::to_f64_vec(t.tensor())?;
     let shape = t.shape();
     let kind = t.kind();
-    fn nest(values: &[f64], shape: &[i64], kind: Kind) -> Value {
+    // Integer tensors are read as int64, so every value comes back exactly (2**53 + 1).
+    let leaves: Vec<Value> = match kind {
+        Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => crate::tensor::to_f64_vec(t.tensor())?.into_iter().map(Value::Float).collect(),
+        Kind::Bool => crate::tensor::to_f64_vec(t.tensor())?.into_iter().map(|v| Value::Bool(v != 0.0)).collect(),
+        _ => {
+            let flat = t.tensor().f_detach()?.f_to_kind(Kind::Int64)?.f_contiguous()?.f_view([-1])?;
+            let n = flat.numel();
+            let mut ints = vec![0i64; n];
+            flat.f_copy_data(&mut ints, n)?;
+            ints.into_iter().map(Value::Int).collect()
+        }
+    };
+    fn nest(values: &[Value], shape: &[i64]) -> Value {
         if shape.is_empty() {
-            let v = values.first().copied().unwrap_or(0.0);
-            return match kind {
-                Kind::Bool => Value::Bool(v != 0.0),
-                Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(v),
-                _ => Value::Int(v as i64),
-            };
+            return values.first().cloned().unwrap_or(Value::Int(0));
         }
         let n = shape[0] as usize;
         let inner: usize = shape[1..].iter().product::<i64>() as usize;
-        Value::list((0..n).map(|i| nest(&values[i * inner..(i + 1) * inner], &shape[1..], kind)).collect())
+        Value::list((0..n).map(|i| nest(&values[i * inner..(i + 1) * inner], &shape[1..])).collect())
     }
-    Ok(nest(&values, &shape, kind))
+    Ok(nest(&leaves, &shape))
 }
 
 // ---------------------------------------------------------------- indexing
@@ -881,6 +890,9 @@ pub fn index(obj: &Value, idx: &Value) -> Result<Value> {
                     Value::Size(_) => Value::Size(crate::value::Seq::new(picked)),
                     _ => Value::list(picked),
                 });
+            }
+            if matches!(idx, Value::BigInt(_)) {
+                return Err(super::ops::index_overflow(ExcType::IndexError));
             }
             let Value::Int(i) = idx else {
                 return Err(Error::type_error(

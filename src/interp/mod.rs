@@ -72,6 +72,9 @@ pub struct RunOptions {
 pub struct Session {
     sh: Rc<Shared>,
     history: Vec<String>,
+    /// The line starts of each source (by id), indexed once: a run with 100,000 failing
+    /// statements renders each error against its source without indexing it again.
+    line_starts: RefCell<HashMap<u32, std::sync::Arc<[usize]>>>,
     /// The renderings each statement's output gets when it finishes.
     pub targets: Targets,
 }
@@ -98,7 +101,7 @@ impl Session {
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
         imports::start(&sh);
-        Session { sh, history: Vec::new(), targets: Targets::default() }
+        Session { sh, history: Vec::new(), line_starts: RefCell::new(HashMap::new()), targets: Targets::default() }
     }
 
     /// The names bound in the workspace.
@@ -135,6 +138,7 @@ impl Session {
             self.history.push(code.trim_end().to_string());
         }
         let index = LineIndex::new(code);
+        self.line_starts.borrow_mut().insert(src_id, index.line_starts());
         let program = match parse_program(code) {
             Ok(p) => p,
             Err(diags) => {
@@ -244,17 +248,23 @@ impl Session {
     }
 
     /// An error against the source it came from, with a caret, the hint and a known-bug note.
+    /// Source `id` and its line starts (indexed on first use).
+    fn source(&self, id: u32) -> (Rc<str>, std::sync::Arc<[usize]>) {
+        let src = self.sh.sources.borrow().get(id as usize).cloned().unwrap_or_else(|| Rc::from(""));
+        let starts = self.line_starts.borrow_mut().entry(id).or_insert_with(|| LineIndex::new(&src).line_starts()).clone();
+        (src, starts)
+    }
+
     pub fn render_error(&self, e: &Error, color: bool) -> String {
         let headline = e.headline();
         let mut text = match e.location {
             Some(loc) => {
-                let sources = self.sh.sources.borrow();
-                let src = sources.get(loc.source as usize).cloned().unwrap_or_else(|| Rc::from(""));
+                let (src, starts) = self.source(loc.source);
                 let mut d = Diagnostic::new(e.code, headline, Span { start: loc.start, end: loc.end.max(loc.start) });
                 if let Some(h) = &e.hint {
                     d = d.with_hint(h.clone());
                 }
-                fcall_lang::render(&src, &d, color)
+                fcall_lang::render_indexed(None, &LineIndex::with_line_starts(&src, starts), &d, color)
             }
             None => {
                 let mut s = format!("{headline} [{}]", e.code);
@@ -264,7 +274,11 @@ impl Session {
                 s
             }
         };
-        let trace = functions::trace_text(e, &self.sh.sources.borrow());
+        let trace = functions::trace_text(e, &|loc| {
+            let (src, starts) = self.source(loc.source);
+            let line = LineIndex::with_line_starts(&src, starts).line_col(loc.start).line;
+            line
+        });
         if !trace.is_empty() {
             let ends_line = text.ends_with('\n');
             text.truncate(text.trim_end_matches('\n').len());

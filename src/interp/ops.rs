@@ -42,26 +42,32 @@ pub fn scalar_for(x: &Tensor, v: &Value) -> Result<Option<Tensor>> {
             number_tensor(Number::Int(*i), k, dev)?
         }
         Value::Bool(b) => number_tensor(Number::Int(*b as i64), xk, dev)?,
+        // PyTorch unpacks an int in [2**63, 2**64) as a uint64 wrapped number: its value in a
+        // float tensor's dtype, wrapped in an integer one (OverflowError past 2**64).
+        Value::BigInt(b) => {
+            let u = crate::aten::parse::unsigned_scalar(b)?;
+            if is_floating(xk) {
+                number_tensor(Number::Float(u as f64), xk, dev)?
+            } else {
+                number_tensor(Number::Int(u as i64), if xk == Kind::Bool { Kind::Int64 } else { xk }, dev)?
+            }
+        }
         _ => return Ok(None),
     };
     Ok(Some(t))
 }
 
-fn as_f64(v: &Value) -> Option<f64> {
+/// A number as a float operand: an int converts as `float(n)` does (OverflowError past the
+/// largest float).
+fn float_operand(v: &Value) -> Option<Result<f64>> {
     match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        Value::Bool(b) => Some(*b as i64 as f64),
-        _ => None,
+        Value::Float(f) => Some(Ok(*f)),
+        other => crate::pyint::to_f64(other),
     }
 }
 
-fn as_i64(v: &Value) -> Option<i64> {
-    match v {
-        Value::Int(i) => Some(*i),
-        Value::Bool(b) => Some(*b as i64),
-        _ => None,
-    }
+fn is_number(v: &Value) -> bool {
+    matches!(v, Value::Float(_)) || crate::pyint::is_int(v)
 }
 
 fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
@@ -74,42 +80,15 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
             _ => {}
         }
     }
-    if let (Some(x), Some(y)) = (as_i64(a), as_i64(b)) {
-        let zero = || Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "division by zero");
-        return Ok(Some(match op {
-            BinOp::Add => Value::Int(x.wrapping_add(y)),
-            BinOp::Sub => Value::Int(x.wrapping_sub(y)),
-            BinOp::Mul => Value::Int(x.wrapping_mul(y)),
-            BinOp::Div => {
-                if y == 0 {
-                    return Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "division by zero"));
-                }
-                Value::Float(x as f64 / y as f64)
-            }
-            BinOp::FloorDiv => {
-                if y == 0 {
-                    return Err(zero());
-                }
-                Value::Int(x.div_euclid(y) - if (x.rem_euclid(y) != 0) && (y < 0) { 1 } else { 0 })
-            }
-            BinOp::Mod => {
-                if y == 0 {
-                    return Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", "integer modulo by zero"));
-                }
-                Value::Int(((x % y) + y) % y)
-            }
-            BinOp::BitAnd => Value::Int(x & y),
-            BinOp::BitOr => Value::Int(x | y),
-            BinOp::BitXor => Value::Int(x ^ y),
-            BinOp::LShift | BinOp::RShift if y < 0 => return Err(Error::value("eval::negative_shift", "negative shift count")),
-            BinOp::LShift => Value::Int(x.checked_shl(y as u32).unwrap_or(0)),
-            BinOp::RShift => Value::Int(x >> y.min(63)),
-            BinOp::Pow if y >= 0 => Value::Int(x.wrapping_pow(y as u32)),
-            BinOp::Pow => Value::Float((x as f64).powf(y as f64)),
-            _ => return Ok(None),
-        }));
+    if let Some(r) = crate::pyint::binary(op, a, b) {
+        return r.map(Some);
     }
-    if let (Some(x), Some(y)) = (as_f64(a), as_f64(b)) {
+    if !is_number(a) || !is_number(b) || !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow) {
+        return Ok(None);
+    }
+    if let (Some(x), Some(y)) = (float_operand(a), float_operand(b)) {
+        let (x, y) = (x?, y?);
+        let zero = |m: &str| Err(Error::new(ExcType::ZeroDivisionError, "eval::zero_division", m));
         return Ok(Some(Value::Float(match op {
             BinOp::Add => x + y,
             BinOp::Sub => x - y,
@@ -120,8 +99,11 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
                 }
                 x / y
             }
+            BinOp::FloorDiv if y == 0.0 => return zero("float floor division by zero"),
+            BinOp::Mod if y == 0.0 => return zero("float modulo"),
             BinOp::FloorDiv => (x / y).floor(),
             BinOp::Mod => x - y * (x / y).floor(),
+            BinOp::Pow if x == 0.0 && y < 0.0 => return zero("0.0 cannot be raised to a negative power"),
             BinOp::Pow => x.powf(y),
             _ => return Ok(None),
         })));
@@ -187,6 +169,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
         (Value::Str(x), Value::Int(n)) | (Value::Int(n), Value::Str(x)) if op == BinOp::Mul => {
             Ok(Value::str(&repeat_str(x, *n)?))
         }
+        (Value::Str(_), Value::BigInt(_)) | (Value::BigInt(_), Value::Str(_)) if op == BinOp::Mul => Err(index_overflow(ExcType::OverflowError)),
         (Value::List(_) | Value::Tuple(_) | Value::Size(_), _) | (_, Value::List(_) | Value::Tuple(_) | Value::Size(_))
             if matches!(op, BinOp::Add | BinOp::Mul) =>
         {
@@ -237,6 +220,7 @@ fn sequence_op(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
             let items = items.unwrap_or_default();
             let count = match n {
                 Value::Int(i) => *i,
+                Value::BigInt(_) => return Err(index_overflow(ExcType::OverflowError)),
                 Value::Bool(t) => *t as i64,
                 // `Tensor.__index__`
                 Value::Tensor(t) if t.numel() == 1 && matches!(t.kind(), Kind::Int64 | Kind::Int | Kind::Int16 | Kind::Int8 | Kind::Uint8) => {
@@ -299,7 +283,7 @@ pub fn negate(v: &Value) -> Result<Value> {
         return r;
     }
     match v {
-        Value::Int(i) => Ok(Value::Int(-i)),
+        Value::Int(_) | Value::BigInt(_) => Ok(crate::pyint::negate(v).unwrap_or(Value::None)),
         Value::Float(f) => Ok(Value::Float(-f)),
         Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
         Value::Tensor(t) => Ok(Value::Tensor(TensorRef::new(t.tensor().f_neg()?))),
@@ -320,7 +304,7 @@ pub fn invert(v: &Value) -> Result<Value> {
         return r;
     }
     match v {
-        Value::Int(i) => Ok(Value::Int(!i)),
+        Value::Int(_) | Value::BigInt(_) => Ok(crate::pyint::invert(v).unwrap_or(Value::None)),
         Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
         Value::Tensor(t) if matches!(t.kind(), Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16) => {
             Err(Error::type_error("torch::invert_float", "~ (operator.invert) is only implemented on integer and Boolean-type tensors"))
@@ -339,6 +323,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
         Value::None => false,
         Value::Bool(b) => *b,
         Value::Int(i) => *i != 0,
+        Value::BigInt(_) => true,
         Value::Float(f) => *f != 0.0,
         Value::Str(s) => !s.is_empty(),
         Value::List(x) | Value::Tuple(x) | Value::Size(x) => !x.is_empty(),
@@ -357,38 +342,53 @@ pub fn truthy(v: &Value) -> Result<bool> {
     })
 }
 
-fn equal(a: &Value, b: &Value) -> bool {
-    // Python compares items by identity first, so a list that holds itself equals itself.
+/// Python's `a == b` for values without a tensor: identity first (a list that holds itself
+/// equals itself), then by value. Each level of nested containers is one of CPython's
+/// recursion frames ("in comparison"), so comparing deep data is RecursionError, never a stack
+/// overflow.
+fn equal(a: &Value, b: &Value) -> Result<bool> {
     if a.container_ptr().is_some() && a.is(b) {
-        return true;
+        return Ok(true);
     }
     // A user class's `__eq__` (after identity, as PyObject_RichCompareBool).
     if let Some(r) = super::classes::compare_dunder(CmpOp::Eq, a, b) {
-        return a.is(b) || r.and_then(|v| truthy(&v)).unwrap_or(false);
+        return Ok(a.is(b) || r.and_then(|v| truthy(&v)).unwrap_or(false));
     }
-    match (a, b) {
+    Ok(match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
         (Value::Set(x), Value::Set(y)) => super::sets::equal(x, y),
         (Value::List(x), Value::List(y)) | (Value::Tuple(x) | Value::Size(x), Value::Tuple(y) | Value::Size(y)) => {
-            // Two different lists that hold themselves: Python gives up (RecursionError); so
-            // does this comparison, at a depth no real program reaches, instead of overflowing.
-            thread_local!(static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
-            let depth = DEPTH.with(|d| d.get());
-            if depth > 500 {
-                return false;
+            let _frame = crate::stack::enter(1, "in comparison")?;
+            if x.len() != y.len() {
+                return Ok(false);
             }
-            DEPTH.with(|d| d.set(depth + 1));
             let (x, y) = (x.to_vec(), y.to_vec());
-            let r = x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q));
-            DEPTH.with(|d| d.set(depth));
-            r
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !equal(p, q)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
-        _ => match (as_f64(a), as_f64(b)) {
-            (Some(x), Some(y)) => x == y,
-            _ => a.is(b),
+        (Value::Dict(x), Value::Dict(y)) => {
+            let _frame = crate::stack::enter(1, "in comparison")?;
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (k, p) in x.items() {
+                match y.get(&k) {
+                    Some(q) if equal(&p, &q)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            true
+        }
+        _ => match crate::pyint::num_cmp(a, b) {
+            Some(o) => o == Some(std::cmp::Ordering::Equal),
+            None => a.is(b),
         },
-    }
+    })
 }
 
 /// One comparison `a op b`.
@@ -411,7 +411,16 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
                 Value::Str(k) => d.borrow().contains_key(&**k),
                 _ => false,
             },
-            Value::List(items) | Value::Tuple(items) | Value::Size(items) => items.borrow().iter().any(|x| equal(a, x)),
+            Value::List(items) | Value::Tuple(items) | Value::Size(items) => {
+                let mut found = false;
+                for x in items.to_vec() {
+                    if equal(a, &x)? {
+                        found = true;
+                        break;
+                    }
+                }
+                found
+            }
             Value::Module(m) if super::containers::contains(m, a).is_some() => super::containers::contains(m, a).unwrap_or(false),
             Value::Str(s) => match a {
                 Value::Str(sub) => s.contains(&**sub),
@@ -448,15 +457,15 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
         _ => {}
     }
     match op {
-        CmpOp::Eq => return Ok(Value::Bool(equal(a, b))),
-        CmpOp::NotEq => return Ok(Value::Bool(!equal(a, b))),
+        CmpOp::Eq => return Ok(Value::Bool(equal(a, b)?)),
+        CmpOp::NotEq => return Ok(Value::Bool(!equal(a, b)?)),
         _ => {}
     }
     // Lists and tuples order lexicographically: the first items that differ decide.
     if let (Value::List(x), Value::List(y)) | (Value::Tuple(x) | Value::Size(x), Value::Tuple(y) | Value::Size(y)) = (a, b) {
         let (x, y) = (x.to_vec(), y.to_vec());
         for (p, q) in x.iter().zip(y.iter()) {
-            if !equal(p, q) {
+            if !equal(p, q)? {
                 return compare(op, p, q);
             }
         }
@@ -464,9 +473,9 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
     }
     let ord = match (a, b) {
         (Value::Str(x), Value::Str(y)) => x.partial_cmp(y),
-        _ => match (as_f64(a), as_f64(b)) {
-            (Some(x), Some(y)) => x.partial_cmp(&y),
-            _ => {
+        _ => match crate::pyint::num_cmp(a, b) {
+            Some(o) => o,
+            None => {
                 return Err(Error::type_error(
                     "eval::unorderable",
                     format!("'{}' not supported between instances of '{}' and '{}'", op.as_str(), a.type_name(), b.type_name()),
@@ -495,14 +504,16 @@ pub fn sort_values(items: &mut [Value]) -> Result<()> {
         });
         return Ok(());
     }
-    if items.iter().all(|v| as_f64(v).is_some() && !matches!(v, Value::Tensor(_))) {
-        items.sort_by(|a, b| as_f64(a).unwrap_or(0.0).total_cmp(&as_f64(b).unwrap_or(0.0)));
+    if items.iter().all(is_number) {
+        // Exact order (ints beside floats compare exactly); NaN sorts as Python's stable merge
+        // leaves it, next to where it stood.
+        items.sort_by(|a, b| crate::pyint::num_cmp(a, b).flatten().unwrap_or(std::cmp::Ordering::Equal));
         return Ok(());
     }
     // The first pair Python's sort would compare that has no order.
     for w in items.windows(2) {
         let ok = matches!((&w[0], &w[1]), (Value::Str(_), Value::Str(_)))
-            || (as_f64(&w[0]).is_some() && as_f64(&w[1]).is_some() && !matches!(w[0], Value::Tensor(_)) && !matches!(w[1], Value::Tensor(_)));
+            || (is_number(&w[0]) && is_number(&w[1]));
         if !ok {
             return Err(Error::type_error(
                 "eval::sort_type",
@@ -511,6 +522,12 @@ pub fn sort_values(items: &mut [Value]) -> Result<()> {
         }
     }
     Err(Error::type_error("eval::sort_type", "sorted() orders strings or numbers"))
+}
+
+/// An int past 64 bits where Python wants an index (`s * 2**64`: OverflowError; `xs[2**64]`:
+/// IndexError).
+pub fn index_overflow(kind: ExcType) -> Error {
+    Error::new(kind, "eval::index_overflow", "cannot fit 'int' into an index-sized integer")
 }
 
 /// Reserves room for `n` items: MemoryError (as CPython) when it cannot be had.

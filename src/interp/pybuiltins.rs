@@ -368,7 +368,7 @@ fn float_of_str(s: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok()
 }
 
-fn int_of_str(s: &str, base: i64) -> Option<i64> {
+fn int_of_str(s: &str, base: i64) -> Result<Option<Value>> {
     let t = s.trim();
     let (neg, t) = match t.strip_prefix('-') {
         Some(r) => (true, r),
@@ -381,7 +381,7 @@ fn int_of_str(s: &str, base: i64) -> Option<i64> {
         (0 | 2, Some("0b")) => (2, &t[2..]),
         (0, _) => {
             if t.len() > 1 && t.starts_with('0') && t.chars().any(|c| c != '0' && c != '_') {
-                return None;
+                return Ok(None);
             }
             (10, t)
         }
@@ -389,11 +389,14 @@ fn int_of_str(s: &str, base: i64) -> Option<i64> {
     };
     let digits = digits.strip_prefix('_').filter(|_| base != 10).unwrap_or(digits);
     if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
-        return None;
+        return Ok(None);
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    let v = i64::from_str_radix(&clean, base as u32).ok()?;
-    Some(if neg { -v } else { v })
+    if !clean.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Ok(None);
+    }
+    let Some(v) = crate::pyint::parse_digits(&clean, base as u32)? else { return Ok(None) };
+    Ok(Some(if neg { super::ops::negate(&v)? } else { v }))
 }
 
 fn int_of(v: &Value, base: Option<i64>) -> Result<Value> {
@@ -404,15 +407,14 @@ fn int_of(v: &Value, base: Option<i64>) -> Result<Value> {
         if b != 0 && !(2..=36).contains(&b) {
             return Err(Error::value("eval::int", "int() base must be >= 2 and <= 36, or 0"));
         }
-        return int_of_str(s, b)
-            .map(Value::Int)
+        return int_of_str(s, b)?
             .ok_or_else(|| Error::value("eval::int", format!("invalid literal for int() with base {b}: {}", crate::value::py_str_repr(s))));
     }
     match v {
-        Value::Int(i) => Ok(Value::Int(*i)),
+        Value::Int(_) | Value::BigInt(_) => Ok(v.clone()),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(*f),
-        Value::Str(s) => int_of_str(s, 10).map(Value::Int).ok_or_else(|| Error::value("eval::int", format!("invalid literal for int() with base 10: {}", crate::value::py_str_repr(s)))),
+        Value::Str(s) => int_of_str(s, 10)?.ok_or_else(|| Error::value("eval::int", format!("invalid literal for int() with base 10: {}", crate::value::py_str_repr(s)))),
         Value::Tensor(t) if t.numel() == 1 => match super::format::tensor_item(t)? {
             Value::Float(f) => float_to_int(f),
             other => int_of(&other, None),
@@ -430,23 +432,13 @@ fn int_of(v: &Value, base: Option<i64>) -> Result<Value> {
 }
 
 fn float_to_int(f: f64) -> Result<Value> {
-    if f.is_nan() {
-        return Err(Error::value("eval::int", "cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(Error::new(ExcType::OverflowError, "eval::int", "cannot convert float infinity to integer"));
-    }
-    if f.abs() >= 9.3e18 {
-        return Err(Error::new(ExcType::OverflowError, "eval::int_range", "fcall's ints are 64-bit: this float is too large for one"));
-    }
-    Ok(Value::Int(f.trunc() as i64))
+    crate::pyint::from_f64(f)
 }
 
 fn float_of(v: &Value) -> Result<Value> {
     match v {
         Value::Float(f) => Ok(Value::Float(*f)),
-        Value::Int(i) => Ok(Value::Float(*i as f64)),
-        Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => crate::pyint::to_f64(v).unwrap_or(Ok(0.0)).map(Value::Float),
         Value::Str(s) => float_of_str(s).map(Value::Float).ok_or_else(|| Error::value("eval::float", format!("could not convert string to float: {}", crate::value::py_str_repr(s)))),
         Value::Tensor(t) if t.numel() == 1 => Ok(Value::Float(t.tensor().f_double_value(&[])?)),
         Value::Tensor(_) => Err(Error::value("torch::item", "only one element tensors can be converted to Python scalars")),
@@ -498,28 +490,28 @@ fn round_of(v: &Value, ndigits: Option<&Value>) -> Result<Value> {
     let nd = match ndigits {
         None | Some(Value::None) => None,
         Some(Value::Int(i)) => Some(*i),
+        Some(Value::BigInt(b)) => Some(if num_traits::Signed::is_negative(&**b) { i64::MIN } else { i64::MAX }),
         Some(Value::Bool(b)) => Some(*b as i64),
         Some(other) => return Err(Error::type_error("eval::round", format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
     };
     match v {
-        Value::Int(_) | Value::Bool(_) => {
-            let i = match v {
-                Value::Bool(b) => *b as i64,
-                Value::Int(i) => *i,
-                _ => 0,
-            };
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+            let i = crate::pyint::big_of(v).unwrap_or_default();
             match nd {
                 Some(n) if n < 0 => {
-                    if -n > 18 {
+                    // Half to even at 10**-n, exactly.
+                    use num_integer::Integer;
+                    let digits = i.magnitude().to_string().len() as i64;
+                    if -n > digits {
                         return Ok(Value::Int(0));
                     }
-                    let p = 10i64.pow((-n) as u32);
-                    let (q, r) = (i.div_euclid(p), i.rem_euclid(p));
-                    let twice = 2 * r;
-                    let q = if twice > p || (twice == p && q % 2 != 0) { q + 1 } else { q };
-                    Ok(Value::Int(q * p))
+                    let p = num_bigint::BigInt::from(10).pow((-n) as u32);
+                    let (q, r) = i.div_mod_floor(&p);
+                    let twice: num_bigint::BigInt = r * 2;
+                    let q = if twice > p || (twice == p && q.is_odd()) { q + 1 } else { q };
+                    Ok(crate::pyint::from_big(q * p))
                 }
-                _ => Ok(Value::Int(i)),
+                _ => Ok(crate::pyint::from_big(i)),
             }
         }
         Value::Float(f) => match nd {
@@ -680,9 +672,13 @@ pub fn py_hash(v: &Value) -> Result<i64> {
         Value::None => 0x5f3759df,
         Value::Bool(b) => *b as i64,
         Value::Int(i) => hash_int(*i),
+        Value::BigInt(b) => crate::pyint::hash(b),
         Value::Float(f) => hash_float(*f),
         Value::Str(s) => hash_str(s),
         Value::Tuple(items) | Value::Size(items) => {
+            // CPython's tuple hash recurses on the C stack without counting frames (a
+            // 100,000-deep tuple hashes); past the machine stack, RecursionError, not a crash.
+            crate::stack::check("")?;
             const P1: u64 = 11400714785074694791;
             const P2: u64 = 14029467366897019727;
             const P5: u64 = 2870177450012600261;
@@ -709,6 +705,7 @@ pub fn py_hash(v: &Value) -> Result<i64> {
             if let Some(r) = crate::object::call_dunder(v, "__hash__", &[]) {
                 return match r? {
                     Value::Int(i) => Ok(i),
+                    Value::BigInt(b) => Ok(crate::pyint::hash(&b)),
                     other => Err(Error::type_error("eval::hash_type", format!("__hash__ method should return an integer, not {}", other.type_name()))),
                 };
             }
@@ -733,6 +730,7 @@ fn object_id(v: &Value) -> i64 {
         Value::None => 0x7f00_0000_1000,
         Value::Bool(b) => 0x7f00_0000_2000 + *b as i64 * 32,
         Value::Int(i) => 0x7f10_0000_0000 + i.wrapping_mul(32),
+        Value::BigInt(b) => Rc::as_ptr(b) as usize as i64,
         Value::Float(f) => 0x7f20_0000_0000 + (f.to_bits() >> 4) as i64,
         Value::Str(s) => 0x7f30_0000_0000 + (hash_str(s) & 0xffff_ffff),
         Value::DType(k) => 0x7f40_0000_0000 + *k as i64,
@@ -794,7 +792,7 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
                 return Err(Error::type_error("call::argument_count", format!("abs() takes exactly one argument ({} given)", pos.len())));
             }
             match &pos[0] {
-                Value::Int(i) => Ok(Value::Int(i.wrapping_abs())),
+                Value::Int(_) | Value::BigInt(_) => Ok(crate::pyint::abs(&pos[0]).unwrap_or(Value::None)),
                 Value::Bool(b) => Ok(Value::Int(*b as i64)),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 Value::Tensor(t) => Ok(Value::Tensor(crate::tensor::TensorRef::new(t.tensor().f_abs()?))),
@@ -1054,7 +1052,7 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
             no_keywords("divmod", kw)?;
             arity("divmod", pos, 2, 2)?;
             let (a, b) = (&pos[0], &pos[1]);
-            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
+            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_));
             if !(numeric(a) && numeric(b)) {
                 return Err(Error::type_error("eval::unsupported_operand", format!("unsupported operand type(s) for divmod(): '{}' and '{}'", a.type_name(), b.type_name())));
             }
@@ -1072,28 +1070,7 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
             let a = super::args::Args::bind("pow", &["base", "exp", "mod"], 2, pos, kw)?;
             match a.get("mod") {
                 None | Some(Value::None) => ops::binary(BinOp::Pow, &a.value("base"), &a.value("exp")),
-                Some(Value::Int(m)) => {
-                    let (Value::Int(b), Value::Int(e)) = (a.value("base"), a.value("exp")) else {
-                        return Err(Error::type_error("eval::pow", "pow() 3rd argument not allowed unless all arguments are integers"));
-                    };
-                    if *m == 0 {
-                        return Err(Error::value("eval::pow", "pow() 3rd argument cannot be 0"));
-                    }
-                    if e < 0 {
-                        return Err(Error::value("eval::pow", "base is not invertible for the given modulus"));
-                    }
-                    let m128 = *m as i128;
-                    let (mut r, mut base, mut e) = (1i128, (b as i128).rem_euclid(m128), e);
-                    while e > 0 {
-                        if e & 1 == 1 {
-                            r = (r * base).rem_euclid(m128);
-                        }
-                        base = (base * base).rem_euclid(m128);
-                        e >>= 1;
-                    }
-                    Ok(Value::Int(r as i64))
-                }
-                Some(_) => Err(Error::type_error("eval::pow", "pow() 3rd argument not allowed unless all arguments are integers")),
+                Some(m) => crate::pyint::pow_mod(&a.value("base"), &a.value("exp"), m),
             }
         }),
     );

@@ -65,8 +65,16 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
             return Ok(c.clone());
         }
     }
+    // CPython's frames for one level: `deepcopy` and `_deepcopy_list` / `_deepcopy_dict`, and
+    // the generator `_deepcopy_tuple` runs too (RecursionError past 498 nested lists, 332 tuples).
+    let frames = match v {
+        Value::List(_) | Value::Dict(_) => 2,
+        Value::Tuple(_) | Value::Size(_) => 3,
+        _ => 0,
+    };
+    let _frames = if frames > 0 { Some(crate::stack::enter(frames, "while calling a Python object")?) } else { None };
     Ok(match v {
-        Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::DType(_) | Value::Function(_) => v.clone(),
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Str(_) | Value::DType(_) | Value::Function(_) => v.clone(),
         Value::Tensor(t) => deep_tensor(t, memo)?,
         Value::List(items) => {
             let out = Value::list(Vec::new());

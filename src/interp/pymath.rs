@@ -9,6 +9,7 @@ fn real(v: &Value) -> Result<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::BigInt(b) => crate::pyint::big_to_f64(b),
         Value::Float(f) => Ok(*f),
         Value::Tensor(t) if t.numel() == 1 => Ok(t.tensor().f_double_value(&[])?),
         Value::Tensor(_) => Err(Error::value("math::tensor", "only one element tensors can be converted to Python scalars")),
@@ -54,8 +55,6 @@ const UNARY: &[(&str, Unary)] = &[
     ("sqrt", |x| checked(x, x.sqrt(), false)),
     ("exp", |x| checked(x, x.exp(), true)),
     ("expm1", |x| checked(x, x.exp_m1(), true)),
-    ("log2", |x| if x <= 0.0 { Err(domain()) } else { Ok(x.log2()) }),
-    ("log10", |x| if x <= 0.0 { Err(domain()) } else { Ok(x.log10()) }),
     ("log1p", |x| if x <= -1.0 { Err(domain()) } else { Ok(x.ln_1p()) }),
     ("sin", |x| checked(x, x.sin(), false)),
     ("cos", |x| checked(x, x.cos(), false)),
@@ -73,16 +72,23 @@ const UNARY: &[(&str, Unary)] = &[
 
 /// `float -> int` as `math.floor` / `ceil` / `trunc` convert.
 fn to_int(f: f64) -> Result<Value> {
-    if f.is_nan() {
-        return Err(Error::value("math::nan_to_int", "cannot convert float NaN to integer"));
+    crate::pyint::from_f64(f)
+}
+
+/// CPython's `loghelper`: an int too large for a float is taken as `m * 2**e` (so
+/// `math.log(10**400)` works); anything else as a float. Zero and negatives: domain error.
+fn log_of(v: &Value, f: fn(f64) -> f64) -> Result<f64> {
+    if let Value::BigInt(b) = v {
+        if num_traits::Signed::is_positive(&**b) && crate::pyint::big_to_f64(b).is_err() {
+            let (m, e) = crate::pyint::frexp(b);
+            return Ok(f(m) + f(2.0) * e as f64);
+        }
     }
-    if f.is_infinite() {
-        return Err(Error::new(ExcType::OverflowError, "math::inf_to_int", "cannot convert float infinity to integer"));
+    let x = real(v)?;
+    if x <= 0.0 {
+        return Err(domain());
     }
-    if f.abs() >= 9.2e18 {
-        return Err(Error::new(ExcType::OverflowError, "math::big_int", "fcall's ints are 64-bit: the result does not fit"));
-    }
-    Ok(Value::Int(f as i64))
+    Ok(f(x))
 }
 
 fn function(name: &'static str, f: impl Fn(&[Value], &Kwargs) -> Result<Value> + 'static) -> Value {
@@ -102,9 +108,9 @@ pub fn add(ns: &Namespace) {
         ns.set(
             name,
             function(name, move |pos, kw| {
-                if let [Value::Int(i)] = pos {
+                if let [v @ (Value::Int(_) | Value::BigInt(_))] = pos {
                     if kw.is_empty() {
-                        return Ok(Value::Int(*i));
+                        return Ok(v.clone());
                     }
                 }
                 to_int(round(one(name, pos, kw)?))
@@ -123,13 +129,7 @@ pub fn add(ns: &Namespace) {
             if pos.is_empty() || pos.len() > 2 {
                 return Err(Error::type_error("call::arity", "math.log requires 1 to 2 arguments"));
             }
-            let ln = |v: &Value| -> Result<f64> {
-                let x = real(v)?;
-                if x <= 0.0 {
-                    return Err(domain());
-                }
-                Ok(x.ln())
-            };
+            let ln = |v: &Value| log_of(v, f64::ln);
             let num = ln(&pos[0])?;
             match pos.get(1) {
                 None => Ok(Value::Float(num)),
@@ -166,6 +166,20 @@ pub fn add(ns: &Namespace) {
             Ok(Value::Float(r))
         }),
     );
+    for (name, f) in [("log2", f64::log2 as fn(f64) -> f64), ("log10", f64::log10)] {
+        ns.set(
+            name,
+            function(name, move |pos, kw| {
+                if !kw.is_empty() {
+                    return Err(Error::type_error("call::unexpected_keyword", format!("math.{name}() takes no keyword arguments")));
+                }
+                if pos.len() != 1 {
+                    return Err(Error::type_error("call::arity", format!("math.{name}() takes exactly one argument ({} given)", pos.len())));
+                }
+                Ok(Value::Float(log_of(&pos[0], f)?))
+            }),
+        );
+    }
     ns.set("isclose", function("isclose", isclose));
 }
 

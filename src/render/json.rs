@@ -63,6 +63,8 @@ fn value_inner(v: &Value) -> Json {
         Value::None => Json::Null,
         Value::Bool(b) => json!(b),
         Value::Int(i) => json!(i),
+        // Past 64 bits, JSON's number as a reader's double holds it (its repr past a double's range).
+        Value::BigInt(b) => crate::pyint::big_to_f64(b).map(|f| json!(f)).unwrap_or_else(|_| json!(v.py_repr())),
         Value::Float(f) => number(*f, false),
         Value::Str(s) => json!(s.to_string()),
         Value::Tensor(t) => tensor(t),

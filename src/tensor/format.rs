@@ -202,15 +202,46 @@ fn tensor_body(t: &Tensor) -> String {
     let kind = t.kind();
     let floating = matches!(kind, Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
     let boolean = kind == Kind::Bool;
-    let values = match to_f64_vec(t) {
-        Ok(v) => v,
+    // Above 1000 elements only the edges are read (`get_summarized_data`): an expanded
+    // 10**6 x 10**6 tensor prints from its 36 corner values, never materialised.
+    let summarize = numel > THRESHOLD;
+    let (data, cut) = if summarize {
+        match summarized_data(t, &shape) {
+            Ok(d) => d,
+            Err(_) => return "<unprintable>".into(),
+        }
+    } else {
+        (t.shallow_clone(), vec![false; shape.len()])
+    };
+    let cells = match cells_of(&data, floating, boolean) {
+        Ok(c) => c,
         Err(_) => return "<unprintable>".into(),
     };
-    let summarize = numel > THRESHOLD;
-    let shown = if summarize { summarized_values(&values, &shape) } else { values.clone() };
-    let fmt = Formatter::new(&shown, floating, boolean);
-    let strides = contiguous_strides(&shape);
-    format_dim(&values, &shape, &strides, 0, 0, 7, summarize, &fmt)
+    let strides = contiguous_strides(&data.size());
+    format_dim(&cells, &data.size(), &strides, 0, 0, 7, &cut)
+}
+
+/// The printed values, padded to one width (PyTorch's `_Formatter`); integer tensors are read
+/// as int64, so every value prints exactly (`9007199254740993`).
+struct Cells {
+    text: Vec<String>,
+    width: usize,
+}
+
+fn cells_of(data: &Tensor, floating: bool, boolean: bool) -> crate::error::Result<Cells> {
+    if !floating && !boolean {
+        let flat = data.f_detach()?.f_to_kind(Kind::Int64)?.f_contiguous()?.f_view([-1])?;
+        let n = flat.numel();
+        let mut ints = vec![0i64; n];
+        flat.f_copy_data(&mut ints, n)?;
+        let raw: Vec<String> = ints.iter().map(|i| i.to_string()).collect();
+        let width = raw.iter().map(|s| s.len()).max().unwrap_or(1);
+        let text = raw.into_iter().map(|s| format!("{}{s}", " ".repeat(width - s.len()))).collect();
+        return Ok(Cells { text, width });
+    }
+    let values = to_f64_vec(data)?;
+    let fmt = Formatter::new(&values, floating, boolean);
+    Ok(Cells { text: values.iter().map(|v| fmt.format(*v)).collect(), width: fmt.width })
 }
 
 fn contiguous_strides(shape: &[i64]) -> Vec<usize> {
@@ -221,68 +252,49 @@ fn contiguous_strides(shape: &[i64]) -> Vec<usize> {
     strides
 }
 
-fn edge_indices(n: usize, summarize: bool) -> (Vec<usize>, bool) {
-    if summarize && n > 2 * EDGEITEMS {
-        let mut v: Vec<usize> = (0..EDGEITEMS).collect();
-        v.extend(n - EDGEITEMS..n);
-        (v, true)
-    } else {
-        ((0..n).collect(), false)
-    }
-}
-
-fn summarized_values(values: &[f64], shape: &[i64]) -> Vec<f64> {
-    fn walk(values: &[f64], shape: &[i64], strides: &[usize], d: usize, off: usize, out: &mut Vec<f64>) {
-        if d == shape.len() {
-            out.push(values[off]);
-            return;
-        }
-        let (idx, _) = edge_indices(shape[d] as usize, true);
-        for i in idx {
-            walk(values, shape, strides, d + 1, off + i * strides[d], out);
+/// `_tensor_str.get_summarized_data`: along every dimension longer than 6, its first and last
+/// three entries; with which dimensions were cut (they print `...`).
+fn summarized_data(t: &Tensor, shape: &[i64]) -> crate::error::Result<(Tensor, Vec<bool>)> {
+    let mut data = t.shallow_clone();
+    let mut cut = Vec::with_capacity(shape.len());
+    for (d, &n) in shape.iter().enumerate() {
+        let e = EDGEITEMS as i64;
+        if n > 2 * e {
+            data = Tensor::f_cat(&[data.f_narrow(d as i64, 0, e)?, data.f_narrow(d as i64, n - e, e)?], d as i64)?;
+            cut.push(true);
+        } else {
+            cut.push(false);
         }
     }
-    let strides = contiguous_strides(shape);
-    let mut out = Vec::new();
-    walk(values, shape, &strides, 0, 0, &mut out);
-    out
+    Ok((data, cut))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn format_dim(
-    values: &[f64],
-    shape: &[i64],
-    strides: &[usize],
-    d: usize,
-    off: usize,
-    indent: usize,
-    summarize: bool,
-    fmt: &Formatter,
-) -> String {
+/// Lays out the (summarized) cells of `shape` at dimension `d`, `...` after the first three
+/// entries of a cut dimension.
+fn format_dim(cells: &Cells, shape: &[i64], strides: &[usize], d: usize, off: usize, indent: usize, cut: &[bool]) -> String {
     let dims = shape.len() - d;
     if dims == 0 {
-        return fmt.format(values[off]);
+        return cells.text[off].clone();
     }
     let n = shape[d] as usize;
-    let (idx, cut) = edge_indices(n, summarize);
     if dims == 1 {
-        let mut items: Vec<String> = Vec::new();
-        for (k, i) in idx.iter().enumerate() {
-            if cut && k == EDGEITEMS {
-                items.push(" ...".into());
+        let mut items: Vec<&str> = Vec::new();
+        for i in 0..n {
+            if cut[d] && i == EDGEITEMS {
+                items.push(" ...");
             }
-            items.push(fmt.format(values[off + i * strides[d]]));
+            items.push(&cells.text[off + i * strides[d]]);
         }
-        let per_line = ((LINEWIDTH.saturating_sub(indent)) / (fmt.width + 2)).max(1);
+        let per_line = ((LINEWIDTH.saturating_sub(indent)) / (cells.width + 2)).max(1);
         let lines: Vec<String> = items.chunks(per_line).map(|c| c.join(", ")).collect();
         return format!("[{}]", lines.join(&format!(",\n{}", " ".repeat(indent + 1))));
     }
     let mut parts = Vec::new();
-    for (k, i) in idx.iter().enumerate() {
-        if cut && k == EDGEITEMS {
+    for i in 0..n {
+        if cut[d] && i == EDGEITEMS {
             parts.push("...".to_string());
         }
-        parts.push(format_dim(values, shape, strides, d + 1, off + i * strides[d], indent + 1, summarize, fmt));
+        parts.push(format_dim(cells, shape, strides, d + 1, off + i * strides[d], indent + 1, cut));
     }
     let sep = format!(",{}{}", "\n".repeat(dims - 1), " ".repeat(indent + 1));
     format!("[{}]", parts.join(&sep))

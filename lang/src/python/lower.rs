@@ -403,10 +403,7 @@ impl<'a> Lower<'a> {
             py::Expr::NumberLiteral(n) => match &n.value {
                 py::Number::Int(i) => match i.as_i64() {
                     Some(v) => ExprKind::Int(v),
-                    None => {
-                        return Err(Diagnostic::new("python::int_too_large", "integer literal too large for fcall (beyond 64 bits)", at)
-                            .with_hint("fcall's ints are 64-bit; use a float"))
-                    }
+                    None => big_int_literal(&i.to_string(), at)?,
                 },
                 py::Number::Float(f) => ExprKind::Float(*f),
                 py::Number::Complex { .. } => return Err(unsupported("complex numbers", at, "use real tensors")),
@@ -538,4 +535,31 @@ fn cmpop(op: py::CmpOp) -> CmpOp {
         py::CmpOp::In => CmpOp::In,
         py::CmpOp::NotIn => CmpOp::NotIn,
     }
+}
+
+/// CPython's `sys.get_int_max_str_digits()` default: a longer decimal literal is a SyntaxError.
+const MAX_STR_DIGITS: usize = 4300;
+
+/// An int literal past 64 bits, as the parser gives it (decimal digits, or the whole token for
+/// `0x` / `0o` / `0b`).
+fn big_int_literal(text: &str, at: Span) -> Result<ExprKind, Diagnostic> {
+    let lower = text.to_ascii_lowercase();
+    let (radix, digits) = match lower.get(..2) {
+        Some("0x") => (16, &lower[2..]),
+        Some("0o") => (8, &lower[2..]),
+        Some("0b") => (2, &lower[2..]),
+        _ => (10, &lower[..]),
+    };
+    let digits: String = digits.chars().filter(|c| *c != '_').collect();
+    if radix == 10 && digits.len() > MAX_STR_DIGITS {
+        return Err(Diagnostic::new(
+            SYNTAX,
+            format!(
+                "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+                digits.len()
+            ),
+            at,
+        ));
+    }
+    Ok(ExprKind::BigInt { digits, radix })
 }
