@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     println!("cargo:rerun-if-changed=csrc/shim.cpp");
     println!("cargo:rerun-if-changed=csrc/ops.cpp");
+    println!("cargo:rerun-if-changed=csrc/hooks.cpp");
     println!("cargo:rerun-if-changed=vendor/torch-sys/libtch/fcall_error_text.h");
     let lib = PathBuf::from(
         std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys did not report DEP_TCH_LIBTORCH_LIB"),
@@ -24,6 +25,7 @@ fn main() {
         .include(include.join("torch/csrc/api/include"))
         .file("csrc/shim.cpp")
         .file("csrc/ops.cpp")
+        .file("csrc/hooks.cpp")
         .compile("fcall_shim");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
     println!("cargo:rustc-env=FCALL_LIBTORCH_LIB={}", lib.display());

@@ -190,6 +190,11 @@ impl Error {
             tch::TchError::Torch(s) => s,
             other => other.to_string(),
         };
+        if raw.contains(HOOK_RAISED) {
+            if let Some(e) = RAISED_IN_HOOK.with(|r| r.borrow_mut().take()) {
+                return e;
+            }
+        }
         let (exc, message) = torch_class(&raw);
         Error::new(exc, "torch::error", without_backtrace(message))
     }
@@ -244,6 +249,21 @@ impl Error {
         self.known_bug = Some(bug);
         self
     }
+}
+
+/// What csrc/hooks.cpp throws through libtorch's autograd engine when a tensor hook raised.
+const HOOK_RAISED: &str = "fcall: a tensor hook raised";
+
+thread_local! {
+    /// The error a tensor hook raised inside libtorch's backward, until backward returns.
+    static RAISED_IN_HOOK: std::cell::RefCell<Option<Error>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the error a hook raised inside a libtorch call: the call fails with csrc/hooks.cpp's
+/// marker, and [`Error::torch`] gives this error back in its place (Python's exception
+/// leaves `backward()` as the hook raised it).
+pub fn raise_through_torch(e: Error) {
+    RAISED_IN_HOOK.with(|r| *r.borrow_mut() = Some(e));
 }
 
 impl From<tch::TchError> for Error {

@@ -121,6 +121,10 @@ impl Value {
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(Seq::new(items))
     }
+    /// A `torch.return_types.<name>` tuple whose items are named by `fields`.
+    pub fn structseq(ty: Rc<StructSeqType>, items: Vec<Value>) -> Value {
+        Value::Tuple(Seq(Rc::new(RefCell::new(items)), Some(ty)))
+    }
     /// `torch.Size(dims)`.
     pub fn size(dims: &[i64]) -> Value {
         Value::Size(Seq::new(dims.iter().map(|d| Value::Int(*d)).collect()))
@@ -183,7 +187,7 @@ impl Value {
             Value::Module(m) => m.class_name(),
             Value::Dict(_) => "dict".into(),
             Value::List(_) => "list".into(),
-            Value::Tuple(_) => "tuple".into(),
+            Value::Tuple(s) => s.structseq().map_or_else(|| "tuple".into(), |t| format!("torch.return_types.{}", t.name)),
             Value::Size(_) => "torch.Size".into(),
             Value::Namespace(_) => "module".into(),
             Value::DType(_) => "torch.dtype".into(),
@@ -299,6 +303,11 @@ impl Value {
                 s
             }
             Value::List(items) => format!("[{}]", join_repr(&items.borrow())),
+            Value::Tuple(items) if items.structseq().is_some() => {
+                let ty = items.structseq().expect("checked");
+                let fields = ty.fields.iter().zip(items.borrow().iter()).map(|(f, v)| format!("{f}={}", v.py_repr())).collect::<Vec<_>>();
+                format!("torch.return_types.{}(\n{})", ty.name, fields.join(",\n"))
+            }
             Value::Tuple(items) if items.len() == 1 => format!("({},)", items.borrow()[0].py_repr()),
             Value::Tuple(items) => format!("({})", join_repr(&items.borrow())),
             Value::Size(items) => format!("torch.Size([{}])", join_repr(&items.borrow())),
@@ -465,11 +474,30 @@ impl Drop for DictRef {
 /// The items of a list or tuple, as a shared object: cloning is Python's `b = a` (the same
 /// list). Only lists are ever changed (`append`, `extend`, item assignment).
 #[derive(Clone)]
-pub struct Seq(Rc<RefCell<Vec<Value>>>);
+pub struct Seq(Rc<RefCell<Vec<Value>>>, Option<Rc<StructSeqType>>);
+
+/// A structseq type of `torch.return_types` (`max`, `linalg_eigh`): a tuple subclass whose
+/// items are also attributes by field name (`values`, `indices`), as torch returns an
+/// operator's named results.
+#[derive(Debug, PartialEq)]
+pub struct StructSeqType {
+    /// The operator's name (`max`, `linalg_slogdet`): `torch.return_types.<name>`.
+    pub name: String,
+    pub fields: Vec<String>,
+}
 
 impl Seq {
     pub fn new(items: Vec<Value>) -> Seq {
-        Seq(Rc::new(RefCell::new(items)))
+        Seq(Rc::new(RefCell::new(items)), None)
+    }
+    /// The structseq type of a tuple that is one (`torch.return_types.max`).
+    pub fn structseq(&self) -> Option<&Rc<StructSeqType>> {
+        self.1.as_ref()
+    }
+    /// The item of a structseq field (`r.values`).
+    pub fn field(&self, name: &str) -> Option<Value> {
+        let i = self.1.as_ref()?.fields.iter().position(|f| f == name)?;
+        self.get(i)
     }
     /// The items, borrowed (do not hold this across a call that may change the list).
     pub fn borrow(&self) -> std::cell::Ref<'_, Vec<Value>> {

@@ -3,12 +3,15 @@
 //! dtypes, values), the same `repr`, the same forward outputs (train and eval, several calls in
 //! a row so that BatchNorm's running statistics and `num_batches_tracked` evolve), the same
 //! buffers afterwards, and the same exceptions. All cases run in one Python process.
-use std::process::Command;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{rng_lock, state, tj};
 
 use fcall::func::functional_call_t;
 use fcall::nn::layers::{self, Activation, BatchNormOptions, ConvOptions, ConvPadding, EncoderLayerOptions, MhaOptions, RnnOptions};
-use fcall::tensor::{dtype_name, to_f64_vec};
+use fcall::tensor::to_f64_vec;
 use fcall::{DictRef, Module, TensorRef, Value};
 use serde_json::{json, Value as J};
 use tch::{Kind, Tensor};
@@ -897,6 +900,10 @@ out["param"] = {
     "weight_norm_dim_none": preg(71, lambda m: PZ.weight_norm(m, dim=None), False),
     "spectral_norm": preg(72, lambda m: PZ.spectral_norm(m), False),
     "spectral_norm_eval": preg(73, lambda m: PZ.spectral_norm(m, n_power_iterations=3), True),
+    "orthogonal": preg(74, lambda m: PZ.orthogonal(m), False),
+    "orthogonal_matrix_exp": preg(75, lambda m: PZ.orthogonal(m, orthogonal_map="matrix_exp"), False),
+    "orthogonal_cayley": preg(76, lambda m: PZ.orthogonal(m, orthogonal_map="cayley"), False),
+    "orthogonal_householder_plain": preg(77, lambda m: PZ.orthogonal(m, use_trivialization=False), False),
 }
 "#;
 
@@ -945,33 +952,11 @@ fn script() -> String {
 /// PyTorch's answers for every case, computed once.
 fn oracle() -> &'static J {
     static ORACLE: OnceLock<J> = OnceLock::new();
-    ORACLE.get_or_init(|| {
-        let out = Command::new(env!("FCALL_PYTHON")).arg("-c").arg(script()).output().expect("start the oracle python");
-        assert!(out.status.success(), "oracle python failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).expect("oracle prints JSON")
-    })
+    ORACLE.get_or_init(|| common::run_oracle(&script()))
 }
 
-/// The global generator is process-wide: cases that seed it must not interleave.
-fn rng_lock() -> MutexGuard<'static, ()> {
-    static RNG: Mutex<()> = Mutex::new(());
-    RNG.lock().unwrap_or_else(|e| e.into_inner())
-}
 
-fn tj(t: &TensorRef) -> J {
-    json!({
-        "shape": t.shape(),
-        "dtype": dtype_name(t.kind()),
-        "requires_grad": t.requires_grad(),
-        "data": to_f64_vec(t.tensor()).unwrap().into_iter().map(|x| if x.is_finite() { json!(x) } else { J::Null }).collect::<Vec<_>>(),
-    })
-}
 
-fn state(m: &Module) -> J {
-    let p: Vec<J> = m.named_parameters().unwrap().iter().map(|(k, v)| json!([k, tj(v)])).collect();
-    let b: Vec<J> = m.named_buffers().unwrap().iter().map(|(k, v)| json!([k, tj(v)])).collect();
-    json!({"params": p, "buffers": b})
-}
 
 fn make(i: &In) -> Value {
     let cpu = tch::Device::Cpu;
@@ -1316,11 +1301,15 @@ fn run_parametrized(seed: i64, reg: fn(&Module) -> fcall::Result<()>, ev: bool) 
 #[test]
 fn parametrizations_match_pytorch() {
     use fcall::nn::parametrizations as pz;
-    let cases: [(&str, i64, fn(&Module) -> fcall::Result<()>, bool); 4] = [
+    let cases: [(&str, i64, fn(&Module) -> fcall::Result<()>, bool); 8] = [
         ("weight_norm", 70, |m| pz::weight_norm(m, "weight", Some(0)), false),
         ("weight_norm_dim_none", 71, |m| pz::weight_norm(m, "weight", None), false),
         ("spectral_norm", 72, |m| pz::spectral_norm(m, "weight", 1, 1e-12, None), false),
         ("spectral_norm_eval", 73, |m| pz::spectral_norm(m, "weight", 3, 1e-12, None), true),
+        ("orthogonal", 74, |m| pz::orthogonal(m, "weight", None, true), false),
+        ("orthogonal_matrix_exp", 75, |m| pz::orthogonal(m, "weight", Some("matrix_exp"), true), false),
+        ("orthogonal_cayley", 76, |m| pz::orthogonal(m, "weight", Some("cayley"), true), false),
+        ("orthogonal_householder_plain", 77, |m| pz::orthogonal(m, "weight", None, false), false),
     ];
     let mut errs = Vec::new();
     for (name, seed, reg, ev) in cases {

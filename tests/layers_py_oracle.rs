@@ -6,13 +6,15 @@
 //! shapes, dtypes, values), forward outputs (train and eval, several calls so running statistics
 //! evolve) and buffers afterwards; bad arguments must raise PyTorch's exception class and
 //! message; and short scripts must print the same text. All cases run in one Python process.
-use std::process::Command;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{rng_lock, state, tj};
 
 use fcall::interp::output::Failure;
 use fcall::interp::{RunOptions, Session};
-use fcall::tensor::{dtype_name, to_f64_vec};
-use fcall::{Module, TensorRef, Value};
+use fcall::{TensorRef, Value};
 use serde_json::{json, Value as J};
 use tch::{Kind, Tensor};
 
@@ -240,6 +242,76 @@ const SCRIPTS: &[(&str, &str)] = &[
          print(functional_call(net, params, (x,)))\n\
          print(net[1].num_batches_tracked)\n",
     ),
+    (
+        "parameter_list_dict",
+        "torch.manual_seed(0)\n\
+         pl = nn.ParameterList([nn.Parameter(torch.randn(2, 3)), torch.zeros(3)])\n\
+         print(pl)\n\
+         print(len(pl), type(pl[1]).__name__, pl[1].requires_grad, pl[-1])\n\
+         pl.append(torch.ones(1))\n\
+         pl.extend([torch.ones(2)])\n\
+         print(list(dict(pl.named_parameters()).keys()), list(pl.state_dict().keys()))\n\
+         print([p.shape for p in pl])\n\
+         pl[0] = torch.ones(2)\n\
+         print(pl[0], nn.ParameterList(), nn.ParameterList([torch.ones(1)]))\n\
+         pd = nn.ParameterDict({'a': nn.Parameter(torch.ones(2)), 'b': torch.zeros(2, 2)})\n\
+         print(pd)\n\
+         print(len(pd), 'a' in pd, 'z' in pd, list(pd.keys()), type(pd['b']).__name__)\n\
+         pd['c'] = torch.ones(1)\n\
+         pd.update({'d': torch.ones(3)})\n\
+         print(list(pd), list(pd.state_dict().keys()), [k for k, v in pd.items()])\n\
+         print(pd.pop('a').shape, list(pd.keys()), pd.get('zz'), pd.get('b').shape)\n\
+         class M(nn.Module):\n\
+         \x20   def __init__(self):\n\
+         \x20       super().__init__()\n\
+         \x20       self.ws = nn.ParameterList([nn.Parameter(torch.ones(2)) for _ in range(2)])\n\
+         \x20       self.pd = nn.ParameterDict({'x': nn.Parameter(torch.ones(2))})\n\
+         \x20   def forward(self, x):\n\
+         \x20       for w in self.ws:\n\
+         \x20           x = x * w\n\
+         \x20       return x + self.pd['x']\n\
+         m = M()\n\
+         print(m)\n\
+         print(list(dict(m.named_parameters()).keys()))\n\
+         print(torch.func.functional_call(m, {'ws.0': torch.full((2,), 3.0), 'pd.x': torch.zeros(2)}, (torch.ones(2),)))\n\
+         try:\n\
+         \x20   pl[10]\n\
+         except IndexError as e:\n\
+         \x20   print('IndexError', e)\n",
+    ),
+    (
+        "orthogonal_and_remove",
+        "from torch.nn.utils import parametrize\n\
+         from torch.nn.utils.parametrizations import orthogonal\n\
+         torch.manual_seed(0)\n\
+         m = orthogonal(nn.Linear(4, 4))\n\
+         print(m)\n\
+         w = m.weight\n\
+         print(torch.allclose(w @ w.T, torch.eye(4), atol=1e-5))\n\
+         print(m.parametrizations.weight[0])\n\
+         print(len(m.parametrizations.weight), [type(p).__name__ for p in m.parametrizations.weight])\n\
+         print(sorted(k for k, _ in m.named_buffers()), sorted(k for k, _ in m.named_parameters()))\n\
+         before = m.weight.detach().clone()\n\
+         parametrize.remove_parametrizations(m, 'weight')\n\
+         print(m)\n\
+         print(type(m).__name__, torch.allclose(m.weight, before), type(m.weight).__name__, sorted(k for k, _ in m.named_parameters()))\n\
+         c = orthogonal(nn.Linear(3, 5), orthogonal_map='cayley')\n\
+         print(c.weight.shape, torch.allclose(c.weight.T @ c.weight, torch.eye(3), atol=1e-5))\n\
+         parametrize.remove_parametrizations(c, 'weight', leave_parametrized=False)\n\
+         print(c.weight.shape, parametrize.is_parametrized(c))\n\
+         try:\n\
+         \x20   parametrize.remove_parametrizations(c, 'weight')\n\
+         except ValueError as e:\n\
+         \x20   print('ValueError', str(e)[-30:])\n\
+         try:\n\
+         \x20   orthogonal(nn.Linear(3, 3), orthogonal_map='qr')\n\
+         except ValueError as e:\n\
+         \x20   print('ValueError', e)\n\
+         try:\n\
+         \x20   orthogonal(nn.Linear(3, 3), name='bias')\n\
+         except ValueError as e:\n\
+         \x20   print('ValueError', e)\n",
+    ),
 ];
 
 const PRELUDE: &str = r#"
@@ -307,18 +379,9 @@ fn script() -> String {
 /// PyTorch's answers for every case, computed once.
 fn oracle() -> &'static J {
     static ORACLE: OnceLock<J> = OnceLock::new();
-    ORACLE.get_or_init(|| {
-        let out = Command::new(env!("FCALL_PYTHON")).arg("-c").arg(script()).output().expect("start the oracle python");
-        assert!(out.status.success(), "oracle python failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).expect("oracle prints JSON")
-    })
+    ORACLE.get_or_init(|| common::run_oracle(&script()))
 }
 
-/// The global generator is process-wide: cases that seed it must not interleave.
-fn rng_lock() -> MutexGuard<'static, ()> {
-    static RNG: Mutex<()> = Mutex::new(());
-    RNG.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Runs `code` in a fresh session: what it printed, or the first error (class and message).
 fn run_fcall(s: &mut Session, code: &str) -> Result<String, (String, String)> {
@@ -334,14 +397,6 @@ fn run_fcall(s: &mut Session, code: &str) -> Result<String, (String, String)> {
     Ok(printed)
 }
 
-fn tj(t: &TensorRef) -> J {
-    json!({
-        "shape": t.shape(),
-        "dtype": dtype_name(t.kind()),
-        "requires_grad": t.requires_grad(),
-        "data": to_f64_vec(t.tensor()).unwrap().into_iter().map(|x| if x.is_finite() { json!(x) } else { J::Null }).collect::<Vec<_>>(),
-    })
-}
 
 fn vj(v: &Value) -> J {
     match v {
@@ -351,11 +406,6 @@ fn vj(v: &Value) -> J {
     }
 }
 
-fn state(m: &Module) -> J {
-    let p: Vec<J> = m.named_parameters().unwrap().iter().map(|(k, v)| json!([k, tj(v)])).collect();
-    let b: Vec<J> = m.named_buffers().unwrap().iter().map(|(k, v)| json!([k, tj(v)])).collect();
-    json!({"params": p, "buffers": b})
-}
 
 /// The same run as the Python `run`, with the layer built by fcall's interpreter.
 fn run_ours(c: &Case) -> J {

@@ -1,17 +1,6 @@
-# NOT RUN BY CI: nanoGPT's model.py as written (karpathy/nanoGPT), for fcall check once fcall
-# has what it uses. First failing line and error (fcall check examples/models/nanogpt.py):
-#   line 114 `@dataclass`: SyntaxError: fcall does not run class decorators (the whole file is
-#   rejected at parse time: lang/src/python/lower.rs refuses decorators on a class).
-# Further gaps behind it, in order:
-#   line 16 `import inspect`: ModuleNotFoundError: No module named 'inspect' (model.py uses it only
-#           in configure_optimizers, which is left out here).
-#   line 17 `from dataclasses import dataclass`: ModuleNotFoundError: No module named 'dataclasses'
-#           (also needs annotated class attributes `block_size: int = 1024` turned into
-#           __init__/__repr__/__eq__; `config` at line 215 prints GPTConfig(block_size=8, ...)).
-#   line 180 `torch.arange(0, t, dtype=torch.long, device=device)`: TypeError: arange() got an
-#           unexpected keyword argument 'device' (no factory takes device= yet; and `idx.device`
-#           is the str 'cpu' in fcall, torch.device(type='cpu') in PyTorch).
-# repl/tests/check/nanogpt.py is this file with exactly those three lines adapted, and it agrees.
+# nanoGPT's model.py as written (karpathy/nanoGPT): its model classes, without the optimizer and
+# pretrained-loading helpers, and a short usage. repl/tests/check/nanogpt.py runs these classes
+# unchanged under `fcall check` in CI.
 import math
 import inspect
 from dataclasses import dataclass

@@ -307,6 +307,9 @@ pub struct Param {
 /// `class Name(Base): ...`: a user class (an `nn.Module` subclass when a base is one).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassDef {
+    /// Decorators written before `class` (`@dataclass`), in order: applied bottom up to the
+    /// class object.
+    pub decorators: Vec<Expr>,
     /// The class name.
     pub name: Ident,
     /// The base classes as written (`nn.Module`, `Base`); empty for `class Foo:` and for the
@@ -316,6 +319,9 @@ pub struct ClassDef {
     pub attrs: Vec<Stmt>,
     /// Its methods: `init` (the constructor), `forward`, `right_inverse`, helpers.
     pub methods: Vec<FunctionDef>,
+    /// The annotated names of the body (`block_size: int = 1024`) with their annotations, in
+    /// order: the class's `__annotations__` (what `@dataclass` reads its fields from).
+    pub annotations: Vec<(Ident, Expr)>,
     /// From `class` to the closing `}`.
     pub span: Span,
 }

@@ -128,7 +128,10 @@ fn run(sig: &Signature, b: parse::Bound, this: Option<&Value>) -> Result<Value> 
     let result = match values.len() {
         0 => Value::None,
         1 => values.remove(0),
-        _ => Value::tuple(values),
+        _ => match structseq(&sig.target) {
+            Some(ty) => Value::structseq(ty, values),
+            None => Value::tuple(values),
+        },
     };
     if let Some(i) = param("requires_grad") {
         if matches!(b.given[i], Some(Value::Bool(true))) {
@@ -138,6 +141,14 @@ fn run(sig: &Signature, b: parse::Bound, this: Option<&Value>) -> Result<Value> 
         }
     }
     Ok(result)
+}
+
+/// The `torch.return_types.<op>` type of an operator whose results are all named
+/// (`max.dim -> (Tensor values, Tensor indices)`), as torch's generated bindings return them;
+/// unnamed results (`var_mean`) stay a plain tuple.
+fn structseq(target: &signature::Target) -> Option<Rc<crate::value::StructSeqType>> {
+    let fields = target.returns.iter().map(|r| r.name.clone()).collect::<Option<Vec<String>>>()?;
+    Some(Rc::new(crate::value::StructSeqType { name: target.name.clone(), fields }))
 }
 
 /// torch's Python functions (torch/functional.py) that take their tensors as separate

@@ -435,7 +435,7 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
             Value::Str(s) => s.chars().count() as i64,
             Value::Tensor(t) if t.tensor().dim() > 0 => t.shape()[0],
             Value::Tensor(_) => return Err(Error::type_error("torch::len_0d", "len() of a 0-d tensor")),
-            Value::Module(m) => m.data().modules.len() as i64,
+            Value::Module(m) => super::containers::len(&m).unwrap_or_else(|| m.data().modules.len() as i64),
             other => return Err(Error::type_error("eval::len", format!("object of type '{}' has no len()", other.type_name()))),
         }))
     }),
@@ -725,6 +725,8 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     );
     out.insert("ModuleDict".into(), Function::new("ModuleDict", FunctionKind::Builtin, super::containers::module_dict));
     out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
+    out.insert("ParameterList".into(), Function::new("ParameterList", FunctionKind::Builtin, super::containers::parameter_list));
+    out.insert("ParameterDict".into(), Function::new("ParameterDict", FunctionKind::Builtin, super::containers::parameter_dict));
     super::reflect::add(&mut out, sh);
     super::functorch::add(&mut out);
     super::modules::make_classes(&mut out);

@@ -132,6 +132,16 @@ pub fn define_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Resul
 
 /// `class Name(Base): body` as a class object.
 pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
+    // Decorator expressions are evaluated before the body runs, applied after (bottom up).
+    let decos = class.decorators.iter().map(|d| ctx.eval(d, frame)).collect::<Result<Vec<_>>>()?;
+    let mut v = class_object(ctx, class, frame)?;
+    for (d, deco) in class.decorators.iter().zip(decos).rev() {
+        v = call_value(&deco, &[v], &Vec::new()).map_err(|e| e.at(ctx.loc(d.span)))?;
+    }
+    Ok(v)
+}
+
+fn class_object(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
     if class.bases.len() > 1 {
         return Err(Error::new(
             ExcType::NotImplementedError,
@@ -186,6 +196,16 @@ pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Valu
             if !order.contains(&n) {
                 order.push(n);
             }
+        }
+    }
+    if !class.annotations.is_empty() {
+        let annotations = DictRef::new();
+        for (name, e) in &class.annotations {
+            annotations.insert(&name.name, ctx.eval(e, &ns)?);
+        }
+        ns.set("__annotations__", Value::Dict(annotations));
+        if !order.iter().any(|n| n == "__annotations__") {
+            order.push("__annotations__".into());
         }
     }
     let vars: HashMap<String, Value> = ns.snapshot();
@@ -968,6 +988,7 @@ fn builtin_subclass(a: &str, b: &str) -> bool {
                 | ("torch.nn.parameter.Buffer", "torch.Tensor")
         )
         || (b == "torch.nn.modules.module.Module" && a.starts_with("torch.nn."))
+        || (b == "tuple" && a.starts_with("torch.return_types."))
 }
 
 fn check_class_arg(fname: &str, arg: &str, t: &Value) -> Result<()> {

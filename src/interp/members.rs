@@ -78,6 +78,10 @@ pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
         Value::Set(s) if super::sets::SET_METHODS.contains(&name) => super::sets::attr(s, name).ok_or_else(|| no_attr(obj, name)),
         Value::Str(s) if super::strings::STR_METHODS.contains(&name) => super::strings::attr(&std::rc::Rc::downgrade(&ctx.sh), s, name).ok_or_else(|| no_attr(obj, name)),
+        Value::Tuple(items) if items.field(name).is_some() => Ok(items.field(name).expect("checked")),
+        Value::Tuple(items) if items.structseq().is_some() && matches!(name, "n_fields" | "n_sequence_fields" | "n_unnamed_fields") => {
+            Ok(Value::Int(if name == "n_unnamed_fields" { 0 } else { items.len() as i64 }))
+        }
         Value::Size(items) if name == "numel" => {
             let n: i64 = items.borrow().iter().map(|d| if let Value::Int(i) = d { *i } else { 1 }).product();
             Ok(method("Size.numel".into(), move |_, _| Ok(Value::Int(n))))
@@ -125,6 +129,7 @@ pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
             let _ = t.handle().f_requires_grad_(b)?;
             Ok(())
         }
+        Value::Tuple(items) if items.field(name).is_some() => Err(Error::attribute("eval::readonly_attribute", "readonly attribute")),
         other => Err(Error::attribute(
             "eval::readonly_attribute",
             format!("'{}' object attribute '{name}' cannot be set", other.type_name()),
@@ -164,6 +169,12 @@ fn module_attr(m: &Module, name: &str) -> Result<Value> {
     }
     if let Some(meth) = m.imp().method(m, name) {
         return Ok(meth);
+    }
+    if (super::containers::is(m, "ParameterList") && super::containers::PARAMETERLIST_METHODS.contains(&name))
+        || (super::containers::is(m, "ParameterDict") && super::containers::PARAMETERDICT_METHODS.contains(&name))
+    {
+        let (m, name, qual) = (m.clone(), name.to_string(), format!("{}.{name}", m.class_name()));
+        return Ok(method(qual.clone(), move |pos, kw| super::containers::parameter_method(&m, &name, &qual, pos, kw)));
     }
     if super::containers::is(m, "ModuleDict") && super::containers::MODULEDICT_METHODS.contains(&name) {
         let (m, name, qual) = (m.clone(), name.to_string(), format!("ModuleDict.{name}"));
@@ -441,10 +452,10 @@ pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf"
 /// torch has comes from its operator schemas (src/aten/).
 pub const TENSOR_METHODS: &[&str] = &[
     "sum", "mean", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_", "fill_", "copy_",
-    "clamp_", "clamp", "item", "size", "dim", "numel", "pow", "matmul", "max", "min", "argmax", "argmin", "backward",
+    "clamp_", "clamp", "item", "size", "dim", "numel", "pow", "matmul", "backward",
     "float", "double", "long", "int", "bool", "tolist", "norm", "allclose", "equal", "add", "sub", "mul", "div",
     "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "prod",
-    "eq", "ne", "lt", "gt", "le", "ge", "numpy", "contiguous",
+    "eq", "ne", "lt", "gt", "le", "ge", "numpy", "contiguous", "register_hook",
 ];
 
 fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
@@ -521,6 +532,10 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
             let a = Args::bind(q, &["requires_grad"], 0, pos, kw)?;
             t.requires_grad_(a.boolean("requires_grad", true)?)?;
             same()
+        }
+        "register_hook" => {
+            let a = Args::bind(q, &["hook"], 1, pos, kw)?;
+            super::tensor_hooks::register(t, a.value("hook"))
         }
         "retain_grad" => {
             let _ = t.handle().f_retains_grad()?;
@@ -718,23 +733,6 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
         "transpose" => {
             let a = Args::bind(q, &["dim0", "dim1"], 2, pos, kw)?;
             Ok(tv(x.f_transpose(a.int("dim0", 0)?, a.int("dim1", 0)?)?))
-        }
-        "max" | "min" | "argmax" | "argmin" => {
-            let a = Args::bind(q, &["dim", "keepdim"], 0, pos, kw)?;
-            let keep = a.boolean("keepdim", false)?;
-            match (name, a.get("dim")) {
-                ("max", None) => Ok(tv(x.f_max()?)),
-                ("min", None) => Ok(tv(x.f_min()?)),
-                ("argmax", None) => Ok(tv(x.f_argmax(None::<i64>, false)?)),
-                (_, None) => Ok(tv(x.f_argmin(None::<i64>, false)?)),
-                ("argmax", Some(_)) => Ok(tv(x.f_argmax(a.int("dim", 0)?, keep)?)),
-                ("argmin", Some(_)) => Ok(tv(x.f_argmin(a.int("dim", 0)?, keep)?)),
-                (_, Some(_)) => {
-                    let d = a.int("dim", 0)?;
-                    let (v, i) = if name == "max" { x.f_max_dim(d, keep)? } else { x.f_min_dim(d, keep)? };
-                    Ok(Value::tuple(vec![tv(v), tv(i)]))
-                }
-            }
         }
         "backward" => {
             Args::bind(q, &[], 0, pos, kw)?;

@@ -10,6 +10,7 @@ mod commands;
 mod comprehension;
 mod containers;
 mod copy;
+mod dataclasses;
 pub mod dtypes;
 mod exceptions;
 mod format;
@@ -36,6 +37,7 @@ pub mod snapshot;
 mod sets;
 mod statements;
 mod strings;
+mod tensor_hooks;
 mod suggest;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The Python modules fcall provides (`sys.modules`): `torch`, `torch.nn`,
 //! `torch.nn.functional`, `torch.func`, `torch.autograd`, `torch.nn.utils.parametrize` /
-//! `parametrizations` / `stateless`, `math`, `copy`, `collections`, `typing`,
+//! `parametrizations` / `stateless`, `math`, `copy`, `collections`, `typing`, `dataclasses`, `inspect`,
 //! `safetensors.torch`. Each holds the very function objects of the bare built-in names
 //! (`torch.zeros is zeros`), plus what only has a PyTorch or Python home (`torch.manual_seed`,
 //! the dtypes, `nn.Module`, `math.*`). Built once per session (and again on `reset`).
@@ -85,18 +85,15 @@ const NN: &[(&str, &str)] = &[
     ("Sequential", "Sequential"),
     ("ModuleDict", "ModuleDict"),
     ("ModuleList", "ModuleList"),
+    ("ParameterList", "ParameterList"),
+    ("ParameterDict", "ParameterDict"),
 ];
 
 /// (attribute, bare built-in name) of `torch.nn.functional`.
 const FUNCTIONAL: &[(&str, &str)] = &[
-    ("relu", "relu"),
     ("sigmoid", "sigmoid"),
     ("tanh", "tanh"),
-    ("softmax", "softmax"),
-    ("log_softmax", "log_softmax"),
     ("linear", "linear"),
-    ("mse_loss", "mse_loss"),
-    ("l1_loss", "l1_loss"),
     ("cross_entropy", "cross_entropy"),
 ];
 
@@ -121,6 +118,11 @@ const FUNCTIONAL_BINDINGS: &[(&str, crate::aten::Namespace, &str)] = {
         ("conv_transpose2d", Torch, "conv_transpose2d"),
         ("conv_transpose3d", Torch, "conv_transpose3d"),
         ("avg_pool1d", Torch, "avg_pool1d"),
+        ("adaptive_avg_pool1d", Torch, "adaptive_avg_pool1d"),
+        ("threshold_", Torch, "threshold_"),
+        ("rrelu_", Torch, "rrelu_"),
+        ("celu_", Torch, "celu_"),
+        ("selu_", Torch, "selu_"),
         ("pixel_shuffle", Torch, "pixel_shuffle"),
         ("pixel_unshuffle", Torch, "pixel_unshuffle"),
         ("cosine_similarity", Torch, "cosine_similarity"),
@@ -215,6 +217,8 @@ pub const CLASSES: &[(&str, &str)] = &[
     ("Sequential", "torch.nn.modules.container.Sequential"),
     ("ModuleDict", "torch.nn.modules.container.ModuleDict"),
     ("ModuleList", "torch.nn.modules.container.ModuleList"),
+    ("ParameterList", "torch.nn.modules.container.ParameterList"),
+    ("ParameterDict", "torch.nn.modules.container.ParameterDict"),
 ];
 
 /// Turns the bare built-ins of [`CLASSES`] into class objects (same behaviour when called).
@@ -322,6 +326,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     let parametrize = b.module("torch.nn.utils.parametrize", false, true);
     parametrize.set("register_parametrization", register_parametrization());
     parametrize.set("is_parametrized", is_parametrized());
+    parametrize.set("remove_parametrizations", remove_parametrizations());
     let _ = b.module("torch.nn.utils.parametrizations", false, true);
     let stateless = b.module("torch.nn.utils.stateless", false, true);
     // torch.nn.utils.stateless.functional_call is a function of its own (the deprecated one).
@@ -345,6 +350,17 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     if let Some(d) = builtins.get("dict") {
         collections.set("OrderedDict", d.clone());
     }
+    let dataclasses = b.module("dataclasses", false, false);
+    super::dataclasses::add(&dataclasses);
+    let inspect = b.module("inspect", false, false);
+    inspect.set("isclass", builtin("isclass", |pos, kw| {
+        let a = Args::bind("isclass", &["object"], 1, pos, kw)?;
+        Ok(Value::Bool(matches!(a.value("object"), Value::Class(_)) || matches!(a.value("object"), Value::Function(f) if f.kind == FunctionKind::Class)))
+    }));
+    inspect.set("signature", builtin("signature", |_, _| {
+        Err(Error::new(crate::error::ExcType::NotImplementedError, "inspect::signature", "fcall's inspect module has no signature()")
+            .with_hint("fcall's inspect offers isclass only"))
+    }));
     let typing = b.module("typing", false, false);
     for name in TYPING {
         typing.set(name, typing_placeholder(&format!("typing.{name}")));
@@ -459,6 +475,19 @@ fn register_parametrization() -> Value {
         let (m, p) = (module("module")?, module("parametrization")?);
         let unsafe_ = a.boolean("unsafe", false)?;
         crate::nn::parametrize::register_parametrization_with(&m, &a.string("tensor_name", "")?, &p, unsafe_)?;
+        Ok(Value::Module(m))
+    })
+}
+
+/// `torch.nn.utils.parametrize.remove_parametrizations(module, tensor_name,
+/// leave_parametrized=True)`: returns the module.
+fn remove_parametrizations() -> Value {
+    builtin("remove_parametrizations", |pos, kw| {
+        let a = Args::bind("remove_parametrizations", &["module", "tensor_name", "leave_parametrized"], 2, pos, kw)?;
+        let Value::Module(m) = a.value("module") else {
+            return Err(Error::type_error("call::argument_type", format!("remove_parametrizations(): argument 'module' must be a Module, not {}", a.value("module").type_name())));
+        };
+        crate::nn::parametrize::remove_parametrizations(&m, &a.string("tensor_name", "")?, a.boolean("leave_parametrized", true)?)?;
         Ok(Value::Module(m))
     })
 }

@@ -1,4 +1,4 @@
-//! `torch.nn.utils.parametrizations.weight_norm` / `spectral_norm` and
+//! `torch.nn.utils.parametrizations.weight_norm` / `spectral_norm` / `orthogonal` and
 //! `torch.nn.utils.parametrize.cached()` (a context manager: `with parametrize.cached(): ...`
 //! computes each parametrized tensor once inside the block), as Python calls them.
 use indexmap::IndexMap;
@@ -10,7 +10,7 @@ use super::modules::Registry;
 use crate::error::{Error, Result};
 use crate::nn::Module;
 use crate::object::{builtin_class, Class, Object, Special};
-use crate::value::{Function, FunctionKind, Value};
+use crate::value::{Function, FunctionKind, Kwargs, Value};
 
 fn module_arg(a: &Args, fname: &str) -> Result<Module> {
     match a.value("module") {
@@ -44,6 +44,27 @@ fn spectral_norm() -> Value {
         let a = Args::bind("spectral_norm", &["module", "name", "n_power_iterations", "eps", "dim"], 1, pos, kw)?;
         let m = module_arg(&a, "spectral_norm")?;
         crate::nn::parametrizations::spectral_norm(&m, &a.string("name", "weight")?, a.int("n_power_iterations", 1)?, a.float("eps", 1e-12)?, opt_int(&a, "dim")?)?;
+        Ok(Value::Module(m))
+    })
+}
+
+fn orthogonal() -> Value {
+    Function::new("orthogonal", FunctionKind::Builtin, |pos, kw| {
+        let (pos_kw, kwonly): (Kwargs, Kwargs) = kw.iter().cloned().partition(|(k, _)| k != "use_trivialization");
+        let a = Args::bind("orthogonal", &["module", "name", "orthogonal_map"], 1, pos, &pos_kw)?;
+        let m = match a.value("module") {
+            Value::Module(m) => m,
+            other => return Err(Error::attribute("eval::no_attribute", format!("'{}' object has no attribute 'weight'", other.type_name()))),
+        };
+        let map = match a.get("orthogonal_map") {
+            None | Some(Value::None) => None,
+            Some(_) => Some(a.string("orthogonal_map", "")?),
+        };
+        let trivial = match kwonly.first() {
+            Some((_, v)) => super::ops::truthy(v)?,
+            None => true,
+        };
+        crate::nn::parametrizations::orthogonal(&m, &a.string("name", "weight")?, map.as_deref(), trivial)?;
         Ok(Value::Module(m))
     })
 }
@@ -94,6 +115,7 @@ pub fn add(reg: &Registry) {
     if let Some(ns) = reg.get("torch.nn.utils.parametrizations") {
         ns.set("weight_norm", weight_norm());
         ns.set("spectral_norm", spectral_norm());
+        ns.set("orthogonal", orthogonal());
     }
     if let Some(ns) = reg.get("torch.nn.utils.parametrize") {
         ns.set("cached", cached());

@@ -357,3 +357,61 @@ fn set_originals(list: &Module, value: &Value) -> Result<()> {
     }
     Ok(())
 }
+
+/// `remove_parametrizations(module, tensor_name, leave_parametrized=True)`: the tensor goes
+/// back into the module (the `original` object itself, set to the parametrized value when
+/// `leave_parametrized`), and the class name with the last parametrization.
+pub fn remove_parametrizations(module: &Module, tensor_name: &str, leave_parametrized: bool) -> Result<()> {
+    if !is_parametrized(module, Some(tensor_name)) {
+        return Err(Error::value("parametrize::not_parametrized", format!("Module {} does not have a parametrization on {tensor_name}", module.repr())));
+    }
+    let list = parametrizations_of(module, tensor_name)?;
+    let is_tensor = matches!(list.data().attrs.get("is_tensor"), Some(Value::Bool(true)));
+    let original = if is_tensor {
+        let original = list.tensor_attr("original")?.ok_or_else(|| Error::attribute("parametrize::original_none", "original is None"))?;
+        if leave_parametrized {
+            let _ng = tch::no_grad_guard();
+            let Value::Tensor(t) = module.getattr(tensor_name)? else {
+                return Err(Error::value("parametrize::not_tensor", "A parametrization must return a tensor"));
+            };
+            let _ = original.handle().f_set_source_tensor_(t.tensor())?;
+        }
+        original
+    } else {
+        if !leave_parametrized {
+            return Err(Error::value(
+                "parametrize::leave_unparametrized",
+                "Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized in terms of a sequence of tensors.",
+            ));
+        }
+        let Value::Tensor(t) = module.getattr(tensor_name)? else {
+            return Err(Error::value("parametrize::not_tensor", "A parametrization must return a tensor"));
+        };
+        if t.requires_grad() {
+            TensorRef::parameter(t.tensor(), true)?
+        } else {
+            TensorRef::new(t.tensor().f_detach()?)
+        }
+    };
+    module.data_mut().properties.shift_remove(tensor_name);
+    let dict = module.getattr("parametrizations")?.as_module().cloned();
+    if let Some(d) = &dict {
+        d.delattr(tensor_name)?;
+    }
+    if original.is_parameter() {
+        module.register_parameter(tensor_name, Some(original))?;
+    } else {
+        module.register_buffer(tensor_name, Some(original), true)?;
+    }
+    if !is_parametrized(module, None) {
+        module.delattr("parametrizations")?;
+        let path = module.imp().type_path().to_string();
+        let mut md = module.data_mut();
+        if let Some(name) = md.class_name.strip_prefix("Parametrized").map(str::to_string) {
+            md.class_name = name;
+            md.class_module = path;
+        }
+    }
+    bump_structure();
+    Ok(())
+}

@@ -255,9 +255,7 @@ impl<'a> Lower<'a> {
     }
 
     fn class(&mut self, c: &py::StmtClassDef, at: Span) -> R<ClassDef> {
-        if let Some(d) = c.decorator_list.first() {
-            return Err(unsupported("class decorators", span(d.range), "apply it after the class: Foo = deco(Foo)"));
-        }
+        let decorators = c.decorator_list.iter().map(|d| self.expr(&d.expression)).collect::<R<Vec<_>>>()?;
         let mut bases = Vec::new();
         if let Some(args) = &c.arguments {
             if let Some(k) = args.keywords.first() {
@@ -269,13 +267,19 @@ impl<'a> Lower<'a> {
         }
         let mut methods = Vec::new();
         let mut attrs = Vec::new();
+        let mut annotations = Vec::new();
         for s in &c.body {
+            if let py::Stmt::AnnAssign(a) = s {
+                if let py::Expr::Name(n) = a.target.as_ref() {
+                    annotations.push((Ident { name: n.id.as_str().to_string(), span: span(n.range) }, self.expr(&a.annotation)?));
+                }
+            }
             match s {
                 py::Stmt::FunctionDef(f) if !f.is_async => methods.push(self.function(f, true)?),
                 other => attrs.push(self.stmt(other)?),
             }
         }
-        Ok(ClassDef { name: ident(&c.name), bases, attrs, methods, span: at })
+        Ok(ClassDef { decorators, name: ident(&c.name), bases, attrs, methods, annotations, span: at })
     }
 
     /// An assignment, `for`, `with ... as`, comprehension or `del` target.

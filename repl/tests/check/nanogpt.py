@@ -1,12 +1,14 @@
-# nanoGPT's model.py (karpathy/nanoGPT): its model classes as written there (LayerNorm over
-# F.layer_norm, CausalSelfAttention on F.scaled_dot_product_attention, MLP, Block, GPT with the
-# wte/lm_head weight tying, self.apply(self._init_weights), torch.nn.init, crop_block_size) at a
-# tiny config, without the optimizer and pretrained-loading helpers. Then a forward, a loss,
-# functional_call over its parameters with tie_weights True and False, and torch.func.grad of the
-# loss through functional_call. Three lines differ from the original, each marked `# fcall:`
-# (examples/models/nanogpt.py is the unchanged transcription, with the errors they give).
+# nanoGPT's model.py (karpathy/nanoGPT) as written there: its imports (inspect, dataclasses), the
+# @dataclass GPTConfig, LayerNorm over F.layer_norm, CausalSelfAttention on
+# F.scaled_dot_product_attention, MLP, Block, GPT with the wte/lm_head weight tying,
+# self.apply(self._init_weights), torch.nn.init, crop_block_size; without the optimizer and
+# pretrained-loading helpers (configure_optimizers, from_pretrained, generate, estimate_mfu).
+# Then a tiny config, a forward, a loss, functional_call over its parameters with tie_weights True
+# and False, and torch.func.grad of the loss through functional_call. The classes are
+# examples/models/nanogpt.py's, unchanged.
 import math
-# fcall: `import inspect` and `from dataclasses import dataclass` left out (no such modules)
+import inspect
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -103,16 +105,15 @@ class Block(nn.Module):
         x = x + self.mlp(self.ln_2(x))
         return x
 
-# fcall: GPTConfig written out as the class @dataclass makes (no class decorators), same defaults
+@dataclass
 class GPTConfig:
-    def __init__(self, block_size=1024, vocab_size=50304, n_layer=12, n_head=12, n_embd=768, dropout=0.0, bias=True):
-        self.block_size = block_size
-        self.vocab_size = vocab_size
-        self.n_layer = n_layer
-        self.n_head = n_head
-        self.n_embd = n_embd
-        self.dropout = dropout
-        self.bias = bias
+    block_size: int = 1024
+    vocab_size: int = 50304 # GPT-2 vocab_size of 50257, padded up to nearest multiple of 64 for efficiency
+    n_layer: int = 12
+    n_head: int = 12
+    n_embd: int = 768
+    dropout: float = 0.0
+    bias: bool = True # True: bias in Linears and LayerNorms, like GPT-2. False: a bit better and faster
 
 class GPT(nn.Module):
 
@@ -170,7 +171,7 @@ class GPT(nn.Module):
         device = idx.device
         b, t = idx.size()
         assert t <= self.config.block_size, f"Cannot forward sequence of length {t}, block size is only {self.config.block_size}"
-        pos = torch.arange(0, t, dtype=torch.long) # shape (t)  # fcall: `, device=device` left out (no device= yet)
+        pos = torch.arange(0, t, dtype=torch.long, device=device) # shape (t)
 
         # forward the GPT model itself
         tok_emb = self.transformer.wte(idx) # token embeddings of shape (b, t, n_embd)
@@ -205,6 +206,7 @@ class GPT(nn.Module):
 # --- usage: a tiny GPT, a forward, functional_call both ways, and grad ---
 torch.manual_seed(0)
 config = GPTConfig(block_size=8, vocab_size=32, n_layer=2, n_head=2, n_embd=16)
+config
 model = GPT(config)
 model.get_num_params()
 model.get_num_params(non_embedding=False)

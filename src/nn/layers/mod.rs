@@ -26,7 +26,7 @@ pub use activation::{
     dropout, elu, flatten, gelu, glu, hardtanh, identity, inplace_activation, leaky_relu, log_softmax, prelu, relu, sigmoid, softmax,
     softplus, softsign, tanh, tanhshrink, unflatten,
 };
-pub use container::{module_dict, module_list, sequential};
+pub use container::{module_dict, module_list, parameter_dict, parameter_list, sequential};
 pub use conv::{conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, ConvOptions, ConvPadding};
 pub use embedding::embedding;
 pub use linear::{bilinear, linear};
@@ -35,7 +35,7 @@ pub use norm::{
     BatchNormOptions,
 };
 pub use pooling::{adaptive_pool, avg_pool1d, avg_pool2d, max_pool};
-pub use upsampling::upsample;
+pub use upsampling::{interpolate, upsample};
 pub use attention::{multihead_attention, MhaOptions};
 pub use rnn::{gru, lstm, rnn, RnnMode, RnnOptions};
 pub use transformer::{transformer_encoder, transformer_encoder_layer, Activation, EncoderLayerOptions};

@@ -7,6 +7,7 @@ use tch::Tensor;
 use super::{input_arg, new_builtin, ok_tensor};
 use crate::error::{Error, ExcType, Result};
 use crate::nn::Module;
+use crate::tensor::TensorRef;
 use crate::value::{Kwargs, Value};
 
 const PATH: &str = "torch.nn.modules.upsampling";
@@ -69,7 +70,14 @@ fn upsample_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value
         Value::Str(s) => s.to_string(),
         other => other.py_str(),
     };
-    let mut align_corners = opt_bool(m, "align_corners")?;
+    let (size, scale) = (m.getattr("size")?, m.getattr("scale_factor")?);
+    interpolate(&x, &size, &scale, &mode, opt_bool(m, "align_corners")?, opt_bool(m, "recompute_scale_factor")?)
+}
+
+/// `F.interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor)`.
+pub fn interpolate(x: &TensorRef, size: &Value, scale: &Value, mode: &str, align_corners: Option<bool>, recompute: Option<bool>) -> Result<Value> {
+    let mode = mode.to_string();
+    let mut align_corners = align_corners;
     if matches!(mode.as_str(), "nearest" | "area" | "nearest-exact") {
         if align_corners.is_some() {
             return Err(Error::value(
@@ -83,8 +91,7 @@ fn upsample_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value
     let shape = x.shape();
     let dim = shape.len().saturating_sub(2);
     let spatial = || format!("[{}]", shape.get(2..).unwrap_or(&[]).iter().map(i64::to_string).collect::<Vec<_>>().join(", "));
-    let (size, scale) = (m.getattr("size")?, m.getattr("scale_factor")?);
-    let (mut output_size, mut scales): (Option<Vec<i64>>, Option<Vec<f64>>) = match (&size, &scale) {
+    let (mut output_size, mut scales): (Option<Vec<i64>>, Option<Vec<f64>>) = match (size, scale) {
         (Value::None, Value::None) => return Err(Error::value("nn::interpolate_size", "either size or scale_factor should be defined")),
         (Value::None, sf) => {
             let factors: Vec<f64> = match sf {
@@ -141,7 +148,6 @@ fn upsample_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value
         }
         _ => return Err(Error::value("nn::interpolate_size", "only one of size or scale_factor should be defined")),
     };
-    let recompute = opt_bool(m, "recompute_scale_factor")?;
     if recompute == Some(true) && output_size.is_some() {
         return Err(Error::value("nn::interpolate_recompute", "recompute_scale_factor is not meaningful with an explicit size."));
     }
