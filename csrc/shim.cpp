@@ -352,40 +352,42 @@ int fcall_unpack_dual(const at::Tensor* t, int64_t level, at::Tensor** primal, a
 
 }
 
-// ---- .pt files: torch.save / torch.load compatible dicts of tensors ----
-#include <torch/csrc/jit/serialization/pickle.h>
-#include <fstream>
-#include <iterator>
-
+#include <c10/core/CPUAllocator.h>
+// ---- .pt files: the storages behind torch.save / torch.load (src/interp/ptfile.rs) ----
 extern "C" {
 
-// Reads a torch.save'd dict of tensors; calls f(data, name, tensor) per entry. 0 on error.
-int fcall_pickle_load_dict(const char* path, void* data, void (*f)(void*, const char*, at::Tensor*)) {
+// A 1-D uint8 tensor over a fresh, non-resizable storage holding a copy of `data`: a record of a
+// .pt archive as torch.load's get_storage_from_record makes it.
+at::Tensor* fcall_storage_from_bytes(const void* data, int64_t nbytes) {
   try {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) { last_error = std::string("No such file or directory: '") + path + "'"; return 0; }
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto v = torch::jit::pickle_load(bytes);
-    if (!v.isGenericDict()) { last_error = "the file does not hold a dict of tensors"; return 0; }
-    for (const auto& kv : v.toGenericDict()) {
-      if (!kv.key().isString() || !kv.value().isTensor()) { last_error = "the file's dict is not a dict of str to Tensor"; return 0; }
-      f(data, kv.key().toStringRef().c_str(), new at::Tensor(kv.value().toTensor()));
-    }
-    return 1;
-  } catch (const std::exception& e) { record(e); return 0; }
+    c10::Storage st(c10::Storage::use_byte_size_t(), nbytes, c10::GetCPUAllocator(), /*resizable=*/false);
+    if (nbytes > 0) std::memcpy(st.mutable_data(), data, nbytes);
+    auto t = at::empty({0}, at::TensorOptions().dtype(at::kByte));
+    t.set_(st, 0, {nbytes}, {1});
+    return heap(t);
+  } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
-// Writes a dict of tensors that torch.load reads. 0 on error.
-int fcall_pickle_save_dict(const char* path, const char** names, at::Tensor** tensors, int n) {
+// torch._utils._rebuild_tensor: torch.empty((0,), dtype).set_(storage, offset, size, stride) on
+// the storage of `base`, so every tensor of one record shares it (and an out-of-bounds view fails
+// as torch.load's does: the storage cannot grow).
+at::Tensor* fcall_tensor_on_storage(const at::Tensor* base, int scalar_type, int64_t offset, const int64_t* sizes, const int64_t* strides, size_t ndim) {
   try {
-    c10::Dict<std::string, at::Tensor> d;
-    for (int i = 0; i < n; ++i) d.insert(names[i], *tensors[i]);
-    auto bytes = torch::jit::pickle_save(c10::IValue(d));
-    std::ofstream out(path, std::ios::binary);
-    if (!out) { last_error = std::string("cannot write '") + path + "'"; return 0; }
-    out.write(bytes.data(), bytes.size());
-    return 1;
-  } catch (const std::exception& e) { record(e); return 0; }
+    auto t = at::empty({0}, at::TensorOptions().dtype(static_cast<at::ScalarType>(scalar_type)));
+    t.set_(base->storage(), offset, c10::IntArrayRef(sizes, ndim), c10::IntArrayRef(strides, ndim));
+    return heap(t);
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
+// The whole storage behind `t` as a 1-D uint8 tensor sharing it: what torch.save writes.
+at::Tensor* fcall_storage_bytes(const at::Tensor* t) {
+  try {
+    auto st = t->storage();
+    auto u = at::empty({0}, at::TensorOptions().dtype(at::kByte).device(t->device()));
+    int64_t n = static_cast<int64_t>(st.nbytes());
+    u.set_(st, 0, {n}, {1});
+    return heap(u);
+  } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
 }

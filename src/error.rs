@@ -20,6 +20,14 @@ pub enum ExcType {
     OSError,
     /// A subclass of OSError (`except OSError` catches it): a path that does not exist.
     FileNotFoundError,
+    /// A subclass of OSError: `open()` of a directory (`[Errno 21] Is a directory: 'x'`).
+    IsADirectoryError,
+    /// Input ended early (`torch.load` of a truncated pickle).
+    EOFError,
+    /// `pickle.UnpicklingError`: what torch.load's weights-only unpickler raises.
+    UnpicklingError,
+    /// `safetensors.SafetensorError`: a malformed safetensors file.
+    SafetensorError,
     ImportError,
     /// A subclass of ImportError (`except ImportError` catches it).
     ModuleNotFoundError,
@@ -55,6 +63,10 @@ impl ExcType {
             ExcType::AssertionError => "AssertionError",
             ExcType::OSError => "OSError",
             ExcType::FileNotFoundError => "FileNotFoundError",
+            ExcType::IsADirectoryError => "IsADirectoryError",
+            ExcType::EOFError => "EOFError",
+            ExcType::UnpicklingError => "UnpicklingError",
+            ExcType::SafetensorError => "SafetensorError",
             ExcType::ImportError => "ImportError",
             ExcType::ModuleNotFoundError => "ModuleNotFoundError",
             ExcType::OverflowError => "OverflowError",

@@ -43,6 +43,9 @@ const HIERARCHY: &[(&str, &str)] = &[
     ("IndentationError", "SyntaxError"),
     ("OSError", "Exception"),
     ("FileNotFoundError", "OSError"),
+    ("IsADirectoryError", "OSError"),
+    ("UnpicklingError", "Exception"),
+    ("SafetensorError", "Exception"),
     ("EOFError", "Exception"),
     ("MemoryError", "Exception"),
 ];
@@ -75,6 +78,10 @@ fn exc_type_named(name: &str) -> Option<ExcType> {
         "SyntaxError" => ExcType::SyntaxError,
         "OSError" => ExcType::OSError,
         "FileNotFoundError" => ExcType::FileNotFoundError,
+        "IsADirectoryError" => ExcType::IsADirectoryError,
+        "EOFError" => ExcType::EOFError,
+        "UnpicklingError" => ExcType::UnpicklingError,
+        "SafetensorError" => ExcType::SafetensorError,
         _ => return None,
     })
 }

@@ -22,6 +22,8 @@ mod gradmode;
 mod hooks;
 pub mod imports;
 mod io;
+mod ptfile;
+mod unpickle;
 mod lists;
 pub mod members;
 mod modules;

@@ -453,43 +453,28 @@ pub(crate) fn unpack_dual(t: &Tensor, level: i64) -> Result<(Tensor, Option<Tens
     Ok((primal, if g.is_null() { None } else { Some(unsafe { Tensor::from_ptr(g) }) }))
 }
 
-// ---- .pt files ----
+// ---- .pt files: storages (src/interp/ptfile.rs) ----
 extern "C" {
-    fn fcall_pickle_load_dict(
-        path: *const c_char,
-        data: *mut std::ffi::c_void,
-        f: extern "C" fn(*mut std::ffi::c_void, *const c_char, *mut torch_sys::C_tensor),
-    ) -> c_int;
-    fn fcall_pickle_save_dict(path: *const c_char, names: *const *const c_char, tensors: *const *mut torch_sys::C_tensor, n: c_int) -> c_int;
+    fn fcall_storage_from_bytes(data: *const u8, nbytes: i64) -> *mut torch_sys::C_tensor;
+    fn fcall_tensor_on_storage(base: *const torch_sys::C_tensor, scalar_type: c_int, offset: i64, sizes: *const i64, strides: *const i64, ndim: usize) -> *mut torch_sys::C_tensor;
+    fn fcall_storage_bytes(t: *const torch_sys::C_tensor) -> *mut torch_sys::C_tensor;
 }
 
-extern "C" fn collect(data: *mut std::ffi::c_void, name: *const c_char, t: *mut torch_sys::C_tensor) {
-    // SAFETY: `data` is the Vec passed by `pickle_load_dict`; name and tensor come from the shim.
-    let out = unsafe { &mut *(data as *mut Vec<(String, Tensor)>) };
-    let name = unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
-    out.push((name, unsafe { Tensor::from_ptr(t) }));
+/// A record's bytes as a 1-D uint8 tensor over a new storage that cannot grow (torch.load's).
+pub(crate) fn storage_from_bytes(data: &[u8]) -> Result<Tensor> {
+    owned(unsafe { fcall_storage_from_bytes(data.as_ptr(), data.len() as i64) })
 }
 
-/// `torch.load(path)` of a dict of tensors (a `.pt` state dict).
-pub(crate) fn pickle_load_dict(path: &str) -> Result<Vec<(String, Tensor)>> {
-    let c = std::ffi::CString::new(path).map_err(|_| Error::value("io::path", "path contains a NUL byte"))?;
-    let mut out: Vec<(String, Tensor)> = Vec::new();
-    let ok = unsafe { fcall_pickle_load_dict(c.as_ptr(), &mut out as *mut _ as *mut std::ffi::c_void, collect) };
-    if ok == 0 {
-        return Err(shim_error());
+/// `torch.empty((0,), dtype=kind).set_(storage of base, offset, size, stride)`: a view of the
+/// storage, checked by libtorch against the storage's size.
+pub(crate) fn tensor_on_storage(base: &Tensor, kind: tch::Kind, offset: i64, size: &[i64], stride: &[i64]) -> Result<Tensor> {
+    if size.len() != stride.len() {
+        return Err(Error::runtime("load::stride", format!("mismatch in length of strides and shape")));
     }
-    Ok(out)
+    owned(unsafe { fcall_tensor_on_storage(base.as_ptr(), scalar_type(kind)?, offset, size.as_ptr(), stride.as_ptr(), size.len()) })
 }
 
-/// `torch.save(dict, path)` of a dict of tensors.
-pub(crate) fn pickle_save_dict(path: &str, items: &[(String, &Tensor)]) -> Result<()> {
-    let c = std::ffi::CString::new(path).map_err(|_| Error::value("io::path", "path contains a NUL byte"))?;
-    let names: Vec<std::ffi::CString> = items.iter().map(|(k, _)| std::ffi::CString::new(k.as_str()).unwrap_or_default()).collect();
-    let name_ptrs: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
-    let tensors: Vec<*mut torch_sys::C_tensor> = items.iter().map(|(_, t)| t.as_ptr() as *mut _).collect();
-    let ok = unsafe { fcall_pickle_save_dict(c.as_ptr(), name_ptrs.as_ptr(), tensors.as_ptr(), items.len() as c_int) };
-    if ok == 0 {
-        return Err(shim_error());
-    }
-    Ok(())
+/// The whole storage behind `t` as a 1-D uint8 tensor that shares it.
+pub(crate) fn storage_bytes(t: &Tensor) -> Result<Tensor> {
+    owned(unsafe { fcall_storage_bytes(t.as_ptr()) })
 }
