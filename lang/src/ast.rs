@@ -214,6 +214,8 @@ pub enum Command {
     Show(Expr),
     /// `ties mod`: the module's tie groups.
     Ties(Expr),
+    /// `draw mod`, `draw a`, `draw mod, a`: the object diagram of names and tensors now.
+    Draw(Expr),
     /// `help` or `help call` (the topic may be a name, a keyword or a string).
     Help(Option<Ident>),
     /// `history`.
@@ -236,6 +238,7 @@ impl Command {
             Command::Seed(_) => "seed",
             Command::Show(_) => "show",
             Command::Ties(_) => "ties",
+            Command::Draw(_) => "draw",
             Command::Help(_) => "help",
             Command::History => "history",
             Command::Reset => "reset",
@@ -667,6 +670,8 @@ pub struct DictKey {
 pub struct FunctionalCall {
     /// Span of the word `explain`, when the call is to be narrated step by step.
     pub explain: Option<Span>,
+    /// `draw call ...` (the object diagram) or `step call ...` (the stepper), with the word's span.
+    pub picture: Option<(CallPicture, Span)>,
     /// Span of the keyword `call`.
     pub call_span: Span,
     /// The module called (any postfix expression: `mod`, `model.encoder`, `seq[0]`).
@@ -686,6 +691,15 @@ impl FunctionalCall {
     pub fn option(&self, kind: CallOptionKind) -> Option<&CallOption> {
         self.options.iter().find(|o| o.kind == kind)
     }
+}
+
+/// How a call is pictured: `draw` (before / during forward / after) or `step` (stage by stage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallPicture {
+    /// `draw call ...`.
+    Draw,
+    /// `step call ...`.
+    Step,
 }
 
 /// One `name=value` option after a functional call's argument list.

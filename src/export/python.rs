@@ -236,7 +236,12 @@ impl<'a> Exporter<'a> {
         if assigned_top && self.mode == Mode::Check {
             text = format!("_fcall.call({text})");
         }
-        let comment = c.explain.map(|_| "explain: fcall narrates this call stage by stage".to_string());
+        let comment = match (c.explain, c.picture) {
+            (Some(_), _) => Some("explain: fcall narrates this call stage by stage".to_string()),
+            (_, Some((fcall_lang::ast::CallPicture::Draw, _))) => Some("draw: fcall draws this call's names and objects".to_string()),
+            (_, Some((fcall_lang::ast::CallPicture::Step, _))) => Some("step: fcall walks this call stage by stage".to_string()),
+            _ => None,
+        };
         self.edit(region, text, comment);
     }
 
@@ -254,7 +259,7 @@ impl<'a> Exporter<'a> {
             Command::Ties(e) if check => format!("_fcall.ties({})", self.arg_text(e)),
             Command::Reset if check => "_fcall.reset()".to_string(),
             Command::Reset => format!("{}  (fcall clears every name here)", note()),
-            Command::Ties(_) | Command::Help(_) | Command::History | Command::Export { .. } => note(),
+            Command::Ties(_) | Command::Draw(_) | Command::Help(_) | Command::History | Command::Export { .. } => note(),
         };
         self.edit(region, text, None);
     }

@@ -1,4 +1,4 @@
-//! The commands: `seed`, `show`, `ties`, `help`, `history`, `reset`, `export`.
+//! The commands: `seed`, `show`, `ties`, `draw`, `help`, `history`, `reset`, `export`.
 use std::collections::HashMap;
 
 use std::rc::Rc;
@@ -141,11 +141,14 @@ from torch.func import functional_call, grad, grad_and_value, vmap, stack_module
   call mod with a (torch.ones(()))              the same call as a command (tie=False, strict=True options)
   y = call mod with a (x)                       the result is kept
   explain call mod with a (x)                   the same call, narrated stage by stage
+  draw call mod with a (x)                      which name points at which tensor: before, during forward, after
+  step call mod with a (x)                      the call stage by stage, one diagram each (Enter: next, q: stop)
+  draw mod, draw a, draw mod, a                 the names and tensor objects now
   show mod, ties mod, seed 0, history, reset, help TOPIC, export python \"session.py\"
 
 A command is a line Python rejects that starts with a command word (or any line starting with %);
-a valid Python line never changes meaning. Topics: call, tie, strict, grad, vmap, class, def, hooks,
-parametrize, dict, list, save, builtins.";
+a valid Python line never changes meaning. Topics: call, draw, tie, strict, grad, vmap, class, def,
+hooks, parametrize, dict, list, save, builtins.";
 
 fn topic(t: &str) -> Option<&'static str> {
     Some(match t {
@@ -160,6 +163,18 @@ fn topic(t: &str) -> Option<&'static str> {
   happened (ties, in-place writes, rebindings, new objects written back, permanent changes,
   unused keys) and one line for the rest; rows=all lists every name. `explain call ...` narrates
   the stages: merge, untie, strict, swap, forward, restore, write-back.",
+        "draw" | "step" | "diagram" => "draw call MODULE with DICTS (ARGS) [tie=..] [strict=..]   the object diagram of a call
+  Names on the left (the module's slots by dotted path, the dicts' keys), tensor objects on the
+  right (t1, t2, ... with their #id, type, dtype, shape and small values), one arrow per reference:
+  a tie is two arrows into one object, a write-back a dict arrow moved to a new object. Three
+  panels: before the call, during forward (after the swap: in-place writes, rebindings) and after
+  (restored, and what the dict holds). Marks take the table's colours: written in place, rebound,
+  NEW object written back, restored, PERMANENT CHANGE, tied. Only what the call observed is
+  drawn; a value not kept says so. In notebooks it is an SVG image, in the terminal text.
+step call ...   the same call stage by stage (merge, untie, strict, swap, each write or rebinding
+  of forward, restore, write-back), one diagram per stage with its sentence; in the REPL Enter
+  shows the next stage and q stops. `explain call ...` in a notebook shows these diagrams too.
+draw mod, draw a, draw mod, a   the names and objects now (shared objects get an arrow from each name).",
         "tie" | "tie_weights" | "ties" => "Two names are tied when they hold the SAME tensor object (self.b = self.a,
   or one submodule at two paths). With tie_weights=True (the default) a value given for one name
   is used for all of them; giving different objects for names of one group is a ValueError, even
@@ -218,9 +233,30 @@ pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
         Some(t) => match topic(t) {
             Some(text) => Ok(vec![Display::Text(format!("{text}\n"))]),
             None => Err(Error::new(ExcType::NameError, "help::unknown_topic", format!("no help on '{t}'"))
-                .with_hint("topics: call, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins")),
+                .with_hint("topics: call, draw, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins")),
         },
     }
+}
+
+/// `draw mod`, `draw a`, `draw mod, a`: the names and objects now, as a diagram.
+fn draw(ctx: &Ctx, e: &fcall_lang::ast::Expr, frame: &Rc<Frame>) -> Result<Display> {
+    let src = ctx.sh.sources.borrow().get(ctx.src as usize).cloned().unwrap_or_else(|| Rc::from(""));
+    let title = |e: &fcall_lang::ast::Expr, v: &Value| {
+        let t = src.get(e.span.start..e.span.end).unwrap_or("").trim();
+        if t.is_empty() || t.chars().count() > 24 {
+            v.type_name().to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let items: Vec<(String, Value)> = match &e.kind {
+        fcall_lang::ast::ExprKind::Tuple(xs) => xs.iter().map(|x| ctx.eval(x, frame).map(|v| (title(x, &v), v))).collect::<Result<_>>()?,
+        _ => {
+            let v = ctx.eval(e, frame)?;
+            vec![(title(e, &v), v)]
+        }
+    };
+    Ok(Display::Diagram(Box::new(crate::render::diagram::build::now(&items)?)))
 }
 
 /// The commands that work anywhere, at top level and inside `def`/`for`/`if`/`with` bodies:
@@ -244,6 +280,7 @@ pub fn in_body(ctx: &Ctx, c: &Command, frame: &Rc<Frame>) -> Result<Option<Vec<D
             };
             ties(&m)?
         }
+        Command::Draw(e) => vec![draw(ctx, e, frame)?],
         Command::Help(t) => help(t.as_ref().map(|t| t.name.as_str()))?,
         Command::History | Command::Reset | Command::Export { .. } => return Ok(None),
     }))

@@ -32,6 +32,10 @@ pub struct CallShow {
     pub result: Option<Value>,
     /// Copies of the tensors as they were before the call (see `snapshot`).
     pub before: super::snapshot::Before,
+    /// `draw call ...` / `step call ...`: the object diagram or the stepper.
+    pub picture: Option<fcall_lang::ast::CallPicture>,
+    /// The module and dicts as written in the call (the diagram's names).
+    pub titles: crate::render::diagram::build::Titles,
 }
 
 /// State shared by the session and every function value it created.
@@ -536,8 +540,22 @@ impl Ctx {
             .map_err(|e| e.at(self.loc(fc.call_span.to(fc.args_span))));
         if let Some(c) = self.sh.calls.borrow_mut().get_mut(shown) {
             c.rows = rows;
+            c.picture = fc.picture.map(|p| p.0);
+            c.titles = self.call_titles(fc);
         }
         out
+    }
+
+    /// The module and dicts of a call as written (`mod`, `a`), for its diagram.
+    fn call_titles(&self, fc: &FunctionalCall) -> crate::render::diagram::build::Titles {
+        let src = self.sh.sources.borrow().get(self.src as usize).cloned().unwrap_or_else(|| Rc::from(""));
+        // A long expression is left to the diagram's default name (`dict1`, the class name).
+        let text = |e: &Expr| Some(src.get(e.span.start..e.span.end).unwrap_or("").trim().to_string()).filter(|t| t.chars().count() <= 24).unwrap_or_default();
+        let dicts = match &fc.dicts.kind {
+            ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().map(text).collect(),
+            _ => vec![text(&fc.dicts)],
+        };
+        crate::render::diagram::build::Titles { module: text(&fc.module), dicts }
     }
 }
 
@@ -561,7 +579,16 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
     sh.call_depth.set(depth);
     let pre = super::snapshot::settle(&mut before, &out.record);
     let rows = crate::render::call_table::Rows::default();
-    sh.calls.borrow_mut().push(CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), before });
+    sh.calls.borrow_mut().push(CallShow {
+        record: out.record,
+        pre,
+        explain,
+        rows,
+        result: out.result.as_ref().ok().cloned(),
+        before,
+        picture: None,
+        titles: Default::default(),
+    });
     out.result
 }
 

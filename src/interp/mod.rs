@@ -304,7 +304,7 @@ impl Session {
             return Ok(());
         }
         match c {
-            Command::Seed(_) | Command::Show(_) | Command::Ties(_) | Command::Help(_) => unreachable!("commands::in_body runs these"),
+            Command::Seed(_) | Command::Show(_) | Command::Ties(_) | Command::Draw(_) | Command::Help(_) => unreachable!("commands::in_body runs these"),
             Command::History => {
                 let mut s = String::new();
                 for (i, h) in self.history.iter().enumerate() {

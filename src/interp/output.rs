@@ -5,7 +5,9 @@ use serde_json::{json, Value as Json};
 use super::eval::CallShow;
 use crate::error::Error;
 use crate::func::explain::narrate;
+use crate::render::diagram::{self, Diagram};
 use crate::render::{self, summary::summarize_value, Cell, Table, Tone};
+use fcall_lang::ast::CallPicture;
 use crate::value::Value;
 use fcall_lang::Diagnostic;
 
@@ -44,6 +46,23 @@ pub enum Display {
     /// A `call` command that ran inside a body (a loop shows one per iteration), rendered when
     /// it finished: later iterations change the tensors it shows.
     Call(Box<Rendered>),
+    /// An object diagram (`draw mod`), made when the command ran (it holds no tensor).
+    Diagram(Box<Diagram>),
+}
+
+/// The diagram a call shows: `draw call` (three panels), `step call` (every stage), and
+/// `explain call` in a notebook (every stage, beside the narration and the table).
+fn call_diagram(c: &CallShow, notebook: bool) -> Option<Diagram> {
+    match c.picture {
+        Some(CallPicture::Draw) => Some(diagram::build::call(&c.record, &c.pre, c.titles.clone())),
+        Some(CallPicture::Step) => Some(diagram::build::steps(&c.record, &c.pre, c.titles.clone())),
+        None if c.explain && notebook => Some(diagram::build::steps(&c.record, &c.pre, c.titles.clone())),
+        None => None,
+    }
+}
+
+fn diagram_text(d: &Diagram, color: bool) -> String {
+    diagram::text::render(d, diagram::text::Style { color, ids: true })
 }
 
 /// A call shown from inside a body, rendered for `t` as it finished.
@@ -65,6 +84,7 @@ pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
             s
         }),
         json: t.json.then(|| call_json(c)),
+        svg: if t.html { call_diagram(c, true).map(|d| Svg { text: diagram_text(&d, false), svg: diagram::svg::render(&d) }) } else { None },
     }))
 }
 
@@ -109,6 +129,15 @@ pub struct Rendered {
     pub text: Option<String>,
     pub html: Option<String>,
     pub json: Option<Json>,
+    /// The statement's diagrams as one SVG (`image/svg+xml`) and their text, for notebooks.
+    pub svg: Option<Svg>,
+}
+
+/// Diagrams as SVG, and as text for front ends that show no image.
+#[derive(Clone, Default)]
+pub struct Svg {
+    pub text: String,
+    pub svg: String,
 }
 
 /// A value shown at top level: PyTorch's repr for tensors (with the object id), a table for dicts.
@@ -139,6 +168,12 @@ pub fn dict_table(v: &Value) -> Table {
 
 fn call_text(c: &CallShow, width: u16, color: bool) -> String {
     let mut s = String::new();
+    if c.picture.is_some() {
+        if let Some(d) = call_diagram(c, false) {
+            s.push_str(&diagram_text(&d, color));
+        }
+        return s;
+    }
     if c.explain {
         for line in narrate(&c.record) {
             s.push_str(&line);
@@ -159,6 +194,10 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
 /// A call as HTML: the narration (for `explain`), then its table.
 fn call_html(c: &CallShow) -> String {
     let mut s = String::new();
+    if c.picture.is_some() {
+        // The diagram goes out as SVG (`Rendered::svg`).
+        return s;
+    }
     if c.explain {
         // The lines carry their stage numbers: a plain list, not an <ol> that numbers them again.
         s.push_str(&render::html::lines(&narrate(&c.record)));
@@ -186,7 +225,31 @@ impl StmtOutput {
             text: t.text.then(|| self.render_text(t.width, t.color)),
             html: t.html.then(|| self.render_html()),
             json: t.json.then(|| self.render_json()),
+            svg: if t.html { self.render_svg() } else { None },
         };
+    }
+
+    /// The statement's diagrams (commands', calls' in bodies, its own call's) as one SVG.
+    fn render_svg(&self) -> Option<Svg> {
+        let mut parts: Vec<Svg> = Vec::new();
+        for d in &self.display {
+            match d {
+                Display::Diagram(d) => parts.push(Svg { text: diagram_text(d, false), svg: diagram::svg::render(d) }),
+                Display::Call(r) => parts.extend(r.svg.clone()),
+                _ => {}
+            }
+        }
+        if let Some(d) = self.call.as_ref().and_then(|c| call_diagram(c, true)) {
+            parts.push(Svg { text: diagram_text(&d, false), svg: diagram::svg::render(&d) });
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let svgs: Vec<String> = parts.iter().map(|p| p.svg.clone()).collect();
+        Some(Svg { text: parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"), svg: diagram::svg::stack(&svgs) })
+    }
+    pub fn svg(&self) -> Option<&Svg> {
+        self.rendered.svg.as_ref()
     }
     /// The text made when the statement finished.
     pub fn text(&self) -> &str {
@@ -207,6 +270,7 @@ impl StmtOutput {
                 Display::Text(t) => s.push_str(t),
                 Display::Table(t) => s.push_str(&render::text::render(t, width, color)),
                 Display::Call(r) => s.push_str(r.text.as_deref().unwrap_or("")),
+                Display::Diagram(d) => s.push_str(&diagram_text(d, color)),
             }
             if !s.ends_with('\n') {
                 s.push('\n');
@@ -245,6 +309,8 @@ impl StmtOutput {
                 Display::Text(t) => s.push_str(&format!("<pre>{}</pre>", render::html::escape(t))),
                 Display::Table(t) => s.push_str(&render::html::render(t)),
                 Display::Call(r) => s.push_str(r.html.as_deref().unwrap_or("")),
+                // Diagrams go out as SVG (`Rendered::svg`).
+                Display::Diagram(_) => {}
             }
         }
         if let Some(c) = &self.call {
@@ -291,6 +357,11 @@ impl StmtOutput {
         let body_calls: Vec<Json> = self.display.iter().filter_map(|d| if let Display::Call(r) = d { r.json.clone() } else { None }).collect();
         if !body_calls.is_empty() {
             out["calls"] = Json::Array(body_calls);
+        }
+        let mut diagrams: Vec<Json> = self.display.iter().filter_map(|d| if let Display::Diagram(d) = d { Some(d.json()) } else { None }).collect();
+        diagrams.extend(self.call.as_ref().filter(|c| c.picture.is_some()).and_then(|c| call_diagram(c, false)).map(|d| d.json()));
+        if !diagrams.is_empty() {
+            out["diagrams"] = Json::Array(diagrams);
         }
         if !self.printed.is_empty() {
             out["stdout"] = json!(self.printed);

@@ -62,7 +62,7 @@ impl Then {
     }
 
     /// The text of `t`'s value at the start of the call, if known.
-    fn value(&self, t: &TensorRef) -> Option<String> {
+    pub fn value(&self, t: &TensorRef) -> Option<String> {
         if let Some(s) = self.kept.get(&t.id()) {
             return Some(s.clone());
         }
@@ -254,7 +254,7 @@ fn group_of(name: &str) -> &str {
 }
 
 /// "h.* (144), ln_f.* (2), wpe": names counted by their first path segment.
-fn grouped(names: &[&str]) -> String {
+pub fn grouped(names: &[&str]) -> String {
     let mut groups: indexmap::IndexMap<&str, (usize, &str)> = indexmap::IndexMap::new();
     for n in names {
         groups.entry(group_of(n)).or_insert((0, n)).0 += 1;

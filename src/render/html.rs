@@ -18,8 +18,14 @@ fn tone_style(t: Tone) -> &'static str {
     }
 }
 
+/// A tone's colour (the same as in tables), for other renderings (diagrams); None for plain.
+pub fn tone_colour(t: Tone) -> Option<&'static str> {
+    let s = tone_style(t);
+    s.strip_prefix("color:").and_then(|c| c.split(';').next())
+}
+
 /// Hues readable on white and on JupyterLab's dark background, for object ids.
-const ID_COLOURS: [&str; 8] = ["#d2691e", "#8957e5", "#1f9e89", "#c2398b", "#4c8bf5", "#9a8a00", "#e0533d", "#2f9fd0"];
+pub const ID_COLOURS: [&str; 8] = ["#d2691e", "#8957e5", "#1f9e89", "#c2398b", "#4c8bf5", "#9a8a00", "#e0533d", "#2f9fd0"];
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

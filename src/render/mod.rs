@@ -2,6 +2,7 @@
 //! only when asked) and as HTML (notebooks), tensor summaries that never print or copy a large
 //! tensor, the `call` table built from a call's record, and the JSON encoding of values.
 pub mod call_table;
+pub mod diagram;
 pub mod html;
 pub mod json;
 pub mod summary;

@@ -10,7 +10,7 @@ use super::{Table, Tone};
 
 const RESET: &str = "\x1b[0m";
 
-fn tone_code(tone: Tone) -> &'static str {
+pub(crate) fn tone_code(tone: Tone) -> &'static str {
     match tone {
         Tone::Plain => "",
         Tone::Muted => "\x1b[90m",
@@ -22,7 +22,7 @@ fn tone_code(tone: Tone) -> &'static str {
 }
 
 /// 256-colour codes for object ids (distinct from the tones).
-const ID_CODES: [u8; 8] = [208, 141, 43, 205, 75, 178, 203, 39];
+pub(crate) const ID_CODES: [u8; 8] = [208, 141, 43, 205, 75, 178, 203, 39];
 
 fn width_of(s: &str) -> usize {
     s.chars().count()

@@ -14,14 +14,14 @@ use ruff_python_ast::token::TokenKind;
 use ruff_python_parser::{parse_expression_range, parse_unchecked, Mode, ParseOptions};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::ast::{CallOption, CallOptionKind, Command, Expr, ExprKind, FunctionalCall, Ident, Stmt, StmtKind};
+use crate::ast::{CallOption, CallOptionKind, CallPicture, Command, Expr, ExprKind, FunctionalCall, Ident, Stmt, StmtKind};
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
 
 use super::lower::Lower;
 
 /// The words that start a command.
-pub const COMMAND_WORDS: [&str; 9] = ["call", "explain", "seed", "show", "ties", "help", "history", "reset", "export"];
+pub const COMMAND_WORDS: [&str; 11] = ["call", "explain", "seed", "show", "ties", "help", "history", "reset", "export", "draw", "step"];
 
 /// A command line found in the source: where its text is (without the `%`), and where the
 /// placeholder that replaced it starts.
@@ -184,10 +184,15 @@ pub fn command_stmt(lower: &mut Lower, cmd: &CommandLine, stmt_span: Span) -> Re
         expr_at(lower, rest)
     };
     let command = match word {
-        "call" | "explain" => {
+        "call" | "explain" | "step" => {
             let e = functional_call(lower, cmd, &toks)?;
             return Ok(Stmt { kind: StmtKind::Expr(e), span: stmt_span });
         }
+        "draw" if toks.get(1).is_some_and(|(k, s)| *k == TokenKind::Name && &src[s.start..s.end] == "call") => {
+            let e = functional_call(lower, cmd, &toks)?;
+            return Ok(Stmt { kind: StmtKind::Expr(e), span: stmt_span });
+        }
+        "draw" => Command::Draw(arg(lower, "a module, a dict or a call (draw mod, draw call mod with a (x))")?),
         "seed" => Command::Seed(arg(lower, "a number (seed 0)")?),
         "show" => Command::Show(arg(lower, "a value (show mod)")?),
         "ties" => Command::Ties(arg(lower, "a module (ties mod)")?),
@@ -220,19 +225,23 @@ pub fn command_stmt(lower: &mut Lower, cmd: &CommandLine, stmt_span: Span) -> Re
     Ok(Stmt { kind: StmtKind::Command(command), span: stmt_span })
 }
 
-/// `[explain] call MODULE with DICTS (ARGS) [tie=..] [strict=..]` as an expression.
+/// `[explain|draw|step] call MODULE with DICTS (ARGS) [tie=..] [strict=..]` as an expression.
 pub fn functional_call(lower: &mut Lower, cmd: &CommandLine, toks: &[(TokenKind, Span)]) -> Result<Expr, Diagnostic> {
     let src = lower.src;
     let text = |s: &Span| &src[s.start..s.end];
     let mut i = 0;
-    let explain = if text(&toks[0].1) == "explain" {
+    let first = text(&toks[0].1);
+    if first != "call" {
         i = 1;
-        match toks.get(1) {
-            Some((TokenKind::Name, s)) if text(s) == "call" => Some(toks[0].1),
-            _ => return Err(cmd_error("`explain` is followed by a call", toks[0].1, "explain call mod with a (x)")),
+        if !matches!(toks.get(1), Some((TokenKind::Name, s)) if text(s) == "call") {
+            return Err(cmd_error(format!("`{first}` is followed by a call"), toks[0].1, &format!("{first} call mod with a (x)")));
         }
-    } else {
-        None
+    }
+    let explain = (first == "explain").then_some(toks[0].1);
+    let picture = match first {
+        "draw" => Some((CallPicture::Draw, toks[0].1)),
+        "step" => Some((CallPicture::Step, toks[0].1)),
+        _ => None,
     };
     let call_span = toks[i].1;
     // Depth-0 `with` and the last depth-0 `)`.
@@ -299,9 +308,9 @@ pub fn functional_call(lower: &mut Lower, cmd: &CommandLine, toks: &[(TokenKind,
         options.push(CallOption { kind, name: Ident { name, span: ns }, value, span: Span::new(ns.start, vs.end) });
         j += 3;
     }
-    let span = Span::new(explain.unwrap_or(call_span).start, cmd.text.end);
+    let span = Span::new(toks[0].1.start, cmd.text.end);
     Ok(Expr {
-        kind: ExprKind::FunctionalCall(Box::new(FunctionalCall { explain, call_span, module, dicts, args, args_span, options })),
+        kind: ExprKind::FunctionalCall(Box::new(FunctionalCall { explain, picture, call_span, module, dicts, args, args_span, options })),
         span,
     })
 }
