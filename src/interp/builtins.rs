@@ -679,6 +679,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     out.insert("ModuleDict".into(), Function::new("ModuleDict", FunctionKind::Builtin, super::containers::module_dict));
     out.insert("ModuleList".into(), Function::new("ModuleList", FunctionKind::Builtin, super::containers::module_list));
     super::reflect::add(&mut out, sh);
+    super::watch::add(&mut out, sh);
     super::functorch::add(&mut out);
     super::modules::make_classes(&mut out);
     super::classes::add_builtins(&mut out);

@@ -44,6 +44,28 @@ pub enum Display {
     /// A `call` command that ran inside a body (a loop shows one per iteration), rendered when
     /// it finished: later iterations change the tensors it shows.
     Call(Box<Rendered>),
+    /// A picture: a standalone SVG document (static, no JavaScript) for notebooks and HTML, and
+    /// its terminal rendering (made when it was drawn, for the session's width and colour).
+    Svg { svg: String, text: String },
+}
+
+/// An SVG in HTML as an image (a `data:` URI: no script, no inline SVG for a sanitizer to take
+/// apart), scaled down to the output's width.
+pub fn svg_html(svg: &str) -> String {
+    let mut uri = String::from("data:image/svg+xml;charset=utf-8,");
+    for c in svg.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '#' => uri.push_str("%23"),
+            '"' => uri.push_str("%22"),
+            '<' => uri.push_str("%3C"),
+            '>' => uri.push_str("%3E"),
+            '&' => uri.push_str("%26"),
+            '\n' => uri.push_str("%0A"),
+            c => uri.push(c),
+        }
+    }
+    format!("<img class=\"fcall-svg\" style=\"max-width:100%\" alt=\"chart\" src=\"{uri}\">")
 }
 
 /// A call shown from inside a body, rendered for `t` as it finished.
@@ -207,6 +229,7 @@ impl StmtOutput {
                 Display::Text(t) => s.push_str(t),
                 Display::Table(t) => s.push_str(&render::text::render(t, width, color)),
                 Display::Call(r) => s.push_str(r.text.as_deref().unwrap_or("")),
+                Display::Svg { text, .. } => s.push_str(text),
             }
             if !s.ends_with('\n') {
                 s.push('\n');
@@ -245,6 +268,7 @@ impl StmtOutput {
                 Display::Text(t) => s.push_str(&format!("<pre>{}</pre>", render::html::escape(t))),
                 Display::Table(t) => s.push_str(&render::html::render(t)),
                 Display::Call(r) => s.push_str(r.html.as_deref().unwrap_or("")),
+                Display::Svg { svg, .. } => s.push_str(&svg_html(svg)),
             }
         }
         if let Some(c) = &self.call {

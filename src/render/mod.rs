@@ -4,6 +4,7 @@
 pub mod call_table;
 pub mod html;
 pub mod json;
+pub mod plot;
 pub mod summary;
 pub mod table;
 pub mod text;
