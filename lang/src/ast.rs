@@ -229,6 +229,13 @@ pub enum Command {
         /// Where to write (usually a string literal).
         path: Expr,
     },
+    /// `watch EXPR` records the expression's value after each top-level statement and loop
+    /// iteration; `watch` alone lists the watches.
+    Watch(Option<Expr>),
+    /// `unwatch EXPR` / `unwatch` (all).
+    Unwatch(Option<Expr>),
+    /// `plot watch` (the watched values over steps) or `plot EXPR` (as `plot(EXPR)`).
+    Plot(Option<Expr>),
 }
 
 impl Command {
@@ -243,6 +250,9 @@ impl Command {
             Command::History => "history",
             Command::Reset => "reset",
             Command::Export { .. } => "export",
+            Command::Watch(_) => "watch",
+            Command::Unwatch(_) => "unwatch",
+            Command::Plot(_) => "plot",
         }
     }
 }

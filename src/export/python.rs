@@ -260,6 +260,7 @@ impl<'a> Exporter<'a> {
             Command::Reset if check => "_fcall.reset()".to_string(),
             Command::Reset => format!("{}  (fcall clears every name here)", note()),
             Command::Ties(_) | Command::Draw(_) | Command::Help(_) | Command::History | Command::Export { .. } => note(),
+            Command::Watch(_) | Command::Unwatch(_) | Command::Plot(_) => note(),
         };
         self.edit(region, text, None);
     }

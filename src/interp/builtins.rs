@@ -728,6 +728,7 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
     out.insert("ParameterList".into(), Function::new("ParameterList", FunctionKind::Builtin, super::containers::parameter_list));
     out.insert("ParameterDict".into(), Function::new("ParameterDict", FunctionKind::Builtin, super::containers::parameter_dict));
     super::reflect::add(&mut out, sh);
+    super::watch::add(&mut out, sh);
     super::functorch::add(&mut out);
     super::modules::make_classes(&mut out);
     super::classes::add_builtins(&mut out);

@@ -145,10 +145,11 @@ from torch.func import functional_call, grad, grad_and_value, vmap, stack_module
   step call mod with a (x)                      the call stage by stage, one diagram each (Enter: next, q: stop)
   draw mod, draw a, draw mod, a                 the names and tensor objects now
   show mod, ties mod, seed 0, history, reset, help TOPIC, export python \"session.py\"
+  plot(losses), plot(x, y), heatmap(before, after), watch bn.running_mean, plot watch
 
 A command is a line Python rejects that starts with a command word (or any line starting with %);
-a valid Python line never changes meaning. Topics: call, draw, tie, strict, grad, vmap, class, def,
-hooks, parametrize, dict, list, save, builtins.";
+a valid Python line never changes meaning. Topics: call, draw, tie, strict, grad, vmap, class, def, hooks,
+parametrize, dict, list, save, plot, watch, progress, builtins.";
 
 fn topic(t: &str) -> Option<&'static str> {
     Some(match t {
@@ -218,6 +219,28 @@ draw mod, draw a, draw mod, a   the names and objects now (shared objects get an
   and {k: v.detach() for k, v in model.named_parameters()} build the dicts functional_call takes.",
         "save" | "load" => "torch.save(model.state_dict(), \"w.pt\") / torch.load(\"w.pt\"); safetensors.torch.save_file /
   load_file for .safetensors.",
+        "plot" | "plots" | "heatmap" => "plot(values) draws a line: values is a list of numbers or a 1-D tensor (x is 0, 1, 2, ...);
+  plot(x, y) with x 1-D and y of the same length; a 2-D y (a tensor or a list of rows) is one line
+  per column, as matplotlib's plot. title=\"...\" names the chart. `plot EXPR` is the same command.
+  heatmap(t) shows a tensor as a grid (1-D: one row; N-D: shape[0] rows), blue below 0 and red
+  above; heatmap(before, after) shows after - before and counts the entries that changed, e.g.
+      w0 = lin.weight.detach().clone()   # then one training step, then: heatmap(w0, lin.weight)
+  More than 48 rows or columns are averaged in blocks. Notebooks get a static SVG (no JavaScript),
+  the terminal a braille chart (a shaded grid for heatmaps). plot and heatmap are fcall's own
+  (the prelude's `from fcall import plot, heatmap`); plain Python has no such names.",
+        "watch" | "unwatch" => "watch EXPR records EXPR's value from now on: after every iteration of a for/while loop run
+  by top-level code (the innermost such loop: an outer iteration whose inner loop recorded adds
+  nothing), and after every other top-level statement when the value changed. Loops inside
+  functions you call record nothing. A number or a tensor of at most 8 elements is recorded
+  whole (one line per element); a larger tensor by its mean (a reduction in libtorch: model
+  tensors are never copied). A value that cannot be read at that moment is a gap.
+  `watch` lists the watches, `unwatch EXPR` stops one, `unwatch` all, `plot watch` draws each
+  over its samples (sample 0 is the value when `watch` ran); `reset` drops them.",
+        "progress" => "A top-level statement that runs longer than a second shows progress while it runs: a
+  `for` loop over a list, range, tuple or dict as iterations done / total, anything else (a
+  `while`, an iterator, a long `call`) as the time it has run. The terminal shows a bar on
+  stderr (only when stdout and stderr are terminals); notebooks show a display that updates in
+  place. Short statements, `fcall run --json` and output to a file or pipe show none.",
         "builtins" => "",
         _ => return None,
     })
@@ -233,7 +256,7 @@ pub fn help(t: Option<&str>) -> Result<Vec<Display>> {
         Some(t) => match topic(t) {
             Some(text) => Ok(vec![Display::Text(format!("{text}\n"))]),
             None => Err(Error::new(ExcType::NameError, "help::unknown_topic", format!("no help on '{t}'"))
-                .with_hint("topics: call, draw, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, builtins")),
+                .with_hint("topics: call, draw, tie, strict, grad, vmap, class, def, hooks, parametrize, dict, list, save, plot, watch, progress, builtins")),
         },
     }
 }
@@ -263,6 +286,9 @@ fn draw(ctx: &Ctx, e: &fcall_lang::ast::Expr, frame: &Rc<Frame>) -> Result<Displ
 /// `seed`, `show`, `ties`, `help`. Their displays are returned; `None` for the commands that act
 /// on the session (`history`, `reset`, `export`), which only the top level runs.
 pub fn in_body(ctx: &Ctx, c: &Command, frame: &Rc<Frame>) -> Result<Option<Vec<Display>>> {
+    if let Some(shown) = super::watch::command(ctx, c, frame) {
+        return shown.map(Some);
+    }
     Ok(Some(match c {
         Command::Seed(e) => {
             let v = ctx.eval(e, frame)?;
@@ -283,6 +309,7 @@ pub fn in_body(ctx: &Ctx, c: &Command, frame: &Rc<Frame>) -> Result<Option<Vec<D
         Command::Draw(e) => vec![draw(ctx, e, frame)?],
         Command::Help(t) => help(t.as_ref().map(|t| t.name.as_str()))?,
         Command::History | Command::Reset | Command::Export { .. } => return Ok(None),
+        Command::Watch(_) | Command::Unwatch(_) | Command::Plot(_) => unreachable!("watch::command runs these"),
     }))
 }
 

@@ -57,6 +57,10 @@ pub struct Shared {
     pub targets: std::cell::Cell<super::output::Targets>,
     /// What commands inside bodies showed during the current top-level statement, in order.
     pub displays: RefCell<Vec<super::output::Display>>,
+    /// `watch EXPR`: values recorded after top-level statements and loop iterations.
+    pub watches: super::watch::Watches,
+    /// The progress of a long top-level statement, when a front end shows it.
+    pub progress: super::progress::Progress,
 }
 
 pub enum Flow {
@@ -165,10 +169,26 @@ impl Ctx {
                 // Iterators (`enumerate`, `map`, a class with `__next__`) are pulled one item
                 // per turn, as Python does; other iterables are walked as a list.
                 let mut items = super::statements::ForItems::new(&it).map_err(|e| e.at(self.loc(iter.span)))?;
+                // The top-level loop's iterations are its progress (interp::progress).
+                let counted = self.sh.progress.counts(s.span.start) && Rc::ptr_eq(frame, &self.sh.globals);
+                if counted {
+                    self.sh.progress.total(match &items {
+                        super::statements::ForItems::Items(it) => Some(it.len()),
+                        _ => None,
+                    });
+                }
                 while let Some(item) = items.next().map_err(|e| e.at(self.loc(iter.span)))? {
                     check_interrupt().map_err(|e| e.at(self.loc(target.span)))?;
                     self.assign(target, item, frame)?;
-                    match self.exec_block(body, frame)? {
+                    let mark = self.sh.watches.mark();
+                    let flow = self.exec_block(body, frame)?;
+                    if counted {
+                        self.sh.progress.tick();
+                    }
+                    if self.sh.watches.records_at(frame, &self.sh.globals) {
+                        self.sh.watches.after_iteration(self, mark);
+                    }
+                    match flow {
                         Flow::Break => return Ok(Flow::Normal),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
                         _ => {}
@@ -185,7 +205,12 @@ impl Ctx {
                     if !ops::truthy(&c)? {
                         break;
                     }
-                    match self.exec_block(body, frame)? {
+                    let mark = self.sh.watches.mark();
+                    let flow = self.exec_block(body, frame)?;
+                    if self.sh.watches.records_at(frame, &self.sh.globals) {
+                        self.sh.watches.after_iteration(self, mark);
+                    }
+                    match flow {
                         Flow::Break => return Ok(Flow::Normal),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
                         _ => {}

@@ -50,6 +50,8 @@ mod statement_tests;
 #[cfg(test)]
 mod limits_tests;
 pub mod output;
+pub mod progress;
+mod watch;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -102,10 +104,17 @@ impl Session {
             snapshot_calls: std::cell::Cell::new(false),
             displays: RefCell::new(Vec::new()),
             targets: std::cell::Cell::new(Targets::default()),
+            watches: Default::default(),
+            progress: Default::default(),
         });
         *sh.builtins.borrow_mut() = builtins::builtins(&Rc::downgrade(&sh));
         imports::start(&sh);
         Session { sh, history: Vec::new(), line_starts: RefCell::new(HashMap::new()), targets: Targets::default() }
+    }
+
+    /// Shows the progress of long top-level statements through `view` (see [`progress`]).
+    pub fn set_progress_view(&self, view: Box<dyn progress::ProgressView>) {
+        self.sh.progress.set_view(view);
     }
 
     /// The names bound in the workspace.
@@ -193,11 +202,17 @@ impl Session {
             _ => false,
         };
         self.sh.snapshot_calls.set(shows_call);
+        self.sh.progress.start(stmt.span.slice(code), matches!(stmt.kind, StmtKind::For { .. }).then_some(stmt.span.start));
+        let mark = self.sh.watches.mark();
         let result: Result<Option<Value>> = match &stmt.kind {
             StmtKind::Command(c) => self.command(ctx, c, &mut display).map(|_| None).map_err(|e| e.at(ctx.loc(stmt.span))),
             StmtKind::Expr(e) => ctx.eval(e, &self.sh.globals).map(Some),
             _ => ctx.exec_stmt(stmt, &self.sh.globals).map(|_| None),
         };
+        self.sh.progress.stop();
+        if !matches!(stmt.kind, StmtKind::Command(_)) {
+            self.sh.watches.after_statement(ctx, mark);
+        }
         // Showing a value runs a user class's `__repr__`, which can raise (as Python's REPL does).
         let result = result.and_then(|v| match &v {
             Some(x) if crate::object::user_class_of(x).is_some() || x.container_ptr().is_some() => {
@@ -304,7 +319,9 @@ impl Session {
             return Ok(());
         }
         match c {
-            Command::Seed(_) | Command::Show(_) | Command::Ties(_) | Command::Draw(_) | Command::Help(_) => unreachable!("commands::in_body runs these"),
+            Command::Seed(_) | Command::Show(_) | Command::Ties(_) | Command::Draw(_) | Command::Help(_) | Command::Watch(_) | Command::Unwatch(_) | Command::Plot(_) => {
+                unreachable!("commands::in_body runs these")
+            }
             Command::History => {
                 let mut s = String::new();
                 for (i, h) in self.history.iter().enumerate() {
@@ -314,6 +331,7 @@ impl Session {
             }
             Command::Reset => {
                 self.sh.globals.clear();
+                self.sh.watches.clear();
                 // A fresh prelude: `torch`, `nn`, `F`, ... as a new session has them.
                 imports::start(&self.sh);
                 display.push(Display::Text("workspace cleared\n".into()));

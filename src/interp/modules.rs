@@ -243,6 +243,8 @@ pub const PRELUDE: &[(&str, &str, Option<&str>)] = &[
     ("grad_and_value", "torch.func", Some("grad_and_value")),
     ("vmap", "torch.func", Some("vmap")),
     ("stack_module_state", "torch.func", Some("stack_module_state")),
+    ("plot", "fcall", Some("plot")),
+    ("heatmap", "fcall", Some("heatmap")),
 ];
 
 struct Builder<'a> {
@@ -366,6 +368,9 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
         typing.set(name, typing_placeholder(&format!("typing.{name}")));
     }
 
+    // fcall's own functions (interp/watch.rs): `plot`, `heatmap`.
+    let fcall = b.module("fcall", false, false);
+    b.bare(&fcall, &[("plot", "fcall.plot"), ("heatmap", "fcall.heatmap")]);
     let _ = b.module("safetensors", true, false);
     // `import safetensors` alone does not load safetensors.torch: it is attached when imported.
     let st = b.module("safetensors.torch", false, false);

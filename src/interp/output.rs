@@ -48,6 +48,9 @@ pub enum Display {
     Call(Box<Rendered>),
     /// An object diagram (`draw mod`), made when the command ran (it holds no tensor).
     Diagram(Box<Diagram>),
+    /// A picture: a standalone SVG document (static, no JavaScript) for notebooks and HTML, and
+    /// its terminal rendering (made when it was drawn, for the session's width and colour).
+    Svg { svg: String, text: String },
 }
 
 /// The diagram a call shows: `draw call` (three panels), `step call` (every stage), and
@@ -63,6 +66,25 @@ fn call_diagram(c: &CallShow, notebook: bool) -> Option<Diagram> {
 
 fn diagram_text(d: &Diagram, color: bool) -> String {
     diagram::text::render(d, diagram::text::Style { color, ids: true })
+}
+
+/// An SVG in HTML as an image (a `data:` URI: no script, no inline SVG for a sanitizer to take
+/// apart), scaled down to the output's width.
+pub fn svg_html(svg: &str) -> String {
+    let mut uri = String::from("data:image/svg+xml;charset=utf-8,");
+    for c in svg.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '#' => uri.push_str("%23"),
+            '"' => uri.push_str("%22"),
+            '<' => uri.push_str("%3C"),
+            '>' => uri.push_str("%3E"),
+            '&' => uri.push_str("%26"),
+            '\n' => uri.push_str("%0A"),
+            c => uri.push(c),
+        }
+    }
+    format!("<img class=\"fcall-svg\" style=\"max-width:100%\" alt=\"chart\" src=\"{uri}\">")
 }
 
 /// A call shown from inside a body, rendered for `t` as it finished.
@@ -271,6 +293,7 @@ impl StmtOutput {
                 Display::Table(t) => s.push_str(&render::text::render(t, width, color)),
                 Display::Call(r) => s.push_str(r.text.as_deref().unwrap_or("")),
                 Display::Diagram(d) => s.push_str(&diagram_text(d, color)),
+                Display::Svg { text, .. } => s.push_str(text),
             }
             if !s.ends_with('\n') {
                 s.push('\n');
@@ -311,6 +334,7 @@ impl StmtOutput {
                 Display::Call(r) => s.push_str(r.html.as_deref().unwrap_or("")),
                 // Diagrams go out as SVG (`Rendered::svg`).
                 Display::Diagram(_) => {}
+                Display::Svg { svg, .. } => s.push_str(&svg_html(svg)),
             }
         }
         if let Some(c) = &self.call {

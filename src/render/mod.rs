@@ -5,6 +5,7 @@ pub mod call_table;
 pub mod diagram;
 pub mod html;
 pub mod json;
+pub mod plot;
 pub mod summary;
 pub mod table;
 pub mod text;

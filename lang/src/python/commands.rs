@@ -21,7 +21,7 @@ use crate::span::Span;
 use super::lower::Lower;
 
 /// The words that start a command.
-pub const COMMAND_WORDS: [&str; 11] = ["call", "explain", "seed", "show", "ties", "help", "history", "reset", "export", "draw", "step"];
+pub const COMMAND_WORDS: [&str; 14] = ["call", "explain", "seed", "show", "ties", "help", "history", "reset", "export", "draw", "step", "watch", "unwatch", "plot"];
 
 /// A command line found in the source: where its text is (without the `%`), and where the
 /// placeholder that replaced it starts.
@@ -209,6 +209,17 @@ pub fn command_stmt(lower: &mut Lower, cmd: &CommandLine, stmt_span: Span) -> Re
             }
         }
         "history" | "reset" => return Err(cmd_error(format!("`{word}` takes nothing after it"), rest, word)),
+        "watch" | "unwatch" => {
+            let e = if rest_text.is_empty() { None } else { Some(expr_at(lower, rest)?) };
+            if word == "watch" {
+                Command::Watch(e)
+            } else {
+                Command::Unwatch(e)
+            }
+        }
+        // `plot watch`: the watches (a name `watch` is plotted with `plot(watch)`).
+        "plot" if rest_text == "watch" => Command::Plot(None),
+        "plot" => Command::Plot(Some(arg(lower, "a value or `watch` (plot losses, plot watch)")?)),
         "export" => {
             let Some((TokenKind::Name, fs)) = toks.get(1) else {
                 return Err(cmd_error("`export` needs a format and a path", rest, "export python \"session.py\""));

@@ -97,14 +97,16 @@ impl<'a> Lower<'a> {
                 if let Some(cmd) = self.command_at(&e.value) {
                     return command_stmt(self, cmd, at);
                 }
-                // `help`, `history`, `reset` alone are commands (as names they would be
-                // undefined, or Python's interactive helper).
+                // `help`, `history`, `reset`, `watch`, `unwatch` alone are commands (as names
+                // they would be undefined, or Python's interactive helper).
                 if let py::Expr::Name(n) = &*e.value {
                     let word = n.id.as_str();
-                    if matches!(word, "help" | "history" | "reset") {
+                    if matches!(word, "help" | "history" | "reset" | "watch" | "unwatch") {
                         let command = match word {
                             "help" => Command::Help(None),
                             "history" => Command::History,
+                            "watch" => Command::Watch(None),
+                            "unwatch" => Command::Unwatch(None),
                             _ => Command::Reset,
                         };
                         return Ok(Stmt { kind: StmtKind::Command(command), span: at });
