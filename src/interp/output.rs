@@ -49,7 +49,7 @@ pub enum Display {
 /// A call shown from inside a body, rendered for `t` as it finished.
 pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
     let result = c.result.as_ref().filter(|v| !v.is_none());
-    Display::Call(Box::new(Rendered {
+    Display::Call(Box::new(render::summary::memo(|| Rendered {
         text: t.text.then(|| {
             let mut s = call_text(c, t.width, t.color);
             if let Some(v) = result {
@@ -65,7 +65,7 @@ pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
             s
         }),
         json: t.json.then(|| call_json(c)),
-    }))
+    })))
 }
 
 #[derive(Clone)]
@@ -182,11 +182,11 @@ fn no_rows(c: &CallShow) -> String {
 impl StmtOutput {
     /// Makes the renderings asked for, now.
     pub fn render(&mut self, t: &Targets) {
-        self.rendered = Rendered {
+        self.rendered = render::summary::memo(|| Rendered {
             text: t.text.then(|| self.render_text(t.width, t.color)),
             html: t.html.then(|| self.render_html()),
             json: t.json.then(|| self.render_json()),
-        };
+        });
     }
     /// The text made when the statement finished.
     pub fn text(&self) -> &str {
