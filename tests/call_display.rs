@@ -2,8 +2,11 @@
 //! scenario's script runs in the venv's python, which reports which names changed in the dict
 //! and which changed in the module (values before and after, compared); fcall runs the same
 //! script and its call record must flag exactly those (BatchNorm's running statistics included,
-//! which libtorch writes without a version bump), show "swapped in" values from before forward
-//! (or "not kept", never the value after), and keep PyTorch's `_version`. A GPT-sized module's
+//! which libtorch writes without a version bump, and writes through `.data`, which only a
+//! comparison by value finds), show "module before" and "swapped in" values from before forward
+//! (or "not kept", never the value after) and "dict after" values as PyTorch's, leave the module
+//! with PyTorch's values, and keep PyTorch's `_version`. Showing a call copies no parameter
+//! (peak memory) and abbreviates large values as PyTorch prints them. A GPT-sized module's
 //! default table fits in 40 lines and names every noteworthy row.
 use std::process::Command;
 
@@ -28,6 +31,18 @@ const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "inplace_7_and_10000",
         setup: "class Big(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('b7', torch.zeros(7))\n        self.register_buffer('b10k', torch.zeros(10000))\n        self.register_buffer('own', torch.zeros(7))\n    def forward(self, x):\n        self.b7.add_(1)\n        self.b10k.add_(1)\n        self.own.add_(2)\n        return x\nm = Big()\nd = {'b7': torch.zeros(7), 'b10k': torch.zeros(10000)}\nx = torch.ones(1)",
+        tie: true,
+    },
+    // Writes through `.data` (its own version counter, as in PyTorch): the version counter of
+    // the tensor written misses them, a comparison by value does not.
+    Scenario {
+        name: "data_writes_unversioned",
+        setup: "class Ema(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter(torch.ones(3))\n        self.register_buffer('avg', torch.zeros(3))\n        self.register_buffer('seen', torch.zeros(7))\n        self.register_buffer('still', torch.zeros(7))\n    def forward(self, x):\n        self.avg.data.mul_(0.9).add_(0.1 * self.w.data)\n        self.seen.data.add_(x.sum())\n        self.still.data.mul_(1.0)\n        return x * self.w\nm = Ema()\nd = {'w': torch.full((3,), 2.0), 'avg': torch.zeros(3)}\nx = torch.ones(3)",
+        tie: true,
+    },
+    Scenario {
+        name: "data_view_passed",
+        setup: "class Lin(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = nn.Parameter(torch.ones(3))\n        self.b = nn.Parameter(torch.zeros(7))\n    def forward(self, x):\n        with torch.no_grad():\n            self.w.add_(1)\n            self.b.add_(2)\n        return x * self.w\nm = Lin()\nd = {'w': m.w.data, 'b': m.b.data}\nx = torch.ones(3)",
         tie: true,
     },
     Scenario {
@@ -58,6 +73,8 @@ dict_changed = [k for k, v in d.items() if vals(v) != dict_before[k]]\n\
 mod_named = [*m.named_parameters(remove_duplicate=False), *m.named_buffers(remove_duplicate=False)]\n\
 mod_changed = [k for k, v in mod_named if vals(v) != mod_before[k]]\n\
 out[{name:?}] = {{'dict_changed': dict_changed, 'module_changed': mod_changed, 'dict_before': dict_before, \
+'module_before': mod_before, 'dict_after': {{k: vals(v) for k, v in d.items()}}, \
+'module_after': {{k: vals(v) for k, v in mod_named}}, \
 'versions': {{k: v._version for k, v in mod_named}}, 'result': vals(r)}}\n",
             setup = s.setup,
             call = call_line(s),
@@ -128,6 +145,20 @@ fn the_record_flags_what_pytorch_changed_and_shows_values_from_before() {
                 failures.push(format!("{}: {k}: swapped in shows {v}, PyTorch's value before was {before}", s.name));
             }
         }
+        // "module before" shows the module's value before the call, "dict after" the dict's value
+        // after it, as PyTorch has them (a string: "not kept", or a large tensor not encoded).
+        for r in &names {
+            let n = r["name"].as_str().unwrap();
+            let checks = [("before", &r["before"]["value"], &t["module_before"][n]), ("dict after", &r["dict_after"]["value"]["value"], &t["dict_after"][n])];
+            for (what, shown, truth) in checks {
+                if shown.is_null() || shown.is_string() || truth.is_null() {
+                    continue;
+                }
+                if !close(&flat(shown), &flat(truth)) {
+                    failures.push(format!("{}: {n}: {what} shows {shown}, PyTorch {truth}", s.name));
+                }
+            }
+        }
         for k in &module_changed {
             if !row(k).is_some_and(|r| r["permanent_change"] == true) {
                 failures.push(format!("{}: PyTorch changed the module's {k}; fcall reports no permanent change:\n{text}", s.name));
@@ -139,15 +170,23 @@ fn the_record_flags_what_pytorch_changed_and_shows_values_from_before() {
                 failures.push(format!("{}: fcall reports a permanent change of {n}, PyTorch's module kept it", s.name));
             }
         }
-        // _version as PyTorch's.
-        let versions = fcall_run(
-            &format!("{code}[(k, v._version) for k, v in [*m.named_parameters(remove_duplicate=False), *m.named_buffers(remove_duplicate=False)]]\n"),
-            Targets::default(),
+        // The module's values after the call and its `_version`s as PyTorch's.
+        let after = fcall_run(
+            &format!("{code}[(k, v._version, v.detach().double().flatten().tolist()) for k, v in [*m.named_parameters(remove_duplicate=False), *m.named_buffers(remove_duplicate=False)]]\n"),
+            Targets { json: true, text: false, ..Targets::default() },
         );
-        let shown = versions.last().unwrap().value.as_ref().map(|v| v.py_repr()).unwrap_or_default();
-        let expected: Vec<String> = t["versions"].as_object().unwrap().iter().map(|(k, v)| format!("('{k}', {v})")).collect();
-        if shown != format!("[{}]", expected.join(", ")) {
-            failures.push(format!("{}: _version after the call {shown}, PyTorch [{}]", s.name, expected.join(", ")));
+        let got = after.last().unwrap().json()["value"].as_array().cloned().unwrap_or_default();
+        let expected = t["versions"].as_object().unwrap();
+        if got.len() != expected.len() {
+            failures.push(format!("{}: {} module tensors after the call, PyTorch {}", s.name, got.len(), expected.len()));
+        }
+        for (g, (k, v)) in got.iter().zip(expected) {
+            if g[0] != *k || g[1] != *v {
+                failures.push(format!("{}: after the call ({}, _version {}), PyTorch ({k}, {v})", s.name, g[0], g[1]));
+            }
+            if !close(&flat(&g[2]), &flat(&t["module_after"][k])) {
+                failures.push(format!("{}: the module's {k} after the call differs from PyTorch's", s.name));
+            }
         }
         // The table never shows a number unrounded.
         if text.contains("e-0") && text.split_whitespace().any(|w| w.len() > 16 && w.contains("e-")) {
@@ -232,4 +271,113 @@ fn a_gpt_sized_module_gives_a_short_table_that_names_every_noteworthy_row() {
     let text = outs.last().unwrap().text();
     assert!(text.contains("h.11.out.bias") && text.contains("h.0.ln1.weight"), "{text}");
     assert!(!text.contains("names swapped from the dict"), "{text}");
+}
+
+/// A result of 10,000 elements is shown as PyTorch prints it (summarised with `...`), and the
+/// table's cells show a large dict value by shape and statistics, never element by element.
+#[test]
+fn a_large_result_is_abbreviated_as_pytorch_prints_it() {
+    let setup = "import torch\nimport torch.nn as nn\nfrom torch.func import functional_call\nm = nn.Linear(1, 1)\nd = {'weight': torch.full((1, 1), 2.0), 'bias': torch.zeros(1)}\nx = torch.arange(10000.0).reshape(10000, 1)\n";
+    let out = Command::new(env!("FCALL_PYTHON"))
+        .arg("-c")
+        .arg(format!("{setup}print(repr(functional_call(m, d, (x,))))\nprint('@@')\nprint(repr(torch.arange(10000.0)))"))
+        .output()
+        .expect("start the oracle python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let truth = String::from_utf8(out.stdout).unwrap();
+    let (result_repr, arange_repr) = truth.trim_end().split_once("\n@@\n").unwrap();
+    assert!(result_repr.contains("..."), "PyTorch summarises: {result_repr}");
+    let outs = fcall_run(&format!("{setup}call m with d (x)\n"), Targets::default());
+    let text = outs.last().unwrap().text();
+    // The result, as PyTorch prints it.
+    let shown = text.split("result: ").nth(1).expect("a result line");
+    let shown = shown.rsplit_once("  #").map(|(a, _)| a).unwrap_or(shown);
+    assert_eq!(shown.trim_end(), result_repr, "{text}");
+    assert!(text.lines().count() < 40, "{text}");
+    // A 10,000-element tensor as a value: PyTorch's summary, and in a dict table by statistics.
+    let outs = fcall_run("import torch\nt = torch.arange(10000.0)\nt\n{'t': t}\n", Targets::default());
+    let t = outs[outs.len() - 2].text();
+    assert_eq!(t.rsplit_once("  #").unwrap().0, arange_repr, "{t}");
+    let dict = outs.last().unwrap().text();
+    assert!(dict.contains("float32[10000] mean=4999.5") && !dict.contains("9999."), "{dict}");
+}
+
+/// Peak resident memory (VmHWM, KiB) since the last [`reset_peak`].
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc/self/status");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// Resets the peak to the current resident size (Linux: `5` to /proc/self/clear_refs).
+fn reset_peak() {
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
+}
+
+/// Showing a call copies no parameter: the memory a shown `call` (text, HTML and the JSON
+/// record, as the kernel renders it) needs above its own working set is far below one weight
+/// of the model (64 MiB), compared with the same functional_call without the display. Runs in
+/// a process of its own (peak RSS is per process), as a child of this test binary.
+#[test]
+fn showing_a_call_copies_no_parameter() {
+    const NAME: &str = "showing_a_call_copies_no_parameter";
+    if std::env::var_os("FCALL_MEMORY_CHILD").is_none() {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+            .env("FCALL_MEMORY_CHILD", "1")
+            .output()
+            .expect("run the child");
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && text.contains("1 passed"), "{text}");
+        println!("{}", text.lines().filter(|l| l.starts_with("memory:")).collect::<Vec<_>>().join("\n"));
+        return;
+    }
+    let mut s = Session::new();
+    s.targets = Targets { width: 100, text: true, color: false, html: true, json: true };
+    let setup = "import torch\nimport torch.nn as nn\nfrom torch.func import functional_call\ntorch.manual_seed(0)\n\
+m = nn.Sequential(nn.Linear(4096, 4096), nn.BatchNorm1d(4096), nn.Linear(4096, 16))\n\
+d = {k: v.detach().clone() for k, v in [*m.named_parameters(), *m.named_buffers()]}\n\
+x = torch.randn(8, 4096)\n";
+    let outs = s.run(setup, RunOptions { keep_going: false });
+    assert!(outs.iter().all(|o| o.failure.is_none()), "setup failed");
+    let run = |s: &mut Session, code: &str| {
+        let outs = s.run(code, RunOptions { keep_going: false });
+        assert!(outs.iter().all(|o| o.failure.is_none()), "{code}: {}", outs.last().unwrap().text());
+        outs
+    };
+    let plain = "y = functional_call(m, d, (x,))\n";
+    let shown = "y = call m with d (x)\n";
+    // Warm both paths (allocator pools, plans, first renderings).
+    run(&mut s, plain);
+    run(&mut s, shown);
+    let measure = |s: &mut Session, code: &str| -> u64 {
+        reset_peak();
+        let base = rss_kib();
+        for _ in 0..3 {
+            run(s, code);
+        }
+        peak_kib().saturating_sub(base)
+    };
+    let (mut p, mut q) = (u64::MAX, u64::MAX);
+    for _ in 0..2 {
+        p = p.min(measure(&mut s, plain));
+        q = q.min(measure(&mut s, shown));
+    }
+    let weight_kib = 4096 * 4096 * 4 / 1024;
+    println!("memory: functional_call needs {p} KiB above its start, the shown call {q} KiB; one weight is {weight_kib} KiB");
+    assert!(q <= p + weight_kib / 4, "the shown call needs {} KiB more than functional_call: a copy of a weight?", q.saturating_sub(p));
+    // The record names the weight without encoding its 16M values.
+    let outs = run(&mut s, shown);
+    let rec = outs.last().unwrap().json();
+    let w = rec["call"]["names"].as_array().unwrap().iter().find(|r| r["name"] == "0.weight").expect("a row for 0.weight").clone();
+    assert_eq!(w["swapped_in"]["summarised"], true, "{w}");
+    assert_eq!(w["swapped_in"]["value"], "not encoded (16777216 elements)", "{w}");
+    assert_eq!(w["swapped_in"]["shape"], serde_json::json!([4096, 4096]), "{w}");
+    assert!(rec.to_string().len() < 200_000, "the record is {} bytes", rec.to_string().len());
 }

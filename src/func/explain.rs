@@ -109,7 +109,7 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
                 what.push(format!("written in place (version {a} -> {b})"));
             }
             if let Some(by) = s.unversioned {
-                what.push(format!("written in place by {by} (no version bump)"));
+                what.push(super::watch::describe(by));
             }
             if s.rebound {
                 what.push(format!("rebound to {}", s.end.as_ref().map(slot_text).unwrap_or_default()));
@@ -168,8 +168,9 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
                 tensor.id()
             ),
             PermanentChange::Unversioned { name, tensor, by } => format!(
-                "PERMANENT CHANGE {name}: the module's own tensor #{} was written in place by {by} (no version bump)",
-                tensor.id()
+                "PERMANENT CHANGE {name}: the module's own tensor #{} was {}",
+                tensor.id(),
+                super::watch::describe(by)
             ),
         });
     }

@@ -43,7 +43,9 @@ impl Default for CallOptions {
 /// `dicts` is a dict, or a list/tuple of dicts (anything else raises PyTorch's ValueError);
 /// `args` that is not a tuple is one positional argument, `none` is no argument.
 pub fn functional_call(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions) -> CallOutcome {
-    if let Some(out) = plan::try_fast(module, dicts, args, kwargs, opts) {
+    // A shown call compares small tensors by value: the general path does that.
+    let shown = watch::by_value_requested() && swap::swap_depth() == 0;
+    if let Some(out) = if shown { None } else { plan::try_fast(module, dicts, args, kwargs, opts) } {
         return out;
     }
     let mut record = CallRecord::new(Rc::from(module.class_name()), opts.tie_weights, opts.strict);
@@ -141,11 +143,21 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
 
     // Stage 3d: forward, with the restore armed for every exit path.
     let guard = RestoreGuard::new(&accessor, &swapped);
+    // A shown call (outermost only) copies what it can touch where that is cheap: the values
+    // swapped in and the module's own tensors.
+    let value_check = (!nested && watch::by_value_requested()).then(|| {
+        let swapped_in = record.swaps.iter().filter_map(|s| s.new.tensor());
+        watch::ValueCheck::take(swapped_in.chain(before.iter().filter_map(|(t, _)| t.as_ref())))
+    });
     let watch = watch::Watch::start();
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
     record.unversioned = watch.finish();
+    if let Some(check) = &value_check {
+        let found = check.found(&record.unversioned);
+        record.unversioned.0.extend(found);
+    }
     record.forward_ran = true;
     for (s, v0) in record.swaps.iter_mut().zip(&versions_in) {
         if let (Some(t), Some(v0)) = (s.new.tensor(), v0) {
@@ -154,7 +166,9 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
             if v1 != *v0 {
                 s.in_place = Some((*v0, v1));
             }
-            s.unversioned = record.unversioned.reaching(t).map(|w| w.by);
+            // A write its own counter saw is reported by version (a `.data` view written in
+            // place bumps only its own counter, and the module's tensor under it is found by value).
+            s.unversioned = if s.in_place.is_none() { record.unversioned.reaching(t).map(|w| w.by) } else { None };
         }
     }
     record.kept_aliases = kept_aliases(&record, epoch);

@@ -4,7 +4,14 @@
 //! it here, just before making it; every functional call in progress (the innermost and the
 //! ones around it) keeps the tensor written and, for a small one, a copy of its value before.
 //! Outside a functional call a report costs one thread-local read. `_version` stays PyTorch's.
-use std::cell::RefCell;
+//!
+//! Other writes escape the counter too: through `t.data` (its own version counter, in PyTorch as
+//! here: `self.w.data.mul_(0.9)`, momentum encoders), or through a tensor on the same memory
+//! that has another counter. A call that is shown ([`compare_by_value`]) therefore also copies,
+//! before forward, each tensor it can touch where that is cheap (at most [`CHEAP_NUMEL`]
+//! elements each, [`CHEAP_TOTAL`] in all, plain storage only) and compares it after forward when
+//! its version did not move: a difference is a write the counter missed ([`BY_VALUE`]).
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::tensor::TensorRef;
@@ -62,11 +69,112 @@ pub fn unversioned_write(t: &TensorRef, by: &'static str) {
                     return None;
                 }
                 let _guard = tch::no_grad_guard();
-                let d = t.tensor().f_detach().ok()?;
-                d.f_clone(&d.f_empty_like().ok()?).ok().map(TensorRef::new)
+                copy_of(t)
             })
             .clone();
         log.borrow_mut().push(UnversionedWrite { tensor: t.clone(), by, before });
+    }
+}
+
+/// Who wrote, for a change found by comparing values.
+pub const BY_VALUE: &str = "a write the version counter missed";
+
+/// The event text for a write without a version bump.
+pub fn describe(by: &str) -> String {
+    if by == BY_VALUE {
+        "changed in place without a version bump (found by comparing values)".to_string()
+    } else {
+        format!("written in place by {by} (no version bump)")
+    }
+}
+
+/// A tensor with at most this many elements is compared by value (a bias, a norm's weight,
+/// running statistics, a step counter); larger ones only by version.
+pub const CHEAP_NUMEL: usize = 4096;
+/// At most this many elements are copied for one call (16 MiB of float32).
+pub const CHEAP_TOTAL: usize = 1 << 22;
+
+thread_local! {
+    static BY_VALUE_ON: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the outermost functional call in it comparing small tensors by value (a call
+/// that is shown: its table must not miss a change).
+pub fn compare_by_value<R>(f: impl FnOnce() -> R) -> R {
+    let was = BY_VALUE_ON.with(|c| c.replace(true));
+    let out = f();
+    BY_VALUE_ON.with(|c| c.set(was));
+    out
+}
+
+/// Whether the call starting now compares values (asked once, by the outermost call).
+pub(crate) fn by_value_requested() -> bool {
+    BY_VALUE_ON.with(|c| c.get())
+}
+
+/// Copies taken before forward, for finding the writes the version counter missed.
+#[derive(Default)]
+pub(crate) struct ValueCheck {
+    /// Each tensor, its version before forward and a detached copy of its value.
+    kept: Vec<(TensorRef, i64, TensorRef)>,
+}
+
+impl ValueCheck {
+    /// Copies the cheap ones among `tensors` (each object once).
+    pub(crate) fn take<'a>(tensors: impl IntoIterator<Item = &'a TensorRef>) -> ValueCheck {
+        let mut out = ValueCheck::default();
+        let mut total = 0usize;
+        let mut seen = std::collections::HashSet::new();
+        let _guard = tch::no_grad_guard();
+        for t in tensors {
+            let n = t.numel();
+            if n > CHEAP_NUMEL || total + n > CHEAP_TOTAL || !seen.insert(t.id()) || crate::tensor::shim::data_ptr(t.tensor()).is_none() {
+                continue;
+            }
+            if let Some(c) = copy_of(t) {
+                total += n;
+                out.kept.push((t.clone(), t.version(), c));
+            }
+        }
+        out
+    }
+
+    /// The tensors whose value changed while their version did not, and that no report in
+    /// `known` reached already.
+    pub(crate) fn found(&self, known: &Writes) -> Vec<UnversionedWrite> {
+        let _guard = tch::no_grad_guard();
+        self.kept
+            .iter()
+            .filter(|(t, v, before)| t.version() == *v && known.reaching(t).is_none() && differs(t, before))
+            .map(|(t, _, before)| UnversionedWrite { tensor: t.clone(), by: BY_VALUE, before: Some(before.clone()) })
+            .collect()
+    }
+}
+
+fn copy_of(t: &TensorRef) -> Option<TensorRef> {
+    let d = t.tensor().f_detach().ok()?;
+    d.f_clone(&d.f_empty_like().ok()?).ok().map(TensorRef::new)
+}
+
+/// Not the same values: `torch.equal` first (NaN is unequal to itself there), then bytes.
+fn differs(t: &TensorRef, before: &TensorRef) -> bool {
+    let (a, b) = (t.tensor(), before.tensor());
+    if a.size() != b.size() || a.kind() != b.kind() {
+        return true;
+    }
+    if a.f_equal(b).unwrap_or(false) {
+        return false;
+    }
+    let bytes = |x: &tch::Tensor| -> Option<Vec<u8>> {
+        let x = x.f_contiguous().ok()?.f_to_device(tch::Device::Cpu).ok()?;
+        let n = x.numel() * x.kind().elt_size_in_bytes();
+        let mut v = vec![0u8; n];
+        x.f_copy_data_u8(&mut v, x.numel()).ok()?;
+        Some(v)
+    };
+    match (bytes(a), bytes(b)) {
+        (Some(x), Some(y)) => x != y,
+        _ => true,
     }
 }
 

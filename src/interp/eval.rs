@@ -600,7 +600,7 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
     }
     let mut before = super::snapshot::take(m, dicts);
     sh.call_depth.set(depth + 1);
-    let out = functional_call(m, dicts, args, kw, opts);
+    let out = crate::func::watch::compare_by_value(|| functional_call(m, dicts, args, kw, opts));
     sh.call_depth.set(depth);
     let pre = super::snapshot::settle(&mut before, &out.record);
     let rows = crate::render::call_table::Rows::default();

@@ -415,7 +415,8 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "grad" => t.grad().map(Value::Tensor).unwrap_or(Value::None),
         "ndim" => Value::Int(x.dim() as i64),
         "device" => Value::str(&format!("{:?}", x.device()).to_lowercase()),
-        "data" => tv(x.f_detach()?),
+        // PyTorch's `variable_data()`: shares memory, not the version counter.
+        "data" => tv(x.f_data()?),
         "T" => tv(x.f_permute((0..x.dim() as i64).rev().collect::<Vec<_>>())?),
         "mT" => tv(x.f_transpose(-2, -1)?),
         "H" => tv(x.f_adjoint()?),

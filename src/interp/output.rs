@@ -90,7 +90,7 @@ pub fn svg_html(svg: &str) -> String {
 /// A call shown from inside a body, rendered for `t` as it finished.
 pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
     let result = c.result.as_ref().filter(|v| !v.is_none());
-    Display::Call(Box::new(Rendered {
+    Display::Call(Box::new(render::summary::memo(|| Rendered {
         text: t.text.then(|| {
             let mut s = call_text(c, t.width, t.color);
             if let Some(v) = result {
@@ -107,7 +107,7 @@ pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
         }),
         json: t.json.then(|| call_json(c)),
         svg: if t.html { call_diagram(c, true).map(|d| Svg { text: diagram_text(&d, false), svg: diagram::svg::render(&d) }) } else { None },
-    }))
+    })))
 }
 
 #[derive(Clone)]
@@ -243,12 +243,12 @@ fn no_rows(c: &CallShow) -> String {
 impl StmtOutput {
     /// Makes the renderings asked for, now.
     pub fn render(&mut self, t: &Targets) {
-        self.rendered = Rendered {
+        self.rendered = render::summary::memo(|| Rendered {
             text: t.text.then(|| self.render_text(t.width, t.color)),
             html: t.html.then(|| self.render_html()),
             json: t.json.then(|| self.render_json()),
             svg: if t.html { self.render_svg() } else { None },
-        };
+        });
     }
 
     /// The statement's diagrams (commands', calls' in bodies, its own call's) as one SVG.

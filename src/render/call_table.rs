@@ -124,7 +124,7 @@ pub fn rows(r: &CallRecord) -> Vec<CallRow> {
             events.push(format!("written in place (v{a}->v{b})"));
         }
         if let Some(by) = s.unversioned {
-            events.push(format!("written in place by {by} (no version bump)"));
+            events.push(crate::func::watch::describe(by));
         }
         if s.rebound {
             if let Some(end) = &s.end {
@@ -215,7 +215,7 @@ pub fn rows(r: &CallRecord) -> Vec<CallRow> {
             PermanentChange::InPlace { version_before, version_after, .. } => {
                 vec![format!("written in place (v{version_before}->v{version_after})")]
             }
-            PermanentChange::Unversioned { by, .. } => vec![format!("written in place by {by} (no version bump)")],
+            PermanentChange::Unversioned { by, .. } => vec![crate::func::watch::describe(by)],
             PermanentChange::Replaced { .. } => vec!["replaced".into()],
         };
         rows.push(CallRow {
@@ -370,7 +370,7 @@ pub fn json(r: &CallRecord) -> Json {
                 "swapped_in": row.swapped_in.as_ref().map(slot_json),
                 "source": row.source,
                 "events": row.events,
-                "dict_after": row.dict_after.as_ref().map(|(v, same)| json!({"value": super::json::value(v), "same_object": same})),
+                "dict_after": row.dict_after.as_ref().map(|(v, same)| json!({"value": value_json(v), "same_object": same})),
                 "dict_note": row.dict_note,
                 "module_after": row.module_after,
                 "permanent_change": row.permanent,
@@ -394,6 +394,29 @@ pub fn json(r: &CallRecord) -> Json {
 fn slot_json(v: &SlotValue) -> Json {
     match v {
         SlotValue::Missing => json!("missing"),
-        SlotValue::Value(v) => super::json::value(v),
+        SlotValue::Value(v) => value_json(v),
+    }
+}
+
+/// A value in the record: as the JSON contract encodes it, except that a tensor PyTorch would
+/// print summarised (more than 1000 elements) is not encoded element by element: `"value"` says
+/// so (a string, like "not kept") and `"summarised": true`. The record of a call on a large
+/// model neither copies nor reads its weights (statistics would read them all).
+fn value_json(v: &Value) -> Json {
+    match v {
+        Value::Tensor(t) if t.numel() > crate::tensor::format::THRESHOLD => {
+            let mut enc = json!({
+                "type": t.type_name(),
+                "value": format!("not encoded ({} elements)", t.numel()),
+                "shape": t.shape(),
+                "dtype": crate::tensor::dtype_name(t.kind()),
+                "requires_grad": t.requires_grad(),
+                "grad_fn": t.grad_fn_name(),
+                "id": t.id(),
+            });
+            enc["summarised"] = json!(true);
+            enc
+        }
+        other => super::json::value(other),
     }
 }

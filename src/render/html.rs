@@ -13,7 +13,7 @@ fn tone_style(t: Tone) -> &'static str {
         Tone::Muted => "color:#8b949e;",
         Tone::Good => "color:#3a9b52;",
         Tone::Changed => "color:#3b8eea;",
-        Tone::Warn => "color:#c69026;",
+        Tone::Warn => "color:#b7791f;",
         Tone::Alarm => "color:#e5534b;font-weight:bold;",
     }
 }
@@ -25,7 +25,7 @@ pub fn tone_colour(t: Tone) -> Option<&'static str> {
 }
 
 /// Hues readable on white and on JupyterLab's dark background, for object ids.
-pub const ID_COLOURS: [&str; 8] = ["#d2691e", "#8957e5", "#1f9e89", "#c2398b", "#4c8bf5", "#9a8a00", "#e0533d", "#2f9fd0"];
+pub const ID_COLOURS: [&str; 8] = ["#d2691e", "#8957e5", "#1f9e89", "#c2398b", "#4c8bf5", "#9a8a00", "#e0533d", "#2b8fc0"];
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -44,18 +44,50 @@ pub fn summarize(t: &TensorRef) -> String {
         let text = nested(&values, &shape, floating);
         return format!("{text}{dtype}");
     }
+    let key = (t.id(), t.version());
+    if let Some(s) = MEMO.with(|m| m.borrow().as_ref().and_then(|m| m.get(&key).cloned())) {
+        return s;
+    }
     let stats = if floating {
-        let d = t.tensor().f_detach();
-        let mean = d.as_ref().ok().and_then(|d| d.f_mean(None).ok()).and_then(|m| m.f_double_value(&[]).ok());
-        let std = d.as_ref().ok().and_then(|d| d.f_std(true).ok()).and_then(|m| m.f_double_value(&[]).ok());
-        match (mean, std) {
-            (Some(m), Some(s)) => format!(" mean={} std={}", torch_scalar(m), torch_scalar(s)),
+        // One pass over the tensor (Welford): std and mean together.
+        let sm = t.tensor().f_detach().and_then(|d| d.f_std_mean(true));
+        let value = |x: &tch::Tensor| x.f_double_value(&[]).ok();
+        match sm.as_ref().ok().map(|(s, m)| (value(m), value(s))) {
+            Some((Some(m), Some(s))) => format!(" mean={} std={}", torch_scalar(m), torch_scalar(s)),
             _ => String::new(),
         }
     } else {
         String::new()
     };
-    format!("{}{}{}", dtype_name(kind), shape_text(&shape), stats)
+    let text = format!("{}{}{}", dtype_name(kind), shape_text(&shape), stats);
+    MEMO.with(|m| {
+        if let Some(m) = m.borrow_mut().as_mut() {
+            m.insert(key, text.clone());
+        }
+    });
+    text
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Option<std::collections::HashMap<(u64, i64), String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with each large tensor's statistics computed once: a statement's renderings (text,
+/// HTML, the JSON record) show the same tensors, and nothing writes them in between.
+pub fn memo<R>(f: impl FnOnce() -> R) -> R {
+    let outer = MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let outer = m.is_some();
+        if !outer {
+            *m = Some(Default::default());
+        }
+        outer
+    });
+    let out = f();
+    if !outer {
+        MEMO.with(|m| *m.borrow_mut() = None);
+    }
+    out
 }
 
 fn nested(values: &[f64], shape: &[i64], floating: bool) -> String {

@@ -7,7 +7,7 @@ use super::{dtype_name, to_f64_vec, TensorRef};
 
 const PRECISION: usize = 4;
 const LINEWIDTH: usize = 80;
-const THRESHOLD: usize = 1000;
+pub const THRESHOLD: usize = 1000;
 const EDGEITEMS: usize = 3;
 
 /// `torch.typename(t)`: `torch.FloatTensor`, `torch.LongTensor`, ...

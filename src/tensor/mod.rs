@@ -1,7 +1,7 @@
 //! Tensors as Python sees them: a tensor *object* with a stable id (identity, not storage), a
 //! Parameter flag, and the `nn.Buffer` mark. This is the only place that wraps tch handles in
 //! objects; everything above compares tensors with [`TensorRef::is`], as Python's `is` does.
-mod format;
+pub(crate) mod format;
 pub(crate) mod shim;
 
 pub use format::{tensor_repr, torch_scalar, torch_typename};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JupyterLab on loopback + headless Chromium (Debian's chromium, driven by playwright-core):
-# opens examples/inplace_buffer.ipynb with the fcall kernel, runs all cells, checks the cells of
-# the rendered HTML `call` table and keeps a screenshot in $FCALL_KERNEL_ARTIFACTS.
+# lab.js opens examples/inplace_buffer.ipynb with the fcall kernel, runs all cells and checks the
+# rendered HTML `call` table (cells, alignment, borders, colours) trusted and untrusted, in the
+# light and the dark theme, then Run All past an error; screenshots go to $FCALL_KERNEL_ARTIFACTS.
 # Expects JUPYTER_PATH with the fcall kernelspec (kernel/tests/run.sh sets it up).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,10 +24,26 @@ nb = nbformat.read(sys.argv[1], as_version=4)
 nb.metadata["kernelspec"]["name"] = sys.argv[2]
 nbformat.write(nb, sys.argv[1])
 PY
+# lab.js: the same notebook executed and saved without a signature (JupyterLab opens it
+# untrusted, as a downloaded notebook), and a notebook whose second cell fails (Run All).
+python - "$work" "${FCALL_KERNEL_NAME:-fcall}" <<'PY'
+import sys, os, nbformat
+from nbclient import NotebookClient
+work, kernel = sys.argv[1], sys.argv[2]
+nb = nbformat.read(os.path.join(work, "inplace_buffer.ipynb"), as_version=4)
+NotebookClient(nb, timeout=120, kernel_name=kernel).execute()
+nbformat.write(nb, os.path.join(work, "untrusted_inplace_buffer.ipynb"))
+cells = ["a = 1", "b = 1 / 0", "c = 3", "d = 4", "a + c"]
+err = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+err.metadata["kernelspec"] = {"name": kernel, "display_name": "fcall", "language": "python"}
+nbformat.write(err, os.path.join(work, "run_all_error.ipynb"))
+PY
+# The theme lab.js switches to stays in this run's own settings folder.
+export JUPYTERLAB_SETTINGS_DIR="$work/lab-settings" JUPYTERLAB_WORKSPACES_DIR="$work/lab-workspaces"
 port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=fcall-test-$RANDOM
 jupyter lab --no-browser --ip=127.0.0.1 --port="$port" --IdentityProvider.token="$token" \
-  --ServerApp.root_dir="$work" --allow-root >"$art/jupyterlab.log" 2>&1 &
+  --ServerApp.root_dir="$work" --LabApp.expose_app_in_browser=True --allow-root >"$art/jupyterlab.log" 2>&1 &
 lab=$!
 trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null; rm -rf "$work"' EXIT
 up=0; for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/api/status?token=$token" >/dev/null && { up=1; break; }; sleep 0.2; done
