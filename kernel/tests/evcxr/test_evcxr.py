@@ -76,7 +76,7 @@ def main():
     if sess:
         html = sess[0].get("text/html", "")
         expect("<table" in html and "0.weight" in html and "1.weight" in html, f"the session's call table: {html[:200]!r}")
-        expect("tensor([9., 18.])" in html, "the session's result (3I)(3I)x shows in the html")
+        expect("tensor([ 9., 18.])" in html, "the session's result (3I)(3I)x shows in the html")
     printed = "".join(o.text for o in nb.cells[3].outputs if o.output_type == "stream" and o.name == "stdout")
     expect("y = [9.0, 18.0]" in printed, f"the tensor came back to Rust: {printed!r}")
     print(f"evcxr notebook: {len(CELLS)} cells in {took:.1f} s -> {out}")
