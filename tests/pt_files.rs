@@ -66,7 +66,7 @@ impl Describer {
         json!({
             "dtype": dtype_name(x.kind()),
             "shape": x.size(),
-            "data": to_f64_vec(x).unwrap(),
+            "data": to_f64_vec(x).unwrap().iter().map(|v| v.to_bits()).collect::<Vec<u64>>(),
             "storage": storage,
             "offset": offset,
             "stride": x.stride(),
@@ -205,7 +205,7 @@ const SAVED: &[(&str, &str)] = &[
     (
         "dtypes",
         "{'f64': torch.randn(3, dtype=torch.float64), 'i64': torch.arange(3), 'i32': torch.arange(3, dtype=torch.int32), \
-         'u8': torch.arange(3, dtype=torch.uint8), 'b': torch.tensor([True, False]), 'f16': torch.randn(2).to(torch.float16), 'scalar': torch.tensor(2.5)}",
+         'u8': torch.arange(3, dtype=torch.uint8), 'b': torch.tensor([True, False]), 'f16': torch.ones(2, dtype=torch.float16), 'scalar': torch.tensor(2.5)}",
     ),
     ("requires_grad", "{'w': torch.ones(2, requires_grad=True), 'big': torch.arange(70000)}"),
 ];
@@ -282,7 +282,8 @@ class Tied(nn.Module):
         self.out.weight = self.emb.weight
 torch.save(Tied().state_dict(), {p:?})
 sd = torch.load({p:?})
-same = sd['emb.weight'] is sd['out.weight']
+sd['emb.weight'][0, 0] = 5.0
+same = sd['out.weight'][0, 0].item() == 5.0
 t = torch.arange(6.0)
 torch.save({{'a': t, 'b': t[2:], 'c': t.view(2, 3)}}, {p:?})
 r = torch.load({p:?})
@@ -293,7 +294,7 @@ seen = (r['a'][2].item(), r['c'][0, 2].item(), r['b'][3].item(), r['a'][5].item(
     );
     run(&mut s, &code).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(matches!(s.get("same"), Some(Value::Bool(true))), "a tied state dict loads as one tensor object");
+    assert!(matches!(s.get("same"), Some(Value::Bool(true))), "a tied state dict's two keys load onto one storage");
     let seen = describe(&s.get("seen").unwrap());
     assert_eq!(seen, json!({"tuple": [{"py": 100.0}, {"py": 100.0}, {"py": -1.0}, {"py": -1.0}]}));
 }

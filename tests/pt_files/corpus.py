@@ -20,7 +20,8 @@ def describe(v):
             return {
                 "dtype": str(x.dtype).replace("torch.", ""),
                 "shape": list(x.shape),
-                "data": x.detach().double().flatten().tolist(),
+                # Exact: each value's float64 bits (JSON floats would round on parsing).
+                "data": [struct.unpack("<Q", struct.pack("<d", v))[0] for v in x.detach().double().flatten().tolist()],
                 "storage": storages.setdefault(x.untyped_storage().data_ptr(), len(storages)),
                 "offset": x.storage_offset(),
                 "stride": list(x.stride()),
