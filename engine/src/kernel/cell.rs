@@ -1,7 +1,7 @@
 //! A cell's statement outputs → the kernel's outputs, as JSON for the protocol side:
-//! `{"outputs": [{"stdout": s} | {"stderr": s} | {"rich": {text, html, json, result}} |
+//! `{"outputs": [{"stdout": s} | {"stderr": s} | {"rich": {text, html, json, result[, svg]}} |
 //! {"error": {ename, evalue, traceback}}], "result_text": s}`.
-use fcall::interp::{Failure, OutKind, StmtOutput};
+use fcall::interp::{Display, Failure, OutKind, StmtOutput};
 use serde_json::{json, Value as Json};
 
 /// `print` text is stdout (adjacent statements' text merged); a value, a `call` table or a
@@ -32,6 +32,14 @@ pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
         }
         result_text.push_str(&text);
         let html = strip_printed_html(o.html(), &o.printed);
+        if let Some(pictures) = only_pictures(o) {
+            // Each picture its own output: image/svg+xml, and text/plain (the terminal chart)
+            // where the front end does not show SVG (JupyterLab, for an untrusted notebook).
+            for (svg, text) in pictures {
+                outputs.push(json!({"rich": {"text": text.trim_end(), "html": "", "json": o.json(), "svg": svg, "result": false}}));
+            }
+            continue;
+        }
         outputs.push(json!({"rich": {"text": text, "html": html, "json": o.json(), "result": result}}));
     }
     if !stdout.is_empty() {
@@ -44,6 +52,14 @@ pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
         outputs.push(json!({"error": e}));
     }
     json!({"outputs": outputs, "result_text": result_text})
+}
+
+/// The pictures of a statement that shows nothing else (`plot(xs)`, `plot watch`).
+fn only_pictures(o: &StmtOutput) -> Option<Vec<(&str, &str)>> {
+    if !o.printed.is_empty() || o.value.is_some() || o.call.is_some() || o.display.is_empty() {
+        return None;
+    }
+    o.display.iter().map(|d| if let Display::Svg { svg, text } = d { Some((svg.as_str(), text.as_str())) } else { None }).collect()
 }
 
 /// A cell the engine could not finish (a panic: a bug in fcall): CPython's word for an
