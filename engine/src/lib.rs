@@ -16,6 +16,7 @@
 mod complete;
 mod export_cmd;
 pub mod kernel;
+mod progress;
 mod script;
 mod tour;
 mod wrap;
@@ -106,7 +107,13 @@ pub struct ReplSession {
 
 #[no_mangle]
 pub extern "C" fn fcall_session_new() -> *mut c_void {
-    guard(std::ptr::null_mut(), || Box::into_raw(Box::new(ReplSession { session: Session::new() })) as *mut c_void)
+    guard(std::ptr::null_mut(), || {
+        let session = Session::new();
+        if progress::on_terminal() {
+            session.set_progress_view(Box::new(progress::Bar::default()));
+        }
+        Box::into_raw(Box::new(ReplSession { session })) as *mut c_void
+    })
 }
 
 /// # Safety

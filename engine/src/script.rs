@@ -37,6 +37,9 @@ pub fn main(args: &[String], width: u16, color: bool) -> i32 {
 pub fn run_source(code: &str, json: bool, width: u16, color: bool) -> i32 {
     let mut session = Session::new();
     session.targets = Targets { width, text: !json, color, html: false, json };
+    if !json && super::progress::on_terminal() {
+        session.set_progress_view(Box::new(super::progress::Bar::default()));
+    }
     let outs = session.run(code, RunOptions { keep_going: true });
     let mut stdout = std::io::stdout().lock();
     let mut failed = false;

@@ -16,8 +16,9 @@ pub enum Output {
     Stdout(String),
     /// What native code wrote to fd 2 during the cell (libtorch warnings).
     Stderr(String),
-    /// A rich rendering: text/plain, text/html and the JSON record of LANGUAGE.md.
-    Rich { text: String, html: String, json: Value, result: bool },
+    /// A rich rendering: text/plain, text/html and the JSON record of LANGUAGE.md (and
+    /// image/svg+xml when the statement drew one picture).
+    Rich { text: String, html: String, json: Value, svg: Option<String>, result: bool },
     Error(ErrorInfo),
 }
 
@@ -52,6 +53,34 @@ struct Lib {
     inspect: unsafe extern "C" fn(*mut c_void, *const c_char, usize) -> *mut c_char,
     interrupt: extern "C" fn(),
     free: unsafe extern "C" fn(*mut c_char),
+    /// Progress of long statements (absent from an older library: then none is shown).
+    set_progress: Option<unsafe extern "C" fn(*mut c_void, extern "C" fn(*const c_char))>,
+}
+
+/// Where progress events of the running cell go (set by the shell around each execute).
+type Sink = Box<dyn Fn(&str, String, String) + Send>;
+static PROGRESS: std::sync::Mutex<Option<Sink>> = std::sync::Mutex::new(None);
+
+/// Sends the running cell's progress events (`show`, `update`, `finish`, with text and HTML) to
+/// `sink`; `None` drops them.
+pub fn on_progress(sink: Option<Sink>) {
+    if let Ok(mut g) = PROGRESS.lock() {
+        *g = sink;
+    }
+}
+
+/// The library's progress callback (called on its progress thread).
+extern "C" fn progress_event(p: *const c_char) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: the library passes a NUL-terminated string that lives during this call.
+    let v: Value = serde_json::from_slice(unsafe { CStr::from_ptr(p) }.to_bytes()).unwrap_or(Value::Null);
+    if let Ok(g) = PROGRESS.lock() {
+        if let Some(sink) = g.as_ref() {
+            sink(v["event"].as_str().unwrap_or(""), s(&v["text"]), s(&v["html"]));
+        }
+    }
 }
 
 static LIB: OnceLock<Lib> = OnceLock::new();
@@ -70,6 +99,7 @@ fn load() -> Result<Lib, String> {
             inspect: lib.function("fcall_kernel_inspect")?,
             interrupt: lib.function("fcall_kernel_interrupt")?,
             free: lib.function("fcall_kernel_free")?,
+            set_progress: lib.function("fcall_kernel_set_progress").ok(),
         })
     }
 }
@@ -125,6 +155,10 @@ impl Engine {
                 let k = (lib.new)();
                 if k.is_null() {
                     return Err("the fcall engine could not make a session".to_string());
+                }
+                if let Some(f) = lib.set_progress {
+                    // SAFETY: `k` is the live session; `progress_event` lives as long as the process.
+                    unsafe { f(k, progress_event) };
                 }
                 Ok((lib, k))
             });
@@ -217,7 +251,7 @@ fn parse_cell(v: &Value) -> Cell {
             } else if let Some(t) = o.get("stderr") {
                 Some(Output::Stderr(s(t)))
             } else if let Some(r) = o.get("rich") {
-                Some(Output::Rich { text: s(&r["text"]), html: s(&r["html"]), json: r["json"].clone(), result: r["result"].as_bool().unwrap_or(false) })
+                Some(Output::Rich { text: s(&r["text"]), html: s(&r["html"]), json: r["json"].clone(), svg: r["svg"].as_str().map(String::from), result: r["result"].as_bool().unwrap_or(false) })
             } else {
                 o.get("error").map(|e| {
                     Output::Error(ErrorInfo {

@@ -213,7 +213,14 @@ impl Shell {
                 payload.push(Payload::Page { data: Media::new(vec![MediaType::Plain(text)]), start: 0 });
                 Cell { outputs: vec![], result_text: String::new() }
             }
-            None => self.engine.run(r.code.clone()).await,
+            None => {
+                if !silent {
+                    crate::engine::on_progress(Some(progress_sink(self.iopub.clone(), msg.clone())));
+                }
+                let cell = self.engine.run(r.code.clone()).await;
+                crate::engine::on_progress(None);
+                cell
+            }
         };
         let mut error: Option<ErrorInfo> = None;
         for o in cell.outputs {
@@ -227,10 +234,13 @@ impl Shell {
                 _ if silent => {}
                 Output::Stdout(s) => self.pub_(StreamContent::stdout(&s).as_child_of(msg)),
                 Output::Stderr(s) => self.pub_(StreamContent::stderr(&s).as_child_of(msg)),
-                Output::Rich { text, html, json, result } => {
+                Output::Rich { text, html, json, svg, result } => {
                     let mut data = vec![MediaType::Plain(text)];
                     if !html.is_empty() {
                         data.push(MediaType::Html(html));
+                    }
+                    if let Some(svg) = svg {
+                        data.push(MediaType::Svg(svg));
                     }
                     if json.is_object() {
                         data.push(MediaType::Other((RECORD_MIME.to_string(), json)));
@@ -264,6 +274,21 @@ impl Shell {
         self.out.send(reply.as_child_of(msg)).await;
         self.aborting |= abort;
     }
+}
+
+/// A long statement's progress as one display that updates in place: `display_data` with a
+/// `display_id` when it shows, then `update_display_data` (the last one says how it ended).
+fn progress_sink(iopub: mpsc::UnboundedSender<JupyterMessage>, parent: JupyterMessage) -> Box<dyn Fn(&str, String, String) + Send> {
+    let id = format!("fcall-progress-{}", uuid::Uuid::new_v4());
+    Box::new(move |event, text, html| {
+        let data = Media::new(vec![MediaType::Plain(text), MediaType::Html(html)]);
+        let m = if event == "show" {
+            DisplayData { data, metadata: Default::default(), transient: Some(Transient { display_id: Some(id.clone()) }) }.as_child_of(&parent)
+        } else {
+            UpdateDisplayData::new(data, &id).as_child_of(&parent)
+        };
+        let _ = iopub.send(m);
+    })
 }
 
 /// ipykernel's reply to an aborted request: content and metadata `{"status": "aborted"}`, no

@@ -36,7 +36,7 @@ specs="$(jupyter kernelspec list)"; case "$specs" in *"$FCALL_KERNEL_NAME"*) ;; 
 # The launcher passes no environment: the binary must find libtorch by itself (rpath).
 env -i "$fcall" --version >/dev/null
 cd "$here/py"
-python -m unittest -v test_conformance test_behaviour test_robustness 2>&1
+python -m unittest -v test_conformance test_behaviour test_robustness test_visuals 2>&1
 python test_notebooks.py
 if [ "$bench" = 1 ]; then python bench.py; fi
 if [ "$browser" = 1 ]; then "$here/browser/run.sh"; fi

@@ -246,3 +246,41 @@ fn help_prints_within_the_width() {
     }
     quit(p);
 }
+
+#[test]
+fn plots_draw_braille_charts_and_a_slow_loop_shows_a_progress_bar() {
+    let s = Scratch::new("plot");
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);
+    let braille = |t: &str| t.chars().filter(|c| ('\u{2801}'..='\u{28ff}').contains(c)).count();
+    // The y range's top (25.) is only in the chart, never in the echo.
+    let out = entry(&mut p, "plot([1, 4, 9, 16, 25], title=\"squares\")", "25.");
+    let out = out + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(braille(&out) > 10, "a braille chart: {}", pty::visible(out.as_bytes()));
+    // A watched value over a loop.
+    entry(&mut p, "bn = nn.BatchNorm1d(2); x = torch.arange(8.).reshape(4, 2); print(\"made\", 7 * 6)", "made 42");
+    let out = entry(&mut p, "watch bn.running_mean", "2 numbers");
+    drop(out);
+    entry(&mut p, "for i in range(5): _ = bn(x * (i + 1))", ">>> ");
+    let out = entry(&mut p, "watch", "6 samples");
+    drop(out);
+    let out = entry(&mut p, "plot watch", "bn.running_mean[1] (last ");
+    let out = out + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(braille(&out) > 10, "{}", pty::visible(out.as_bytes()));
+    // A short loop shows no progress.
+    let out = entry(&mut p, "for i in range(3): print(\"quick\", i * 11)", "quick 22");
+    let out = out + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(!out.contains("/3"), "no progress for a short loop: {}", pty::visible(out.as_bytes()));
+    // A slow loop (work, not sleep: large matrix products) shows its bar with the count, which
+    // Ctrl-C clears along with the loop.
+    entry(&mut p, "a = torch.randn(1024, 1024); print(\"ready\", 3 * 3)", "ready 9");
+    p.send("for i in range(100000): b = a @ a\r");
+    let bar = p.expect("/100000", LONG).unwrap_or_else(|e| panic!("no progress bar: {e}"));
+    assert!(bar.contains("for i in range(100000):"), "the bar names the loop: {}", pty::visible(bar.as_bytes()));
+    // The bar updates: a later count appears.
+    p.expect("/100000", SHORT).expect("an update of the bar");
+    p.send("\x03");
+    p.expect("KeyboardInterrupt", SHORT).expect("Ctrl-C stops the loop");
+    p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
+    entry(&mut p, "print(\"counted\", i > 0)", "counted True");
+    quit(p);
+}

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::interp::{Failure, OutKind, StmtOutput};
+use crate::interp::{Display, Failure, OutKind, StmtOutput};
 use crate::render::html;
 
 /// The MIME type of the terminal text (what the REPL prints, no colour).
@@ -14,6 +14,8 @@ pub const TEXT_PLAIN: &str = "text/plain";
 pub const TEXT_HTML: &str = "text/html";
 /// The MIME type of the JSON record of LANGUAGE.md ("Machine-readable output").
 pub const APPLICATION_JSON: &str = "application/json";
+/// The MIME type of a picture (`plot(xs)`, `draw mod`): a static SVG document.
+pub const IMAGE_SVG: &str = "image/svg+xml";
 
 /// One piece of a run's output, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +38,8 @@ pub struct Rich {
     pub html: String,
     /// `application/json`: the statement's JSON record.
     pub json: Json,
+    /// `image/svg+xml`: the statement's picture (an object diagram, a chart), if it drew one.
+    pub svg: Option<String>,
     /// Whether this is the run's result (its last statement's value or call), the
     /// `execute_result` of a notebook cell.
     pub result: bool,
@@ -49,12 +53,13 @@ impl Rich {
             TEXT_PLAIN => Some(Json::String(self.text.clone())),
             TEXT_HTML => Some(Json::String(self.html.clone())),
             APPLICATION_JSON => Some(self.json.clone()),
+            IMAGE_SVG => self.svg.clone().map(Json::String),
             _ => None,
         }
     }
     /// All renderings as a MIME bundle (a Jupyter `data` object).
     pub fn data(&self) -> Map<String, Json> {
-        [TEXT_PLAIN, TEXT_HTML, APPLICATION_JSON].into_iter().filter_map(|m| Some((m.to_string(), self.get(m)?))).collect()
+        [TEXT_PLAIN, TEXT_HTML, APPLICATION_JSON, IMAGE_SVG].into_iter().filter_map(|m| Some((m.to_string(), self.get(m)?))).collect()
     }
 }
 
@@ -116,8 +121,17 @@ impl Outputs {
                 result_text.push('\n');
             }
             result_text.push_str(&text);
+            if let Some(pictures) = only_pictures(o) {
+                // Each picture its own output: image/svg+xml, and text/plain (the terminal chart)
+                // where the front end does not show SVG (JupyterLab, for an untrusted notebook).
+                for (svg, text) in pictures {
+                    items.push(Output::Rich(Rich { text: text.trim_end().to_string(), html: String::new(), json: o.json(), svg: Some(svg.to_string()), result: false }));
+                }
+                continue;
+            }
             let html = strip_printed_html(o.html(), &o.printed);
-            items.push(Output::Rich(Rich { text, html, json: o.json(), result }));
+            let svg = o.svg().map(|p| p.svg.clone());
+            items.push(Output::Rich(Rich { text, html, json: o.json(), svg, result }));
         }
         if !stdout.is_empty() {
             items.push(Output::Stdout(stdout));
@@ -182,6 +196,14 @@ impl Outputs {
 }
 
 /// A statement's HTML without the `<pre>` of its printed text (that went out as stdout).
+/// The pictures of a statement that shows nothing else (`plot(xs)`, `plot watch`).
+fn only_pictures(o: &StmtOutput) -> Option<Vec<(&str, &str)>> {
+    if !o.printed.is_empty() || o.value.is_some() || o.call.is_some() || o.display.is_empty() {
+        return None;
+    }
+    o.display.iter().map(|d| if let Display::Svg { svg, text } = d { Some((svg.as_str(), text.as_str())) } else { None }).collect()
+}
+
 fn strip_printed_html(html: &str, printed: &str) -> String {
     if printed.is_empty() {
         return html.to_string();
@@ -211,7 +233,7 @@ impl Output {
     pub fn to_kernel_json(&self) -> Json {
         match self {
             Output::Stdout(s) => json!({"stdout": s}),
-            Output::Rich(r) => json!({"rich": {"text": r.text, "html": r.html, "json": r.json, "result": r.result}}),
+            Output::Rich(r) => json!({"rich": {"text": r.text, "html": r.html, "json": r.json, "svg": r.svg, "result": r.result}}),
             Output::Error(e) => json!({"error": {"ename": e.ename, "evalue": e.evalue, "traceback": e.traceback}}),
         }
     }

@@ -45,6 +45,17 @@ pub extern "C" fn fcall_kernel_new() -> *mut c_void {
     })
 }
 
+/// Sends the progress of long statements to `cb` from now on (see `crate::progress::Events`);
+/// `cb` is called on another thread, never after the cell that it reports on has returned.
+///
+/// # Safety
+/// `k` comes from `fcall_kernel_new`; `cb` stays callable for the session's life.
+#[no_mangle]
+pub unsafe extern "C" fn fcall_kernel_set_progress(k: *mut c_void, cb: crate::progress::Callback) {
+    let k = &mut *(k as *mut Kernel);
+    crate::guard((), || k.session.set_progress_view(Box::new(crate::progress::Events(cb))));
+}
+
 /// Runs a cell; returns the JSON of [`cell::cell`] (free it with `fcall_kernel_free`). A panic
 /// in the engine (a bug) becomes the cell's error, the workspace kept as the cell left it; its
 /// message also goes to the kernel's log.

@@ -3,6 +3,7 @@
 # lab.js opens examples/inplace_buffer.ipynb with the fcall kernel, runs all cells and checks the
 # rendered HTML `call` table (cells, alignment, borders, colours) trusted and untrusted, in the
 # light and the dark theme, then Run All past an error; screenshots go to $FCALL_KERNEL_ARTIFACTS.
+# plots.js opens a saved notebook of plots untrusted, runs it trusted, and keeps a screenshot of each.
 # Expects JUPYTER_PATH with the fcall kernelspec (kernel/tests/run.sh sets it up).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,6 +41,17 @@ nbformat.write(err, os.path.join(work, "run_all_error.ipynb"))
 PY
 # The theme lab.js switches to stays in this run's own settings folder.
 export JUPYTERLAB_SETTINGS_DIR="$work/lab-settings" JUPYTERLAB_WORKSPACES_DIR="$work/lab-workspaces"
+# plots.ipynb (plots.js): executed here, so it opens with its outputs saved and untrusted.
+python - "$work/plots.ipynb" "${FCALL_KERNEL_NAME:-fcall}" <<'PY'
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.v4.new_notebook()
+nb.cells = [nbformat.v4.new_code_cell('plot([1, 4, 9, 16, 25], title="squares")'),
+            nbformat.v4.new_code_cell("w0 = torch.zeros(4, 6)\nw1 = w0.clone()\nw1[1, 2] = 1.0\nw1[3, 4] = -0.5\nheatmap(w0, w1)")]
+nb.metadata["kernelspec"] = {"name": sys.argv[2], "display_name": "fcall", "language": "python"}
+NotebookClient(nb, kernel_name=sys.argv[2], timeout=120).execute()
+nbformat.write(nb, sys.argv[1])
+PY
 port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=fcall-test-$RANDOM
 jupyter lab --no-browser --ip=127.0.0.1 --port="$port" --IdentityProvider.token="$token" \
@@ -49,3 +61,4 @@ trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null; rm -rf "$work"' EXIT
 up=0; for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/api/status?token=$token" >/dev/null && { up=1; break; }; sleep 0.2; done
 [ "$up" = 1 ] || { echo "JupyterLab did not start; see $art/jupyterlab.log" >&2; exit 1; }
 NODE_PATH="$npmdir/node_modules" node "$here/lab.js" "http://127.0.0.1:$port/lab/tree/inplace_buffer.ipynb?token=$token" "$art"
+NODE_PATH="$npmdir/node_modules" node "$here/plots.js" "http://127.0.0.1:$port/lab/tree/plots.ipynb?token=$token" "$art"
