@@ -16,8 +16,9 @@ pub enum Output {
     Stdout(String),
     /// What native code wrote to fd 2 during the cell (libtorch warnings).
     Stderr(String),
-    /// A rich rendering: text/plain, text/html and the JSON record of LANGUAGE.md.
-    Rich { text: String, html: String, json: Value, result: bool },
+    /// A rich rendering: text/plain, text/html, image/svg+xml (diagrams) and the JSON record of
+    /// LANGUAGE.md; an empty string is left out.
+    Rich { text: String, html: String, svg: String, json: Value, result: bool },
     Error(ErrorInfo),
 }
 
@@ -217,7 +218,13 @@ fn parse_cell(v: &Value) -> Cell {
             } else if let Some(t) = o.get("stderr") {
                 Some(Output::Stderr(s(t)))
             } else if let Some(r) = o.get("rich") {
-                Some(Output::Rich { text: s(&r["text"]), html: s(&r["html"]), json: r["json"].clone(), result: r["result"].as_bool().unwrap_or(false) })
+                Some(Output::Rich {
+                    text: s(&r["text"]),
+                    html: s(&r["html"]),
+                    svg: s(&r["svg"]),
+                    json: r["json"].clone(),
+                    result: r["result"].as_bool().unwrap_or(false),
+                })
             } else {
                 o.get("error").map(|e| {
                     Output::Error(ErrorInfo {

@@ -227,10 +227,13 @@ impl Shell {
                 _ if silent => {}
                 Output::Stdout(s) => self.pub_(StreamContent::stdout(&s).as_child_of(msg)),
                 Output::Stderr(s) => self.pub_(StreamContent::stderr(&s).as_child_of(msg)),
-                Output::Rich { text, html, json, result } => {
+                Output::Rich { text, html, svg, json, result } => {
                     let mut data = vec![MediaType::Plain(text)];
                     if !html.is_empty() {
                         data.push(MediaType::Html(html));
+                    }
+                    if !svg.is_empty() {
+                        data.push(MediaType::Svg(svg));
                     }
                     if json.is_object() {
                         data.push(MediaType::Other((RECORD_MIME.to_string(), json)));

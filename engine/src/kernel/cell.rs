@@ -1,5 +1,5 @@
 //! A cell's statement outputs → the kernel's outputs, as JSON for the protocol side:
-//! `{"outputs": [{"stdout": s} | {"stderr": s} | {"rich": {text, html, json, result}} |
+//! `{"outputs": [{"stdout": s} | {"stderr": s} | {"rich": {text, html, svg?, json, result}} |
 //! {"error": {ename, evalue, traceback}}], "result_text": s}`.
 use fcall::interp::{Failure, OutKind, StmtOutput};
 use serde_json::{json, Value as Json};
@@ -16,6 +16,10 @@ pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
     for (i, o) in outs.iter().enumerate() {
         stdout.push_str(&o.printed);
         if o.kind == OutKind::Error {
+            // A diagram of a call that raised shows the stage where it stopped.
+            if let Some(p) = o.svg() {
+                outputs.push(json!({"rich": {"text": p.text.trim_end(), "html": "", "svg": p.svg, "json": null, "result": false}}));
+            }
             error = Some(error_info(o));
             break;
         }
@@ -32,7 +36,16 @@ pub fn cell(outs: &[StmtOutput], stderr: &str) -> Json {
         }
         result_text.push_str(&text);
         let html = strip_printed_html(o.html(), &o.printed);
-        outputs.push(json!({"rich": {"text": text, "html": html, "json": o.json(), "result": result}}));
+        // Diagrams are `image/svg+xml` with their text as text/plain: in the statement's own
+        // output when it has no HTML (`draw`), else in one more output after it (`explain`).
+        match o.svg() {
+            Some(p) if html.is_empty() => outputs.push(json!({"rich": {"text": text, "html": "", "svg": p.svg, "json": o.json(), "result": result}})),
+            Some(p) => {
+                outputs.push(json!({"rich": {"text": text, "html": html, "json": o.json(), "result": result}}));
+                outputs.push(json!({"rich": {"text": p.text.trim_end(), "html": "", "svg": p.svg, "json": null, "result": false}}));
+            }
+            None => outputs.push(json!({"rich": {"text": text, "html": html, "json": o.json(), "result": result}})),
+        }
     }
     if !stdout.is_empty() {
         outputs.push(json!({"stdout": stdout}));
