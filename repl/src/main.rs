@@ -10,6 +10,7 @@ mod highlight;
 mod loader;
 mod output;
 mod repl;
+mod stepper;
 mod term;
 
 use std::io::IsTerminal;

@@ -272,7 +272,9 @@ fn run_entry(backend: &Rc<RefCell<Backend>>, line: &str, term: &Term) -> Result<
     let mut stdout = std::io::stdout().lock();
     match result {
         Ok((text, _failed)) => {
-            let _ = stdout.write_all(crate::output::summarise(&text, crate::output::max_lines(), width, term.color).as_bytes());
+            // A stepper's stages are summarised one by one (each is one screen to read).
+            let pages: Vec<String> = crate::stepper::pages(&text).iter().map(|p| crate::output::summarise(p, crate::output::max_lines(), width, term.color)).collect();
+            crate::stepper::print(&mut stdout, &pages.concat(), term.color);
             if PRESSES.load(Ordering::SeqCst) > 0 && !text.contains("KeyboardInterrupt") {
                 // The evaluator checks between statements and loop iterations; this one finished
                 // inside a single operation first.

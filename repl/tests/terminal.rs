@@ -282,5 +282,25 @@ fn plots_draw_braille_charts_and_a_slow_loop_shows_a_progress_bar() {
     p.expect("KeyboardInterrupt", SHORT).expect("Ctrl-C stops the loop");
     p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
     entry(&mut p, "print(\"counted\", i > 0)", "counted True");
+fn draw_shows_the_diagram_and_step_walks_the_stages_one_key_at_a_time() {
+    let s = Scratch::new("draw");
+    let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);
+    entry(&mut p, "m = nn.BatchNorm1d(2); a = dict(m.named_parameters()); print(\"ok\", 2 * 2)", "ok 4");
+    // The three panels in text, the module's own running statistics marked as a permanent change.
+    let out = entry(&mut p, "draw call m with a (torch.ones(2, 2))", "── after the call ──");
+    let out = out + &p.expect(">>> ", SHORT).expect("prompt");
+    assert!(out.contains("── during forward (after the swap) ──") && out.contains("m.weight") && out.contains("swapped in from a['weight']"), "{out}");
+    assert!(out.contains("PERMANENT CHANGE: the module's own tensor"), "{out}");
+    // The stepper: the first stage, then one per key; q stops.
+    let first = entry(&mut p, "step call m with a (torch.ones(2, 2))", "Enter next, q stop]");
+    assert!(first.contains("── step 1 of ") && first.contains("1. merge") && !first.contains("── step 2 of "), "{first}");
+    p.send("\r");
+    let second = p.expect("Enter next, q stop]", SHORT).expect("the second stage");
+    assert!(second.contains("── step 2 of ") && !second.contains("── step 3 of "), "{second}");
+    p.send("q");
+    let stop = p.expect(">>> ", SHORT).expect("back at the prompt after q");
+    assert!(stop.contains("(stopped after stage 2 of ") && !stop.contains("── step 3 of "), "{stop}");
+    // draw of the module now.
+    entry(&mut p, "draw m", "m.num_batches_tracked");
     quit(p);
 }

@@ -106,6 +106,10 @@ impl Outputs {
         for (i, o) in outs.iter().enumerate() {
             stdout.push_str(&o.printed);
             if o.kind == OutKind::Error {
+                // A diagram of a call that raised shows the stage where it stopped.
+                if let Some(p) = o.svg() {
+                    items.push(Output::Rich(Rich { text: p.text.trim_end().to_string(), html: String::new(), json: Json::Null, svg: Some(p.svg.clone()), result: false }));
+                }
                 error = Some(error_info(o));
                 break;
             }
@@ -130,8 +134,16 @@ impl Outputs {
                 continue;
             }
             let html = strip_printed_html(o.html(), &o.printed);
-            let svg = o.svg().map(|p| p.svg.clone());
-            items.push(Output::Rich(Rich { text, html, json: o.json(), svg, result }));
+            // Diagrams are `image/svg+xml` with their text as text/plain: in the statement's own
+            // output when it has no HTML (`draw`), else in one more output after it (`explain`).
+            match o.svg() {
+                Some(p) if html.is_empty() => items.push(Output::Rich(Rich { text, html, json: o.json(), svg: Some(p.svg.clone()), result })),
+                Some(p) => {
+                    items.push(Output::Rich(Rich { text, html, json: o.json(), svg: None, result }));
+                    items.push(Output::Rich(Rich { text: p.text.trim_end().to_string(), html: String::new(), json: Json::Null, svg: Some(p.svg.clone()), result: false }));
+                }
+                None => items.push(Output::Rich(Rich { text, html, json: o.json(), svg: None, result })),
+            }
         }
         if !stdout.is_empty() {
             items.push(Output::Stdout(stdout));

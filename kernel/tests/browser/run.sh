@@ -62,3 +62,5 @@ up=0; for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/api/status?token=
 [ "$up" = 1 ] || { echo "JupyterLab did not start; see $art/jupyterlab.log" >&2; exit 1; }
 NODE_PATH="$npmdir/node_modules" node "$here/lab.js" "http://127.0.0.1:$port/lab/tree/inplace_buffer.ipynb?token=$token" "$art"
 NODE_PATH="$npmdir/node_modules" node "$here/plots.js" "http://127.0.0.1:$port/lab/tree/plots.ipynb?token=$token" "$art"
+# The object diagrams (draw, step, explain), trusted and untrusted: visuals.sh.
+"$here/visuals.sh" "$work" "http://127.0.0.1:$port" "$token" "$art"
