@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/variable.h>
 #include <torch/csrc/autograd/function.h>
 #include <cstring>
+#include <dlfcn.h>
 
 extern "C" {
 
@@ -388,6 +389,56 @@ at::Tensor* fcall_storage_bytes(const at::Tensor* t) {
     u.set_(st, 0, {n}, {1});
     return heap(u);
   } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
+}
+
+// ---- devices: what tch's `Tensor::device()` cannot say (it panics on meta) ----
+extern "C" {
+
+// The tensor's c10::Device: its DeviceType code and index (-1: none).
+void fcall_device(const at::Tensor* t, int* type, int* index) {
+  auto d = t->device();
+  *type = static_cast<int>(d.type());
+  *index = static_cast<int>(d.index());
+}
+
+// `param.data = new_data` (Variable::set_data): the same TensorImpl takes the new data, dtype
+// and device, so the Python object keeps its identity. 0 on error (see fcall_last_error).
+int fcall_set_data(const at::Tensor* self, const at::Tensor* new_data) {
+  try {
+    const_cast<at::Tensor*>(self)->set_data(*new_data);
+    return 1;
+  } catch (const std::exception& e) {
+    record(e);
+    return 0;
+  }
+}
+
+// What Python's torch does before any CUDA tensor is made (torch::utils::device_lazy_init ->
+// torch.cuda._lazy_init -> torch._C._cuda_init): initialise CUDA, raising its error where there is
+// no driver or device. 0 on error (see fcall_last_error).
+// fcall runs libtorch without its CUDA library loaded (libtorch_cuda's hooks are not
+// registered), so a CUDA request says what PyTorch says where there is no driver (c10's
+// device_count_impl for cudaErrorInsufficientDriver) when the driver library cannot be loaded,
+// and that fcall has no CUDA otherwise. 0 with the error (see fcall_last_error).
+int fcall_cuda_lazy_init() {
+  void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (driver == nullptr) {
+    last_error =
+        "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from "
+        "http://www.nvidia.com/Download/index.aspx";
+    return 0;
+  }
+  dlclose(driver);
+  last_error = std::string("\x1f") + "NotImplementedError" + "\x1f" + "fcall runs tensors on the CPU (and meta): CUDA is not available in fcall";
+  return 0;
+}
+
+// torch._has_compatible_shallow_copy_type(a, b): whether `a.data = b` may keep a's TensorImpl
+// (nn.Module._apply's choice between `param.data = ...` and a new Parameter).
+int fcall_has_compatible_shallow_copy_type(const at::Tensor* a, const at::Tensor* b) {
+  return a->unsafeGetTensorImpl()->has_compatible_shallow_copy_type(b->key_set()) ? 1 : 0;
 }
 
 }

@@ -4,11 +4,14 @@
 //! compared statement by statement, and must agree:
 //!
 //! - examples/*.{py,fc} (the README's and the tour's scripts),
+//! - examples/tutorials/*.py (the torch.func tutorials: per-sample gradients, model ensembling,
+//!   Jacobians/Hessians, neural tangent kernels),
 //! - tests/conformance/*.{py,fc} (the scripts of the conformance cases, ../shared/conformance),
 //! - repl/tests/fuzz/regressions/*.{py,fc} (programs the fuzzer once found to differ, kept
 //!   after the fix so the divergence cannot come back),
 //! - repl/tests/check/*.{py,fc} (hand-written: functorch wrappers, libtorch error classes, user
-//!   names that shadow built-ins, save/load, reset, `*args`/keyword-only/`**kwargs` binding,
+//!   names that shadow built-ins, save/load, devices and dtypes (torch.device, meta tensors,
+//!   `.to`, `Module.to`), reset, `*args`/keyword-only/`**kwargs` binding,
 //!   `@property`, forward hooks, ModuleDict/ModuleList, list methods, command lines exported as
 //!   plain PyTorch).
 //!
@@ -56,6 +59,19 @@ fn all_agree(dir: &str, at_least: usize) {
 #[test]
 fn examples_agree_with_pytorch() {
     all_agree("examples", 10);
+}
+
+/// The torch.func tutorials that run as written today (per_sample_grads.py waits for
+/// `F.nll_loss`).
+#[test]
+fn torch_func_tutorials_agree_with_pytorch() {
+    assert!(python_available(), "no Python with torch 2.13: run the tests through ./test (it sets up the environment)");
+    let names = ["ensembling.py", "jacobians_hessians.py", "neural_tangent_kernels.py"];
+    let files: Vec<PathBuf> = names.iter().map(|n| root().join("examples/tutorials").join(n)).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_fcall")).arg("check").args(&files).output().expect("fcall runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let summary = format!("fcall check: {n} file(s), {n} agree, 0 differ", n = files.len());
+    assert!(out.status.success() && text.contains(&summary), "tutorials: fcall check exits {:?}:\n{text}", out.status.code());
 }
 
 #[test]

@@ -108,6 +108,12 @@ fn run(sig: &Signature, b: parse::Bound, this: Option<&Value>) -> Result<Value> 
             _ => param(name).map(|i| to_arg(&b.values[i])).unwrap_or(Arg::Default),
         })
         .collect();
+    // Python's torch initialises CUDA before it makes a tensor there (its error where there is none).
+    for a in &args {
+        if let Arg::Device(ty, index) = a {
+            crate::interp::convert::device_lazy_init(crate::tensor::Device { ty: *ty, index: *index })?;
+        }
+    }
     let outs = stack::call(&sig.target.name, &sig.target.overload, &args)?;
     // An argument written in place and returned (`x.add_(y)`) is the same Python object.
     let written = |ret: &signature::Ret| -> Option<Value> {

@@ -83,29 +83,12 @@ fn int_of(v: &Value) -> Option<i64> {
 
 /// `torch.device`-like values: "cpu", "cuda:0", "meta", an int (a CUDA index).
 pub fn device_of(v: &Value) -> Option<(i32, i32)> {
-    let parse = |s: &str| -> Option<(i32, i32)> {
-        let (ty, idx) = match s.split_once(':') {
-            Some((t, i)) => (t, i.parse().ok()?),
-            None => (s, -1),
-        };
-        let code = match ty {
-            "cpu" => 0,
-            "cuda" => 1,
-            "mkldnn" => 2,
-            "xla" => 9,
-            "xpu" => 12,
-            "mps" => 13,
-            "meta" => 14,
-            _ => return None,
-        };
-        Some((code, idx))
+    let d = match v {
+        Value::Str(s) => crate::tensor::Device::parse(s).ok()?,
+        Value::Int(i) if *i >= 0 => crate::tensor::Device { ty: crate::tensor::device::CUDA, index: *i as i32 },
+        other => crate::interp::device::of(other)?,
     };
-    match v {
-        Value::Str(s) => parse(s),
-        Value::Int(i) => Some((1, *i as i32)),
-        Value::Object(o) if o.class.name == "device" => parse(&crate::object::try_str(v).ok()?),
-        _ => None,
-    }
+    Some((d.ty, d.index))
 }
 
 /// The dtype a `dtype=` value names: a torch.dtype, or Python's `float`/`int`/`bool`/`complex`.
@@ -208,7 +191,14 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
             _ => None,
         },
         PType::ScalarType => kind_of(v).map(Conv::Kind),
-        PType::Device => device_of(v).map(|(t, i)| Conv::Device(t, i)),
+        // Any str fits a Device parameter; a bad one is c10's RuntimeError when it is read.
+        PType::Device => match v {
+            Value::Str(s) => {
+                let d = crate::tensor::Device::parse(s)?;
+                Some(Conv::Device(d.ty, d.index))
+            }
+            _ => device_of(v).map(|(t, i)| Conv::Device(t, i)),
+        },
         PType::IntList | PType::SymIntList => match int_list(v, p.size) {
             Ok(l) => l.map(Conv::Ints),
             Err(BadElement(i)) if matches!(seq(v).unwrap_or_default().get(i), Some(Value::BigInt(_))) => {
@@ -428,7 +418,9 @@ fn described(v: &Value) -> String {
 fn invalid_combination(name: &str, sigs: &[Signature], pos: &[Value], kw: &Kwargs) -> Error {
     let mut got: Vec<String> = pos.iter().map(|v| v.type_name()).collect();
     got.extend(kw.iter().map(|(k, v)| format!("{k}={}", v.type_name())));
-    let mut m = format!("{name}() received an invalid combination of arguments - got ({}), but expected one of:\n", got.join(", "));
+    // PyTorch's _formattedArgDesc leaves a ", " after keyword arguments when there are no others.
+    let tail = if pos.is_empty() && !kw.is_empty() { ", " } else { "" };
+    let mut m = format!("{name}() received an invalid combination of arguments - got ({}{tail}), but expected one of:\n", got.join(", "));
     for s in sigs {
         m.push_str(&format!(" * {}\n", s.shown()));
         // invalid_arguments.cpp reads the listed option back: its pieces are the parameters

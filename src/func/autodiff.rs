@@ -404,8 +404,8 @@ fn standard_basis(tensors: &[TensorRef], chunk_size: Option<i64>) -> Result<Vec<
     for (chunk_idx, &chunk_numel) in chunk_numels.iter().enumerate() {
         let mut chunk = Vec::new();
         for ((t, &n), &s) in tensors.iter().zip(&numels).zip(&starts) {
-            let z = t.tensor().f_new_zeros([chunk_numel, n], (t.kind(), t.tensor().device()))?;
-            let one = shim::number_tensor(shim::Number::Int(1), t.kind(), t.tensor().device())?;
+            let z = t.tensor().f_new_zeros([chunk_numel, n], (t.kind(), crate::tensor::tch_device(t.tensor())?))?;
+            let one = shim::number_tensor(shim::Number::Int(1), t.kind(), crate::tensor::tch_device(t.tensor())?)?;
             let _ = z.f_diagonal(s + chunk_idx as i64 * chunk_size, 0, 1)?.f_fill_tensor_(&one)?;
             let mut shape = vec![chunk_numel];
             shape.extend(t.shape());

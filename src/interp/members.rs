@@ -144,7 +144,7 @@ pub const MODULE_METHODS: &[&str] = &[
     "train", "eval", "parameters", "named_parameters", "buffers", "named_buffers", "named_modules", "children",
     "named_children", "modules", "state_dict", "append", "register_buffer", "register_parameter", "add_module",
     "get_submodule", "forward", "zero_grad", "requires_grad_", "register_forward_pre_hook", "register_forward_hook",
-    "apply",
+    "apply", "to", "cpu", "cuda", "float", "double", "half", "bfloat16", "to_empty",
 ];
 
 /// `Module.apply(fn)`: `fn` on every child's subtree first, then on the module itself (children
@@ -216,7 +216,8 @@ pub(super) fn module_method(m: Module, name: &str) -> Value {
                 let a = Args::bind(q, &["recurse"], 0, pos, kw)?;
                 let recurse = a.boolean("recurse", true)?;
                 let items = if name == "parameters" { m.named_parameters_with("", recurse, true)? } else { m.named_buffers_with("", recurse, true)? };
-                Ok(Value::list(items.into_iter().map(|(_, t)| Value::Tensor(t)).collect()))
+                // A generator, as in PyTorch (`next(model.parameters())`).
+                Ok(super::pybuiltins::iterator_over("generator", items.into_iter().map(|(_, t)| Value::Tensor(t)).collect()))
             }
             "named_parameters" | "named_buffers" => {
                 let a = Args::bind(q, &["prefix", "recurse", "remove_duplicate"], 0, pos, kw)?;
@@ -305,6 +306,7 @@ pub(super) fn module_method(m: Module, name: &str) -> Value {
                 Ok(Value::Module(m.get_submodule(&a.string("target", "")?)?))
             }
             "forward" => m.imp().forward(&m, pos, kw),
+            "to" | "cpu" | "cuda" | "float" | "double" | "half" | "bfloat16" | "to_empty" => super::convert::module_call(&m, &name, pos, kw),
             "apply" => {
                 let a = Args::bind("Module.apply", &["fn"], 1, pos, kw)?;
                 module_apply(&m, &a.value("fn"))?;
@@ -414,7 +416,10 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "grad_fn" => grad_fn(t),
         "grad" => t.grad().map(Value::Tensor).unwrap_or(Value::None),
         "ndim" => Value::Int(x.dim() as i64),
-        "device" => Value::str(&format!("{:?}", x.device()).to_lowercase()),
+        "device" => super::device::value(t.device()),
+        "is_meta" => Value::Bool(t.is_meta()),
+        "is_cpu" => Value::Bool(t.device().ty == crate::tensor::device::CPU),
+        "is_cuda" => Value::Bool(t.device().ty == crate::tensor::device::CUDA),
         // PyTorch's `variable_data()`: shares memory, not the version counter.
         "data" => tv(x.f_data()?),
         "T" => tv(x.f_permute((0..x.dim() as i64).rev().collect::<Vec<_>>())?),
@@ -447,19 +452,22 @@ fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
 }
 
 /// Tensor attributes (not methods).
-pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "data", "T", "mT", "H", "mH"];
+pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "is_meta", "is_cpu", "is_cuda", "data", "T", "mT", "H", "mH"];
 
 /// Tensor methods fcall writes by hand (identity, autograd, Python values); every other method
 /// torch has comes from its operator schemas (src/aten/).
 pub const TENSOR_METHODS: &[&str] = &[
     "sum", "mean", "detach", "clone", "requires_grad_", "add_", "mul_", "sub_", "div_", "zero_", "fill_", "copy_",
     "clamp_", "clamp", "item", "size", "dim", "numel", "pow", "matmul", "backward",
-    "float", "double", "long", "int", "bool", "tolist", "norm", "allclose", "equal", "add", "sub", "mul", "div",
+    "tolist", "norm", "allclose", "equal", "add", "sub", "mul", "div",
     "pow_", "exp_", "neg_", "abs_", "sqrt_", "normal_", "uniform_", "retain_grad", "is_contiguous", "type", "prod",
     "eq", "ne", "lt", "gt", "le", "ge", "numpy", "contiguous", "register_hook",
 ];
 
 fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
+    if let Some(m) = super::convert::tensor_method(t, name) {
+        return Ok(m);
+    }
     if !TENSOR_METHODS.contains(&name) {
         // Every other method torch binds from its operator schemas.
         return crate::aten::method(t, name).ok_or_else(|| no_attr(&Value::Tensor(t.clone()), name));
@@ -746,11 +754,6 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
             x.f_backward()?;
             Ok(Value::None)
         }
-        "float" => Ok(tv(x.f_to_kind(Kind::Float)?)),
-        "double" => Ok(tv(x.f_to_kind(Kind::Double)?)),
-        "long" => Ok(tv(x.f_to_kind(Kind::Int64)?)),
-        "int" => Ok(tv(x.f_to_kind(Kind::Int)?)),
-        "bool" => Ok(tv(x.f_to_kind(Kind::Bool)?)),
         "allclose" => {
             let a = Args::bind(q, &["other", "rtol", "atol"], 1, pos, kw)?;
             let o = a.tensor("other")?;

@@ -1,6 +1,6 @@
 //! The Python modules fcall provides (`sys.modules`): `torch`, `torch.nn`,
 //! `torch.nn.functional`, `torch.func`, `torch.autograd`, `torch.nn.utils.parametrize` /
-//! `parametrizations` / `stateless`, `math`, `copy`, `collections`, `typing`, `dataclasses`, `inspect`,
+//! `parametrizations` / `stateless`, `math`, `copy`, `functools`, `collections`, `typing`, `dataclasses`, `inspect`,
 //! `safetensors.torch`. Each holds the very function objects of the bare built-in names
 //! (`torch.zeros is zeros`), plus what only has a PyTorch or Python home (`torch.manual_seed`,
 //! the dtypes, `nn.Module`, `math.*`). Built once per session (and again on `reset`).
@@ -20,6 +20,7 @@ pub type Registry = IndexMap<String, Rc<Namespace>>;
 /// (attribute, bare built-in name) of `torch`.
 const TORCH: &[(&str, &str)] = &[
     ("tensor", "tensor"),
+    ("vmap", "vmap"),
     ("save", "save"),
     ("load", "load"),
 ];
@@ -138,6 +139,10 @@ const FUNCTIONAL_BINDINGS: &[(&str, crate::aten::Namespace, &str)] = {
         ("leaky_relu_", Nn, "leaky_relu_"),
         ("hardtanh_", Nn, "hardtanh_"),
         ("group_norm", Torch, "group_norm"),
+        // F.max_poolNd without return_indices (a Python wrapper in functional.rs takes precedence).
+        ("max_pool1d", Torch, "max_pool1d"),
+        ("max_pool2d", Torch, "max_pool2d"),
+        ("max_pool3d", Torch, "max_pool3d"),
     ]
 };
 
@@ -293,6 +298,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
         torch.set(name, Value::DType(*kind));
     }
     torch.set("dtype", Value::DType(tch::Kind::Float).type_object());
+    torch.set("device", Value::Class(super::device::class()));
     torch.set("Size", Value::size(&[]).type_object());
     torch.set("Tensor", type_object("torch.Tensor"));
     for (name, v) in [("pi", std::f64::consts::PI), ("e", std::f64::consts::E), ("inf", f64::INFINITY), ("nan", f64::NAN)] {
@@ -300,6 +306,14 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     }
 
     bind_aten(&torch, crate::aten::Namespace::Torch);
+    // torch.__future__: fcall runs with its flags at their defaults (nn.Module._apply's rules).
+    let future = b.module("torch.__future__", false, true);
+    for flag in ["overwrite_module_params_on_conversion", "swap_module_params_on_conversion"] {
+        future.set(&format!("get_{flag}"), builtin(&format!("get_{flag}"), |pos, kw| {
+            Args::bind("get_flag", &[], 0, pos, kw)?;
+            Ok(Value::Bool(false))
+        }));
+    }
     for (sub, ns) in [("linalg", crate::aten::Namespace::Linalg), ("special", crate::aten::Namespace::Special), ("fft", crate::aten::Namespace::Fft)] {
         let m = b.module(&format!("torch.{sub}"), false, true);
         bind_aten(&m, ns);
@@ -347,6 +361,9 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
 
     let copy = b.module("copy", false, false);
     super::pycopy::add(&copy);
+
+    let functools = b.module("functools", false, false);
+    super::functools::add(&functools);
 
     let collections = b.module("collections", true, false);
     if let Some(d) = builtins.get("dict") {

@@ -31,7 +31,8 @@ fn is_floating(k: Kind) -> bool {
 /// within its category (float32 + 1.5 stays float32; int64 + 2.5 becomes float32).
 pub fn scalar_for(x: &Tensor, v: &Value) -> Result<Option<Tensor>> {
     let xk = x.kind();
-    let dev = x.device();
+    // A Python number is a CPU scalar tensor, which combines with a tensor on any device (meta too).
+    let dev = crate::tensor::tch_device(x).unwrap_or(tch::Device::Cpu);
     let t = match v {
         Value::Float(f) => {
             let k = if is_floating(xk) { xk } else { Kind::Float };

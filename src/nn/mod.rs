@@ -1,5 +1,6 @@
 //! The object model that mirrors `torch.nn`: modules, their registries and walks,
 //! parametrizations, and the built-in layers.
+pub mod apply;
 pub mod layers;
 pub mod module;
 pub mod named;

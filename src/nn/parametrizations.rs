@@ -162,7 +162,7 @@ pub fn spectral_norm(module: &Module, name: &str, n_power_iterations: i64, eps: 
         p.set_setting("n_power_iterations", Value::Int(n_power_iterations));
         let mat = weight_matrix(weight.tensor(), dim)?;
         let (h, w) = (mat.size()[0], mat.size()[1]);
-        let opts = (mat.kind(), mat.device());
+        let opts = (mat.kind(), crate::tensor::tch_device(&mat)?);
         let mut u = Tensor::f_empty([h], opts)?;
         let mut v = Tensor::f_empty([w], opts)?;
         {

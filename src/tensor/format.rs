@@ -25,7 +25,7 @@ pub fn torch_typename(t: &TensorRef) -> String {
         Kind::Bool => "BoolTensor",
         _ => "Tensor",
     };
-    if t.tensor().device().is_cuda() {
+    if t.device().ty == super::device::CUDA {
         format!("torch.cuda.{base}")
     } else {
         format!("torch.{base}")
@@ -65,15 +65,30 @@ fn wrapper_repr(wrapper: &super::shim::Wrapper, inner: &Tensor) -> String {
 }
 
 fn plain_repr(t: &Tensor) -> String {
-    let body = tensor_body(t);
     let mut suffixes = Vec::new();
     let kind = t.kind();
     let shape = t.size();
-    if t.numel() == 0 && shape.len() != 1 {
+    // Note [Print tensor device]: shown when it is not the default device (cpu).
+    let device = super::device_of(t);
+    if device.ty != super::device::CPU {
+        suffixes.push(format!("device='{}'", device.name()));
+    }
+    let body = if device.ty == super::device::META {
+        // No data to show: `...`, the size, and the dtype unless it is the default one.
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        suffixes.push(format!("size=({}{})", dims.join(", "), if dims.len() == 1 { "," } else { "" }));
+        if kind != Kind::Float {
+            suffixes.push(format!("dtype=torch.{}", dtype_name(kind)));
+        }
+        "...".to_string()
+    } else {
+        tensor_body(t)
+    };
+    if device.ty != super::device::META && t.numel() == 0 && shape.len() != 1 {
         let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
         suffixes.push(format!("size=({}{})", dims.join(", "), if dims.len() == 1 { "," } else { "" }));
     }
-    if !matches!(kind, Kind::Float | Kind::Int64 | Kind::Bool) {
+    if device.ty != super::device::META && !matches!(kind, Kind::Float | Kind::Int64 | Kind::Bool) {
         suffixes.push(format!("dtype=torch.{}", dtype_name(kind)));
     }
     if let Some(name) = super::shim::grad_fn_name(t) {

@@ -1,9 +1,11 @@
 //! Tensors as Python sees them: a tensor *object* with a stable id (identity, not storage), a
 //! Parameter flag, and the `nn.Buffer` mark. This is the only place that wraps tch handles in
 //! objects; everything above compares tensors with [`TensorRef::is`], as Python's `is` does.
+pub mod device;
 pub(crate) mod format;
 pub(crate) mod shim;
 
+pub use device::Device;
 pub use format::{tensor_repr, torch_scalar, torch_typename};
 
 use std::cell::{Cell, RefCell};
@@ -135,6 +137,14 @@ impl TensorRef {
     pub fn numel(&self) -> usize {
         self.0.tensor.numel()
     }
+    /// `t.device` (every device, meta too: tch's own accessor panics there).
+    pub fn device(&self) -> Device {
+        device_of(&self.0.tensor)
+    }
+    /// `t.is_meta`.
+    pub fn is_meta(&self) -> bool {
+        self.device().ty == device::META
+    }
     /// Python's `type(t).__name__`.
     pub fn type_name(&self) -> &'static str {
         if self.0.is_parameter {
@@ -171,6 +181,9 @@ impl std::fmt::Debug for TensorRef {
 
 /// Plain-data view of a tensor for comparisons and encodings: float64 values in row-major order.
 pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
+    if device_of(t).ty == device::META {
+        return Err(crate::error::Error::new(crate::error::ExcType::NotImplementedError, "torch::meta_data", "Cannot copy out of meta tensor; no data!"));
+    }
     let flat = t.f_detach()?.f_to_kind(Kind::Double)?.f_contiguous()?.f_view([-1])?;
     let n = flat.numel();
     let mut out = vec![0f64; n];
@@ -229,6 +242,21 @@ pub(crate) fn requires_grad_(t: &Tensor, flag: bool) -> Result<()> {
     shim::check_inplace_requires_grad()?;
     let _ = t.shallow_clone().f_requires_grad_(flag)?;
     Ok(())
+}
+
+/// A libtorch tensor's device (meta too).
+pub fn device_of(t: &Tensor) -> Device {
+    let (ty, index) = shim::device(t);
+    Device { ty, index }
+}
+
+/// tch's device of a libtorch tensor, for the devices tch can name (cpu, cuda); a meta tensor
+/// is refused with an error (tch's own `Tensor::device()` panics on it).
+pub fn tch_device(t: &Tensor) -> Result<tch::Device> {
+    let d = device_of(t);
+    d.tch().ok_or_else(|| {
+        crate::error::Error::new(crate::error::ExcType::NotImplementedError, "torch::device", format!("fcall runs this on cpu tensors only, not on a {} tensor", d.type_name()))
+    })
 }
 
 /// Whether two tensor objects hold the same libtorch TensorImpl.

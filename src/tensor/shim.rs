@@ -478,3 +478,47 @@ pub(crate) fn tensor_on_storage(base: &Tensor, kind: tch::Kind, offset: i64, siz
 pub(crate) fn storage_bytes(t: &Tensor) -> Result<Tensor> {
     owned(unsafe { fcall_storage_bytes(t.as_ptr()) })
 }
+
+// ---- devices ----
+extern "C" {
+    fn fcall_device(t: *const torch_sys::C_tensor, ty: *mut c_int, index: *mut c_int);
+    fn fcall_set_data(t: *const torch_sys::C_tensor, new_data: *const torch_sys::C_tensor) -> c_int;
+    fn fcall_cuda_lazy_init() -> c_int;
+    fn fcall_has_compatible_shallow_copy_type(a: *const torch_sys::C_tensor, b: *const torch_sys::C_tensor) -> c_int;
+}
+
+/// The tensor's device as c10 codes it: (DeviceType, index; -1 for none). Unlike tch's
+/// `Tensor::device()`, this works for every device (meta too).
+pub(crate) fn device(t: &Tensor) -> (i32, i32) {
+    let (mut ty, mut index) = (0, -1);
+    // SAFETY: tch's C_tensor is a valid at::Tensor* for the life of `t`; the shim writes two ints.
+    unsafe { fcall_device(t.as_ptr(), &mut ty, &mut index) };
+    (ty, index)
+}
+
+/// `t.data = new_data`: the same TensorImpl (the same Python object) takes the new data.
+pub(crate) fn set_data(t: &Tensor, new_data: &Tensor) -> Result<()> {
+    // SAFETY: both are valid at::Tensor* for the call; the shim catches libtorch's errors.
+    if unsafe { fcall_set_data(t.as_ptr(), new_data.as_ptr()) } == 0 {
+        Err(shim_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// `torch._has_compatible_shallow_copy_type(a, b)`.
+pub(crate) fn has_compatible_shallow_copy_type(a: &Tensor, b: &Tensor) -> bool {
+    // SAFETY: both are valid at::Tensor* for the call.
+    unsafe { fcall_has_compatible_shallow_copy_type(a.as_ptr(), b.as_ptr()) != 0 }
+}
+
+/// What Python's torch runs before it makes a CUDA tensor (its lazy CUDA initialisation): here
+/// always an error, PyTorch's own where there is no driver.
+pub(crate) fn cuda_lazy_init() -> Result<()> {
+    // SAFETY: no arguments; the shim only reads whether the driver library loads.
+    if unsafe { fcall_cuda_lazy_init() } == 0 {
+        Err(shim_error())
+    } else {
+        Ok(())
+    }
+}

@@ -404,7 +404,7 @@ fn mha_forward(m: &Module, args: &[Value], kwargs: &Kwargs) -> Result<Value> {
     let mut pk = pk.f_view([pk.size()[0], bsz * heads, head_dim])?.f_transpose(0, 1)?;
     let mut pv = pv.f_view([pv.size()[0], bsz * heads, head_dim])?.f_transpose(0, 1)?;
     if m.attr_bool("add_zero_attn")? {
-        let z = Tensor::f_zeros([bsz * heads, 1, head_dim], (pk.kind(), pk.device()))?;
+        let z = Tensor::f_zeros([bsz * heads, 1, head_dim], (pk.kind(), crate::tensor::tch_device(&pk)?))?;
         pk = Tensor::f_cat(&[&pk, &z], 1)?;
         pv = Tensor::f_cat(&[&pv, &z.f_to_kind(pv.kind())?], 1)?;
         attn_mask = attn_mask.map(|t| pad_last(&t)).transpose()?;

@@ -231,7 +231,7 @@ fn pair(m: &Module, v: &Value) -> Result<(TensorRef, TensorRef)> {
 }
 
 fn zeros(shape: &[i64], like: &Tensor) -> Result<Tensor> {
-    Ok(Tensor::f_zeros(shape, (like.kind(), like.device()))?)
+    Ok(Tensor::f_zeros(shape, (like.kind(), crate::tensor::tch_device(like)?))?)
 }
 
 /// `RNN.forward` / `LSTM.forward` / `GRU.forward` on a Tensor input (not a PackedSequence).

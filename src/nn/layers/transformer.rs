@@ -218,7 +218,7 @@ fn detect_causal(mask: &Value, is_causal: Option<bool>, size: Option<i64>) -> Re
         return Ok(false);
     }
     // `_generate_square_subsequent_mask`: -inf above the diagonal, 0 elsewhere.
-    let causal = tch::Tensor::f_full([sz, sz], f64::NEG_INFINITY, (t.kind(), t.device()))?.f_triu(1)?;
+    let causal = tch::Tensor::f_full([sz, sz], f64::NEG_INFINITY, (t.kind(), crate::tensor::tch_device(&t)?))?.f_triu(1)?;
     Ok(t.f_eq_tensor(&causal)?.f_all()?.f_int64_value(&[])? != 0)
 }
 
