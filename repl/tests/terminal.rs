@@ -282,6 +282,10 @@ fn plots_draw_braille_charts_and_a_slow_loop_shows_a_progress_bar() {
     p.expect("KeyboardInterrupt", SHORT).expect("Ctrl-C stops the loop");
     p.expect(">>> ", SHORT).expect("a prompt after the interrupt");
     entry(&mut p, "print(\"counted\", i > 0)", "counted True");
+    quit(p);
+}
+
+#[test]
 fn draw_shows_the_diagram_and_step_walks_the_stages_one_key_at_a_time() {
     let s = Scratch::new("draw");
     let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);

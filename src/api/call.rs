@@ -36,9 +36,9 @@ pub fn call(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts:
 /// stage-by-stage narration.
 pub fn call_with(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions, rows: Rows, explain: bool) -> Call {
     let mut before = snapshot::take(module, dicts);
-    let out = functional_call(module, dicts, args, kwargs, opts);
+    let out = crate::func::watch::compare_by_value(|| functional_call(module, dicts, args, kwargs, opts));
     let pre = snapshot::settle(&mut before, &out.record);
-    let show = CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), before };
+    let show = CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), before, picture: None, titles: Default::default() };
     let outputs = render(&show, &out.result);
     Call { show, result: out.result, outputs }
 }
