@@ -122,11 +122,15 @@ fn the_token_vocabulary_reaches_the_evaluator() {
 #[test]
 fn containers_that_hold_themselves_are_shown_not_recursed() {
     let mut s = Session::new();
-    let code = "a = []\na.append(a)\na\nd = {}\nd[\"s\"] = d\nd\na == a\nb = []\nb.append(b)\na == b\nprint(a, d)\nstr(a)\n";
+    let code = "a = []\na.append(a)\na\nd = {}\nd[\"s\"] = d\nd\na == a\nprint(a, d)\nstr(a)\n";
     let outs = s.run(code, RunOptions { keep_going: true });
     for o in &outs {
         let _ = (o.text(), o.json());
     }
     assert!(outs.iter().all(|o| o.kind != OutKind::Error), "{:?}", outs.iter().map(|o| o.text().to_string()).collect::<Vec<_>>());
     assert!(outs.iter().any(|o| o.text().contains("[[...]]")));
+    // Two distinct lists that hold themselves: CPython recurses and raises RecursionError.
+    let outs = s.run("b = []\nb.append(b)\na == b\n", RunOptions { keep_going: true });
+    assert_eq!(outs.last().map(|o| o.kind), Some(OutKind::Error));
+    assert!(outs.last().unwrap().text().contains("RecursionError: maximum recursion depth exceeded in comparison"), "{}", outs.last().unwrap().text());
 }

@@ -396,7 +396,7 @@ pub(crate) mod tests {
         );
         assert_eq!(comp(&s, "net.l"), (4, vec!["lin".to_string()]));
         assert_eq!(comp(&s, "net.lin.we").1, vec!["weight"]);
-        assert_eq!(comp(&s, "net.lin.b").1, vec!["bias", "buffers("]);
+        assert_eq!(comp(&s, "net.lin.b").1, vec!["bias", "bfloat16(", "buffers("]);
         assert_eq!(comp(&s, "net.body.").1[..2], ["0".to_string(), "1".to_string()]);
         assert_eq!(comp(&s, "net.body.0.w").1, vec!["weight"]);
         assert!(comp(&s, "net.lin.").1.contains(&"in_features".to_string()));

@@ -252,8 +252,8 @@ fn plots_draw_braille_charts_and_a_slow_loop_shows_a_progress_bar() {
     let s = Scratch::new("plot");
     let mut p = fcall(&s.0, &[("NO_COLOR", "1")], 100);
     let braille = |t: &str| t.chars().filter(|c| ('\u{2801}'..='\u{28ff}').contains(c)).count();
-    // The y range's top (25.) is only in the chart, never in the echo.
-    let out = entry(&mut p, "plot([1, 4, 9, 16, 25], title=\"squares\")", "25.");
+    // The y range's top label ends a chart line; the echo has `25]`.
+    let out = entry(&mut p, "plot([1, 4, 9, 16, 25], title=\"squares\")", " 25\r\n");
     let out = out + &p.expect(">>> ", SHORT).expect("prompt");
     assert!(braille(&out) > 10, "a braille chart: {}", pty::visible(out.as_bytes()));
     // A watched value over a loop.
