@@ -62,8 +62,8 @@ up=0; for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/api/status?token=
 [ "$up" = 1 ] || { echo "JupyterLab did not start; see $art/jupyterlab.log" >&2; exit 1; }
 NODE_PATH="$npmdir/node_modules" node "$here/lab.js" "http://127.0.0.1:$port/lab/tree/inplace_buffer.ipynb?token=$token" "$art"
 # Not yet run: plots.js (plots, trusted and untrusted) and visuals.sh (the object diagrams) were
-# written in stop 18 and have never passed; FCALL_BROWSER_VISUALS=1 runs them.
-if [ "${FCALL_BROWSER_VISUALS:-0}" = 1 ]; then
+# written in stop 18 and have never passed; FCALL_BROWSER_PENDING=1 runs them (and lab.js's Run All).
+if [ "${FCALL_BROWSER_PENDING:-0}" = 1 ]; then
   NODE_PATH="$npmdir/node_modules" node "$here/plots.js" "http://127.0.0.1:$port/lab/tree/plots.ipynb?token=$token" "$art"
   "$here/visuals.sh" "$work" "http://127.0.0.1:$port" "$token" "$art"
 fi
