@@ -4,8 +4,8 @@
 # self.apply(self._init_weights), torch.nn.init, crop_block_size; without the optimizer and
 # pretrained-loading helpers (configure_optimizers, from_pretrained, generate, estimate_mfu).
 # Then a tiny config, a forward, a loss, functional_call over its parameters with tie_weights True
-# and False, and torch.func.grad of the loss through functional_call. The classes are
-# examples/models/nanogpt.py's, unchanged.
+# and False, and torch.func.grad of the loss through functional_call. The classes are model.py's,
+# unchanged (this file is the one transcription; CI checks it against PyTorch).
 import math
 import inspect
 from dataclasses import dataclass
