@@ -33,7 +33,7 @@ async function pictures(page, nb) {
   }));
 }
 
-main("visuals", { width: 1400, height: 1000 }, art, async ({ page, checks }) => {
+main("visuals", { width: 1400, height: 1400 }, art, async ({ page, checks }) => {
   const check = checks.check.bind(checks);
   // Trusted: every cell run here.
   let nb = await open(page, url("visuals.ipynb"));
