@@ -42,6 +42,7 @@ async function tableStyles(page, panel) {
         border: `${s.borderTopStyle} ${s.borderTopWidth}`,
         color: s.color,
         font: s.fontSize,
+        family: s.fontFamily,
         bg: background(td),
         // object ids (#12) in their own colours
         ids: [...td.querySelectorAll("span")].map((sp) => ({ text: sp.innerText, color: getComputedStyle(sp).color })),
@@ -80,6 +81,8 @@ async function judge(page, panel, check, label) {
   // not know, and JupyterLab's table rule would make it 13px).
   const wrongFont = cells.filter((c) => c.font !== st.areaFont);
   check(`${label}: the notebook's font size (${st.areaFont})`, wrongFont.length === 0, wrongFont.map((c) => c.font).join(", "));
+  const notCode = cells.filter((c) => !/mono/i.test(c.family));
+  check(`${label}: the code font`, notCode.length === 0, notCode.map((c) => `${c.text}: ${c.family}`).join("; ") || cells[0].family);
   const inplace = cells.find((c) => c.text.includes("in place"));
   check(`${label}: the in-place write keeps its colour`, !!inplace && inplace.color === CHANGED, inplace && inplace.color);
   const restored = cells.find((c) => c.text === "restored");
