@@ -13,7 +13,8 @@ async function rendered(page, nb) {
     const images = [], texts = [];
     for (const o of outs) {
       for (const img of o.querySelectorAll(".jp-RenderedSVG img")) {
-        images.push({ loaded: img.complete && img.naturalWidth > 100, svg: img.src.startsWith("data:image/svg+xml") });
+        const area = img.closest(".jp-OutputArea-output").getBoundingClientRect().width;
+        images.push({ loaded: img.complete && img.naturalWidth > 100, svg: img.src.startsWith("data:image/svg+xml"), fits: img.getBoundingClientRect().width <= area + 1 });
       }
       if (o.matches(".jp-RenderedText") || o.querySelector(".jp-RenderedText")) texts.push(o.innerText);
     }
@@ -42,6 +43,7 @@ main("plots", { width: 1200, height: 1400 }, art, async ({ page, checks }) => {
   await page.screenshot({ path: `${art}/jupyterlab-plot-trusted.png` });
   check("trusted: two SVG pictures, both loaded", live.images.length === 2 && live.images.every((i) => i.loaded && i.svg), JSON.stringify(live.images));
   check("trusted: no picture inside HTML", live.html === 0, String(live.html));
+  check("trusted: each picture fits its output's width", live.images.every((i) => i.fits), JSON.stringify(live.images));
   const last = (await page.$$(`${nb} .jp-RenderedSVG img`)).pop();
   await last.scrollIntoViewIfNeeded();
   await last.screenshot({ path: `${art}/jupyterlab-plot-heatmap.png` });
