@@ -19,7 +19,7 @@ fn time(s: &mut Session, line: &str, n: usize) -> (f64, f64, usize) {
         t.push(start.elapsed().as_secs_f64() * 1e3);
         let o = outs.last().expect("an output");
         assert!(o.failure.is_none(), "{}", o.text());
-        svg = o.svg().map(|p| p.svg.len()).unwrap_or(0);
+        svg = o.pictures().iter().map(|p| p.svg.len()).sum();
     }
     t.sort_by(|a, b| a.partial_cmp(b).unwrap());
     (t[t.len() / 2], t[t.len() - 1], svg)

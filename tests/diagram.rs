@@ -393,3 +393,31 @@ fn draw_of_a_module_and_a_dict_shares_objects_and_a_big_model_collapses() {
     assert!(text.lines().count() < 20, "{text}");
     assert!(text.contains("m.0.0.weight") && text.contains("m.tied.weight") && text.contains("94 names"), "{text}");
 }
+
+/// The width attribute of an SVG document.
+fn svg_width(svg: &str) -> f64 {
+    svg.split("width=\"").nth(1).and_then(|r| r.split('"').next()).and_then(|w| w.parse().ok()).expect("a width")
+}
+
+#[test]
+fn in_a_notebook_each_diagram_is_a_picture_that_fits_the_notebook_width() {
+    let notebook = Targets { html: true, text: true, ..Targets::default() };
+    // The three panels of a call, side by side as many as fit in a notebook's width.
+    let s = &SCENARIOS[0];
+    let outs = run(&session_code(s, "draw"), notebook);
+    let o = outs.last().unwrap();
+    let [p] = o.pictures() else { panic!("one picture: {}", o.pictures().len()) };
+    assert!(p.svg.starts_with("<svg") && !o.html().contains("<svg") && !o.html().contains("<img"), "{}", o.html());
+    assert!(svg_width(&p.svg) <= fcall::render::diagram::svg::NOTEBOOK_WIDTH, "{}", &p.svg[..200]);
+    assert_eq!(p.svg.matches("<g transform=\"translate(").count(), 3);
+    // The 12-block transformer's call likewise, its text never below the stepper's small size.
+    let mut code = include_str!("../benches/transformer12.py").to_string();
+    code.push_str("draw call model with params (idx)\n");
+    let outs = run(&code, notebook);
+    let o = outs.last().unwrap();
+    assert!(o.failure.is_none(), "{}", o.text());
+    let [p] = o.pictures() else { panic!("one picture: {}", o.pictures().len()) };
+    assert!(svg_width(&p.svg) <= fcall::render::diagram::svg::NOTEBOOK_WIDTH, "{}", &p.svg[..200]);
+    let smallest = p.svg.split("font-size=\"").skip(1).filter_map(|r| r.split('"').next()?.parse::<f64>().ok()).fold(f64::MAX, f64::min);
+    assert!(smallest >= 10.0, "{smallest}");
+}

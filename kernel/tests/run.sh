@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Jupyter kernel's tests against real Jupyter clients. CI: `kernel/tests/run.sh`
-# (add `--browser` for the JupyterLab + headless Chromium test, `--bench` for the benchmark).
+# (add `--browser` for the JupyterLab + headless Chromium test, `--bench` for the benchmark;
+# `--browser-only` runs the browser test alone).
 # Builds the fcall binary, installs the kernelspec into a temporary JUPYTER_PATH (never the
 # user's data dir), then runs: jupyter_kernel_test (conformance), the example notebooks through
 # nbclient, the behaviour scripts (interrupt, stop_on_error, bad signature, malformed
@@ -12,12 +13,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../../scripts/env.sh"
 cd "$FCALL_ROOT"
-browser=0; bench=0
+browser=0; bench=0; clients=1
 for a in "$@"; do
   case "$a" in
     --browser) browser=1 ;;
+    --browser-only) browser=1; clients=0 ;;
     --bench) bench=1 ;;
-    *) echo "usage: kernel/tests/run.sh [--browser] [--bench]" >&2; exit 2 ;;
+    *) echo "usage: kernel/tests/run.sh [--browser | --browser-only] [--bench]" >&2; exit 2 ;;
   esac
 done
 cargo build --release -p fcall-cli
@@ -36,8 +38,10 @@ specs="$(jupyter kernelspec list)"; case "$specs" in *"$FCALL_KERNEL_NAME"*) ;; 
 # The launcher passes no environment: the binary must find libtorch by itself (rpath).
 env -i "$fcall" --version >/dev/null
 cd "$here/py"
-python -m unittest -v test_conformance test_behaviour test_robustness test_visuals 2>&1
-python test_notebooks.py
+if [ "$clients" = 1 ]; then
+  python -m unittest -v test_conformance test_behaviour test_robustness test_visuals 2>&1
+  python test_notebooks.py
+fi
 if [ "$bench" = 1 ]; then python bench.py; fi
 if [ "$browser" = 1 ]; then "$here/browser/run.sh"; fi
 # uninstall leaves nothing behind

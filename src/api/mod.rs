@@ -21,7 +21,7 @@ pub mod evcxr;
 pub mod outputs;
 
 pub use call::{call, call_with, Call};
-pub use outputs::{ErrorInfo, Output, Outputs, Rich, APPLICATION_JSON, TEXT_HTML, TEXT_PLAIN};
+pub use outputs::{ErrorInfo, Output, Outputs, Rich, APPLICATION_JSON, IMAGE_SVG, TEXT_HTML, TEXT_PLAIN};
 
 pub use crate::error::{Error, ExcType, Result};
 pub use crate::func::transforms::{grad, grad_and_value, stack_module_state, vmap, Argnums};
@@ -121,6 +121,30 @@ mod tests {
         // A write through the handle is the session's tensor.
         let _ = s.tensor("y").unwrap().fill_(7.0);
         assert!(s.run("y").text().starts_with("tensor([7., 7.])"));
+    }
+
+    #[test]
+    fn every_picture_is_an_svg_output_of_its_own() {
+        let mut s = Session::new();
+        s.run("lin = nn.Linear(2, 2)\nd = {'bias': torch.zeros(2)}");
+        // A diagram alone: one output, its SVG and its text, no HTML.
+        let out = s.run("draw lin");
+        let rich: Vec<&Rich> = out.rich().collect();
+        assert_eq!(rich.len(), 1);
+        assert!(rich[0].svg.as_deref().unwrap().starts_with("<svg") && rich[0].html.is_empty());
+        assert!(rich[0].text.contains("lin.weight"), "{}", rich[0].text);
+        assert_eq!(rich[0].get(IMAGE_SVG).unwrap().as_str(), rich[0].svg.as_deref());
+        // A loop that shows a call table and a plot each time: the tables as HTML without any
+        // picture in it, then each plot, its SVG with its text chart.
+        let out = s.run("for i in range(2):\n    call lin with d (torch.ones(2))\n    plot([i, i + 1, i + 4])\n");
+        let rich: Vec<&Rich> = out.rich().collect();
+        assert_eq!(rich.len(), 3);
+        assert!(rich[0].html.contains("<table") && !rich[0].html.contains("<img") && !rich[0].html.contains("<svg"));
+        assert!(rich[0].svg.is_none());
+        for r in &rich[1..] {
+            assert!(r.svg.as_deref().unwrap().starts_with("<svg") && r.html.is_empty());
+            assert!(r.text.chars().filter(|c| ('\u{2801}'..='\u{28ff}').contains(c)).count() > 10, "{}", r.text);
+        }
     }
 
     #[test]

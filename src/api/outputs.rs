@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::interp::{Display, Failure, OutKind, StmtOutput};
+use crate::interp::{Failure, OutKind, StmtOutput, Svg};
 use crate::render::html;
 
 /// The MIME type of the terminal text (what the REPL prints, no colour).
@@ -107,9 +107,7 @@ impl Outputs {
             stdout.push_str(&o.printed);
             if o.kind == OutKind::Error {
                 // A diagram of a call that raised shows the stage where it stopped.
-                if let Some(p) = o.svg() {
-                    items.push(Output::Rich(Rich { text: p.text.trim_end().to_string(), html: String::new(), json: Json::Null, svg: Some(p.svg.clone()), result: false }));
-                }
+                items.extend(o.pictures().iter().map(|p| picture(p, Json::Null, false)));
                 error = Some(error_info(o));
                 break;
             }
@@ -125,24 +123,21 @@ impl Outputs {
                 result_text.push('\n');
             }
             result_text.push_str(&text);
-            if let Some(pictures) = only_pictures(o) {
-                // Each picture its own output: image/svg+xml, and text/plain (the terminal chart)
-                // where the front end does not show SVG (JupyterLab, for an untrusted notebook).
-                for (svg, text) in pictures {
-                    items.push(Output::Rich(Rich { text: text.trim_end().to_string(), html: String::new(), json: o.json(), svg: Some(svg.to_string()), result: false }));
-                }
-                continue;
-            }
             let html = strip_printed_html(o.html(), &o.printed);
-            // Diagrams are `image/svg+xml` with their text as text/plain: in the statement's own
-            // output when it has no HTML (`draw`), else in one more output after it (`explain`).
-            match o.svg() {
-                Some(p) if html.is_empty() => items.push(Output::Rich(Rich { text, html, json: o.json(), svg: Some(p.svg.clone()), result })),
-                Some(p) => {
-                    items.push(Output::Rich(Rich { text, html, json: o.json(), svg: None, result }));
-                    items.push(Output::Rich(Rich { text: p.text.trim_end().to_string(), html: String::new(), json: Json::Null, svg: Some(p.svg.clone()), result: false }));
+            let pictures = o.pictures();
+            // One rule for every picture (plots, heatmaps, object diagrams): an output of its own,
+            // `image/svg+xml` with its terminal rendering as text/plain, never inside the HTML.
+            // A statement that shows only pictures (`plot(xs)`, `draw mod`) is its pictures, the
+            // first with the statement's record, the last its result; any other statement's
+            // HTML output comes first (`explain call`, a loop's tables) and its pictures after.
+            if html.is_empty() && !pictures.is_empty() {
+                let last = pictures.len() - 1;
+                for (k, p) in pictures.iter().enumerate() {
+                    items.push(picture(p, if k == 0 { o.json() } else { Json::Null }, result && k == last));
                 }
-                None => items.push(Output::Rich(Rich { text, html, json: o.json(), svg: None, result })),
+            } else {
+                items.push(Output::Rich(Rich { text, html, json: o.json(), svg: None, result }));
+                items.extend(pictures.iter().map(|p| picture(p, Json::Null, false)));
             }
         }
         if !stdout.is_empty() {
@@ -207,15 +202,12 @@ impl Outputs {
     }
 }
 
-/// A statement's HTML without the `<pre>` of its printed text (that went out as stdout).
-/// The pictures of a statement that shows nothing else (`plot(xs)`, `plot watch`).
-fn only_pictures(o: &StmtOutput) -> Option<Vec<(&str, &str)>> {
-    if !o.printed.is_empty() || o.value.is_some() || o.call.is_some() || o.display.is_empty() {
-        return None;
-    }
-    o.display.iter().map(|d| if let Display::Svg { svg, text } = d { Some((svg.as_str(), text.as_str())) } else { None }).collect()
+/// A picture as its own output: `image/svg+xml`, and its text for front ends that show no SVG.
+fn picture(p: &Svg, json: Json, result: bool) -> Output {
+    Output::Rich(Rich { text: p.text.trim_end().to_string(), html: String::new(), json, svg: Some(p.svg.clone()), result })
 }
 
+/// A statement's HTML without the `<pre>` of its printed text (that went out as stdout).
 fn strip_printed_html(html: &str, printed: &str) -> String {
     if printed.is_empty() {
         return html.to_string();

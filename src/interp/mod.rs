@@ -64,7 +64,7 @@ use fcall_lang::ast::{Command, ExprKind, Stmt, StmtKind};
 use fcall_lang::{parse_program, Diagnostic, LineIndex, Span};
 
 pub use eval::{CallShow, INTERRUPTED};
-pub use output::{Display, Failure, OutKind, Rendered, StmtOutput, Targets};
+pub use output::{Display, Failure, OutKind, Rendered, StmtOutput, Svg, Targets};
 
 use crate::error::{Error, ExcType, Result};
 use crate::value::Value;

@@ -68,23 +68,8 @@ fn diagram_text(d: &Diagram, color: bool) -> String {
     diagram::text::render(d, diagram::text::Style { color, ids: true })
 }
 
-/// An SVG in HTML as an image (a `data:` URI: no script, no inline SVG for a sanitizer to take
-/// apart), scaled down to the output's width.
-pub fn svg_html(svg: &str) -> String {
-    let mut uri = String::from("data:image/svg+xml;charset=utf-8,");
-    for c in svg.chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '#' => uri.push_str("%23"),
-            '"' => uri.push_str("%22"),
-            '<' => uri.push_str("%3C"),
-            '>' => uri.push_str("%3E"),
-            '&' => uri.push_str("%26"),
-            '\n' => uri.push_str("%0A"),
-            c => uri.push(c),
-        }
-    }
-    format!("<img class=\"fcall-svg\" style=\"max-width:100%\" alt=\"chart\" src=\"{uri}\">")
+fn diagram_picture(d: &Diagram) -> Svg {
+    Svg { text: diagram_text(d, false), svg: diagram::svg::render(d) }
 }
 
 /// A call shown from inside a body, rendered for `t` as it finished.
@@ -106,7 +91,7 @@ pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
             s
         }),
         json: t.json.then(|| call_json(c)),
-        svg: if t.html { call_diagram(c, true).map(|d| Svg { text: diagram_text(&d, false), svg: diagram::svg::render(&d) }) } else { None },
+        pictures: if t.html { call_diagram(c, true).iter().map(diagram_picture).collect() } else { Vec::new() },
     })))
 }
 
@@ -146,16 +131,20 @@ impl Default for Targets {
     }
 }
 
+/// The renderings of a statement. Pictures (plots, heatmaps, object diagrams) are never part of
+/// the HTML: in notebooks each is an `image/svg+xml` output of its own, with its terminal
+/// rendering as `text/plain` (what a front end that shows no SVG shows, as JupyterLab does for an
+/// untrusted notebook), so untrusted notebooks, nbviewer, VS Code and GitHub all get the SVG.
 #[derive(Clone, Default)]
 pub struct Rendered {
     pub text: Option<String>,
     pub html: Option<String>,
     pub json: Option<Json>,
-    /// The statement's diagrams as one SVG (`image/svg+xml`) and their text, for notebooks.
-    pub svg: Option<Svg>,
+    /// The statement's pictures in order, for notebooks (made only with HTML).
+    pub pictures: Vec<Svg>,
 }
 
-/// Diagrams as SVG, and as text for front ends that show no image.
+/// A picture: SVG, and as text for front ends that show no image.
 #[derive(Clone, Default)]
 pub struct Svg {
     pub text: String,
@@ -217,7 +206,7 @@ fn call_text(c: &CallShow, width: u16, color: bool) -> String {
 fn call_html(c: &CallShow) -> String {
     let mut s = String::new();
     if c.picture.is_some() {
-        // The diagram goes out as SVG (`Rendered::svg`).
+        // The diagram is a picture (`Rendered::pictures`).
         return s;
     }
     if c.explain {
@@ -247,31 +236,28 @@ impl StmtOutput {
             text: t.text.then(|| self.render_text(t.width, t.color)),
             html: t.html.then(|| self.render_html()),
             json: t.json.then(|| self.render_json()),
-            svg: if t.html { self.render_svg() } else { None },
+            pictures: if t.html { self.render_pictures() } else { Vec::new() },
         });
     }
 
-    /// The statement's diagrams (commands', calls' in bodies, its own call's) as one SVG.
-    fn render_svg(&self) -> Option<Svg> {
-        let mut parts: Vec<Svg> = Vec::new();
+    /// The statement's pictures in order: commands' (plots, `draw mod`), calls' in bodies, then
+    /// its own call's diagram.
+    fn render_pictures(&self) -> Vec<Svg> {
+        let mut out = Vec::new();
         for d in &self.display {
             match d {
-                Display::Diagram(d) => parts.push(Svg { text: diagram_text(d, false), svg: diagram::svg::render(d) }),
-                Display::Call(r) => parts.extend(r.svg.clone()),
-                _ => {}
+                Display::Diagram(d) => out.push(diagram_picture(d)),
+                Display::Svg { svg, text } => out.push(Svg { text: text.clone(), svg: svg.clone() }),
+                Display::Call(r) => out.extend(r.pictures.iter().cloned()),
+                Display::Text(_) | Display::Table(_) => {}
             }
         }
-        if let Some(d) = self.call.as_ref().and_then(|c| call_diagram(c, true)) {
-            parts.push(Svg { text: diagram_text(&d, false), svg: diagram::svg::render(&d) });
-        }
-        if parts.is_empty() {
-            return None;
-        }
-        let svgs: Vec<String> = parts.iter().map(|p| p.svg.clone()).collect();
-        Some(Svg { text: parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n"), svg: diagram::svg::stack(&svgs) })
+        out.extend(self.call.as_ref().and_then(|c| call_diagram(c, true)).as_ref().map(diagram_picture));
+        out
     }
-    pub fn svg(&self) -> Option<&Svg> {
-        self.rendered.svg.as_ref()
+    /// The pictures made when the statement finished (with its HTML).
+    pub fn pictures(&self) -> &[Svg] {
+        &self.rendered.pictures
     }
     /// The text made when the statement finished.
     pub fn text(&self) -> &str {
@@ -332,9 +318,8 @@ impl StmtOutput {
                 Display::Text(t) => s.push_str(&format!("<pre>{}</pre>", render::html::escape(t))),
                 Display::Table(t) => s.push_str(&render::html::render(t)),
                 Display::Call(r) => s.push_str(r.html.as_deref().unwrap_or("")),
-                // Diagrams go out as SVG (`Rendered::svg`).
-                Display::Diagram(_) => {}
-                Display::Svg { svg, .. } => s.push_str(&svg_html(svg)),
+                // Pictures go out as SVG of their own (`Rendered::pictures`).
+                Display::Diagram(_) | Display::Svg { .. } => {}
             }
         }
         if let Some(c) = &self.call {

@@ -3,6 +3,11 @@
 //! of middle lightness that read on light and dark themes, borders of translucent grey, text
 //! left-aligned (JupyterLab right-aligns table cells), the notebook's own font size. Each
 //! object id (`#12`) has one colour within a table, so ties and write-backs stand out.
+//!
+//! Only values JupyterLab's sanitizer keeps for an untrusted notebook: it drops `inherit` and
+//! `var(...)` (a dropped font-size leaves its `.jp-RenderedHTMLCommon table` rule's 13px), so the
+//! size is `100%` of the output's, and the code font's `var(...)` follows a plain `monospace`
+//! that stays where the variable is dropped.
 use std::collections::HashMap;
 
 use super::{Table, Tone};
@@ -53,16 +58,20 @@ fn with_ids(text: &str, ids: &HashMap<u64, usize>) -> String {
     out
 }
 
-const TABLE: &str = "border-collapse:collapse;font-family:var(--jp-code-font-family,monospace);font-size:inherit;line-height:1.35;margin:2px 0";
+/// The code font: JupyterLab's where its variable is kept, `monospace` where it is sanitised away.
+const CODE_FONT: &str = "font-family:monospace;font-family:var(--jp-code-font-family,monospace)";
+/// The output's own font size (the notebook's content size), in a form sanitizers keep.
+const SAME_SIZE: &str = "font-size:100%";
+const TABLE: &str = "border-collapse:collapse;line-height:1.35;margin:2px 0";
 const CELL: &str = "border:1px solid rgba(128,128,128,0.45);padding:2px 6px;text-align:left;vertical-align:top;white-space:normal";
 
 pub fn render(t: &Table) -> String {
     let ids = t.id_colours();
-    let mut s = String::from("<div class=\"fcall\" style=\"text-align:left;font-size:inherit\">");
+    let mut s = format!("<div class=\"fcall\" style=\"text-align:left;{SAME_SIZE}\">");
     if !t.title.is_empty() {
         s.push_str(&format!("<div style=\"font-weight:bold\">{}</div>", escape(&t.title)));
     }
-    s.push_str(&format!("<table style=\"{TABLE}\"><thead><tr>"));
+    s.push_str(&format!("<table style=\"{TABLE};{CODE_FONT};{SAME_SIZE}\"><thead><tr>"));
     for h in &t.header {
         s.push_str(&format!("<th style=\"{CELL};font-weight:bold\">{}</th>", escape(h)));
     }
@@ -84,7 +93,7 @@ pub fn render(t: &Table) -> String {
 
 /// Lines that carry their own numbers (`explain`'s stages), one per row, in the code font.
 pub fn lines(lines: &[String]) -> String {
-    let mut s = String::from("<div class=\"fc-explain\" style=\"text-align:left;font-family:var(--jp-code-font-family,monospace);font-size:inherit;white-space:pre-wrap;margin:2px 0\">");
+    let mut s = format!("<div class=\"fc-explain\" style=\"text-align:left;{CODE_FONT};{SAME_SIZE};white-space:pre-wrap;margin:2px 0\">");
     for l in lines {
         let style = if l.starts_with("PERMANENT") || l.starts_with("known bug") { tone_style(Tone::Alarm) } else { "" };
         s.push_str(&format!("<div style=\"{style}\">{}</div>", escape(l)));
@@ -116,7 +125,9 @@ mod tests {
         assert!(h.contains("&lt;script&gt;</td>"));
         assert!(!h.contains("<style"), "no stylesheet: untrusted notebooks drop it");
         assert!(h.contains("text-align:left"));
-        assert!(h.contains("font-size:inherit"));
+        // Sizes and fonts a sanitizer keeps: no `inherit`, and a plain font before the variable.
+        assert!(h.contains("font-size:100%") && !h.contains("inherit"), "{h}");
+        assert!(h.contains("font-family:monospace;font-family:var(--jp-code-font-family"), "{h}");
         // One colour for both mentions of #12.
         let span = format!("<span style=\"color:{}\">#12</span>", ID_COLOURS[0]);
         assert_eq!(h.matches(&span).count(), 2, "{h}");

@@ -8,7 +8,7 @@
 // Arguments: the URL of examples/inplace_buffer.ipynb in the lab (with its token), the artifacts
 // folder. browser/run.sh puts untrusted_inplace_buffer.ipynb (executed, not signed) and
 // run_all_error.ipynb beside it, and starts the lab with the app exposed (window.jupyterapp).
-const { chromium } = require("playwright-core");
+const { open, runAll, prompts, trustedCells, setTheme, main } = require("./common");
 const [url, art] = process.argv.slice(2);
 const sibling = (name) => {
   const u = new URL(url);
@@ -19,36 +19,9 @@ const sibling = (name) => {
 const CHANGED = "rgb(59, 142, 234)";
 const GOOD = "rgb(58, 155, 82)";
 
-const failures = [];
-const check = (what, ok, detail) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}${detail ? ": " + detail : ""}`);
-  if (!ok) failures.push(what);
-};
-
-async function open(page, target) {
-  await page.goto(target);
-  await page.waitForSelector(".jp-Notebook", { timeout: 60000 });
-  await page.waitForFunction(() => window.jupyterapp && window.jupyterapp.shell.currentWidget, null, { timeout: 60000 });
-  await page.waitForFunction(() => document.body.innerText.includes("fcall"), null, { timeout: 60000 });
-  await page.waitForTimeout(1000);
-}
-
-async function runAll(page) {
-  await page.click(".jp-Notebook");
-  await page.click("text=Run", { timeout: 10000 });
-  await page.click("text=Run All Cells", { timeout: 10000 });
-}
-
-async function setTheme(page, theme) {
-  await page.evaluate((t) => window.jupyterapp.commands.execute("apputils:change-theme", { theme: t }), theme);
-  const light = theme.includes("Light");
-  await page.waitForFunction((l) => document.body.dataset.jpThemeLight === String(l), light, { timeout: 30000 });
-  await page.waitForTimeout(800);
-}
-
 // Computed styles of the call table's cells and what they sit on.
-async function tableStyles(page) {
-  return page.$$eval(".jp-OutputArea-output table", (tables) => {
+async function tableStyles(page, panel) {
+  return page.$$eval(`${panel} .jp-OutputArea-output table`, (tables) => {
     const t = tables.find((x) => x.innerText.includes("module before"));
     if (!t) return null;
     const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
@@ -69,6 +42,7 @@ async function tableStyles(page) {
         border: `${s.borderTopStyle} ${s.borderTopWidth}`,
         color: s.color,
         font: s.fontSize,
+        family: s.fontFamily,
         bg: background(td),
         // object ids (#12) in their own colours
         ids: [...td.querySelectorAll("span")].map((sp) => ({ text: sp.innerText, color: getComputedStyle(sp).color })),
@@ -91,8 +65,8 @@ function contrast(a, b) {
   return (x + 0.05) / (y + 0.05);
 }
 
-async function judge(page, label) {
-  const st = await tableStyles(page);
+async function judge(page, panel, check, label) {
+  const st = await tableStyles(page, panel);
   await page.screenshot({ path: `${art}/jupyterlab-${label}.png`, fullPage: true });
   if (!st) return check(`${label}: the call table is rendered`, false);
   const { cells } = st;
@@ -103,14 +77,12 @@ async function judge(page, label) {
   check(`${label}: every cell left-aligned`, notLeft.length === 0, notLeft.map((c) => `${c.text}: ${c.align}`).join("; "));
   const noBorder = cells.filter((c) => !/^solid [1-9]/.test(c.border));
   check(`${label}: every cell has a solid border`, noBorder.length === 0, noBorder.map((c) => `${c.text}: ${c.border}`).join("; "));
+  // The output's own size, trusted or not (an untrusted notebook's sanitizer drops what it does
+  // not know, and JupyterLab's table rule would make it 13px).
   const wrongFont = cells.filter((c) => c.font !== st.areaFont);
-  if (label.startsWith("untrusted")) {
-    // Known difference (stop 18): JupyterLab shows an untrusted notebook's table at 13px where the
-    // notebook's font is 14px. Asserted as it is, so the fix shows up here.
-    check(`${label}: KNOWN: the table's font differs from the notebook's (${st.areaFont})`, wrongFont.length > 0, wrongFont.map((c) => c.font).join(", "));
-  } else {
-    check(`${label}: the notebook's font size (${st.areaFont})`, wrongFont.length === 0, wrongFont.map((c) => c.font).join(", "));
-  }
+  check(`${label}: the notebook's font size (${st.areaFont})`, wrongFont.length === 0, wrongFont.map((c) => c.font).join(", "));
+  const notCode = cells.filter((c) => !/mono/i.test(c.family));
+  check(`${label}: the code font`, notCode.length === 0, notCode.map((c) => `${c.text}: ${c.family}`).join("; ") || cells[0].family);
   const inplace = cells.find((c) => c.text.includes("in place"));
   check(`${label}: the in-place write keeps its colour`, !!inplace && inplace.color === CHANGED, inplace && inplace.color);
   const restored = cells.find((c) => c.text === "restored");
@@ -124,71 +96,38 @@ async function judge(page, label) {
   check(`${label}: object ids keep their colours`, coloured.length > 0, JSON.stringify(cells.flatMap((c) => c.ids).slice(0, 4)));
 }
 
-async function trustedCells(page) {
-  return page.evaluate(() => {
-    const nb = window.jupyterapp.shell.currentWidget.content;
-    return nb.widgets.filter((c) => c.model.type === "code" && c.model.outputs.length).map((c) => c.model.trusted);
-  });
-}
+main("lab", { width: 1400, height: 1000 }, art, async ({ page, checks }) => {
+  const check = checks.check.bind(checks);
+  // Trusted: the cells run live.
+  let nb = await open(page, url);
+  await setTheme(page, "JupyterLab Light");
+  await runAll(page, nb);
+  await page.waitForSelector(`${nb} .jp-OutputArea-output table`, { timeout: 60000 });
+  const t = await trustedCells(page);
+  check("trusted: the executed cells are trusted", t.length > 0 && t.every((x) => x), JSON.stringify(t));
+  await judge(page, nb, check, "trusted-light");
+  await setTheme(page, "JupyterLab Dark");
+  await judge(page, nb, check, "trusted-dark");
 
-(async () => {
-  const userDataDir = require("fs").mkdtempSync(require("os").tmpdir() + "/fcall-chromium-");
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  try {
-    // Trusted: the cells run live.
-    await open(page, url);
-    await setTheme(page, "JupyterLab Light");
-    await runAll(page);
-    await page.waitForSelector(".jp-OutputArea-output table", { timeout: 60000 });
-    await page.waitForTimeout(1500);
-    const t = await trustedCells(page);
-    check("trusted: the executed cells are trusted", t.length > 0 && t.every((x) => x), JSON.stringify(t));
-    await judge(page, "trusted-light");
-    await setTheme(page, "JupyterLab Dark");
-    await judge(page, "trusted-dark");
+  // Untrusted: saved outputs, not signed (JupyterLab sanitises their HTML).
+  nb = await open(page, sibling("untrusted_inplace_buffer.ipynb"));
+  await page.waitForSelector(`${nb} .jp-OutputArea-output table`, { timeout: 60000 });
+  const u = await trustedCells(page);
+  check("untrusted: the saved outputs are untrusted", u.length > 0 && u.every((x) => !x), JSON.stringify(u));
+  await judge(page, nb, check, "untrusted-dark");
+  await setTheme(page, "JupyterLab Light");
+  await judge(page, nb, check, "untrusted-light");
 
-    // Untrusted: saved outputs, not signed (JupyterLab sanitises their HTML).
-    await open(page, sibling("untrusted_inplace_buffer.ipynb"));
-    await page.waitForSelector(".jp-OutputArea-output table", { timeout: 60000 });
-    const u = await trustedCells(page);
-    check("untrusted: the saved outputs are untrusted", u.length > 0 && u.every((x) => !x), JSON.stringify(u));
-    await judge(page, "untrusted-dark");
-    await setTheme(page, "JupyterLab Light");
-    await judge(page, "untrusted-light");
-
-    // Run All past a failing cell: the failing cell has its number, every later one none.
-    // Not yet passing (stop 18: with three notebooks open the selectors match hidden ones);
-    // FCALL_BROWSER_PENDING=1 runs it. The kernel test test_run_all_past_an_error_* covers the rule.
-    if (process.env.FCALL_BROWSER_PENDING === "1") {
-      await open(page, sibling("run_all_error.ipynb"));
-      await runAll(page);
-      await page.waitForSelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output.jp-mod-error, .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']", { timeout: 60000 });
-      await page.waitForFunction(() => !document.body.innerText.includes("[*]:"), null, { timeout: 60000 });
-      await page.waitForTimeout(1500);
-      const prompts = await page.$$eval(".jp-CodeCell .jp-InputPrompt", (ps) => ps.map((p) => p.innerText.trim()));
-      await page.screenshot({ path: `${art}/jupyterlab-run_all_error.png`, fullPage: true });
-      const later = prompts.slice(2);
-      check("Run All: the cells before the error ran", /\[\d+\]/.test(prompts[0]) && /\[\d+\]/.test(prompts[1]), JSON.stringify(prompts));
-      check("Run All: every cell after the error is unexecuted", later.length >= 3 && later.every((p) => /^\[ ?\]:?$/.test(p)), JSON.stringify(prompts));
-    }
-  } catch (e) {
-    console.error(e);
-    failures.push(String(e).split("\n")[0]);
-    await page.screenshot({ path: `${art}/jupyterlab-failure.png`, fullPage: true }).catch(() => {});
-  } finally {
-    await ctx.close();
-  }
-  if (failures.length) {
-    console.error(`browser: ${failures.length} check(s) failed: ${failures.join("; ")}`);
-    process.exit(1);
-  }
-  console.log(`browser: the call table keeps its alignment, borders and colours, trusted and untrusted, light and dark${process.env.FCALL_BROWSER_PENDING === "1" ? "; Run All stops at the error" : ""}`);
-  process.exit(0);
-})();
+  // Run All past a failing cell: the cells before it and the failing one have their numbers,
+  // every later one none (as with ipykernel: the kernel aborts what was queued behind it).
+  nb = await open(page, sibling("run_all_error.ipynb"));
+  await runAll(page, nb);
+  await page.waitForSelector(`${nb} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`, { timeout: 60000 });
+  const ps = await prompts(page, nb);
+  const errors = await page.$$eval(`${nb} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`, (xs) => xs.map((x) => x.innerText));
+  await page.screenshot({ path: `${art}/jupyterlab-run_all_error.png` });
+  check("Run All: five code cells", ps.length === 5, JSON.stringify(ps));
+  check("Run All: the cells up to the error ran", /^\[\d+\]:$/.test(ps[0]) && /^\[\d+\]:$/.test(ps[1]), JSON.stringify(ps));
+  check("Run All: the error is the second cell's ZeroDivisionError", errors.length === 1 && errors[0].includes("ZeroDivisionError"), JSON.stringify(errors));
+  check("Run All: every cell after the error is unexecuted", ps.slice(2).every((p) => /^\[ ?\]:$/.test(p)), JSON.stringify(ps));
+}, "the call table keeps its alignment, borders, font size and colours, trusted and untrusted, light and dark; Run All stops at the error");

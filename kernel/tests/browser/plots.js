@@ -1,71 +1,50 @@
-// Opens a notebook of plots in JupyterLab twice: as saved (untrusted: JupyterLab shows the text
-// chart, never running or rendering unsafe output), then after Run All (trusted: the SVG
-// images). Checks what rendered and keeps a screenshot of each in $FCALL_KERNEL_ARTIFACTS.
-const { chromium } = require("playwright-core");
+// A notebook of plots (a line chart and a heatmap; run.sh writes and executes it) in JupyterLab
+// twice: as saved (untrusted: JupyterLab renders no SVG there and shows each picture's text
+// chart, its text/plain), then after Run All (trusted: each picture its own image/svg+xml output,
+// drawn as an image that loaded). A screenshot of each goes to the artifacts folder.
+// Arguments: the URL of plots.ipynb in the lab (with its token), the artifacts folder.
+const { open, runAll, trustedCells, main } = require("./common");
 const [url, art] = process.argv.slice(2);
 
-// What the output areas show: SVG images (loaded, with a size) and braille text charts.
-async function rendered(page) {
-  return page.$$eval(".jp-OutputArea-output", (outs) => {
-    let images = 0, braille = 0;
+// What the notebook's output areas show: SVG images that loaded, and text charts (braille for the
+// line chart, the heatmap's summary line).
+async function rendered(page, nb) {
+  return page.$$eval(`${nb} .jp-OutputArea-output`, (outs) => {
+    const images = [], texts = [];
     for (const o of outs) {
-      for (const img of o.querySelectorAll("img")) {
-        if ((img.src || "").startsWith("data:image/svg+xml") && img.complete && img.naturalWidth > 100) images += 1;
+      for (const img of o.querySelectorAll(".jp-RenderedSVG img")) {
+        const area = img.closest(".jp-OutputArea-output").getBoundingClientRect().width;
+        images.push({ loaded: img.complete && img.naturalWidth > 100, svg: img.src.startsWith("data:image/svg+xml"), fits: img.getBoundingClientRect().width <= area + 1 });
       }
-      images += o.querySelectorAll("svg").length;
-      if ([...o.innerText].filter((c) => c >= "\u2801" && c <= "\u28ff").length > 10) braille += 1;
+      if (o.matches(".jp-RenderedText") || o.querySelector(".jp-RenderedText")) texts.push(o.innerText);
     }
-    return { images, braille, outputs: outs.length };
+    return { images, texts, html: outs.filter((o) => o.querySelector("img:not(.jp-RenderedSVG img)")).length };
   });
 }
+const braille = (t) => [...t].filter((c) => c >= "\u2801" && c <= "\u28ff").length;
 
-(async () => {
-  const userDataDir = require("fs").mkdtempSync(require("os").tmpdir() + "/fcall-chromium-");
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1200, height: 1400 },
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  let ok = false;
-  try {
-    await page.goto(url);
-    await page.waitForSelector(".jp-Notebook", { timeout: 60000 });
-    await page.waitForFunction(() => document.body.innerText.includes("fcall"), null, { timeout: 60000 });
-    await page.waitForSelector(".jp-OutputArea-output", { timeout: 60000 });
-    await page.waitForTimeout(1500);
-    const saved = await rendered(page);
-    await page.screenshot({ path: `${art}/jupyterlab-plot-untrusted.png`, fullPage: true });
-    console.log("untrusted (as saved):", JSON.stringify(saved));
-    // Untrusted: each plot is still seen, as the text chart (or as the image, if the front end
-    // counts an SVG image as safe).
-    const untrustedOk = saved.braille + saved.images >= 2;
-    await page.click(".jp-Notebook");
-    await page.click("text=Run", { timeout: 10000 });
-    await page.click("text=Run All Cells", { timeout: 10000 });
-    await page.waitForFunction(() => {
-      const imgs = [...document.querySelectorAll(".jp-OutputArea-output img")];
-      return imgs.filter((i) => (i.src || "").startsWith("data:image/svg+xml") && i.complete && i.naturalWidth > 100).length >= 2;
-    }, null, { timeout: 90000 });
-    await page.waitForTimeout(1000);
-    const live = await rendered(page);
-    await page.screenshot({ path: `${art}/jupyterlab-plot-trusted.png`, fullPage: true });
-    console.log("trusted (run):", JSON.stringify(live));
-    if (!untrustedOk) {
-      console.error("the saved (untrusted) notebook showed neither the text charts nor the images");
-    } else if (live.images < 2) {
-      console.error("the trusted run did not render both SVG images");
-    } else {
-      ok = true;
-      console.log("browser: plots rendered in JupyterLab, untrusted (as text or image) and trusted (SVG)");
-    }
-  } catch (e) {
-    console.error(e);
-    await page.screenshot({ path: `${art}/jupyterlab-plot-failure.png`, fullPage: true }).catch(() => {});
-  } finally {
-    await ctx.close();
-  }
-  process.exit(ok ? 0 : 1);
-})();
+main("plots", { width: 1200, height: 1400 }, art, async ({ page, checks }) => {
+  const check = checks.check.bind(checks);
+  let nb = await open(page, url);
+  await page.waitForSelector(`${nb} .jp-OutputArea-output`, { timeout: 60000 });
+  const u = await trustedCells(page);
+  check("untrusted: the saved outputs are untrusted", u.length === 2 && u.every((x) => !x), JSON.stringify(u));
+  const saved = await rendered(page, nb);
+  await page.screenshot({ path: `${art}/jupyterlab-plot-untrusted.png` });
+  check("untrusted: no SVG rendered", saved.images.length === 0, JSON.stringify(saved.images));
+  check("untrusted: the line chart as its braille text", saved.texts.some((t) => t.startsWith("squares") && braille(t) > 10), JSON.stringify(saved.texts.map((t) => t.slice(0, 60))));
+  check("untrusted: the heatmap as its text", saved.texts.some((t) => t.includes("2 of 24 entries changed")), JSON.stringify(saved.texts.map((t) => t.slice(0, 80))));
+
+  await runAll(page, nb);
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .jp-RenderedSVG img`)].filter((i) => i.complete && i.naturalWidth > 100).length >= 2, nb, { timeout: 60000 });
+  const t = await trustedCells(page);
+  check("trusted: the cells run here are trusted", t.length === 2 && t.every((x) => x), JSON.stringify(t));
+  const live = await rendered(page, nb);
+  await page.screenshot({ path: `${art}/jupyterlab-plot-trusted.png` });
+  check("trusted: two SVG pictures, both loaded", live.images.length === 2 && live.images.every((i) => i.loaded && i.svg), JSON.stringify(live.images));
+  check("trusted: no picture inside HTML", live.html === 0, String(live.html));
+  check("trusted: each picture fits its output's width", live.images.every((i) => i.fits), JSON.stringify(live.images));
+  const last = (await page.$$(`${nb} .jp-RenderedSVG img`)).pop();
+  await last.scrollIntoViewIfNeeded();
+  await last.screenshot({ path: `${art}/jupyterlab-plot-heatmap.png` });
+}, "plots render in JupyterLab: untrusted as their text charts, trusted as SVG images");

@@ -4,6 +4,8 @@
 # rendered HTML `call` table (cells, alignment, borders, colours) trusted and untrusted, in the
 # light and the dark theme, then Run All past an error; screenshots go to $FCALL_KERNEL_ARTIFACTS.
 # plots.js opens a saved notebook of plots untrusted, runs it trusted, and keeps a screenshot of each.
+# visuals.sh (visuals.js) does the same for the object diagrams, the 12-block transformer's included.
+# common.js holds what the three share (Chromium, opening a notebook, Run All, checks).
 # Expects JUPYTER_PATH with the fcall kernelspec (kernel/tests/run.sh sets it up).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,6 +43,11 @@ nbformat.write(err, os.path.join(work, "run_all_error.ipynb"))
 PY
 # The theme lab.js switches to stays in this run's own settings folder.
 export JUPYTERLAB_SETTINGS_DIR="$work/lab-settings" JUPYTERLAB_WORKSPACES_DIR="$work/lab-workspaces"
+# No news popup over the screenshots; every cell rendered, not only those in view (the checks
+# read outputs below the fold).
+mkdir -p "$work/lab-settings/@jupyterlab/apputils-extension" "$work/lab-settings/@jupyterlab/notebook-extension"
+echo '{"fetchNews": "false"}' >"$work/lab-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+echo '{"windowingMode": "none"}' >"$work/lab-settings/@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 # plots.ipynb (plots.js): executed here, so it opens with its outputs saved and untrusted.
 python - "$work/plots.ipynb" "${FCALL_KERNEL_NAME:-fcall}" <<'PY'
 import sys, nbformat
@@ -60,10 +67,7 @@ lab=$!
 trap 'kill $lab 2>/dev/null; wait $lab 2>/dev/null; rm -rf "$work"' EXIT
 up=0; for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/api/status?token=$token" >/dev/null && { up=1; break; }; sleep 0.2; done
 [ "$up" = 1 ] || { echo "JupyterLab did not start; see $art/jupyterlab.log" >&2; exit 1; }
-NODE_PATH="$npmdir/node_modules" node "$here/lab.js" "http://127.0.0.1:$port/lab/tree/inplace_buffer.ipynb?token=$token" "$art"
-# Not yet run: plots.js (plots, trusted and untrusted) and visuals.sh (the object diagrams) were
-# written in stop 18 and have never passed; FCALL_BROWSER_PENDING=1 runs them (and lab.js's Run All).
-if [ "${FCALL_BROWSER_PENDING:-0}" = 1 ]; then
-  NODE_PATH="$npmdir/node_modules" node "$here/plots.js" "http://127.0.0.1:$port/lab/tree/plots.ipynb?token=$token" "$art"
-  "$here/visuals.sh" "$work" "http://127.0.0.1:$port" "$token" "$art"
-fi
+export NODE_PATH="$npmdir/node_modules"
+node "$here/lab.js" "http://127.0.0.1:$port/lab/tree/inplace_buffer.ipynb?token=$token" "$art"
+node "$here/plots.js" "http://127.0.0.1:$port/lab/tree/plots.ipynb?token=$token" "$art"
+"$here/visuals.sh" "$work" "http://127.0.0.1:$port" "$token" "$art"

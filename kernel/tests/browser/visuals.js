@@ -1,69 +1,80 @@
-// The object diagrams in JupyterLab (issue 13): opens visuals.ipynb (made by run.sh), runs all
-// cells (outputs of this session: trusted) and checks that each `draw` / `step` / `explain`
-// output is an image/svg+xml rendering that loaded (not a text fallback), then opens
-// visuals-untrusted.ipynb (the same cells executed by nbclient, unsigned: untrusted), where
-// JupyterLab does not render SVG and shows the diagram's text/plain instead. Screenshots of
-// both, and of the 12-block transformer's diagram alone, go to the artifacts folder.
-const { chromium } = require("playwright-core");
+// The object diagrams in JupyterLab (issue 13). Opens visuals.ipynb (written by visuals.sh) and
+// runs all its cells (trusted): every `draw` / `step` / `explain` output is an image/svg+xml
+// picture that loaded, no wider than the output area; the 12-block transformer's diagram is
+// legible at notebook width: drawn at a scale that keeps its smallest text at 9px or more, with
+// no horizontal overflow. Then opens visuals-untrusted.ipynb (the same cells executed by nbclient,
+// unsigned), where JupyterLab renders no SVG and shows each diagram's text/plain. Screenshots of
+// both notebooks and of the transformer's diagram alone go to the artifacts folder.
+// Arguments: the lab's base URL, its token, the artifacts folder.
+const { open, runAll, trustedCells, main } = require("./common");
 const [base, token, art] = process.argv.slice(2);
+const url = (name) => `${base}/lab/tree/${name}?token=${token}`;
+// The smallest font the diagrams may be read at, in CSS pixels.
+const MIN_FONT = 9;
 
-async function open(page, name) {
-  await page.goto(`${base}/lab/tree/${name}?token=${token}`);
-  await page.waitForSelector(".jp-Notebook", { timeout: 60000 });
-  await page.waitForFunction(() => document.body.innerText.includes("fcall"), null, { timeout: 60000 });
-  await page.waitForTimeout(1500);
+// Each SVG picture: its size as drawn and as made, its output area's width, the smallest and the
+// largest font size of its text, and whether its output area scrolls sideways.
+async function pictures(page, nb) {
+  return page.$$eval(`${nb} .jp-RenderedSVG img`, (imgs) => imgs.map((i) => {
+    const svg = decodeURIComponent(i.src.replace(/^data:image\/svg\+xml[^,]*,/, ""));
+    const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const area = i.closest(".jp-OutputArea-output");
+    const title = (svg.match(/<title>([^<]*)<\/title>/) || [])[1] || "";
+    return {
+      title,
+      loaded: i.complete && i.naturalWidth > 0,
+      w: i.getBoundingClientRect().width,
+      natural: i.naturalWidth,
+      area: area.getBoundingClientRect().width,
+      overflow: area.scrollWidth > area.clientWidth + 1,
+      minFont: Math.min(...sizes),
+      maxFont: Math.max(...sizes),
+    };
+  }));
 }
 
-(async () => {
-  const userDataDir = require("fs").mkdtempSync(require("os").tmpdir() + "/fcall-chromium-");
-  const ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  const problems = [];
-  try {
-    // Trusted: run every cell here.
-    await open(page, "visuals.ipynb");
-    await page.click(".jp-Notebook");
-    await page.click("text=Run", { timeout: 10000 });
-    await page.click("text=Run All Cells", { timeout: 10000 });
-    // draw + step + explain (its stages) + the transformer.
-    await page.waitForFunction(() => document.querySelectorAll(".jp-RenderedSVG img, .jp-RenderedImage img").length >= 4, null, { timeout: 180000 });
-    await page.waitForTimeout(2000);
-    const imgs = await page.$$eval(".jp-RenderedSVG img, .jp-RenderedImage img", (xs) =>
-      xs.map((i) => ({ loaded: i.complete && i.naturalWidth > 0, w: i.getBoundingClientRect().width, natural: i.naturalWidth, area: i.closest(".jp-OutputArea").getBoundingClientRect().width })));
-    console.log("trusted: svg images:", JSON.stringify(imgs));
-    if (imgs.some((i) => !i.loaded)) problems.push("an SVG diagram did not load");
-    if (imgs.some((i) => i.w > i.area + 1)) problems.push("a diagram is wider than the output area");
-    await page.screenshot({ path: `${art}/jupyterlab-diagrams-trusted.png`, fullPage: true });
-    const last = (await page.$$(".jp-RenderedSVG img, .jp-RenderedImage img")).pop();
-    await last.scrollIntoViewIfNeeded();
-    await last.screenshot({ path: `${art}/jupyterlab-transformer-diagram.png` });
-    // Untrusted: executed elsewhere, not signed here.
-    await open(page, "visuals-untrusted.ipynb");
-    await page.waitForSelector(".jp-OutputArea-output", { timeout: 60000 });
-    await page.waitForTimeout(1500);
-    const svgs = await page.$$eval(".jp-RenderedSVG img", (xs) => xs.length);
-    const texts = await page.$$eval(".jp-OutputArea-output", (xs) => xs.map((x) => x.innerText));
-    const fallback = texts.filter((t) => t.includes("── before the call ──")).length;
-    console.log(`untrusted: ${svgs} SVG images, ${fallback} text diagrams`);
-    if (fallback < 1) problems.push("the untrusted notebook shows no diagram (neither SVG nor its text)");
-    await page.screenshot({ path: `${art}/jupyterlab-diagrams-untrusted.png`, fullPage: true });
-  } catch (e) {
-    console.error(e);
-    problems.push(String(e));
-    await page.screenshot({ path: `${art}/jupyterlab-diagrams-failure.png`, fullPage: true }).catch(() => {});
-  } finally {
-    await ctx.close();
+main("visuals", { width: 1400, height: 1400 }, art, async ({ page, checks }) => {
+  const check = checks.check.bind(checks);
+  // Trusted: every cell run here.
+  let nb = await open(page, url("visuals.ipynb"));
+  await runAll(page, nb, 240000);
+  // draw + step + explain's stepper + the transformer's draw.
+  await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} .jp-RenderedSVG img`)].filter((i) => i.complete && i.naturalWidth > 0).length >= 4, nb, { timeout: 60000 });
+  const t = await trustedCells(page);
+  check("trusted: the cells run here are trusted", t.length >= 4 && t.every((x) => x), JSON.stringify(t));
+  const pics = await pictures(page, nb);
+  console.log("pictures:", JSON.stringify(pics));
+  check("trusted: four SVG diagrams, each loaded", pics.length === 4 && pics.every((p) => p.loaded), String(pics.length));
+  check("trusted: no diagram wider than its output", pics.every((p) => p.w <= p.area + 1 && !p.overflow), JSON.stringify(pics.map((p) => [p.w, p.area])));
+  const errors = await page.$$(`${nb} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`);
+  check("trusted: no cell failed", errors.length === 0, String(errors.length));
+  await page.screenshot({ path: `${art}/jupyterlab-diagrams-trusted.png` });
+  // The transformer: legible at notebook width.
+  const big = pics.find((p) => p.title.startsWith("functional_call on Transformer"));
+  check("the transformer's diagram is drawn", !!big, JSON.stringify(pics.map((p) => p.title)));
+  if (big) {
+    const scale = big.w / big.natural;
+    const shown = big.minFont * scale;
+    check(`the transformer's diagram: its smallest text is at least ${MIN_FONT}px as drawn`, shown >= MIN_FONT,
+      `${big.minFont}px at scale ${scale.toFixed(3)} (${big.natural}px wide in ${big.area.toFixed(0)}px) = ${shown.toFixed(2)}px`);
+    const imgs = await page.$$(`${nb} .jp-RenderedSVG img`);
+    const img = imgs[pics.indexOf(big)];
+    // The diagram as drawn in the notebook, at its drawn size.
+    await img.screenshot({ path: `${art}/jupyterlab-transformer-diagram.png` });
   }
-  if (problems.length) {
-    console.error("diagrams in the browser:", problems.join("; "));
-    process.exit(1);
-  }
-  console.log("browser: the diagrams rendered in JupyterLab (trusted as SVG, untrusted as text)");
-  process.exit(0);
-})();
+
+  // Untrusted: executed elsewhere, not signed here.
+  nb = await open(page, url("visuals-untrusted.ipynb"));
+  await page.waitForSelector(`${nb} .jp-OutputArea-output`, { timeout: 60000 });
+  const u = await trustedCells(page);
+  check("untrusted: the saved outputs are untrusted", u.length >= 4 && u.every((x) => !x), JSON.stringify(u));
+  const svgs = await page.$$eval(`${nb} .jp-RenderedSVG img`, (xs) => xs.length);
+  const texts = await page.$$eval(`${nb} .jp-OutputArea-output.jp-RenderedText`, (xs) => xs.map((x) => x.innerText));
+  // draw and the transformer's draw: before / during / after; step and explain: stage by stage.
+  const drawn = texts.filter((x) => x.includes("── before the call ──") && x.includes("── after the call ──"));
+  const stepped = texts.filter((x) => /── step 1 of \d+: 1\. merge ──/.test(x));
+  check("untrusted: no SVG rendered", svgs === 0, String(svgs));
+  check("untrusted: the diagrams as their text (draw, step, explain, the transformer)", drawn.length === 2 && stepped.length === 2,
+    `${drawn.length} drawn and ${stepped.length} stepped of ${texts.length} text outputs`);
+  await page.screenshot({ path: `${art}/jupyterlab-diagrams-untrusted.png` });
+}, "the diagrams render in JupyterLab (trusted as SVG, the transformer's legible at notebook width; untrusted as text)");

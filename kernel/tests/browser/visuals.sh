@@ -27,4 +27,4 @@ nbformat.write(nb, f"{work}/visuals-untrusted.ipynb")
 PY
 jupyter nbconvert --to notebook --execute --inplace "$work/visuals-untrusted.ipynb" >"$art/visuals-nbconvert.log" 2>&1
 cp "$work/visuals-untrusted.ipynb" "$art/visuals-executed.ipynb"
-NODE_PATH="${FCALL_CACHE:-$HOME/.cache/fcall}/npm/node_modules" node "$here/visuals.js" "$base" "$token" "$art"
+NODE_PATH="${NODE_PATH:-${FCALL_CACHE:-$HOME/.cache/fcall}/npm/node_modules}" node "$here/visuals.js" "$base" "$token" "$art"

@@ -2,72 +2,17 @@
 interrupt (state kept), stop_on_error aborts, a bad signature and malformed messages (kernel
 alive, requests never lost), a 50 MB output, heartbeat, kernel_info on control, comm_info,
 silent/store_history, rich output of `call`, errors, restart and shutdown."""
-import json
 import queue
 import time
 import unittest
 
 import zmq
-from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
-from kernelspec_env import KERNEL_NAME, check_env
-
-check_env()
+from client import KernelCase, collect, reply_for, run
 
 
-def collect(kc, msg_id, timeout=30):
-    """IOPub messages of one request, up to its idle."""
-    out = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            m = kc.get_iopub_msg(timeout=max(0.01, deadline - time.time()))
-        except queue.Empty:
-            break
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        out.append(m)
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            return out
-    raise AssertionError(f"no idle for {msg_id}: {[x['msg_type'] for x in out]}")
-
-
-def reply_for(kc, msg_id, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        r = kc.get_shell_msg(timeout=max(0.01, deadline - time.time()))
-        if r["parent_header"].get("msg_id") == msg_id:
-            return r
-    raise AssertionError(f"no reply for {msg_id}")
-
-
-def run(kc, code, **kw):
-    mid = kc.execute(code, **kw)
-    r = reply_for(kc, mid)
-    return r, collect(kc, mid)
-
-
-class Behaviour(unittest.TestCase):
-    def setUp(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
-
-    def tearDown(self):
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
-
-    def ok(self, code):
-        r, msgs = run(self.kc, code)
-        self.assertEqual(r["content"]["status"], "ok", msgs)
-        return msgs
-
-    def value(self, code):
-        r, msgs = run(self.kc, code)
-        self.assertEqual(r["content"]["status"], "ok", msgs)
-        res = [m for m in msgs if m["msg_type"] == "execute_result"]
-        self.assertEqual(len(res), 1, [m["msg_type"] for m in msgs])
-        return res[0]["content"]["data"]
-
+class Behaviour(KernelCase):
     def test_interrupt_keeps_workspace(self):
         self.value("x = 41\nx")
         mid = self.kc.execute("y = 0\nwhile y < 1000000000:\n    y = y + 1\n")

@@ -19,10 +19,10 @@ import tempfile
 import time
 import unittest
 
-from jupyter_client.manager import KernelManager, start_new_kernel
+from jupyter_client.manager import KernelManager
 
 from kernelspec_env import KERNEL_NAME, check_env
-from test_behaviour import collect, reply_for, run
+from client import KernelCase, collect, reply_for, run
 
 check_env()
 
@@ -101,14 +101,10 @@ class Lifecycle(unittest.TestCase):
         print(f"  lifecycle: {runs} clean exits in {time.time() - t0:.1f} s")
 
 
-class Abuse(unittest.TestCase):
+class Abuse(KernelCase):
     def setUp(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
+        super().setUp()
         self.pid = proc_of(self.km).pid
-
-    def tearDown(self):
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
 
     def result(self, code):
         r, msgs = run(self.kc, code)

@@ -1,35 +1,19 @@
-"""Plots and progress through a real Jupyter client: a plot is image/svg+xml with the terminal
-chart as text/plain; a long cell shows one progress display (display_data with a display_id, then
+"""Plots, diagrams and progress through a real Jupyter client: every picture (a plot, an object
+diagram) is an output of its own, image/svg+xml with its terminal rendering as text/plain, and
+never inside text/html; a long cell shows one progress display (display_data with a display_id, then
 update_display_data for it); a short cell sends neither."""
 import queue
 import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
-
-from kernelspec_env import KERNEL_NAME, check_env
-from test_behaviour import reply_for, run
-
-check_env()
+from client import KernelCase, reply_for
 
 
 def braille(text):
     return sum(1 for c in text if "\u2801" <= c <= "\u28ff")
 
 
-class Visuals(unittest.TestCase):
-    def setUp(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME)
-
-    def tearDown(self):
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
-
-    def ok(self, code):
-        r, msgs = run(self.kc, code)
-        self.assertEqual(r["content"]["status"], "ok", msgs)
-        return msgs
-
+class Visuals(KernelCase):
     def test_plot_is_svg_with_a_text_chart(self):
         msgs = self.ok("plot([1, 4, 9, 16], title='squares')")
         shown = [m for m in msgs if m["msg_type"] == "display_data"]
@@ -46,6 +30,32 @@ class Visuals(unittest.TestCase):
         svgs = [m["content"]["data"].get("image/svg+xml", "") for m in msgs if m["msg_type"] == "display_data"]
         self.assertEqual(len(svgs), 2, [m["msg_type"] for m in msgs])
         self.assertIn("w.sum()", svgs[1])
+
+    def test_every_picture_is_an_svg_output_of_its_own(self):
+        self.ok("lin = nn.Linear(2, 2)\nd = {'bias': torch.zeros(2)}")
+
+        def outputs(code):
+            return [m["content"]["data"] for m in self.ok(code) if m["msg_type"] in ("display_data", "execute_result")]
+
+        # A diagram alone: its SVG and its text diagram, no HTML.
+        shown = outputs("draw lin")
+        self.assertEqual(len(shown), 1, shown)
+        self.assertTrue(shown[0]["image/svg+xml"].startswith("<svg"))
+        self.assertNotIn("text/html", shown[0])
+        self.assertIn("lin.weight", shown[0]["text/plain"])
+        # `explain call`: the narration and table as HTML, then the stepper's diagram.
+        shown = outputs("explain call lin with d (torch.ones(2))")
+        self.assertEqual([sorted(k for k in x if k in ("text/html", "image/svg+xml")) for x in shown], [["text/html"], ["image/svg+xml"]], shown)
+        # A loop that shows a call table and a plot each time: the tables' HTML (no picture in
+        # it), then each plot.
+        shown = outputs("for i in range(2):\n    call lin with d (torch.ones(2))\n    plot([i, i + 1, i + 4])\n")
+        html = [x["text/html"] for x in shown if "text/html" in x]
+        svgs = [x["image/svg+xml"] for x in shown if "image/svg+xml" in x]
+        self.assertEqual(len(html), 1, shown)
+        self.assertIn("<table", html[0])
+        self.assertNotIn("<img", html[0])
+        self.assertNotIn("<svg", html[0])
+        self.assertEqual(len(svgs), 2, shown)
 
     def test_short_cells_send_no_progress(self):
         for code in ["x = 1", "for i in range(3):\n    y = i * 2\n", "a = torch.randn(64, 64)\nb = a @ a"]:

@@ -27,6 +27,11 @@ const CARD: &str = "#ffffff";
 const BORDER: &str = "#d0d7de";
 /// Longest value text in a box, in characters.
 const VALUE_MAX: usize = 34;
+/// The width a diagram is drawn for: a JupyterLab notebook's output area in a 1400-pixel window
+/// with the file browser open (924 px measured). JupyterLab draws an SVG at its own size (wider
+/// scrolls sideways; scaling it down would shrink the text), so panels go side by side only as
+/// many as fit in this width, the rest in the next rows.
+pub const NOTEBOOK_WIDTH: f64 = 900.0;
 
 fn colour(o: usize) -> &'static str {
     ID_COLOURS[o % ID_COLOURS.len()]
@@ -241,11 +246,13 @@ fn layout(d: &Diagram, p: &Panel, min_w: f64) -> Laid {
     Laid { w, h: bottom + PAD, body }
 }
 
-/// The diagram as one SVG document: panels side by side, [`Diagram::columns`] per row.
+/// The diagram as one SVG document: panels side by side, [`Diagram::columns`] per row at most,
+/// fewer where they would not fit in [`NOTEBOOK_WIDTH`].
 pub fn render(d: &Diagram) -> String {
-    let cols = d.columns.max(1);
     let first: Vec<Laid> = d.panels.iter().map(|p| layout(d, p, 0.0)).collect();
     let pw = first.iter().map(|l| l.w).fold(0.0, f64::max);
+    let row_width = |c: usize| c as f64 * (pw + GAP) - GAP + 2.0;
+    let cols = (1..=d.columns.max(1)).rev().find(|&c| row_width(c) <= NOTEBOOK_WIDTH).unwrap_or(1);
     // Same width for every panel (so the stepper's stages line up).
     let laid: Vec<Laid> = d.panels.iter().zip(first).map(|(p, l)| if l.w < pw { layout(d, p, pw) } else { l }).collect();
     let title_h = 24.0;
