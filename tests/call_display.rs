@@ -212,48 +212,21 @@ fn tie_false_names_the_alias_forward_read() {
     assert!(text.contains("3. strict: skipped"), "{text}");
 }
 
-const GPT: &str = "import torch
-import torch.nn as nn
-from torch.func import functional_call
-class Block(nn.Module):
-    def __init__(self, d):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(d)
-        self.qkv = nn.Linear(d, d)
-        self.proj = nn.Linear(d, d)
-        self.ln2 = nn.LayerNorm(d)
-        self.fc = nn.Linear(d, 4 * d)
-        self.out = nn.Linear(4 * d, d)
-    def forward(self, x):
-        x = x + self.proj(self.qkv(self.ln1(x)))
-        return x + self.out(torch.relu(self.fc(self.ln2(x))))
-class GPT(nn.Module):
-    def __init__(self, vocab, d, n):
-        super().__init__()
-        self.wte = nn.Embedding(vocab, d)
-        self.wpe = nn.Embedding(16, d)
-        self.h = nn.ModuleList([Block(d) for _ in range(n)])
-        self.ln_f = nn.LayerNorm(d)
-        self.head = nn.Linear(d, vocab, bias=False)
-        self.head.weight = self.wte.weight
-        self.register_buffer('steps', torch.zeros(()))
-    def forward(self, idx):
-        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[-1]))
-        for b in self.h:
-            x = b(x)
-        self.steps.add_(1)
-        return self.head(self.ln_f(x))
-torch.manual_seed(0)
-model = GPT(50, 16, 12)
-params = {k: v for k, v in model.named_parameters()}
-params['steps'] = torch.zeros(())
-params['unused_key'] = torch.zeros(2)
-idx = torch.tensor([[1, 2, 3]])
-";
+/// The GPT-shaped module the benchmark shows too (benches/call_display.rs).
+const GPT_CLASSES: &str = include_str!("common/gpt.py");
+
+/// 150 names: the module's 148 (the head's weight tied to the embedding's), `steps` and an
+/// unused key.
+fn gpt() -> String {
+    format!(
+        "{GPT_CLASSES}torch.manual_seed(0)\nmodel = GPT(50, 16, 12)\nparams = {{k: v for k, v in model.named_parameters()}}\n\
+params['steps'] = torch.zeros(())\nparams['unused_key'] = torch.zeros(2)\nidx = torch.tensor([[1, 2, 3]])\n"
+    )
+}
 
 #[test]
 fn a_gpt_sized_module_gives_a_short_table_that_names_every_noteworthy_row() {
-    let outs = fcall_run(&format!("{GPT}len(params)\ny = call model with params (idx)\n"), Targets::default());
+    let outs = fcall_run(&format!("{}len(params)\ny = call model with params (idx)\n", gpt()), Targets::default());
     let n = outs[outs.len() - 2].value.as_ref().map(|v| v.py_repr()).unwrap_or_default();
     assert_eq!(n, "150", "the module has about 150 names");
     let text = outs.last().unwrap().text();
@@ -267,7 +240,7 @@ fn a_gpt_sized_module_gives_a_short_table_that_names_every_noteworthy_row() {
     // `y = call ...` shows the table once, and the value only as `result:`.
     assert_eq!(text.matches("functional_call on GPT").count(), 1, "{text}");
     // rows=all lists every name.
-    let outs = fcall_run(&format!("{GPT}call model with params (idx) rows=all\n"), Targets { width: 200, ..Targets::default() });
+    let outs = fcall_run(&format!("{}call model with params (idx) rows=all\n", gpt()), Targets { width: 200, ..Targets::default() });
     let text = outs.last().unwrap().text();
     assert!(text.contains("h.11.out.bias") && text.contains("h.0.ln1.weight"), "{text}");
     assert!(!text.contains("names swapped from the dict"), "{text}");

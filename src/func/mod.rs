@@ -157,6 +157,7 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     if let Some(check) = &value_check {
         let found = check.found(&record.unversioned);
         record.unversioned.0.extend(found);
+        record.kept_before = check.written_copies(&record.unversioned);
     }
     record.forward_ran = true;
     for (s, v0) in record.swaps.iter_mut().zip(&versions_in) {

@@ -139,6 +139,17 @@ impl ValueCheck {
         out
     }
 
+    /// The copies of the tensors forward wrote (their version moved, or a write in `writes`
+    /// reached them), by object id: their values before forward, for the display. The others
+    /// are dropped: their value now is their value then.
+    pub(crate) fn written_copies(&self, writes: &Writes) -> std::collections::HashMap<u64, TensorRef> {
+        self.kept
+            .iter()
+            .filter(|(t, v, _)| t.version() != *v || writes.reaching(t).is_some())
+            .map(|(t, _, before)| (t.id(), before.clone()))
+            .collect()
+    }
+
     /// The tensors whose value changed while their version did not, and that no report in
     /// `known` reached already.
     pub(crate) fn found(&self, known: &Writes) -> Vec<UnversionedWrite> {
