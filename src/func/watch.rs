@@ -210,8 +210,45 @@ pub(crate) fn by_value_requested() -> bool {
 /// Copies taken before forward, for finding the writes the version counter missed.
 #[derive(Default)]
 pub(crate) struct ValueCheck {
-    /// Each tensor, its version before forward and a detached copy of its value.
-    kept: Vec<(TensorRef, i64, TensorRef)>,
+    /// Each tensor, its version before forward and its value then.
+    kept: Vec<(TensorRef, i64, Kept)>,
+}
+
+/// A value kept before forward: the bytes of a contiguous CPU tensor, copied in Rust (no
+/// libtorch call: a shown call keeps dozens of biases and norms), else a detached copy.
+enum Kept {
+    Bytes { bytes: Vec<u8>, shape: Vec<i64>, kind: tch::Kind },
+    Copy(TensorRef),
+}
+
+/// The bytes of a contiguous CPU tensor, read in place.
+fn raw_bytes(t: &TensorRef) -> Option<&[u8]> {
+    if t.device().ty != crate::tensor::device::CPU || !t.tensor().is_contiguous() {
+        return None;
+    }
+    let start = crate::tensor::shim::data_ptr(t.tensor())?;
+    let n = t.numel() * t.kind().elt_size_in_bytes();
+    // SAFETY: a contiguous tensor's elements are the n bytes from its data pointer, inside its
+    // storage, which `t` keeps alive while the slice is used (one thread writes tensors).
+    Some(unsafe { std::slice::from_raw_parts(start as *const u8, n) })
+}
+
+impl Kept {
+    /// As a tensor (of the shape and dtype it had).
+    fn tensor(&self) -> Option<TensorRef> {
+        match self {
+            Kept::Copy(c) => Some(c.clone()),
+            Kept::Bytes { bytes, shape, kind } => tch::Tensor::f_from_data_size(bytes, shape, *kind).ok().map(TensorRef::new),
+        }
+    }
+    /// Whether `t`'s values now are not these: the bytes first, then (where they differ)
+    /// `torch.equal` (0.0 and -0.0 are equal values).
+    fn differs(&self, t: &TensorRef) -> bool {
+        match self {
+            Kept::Bytes { bytes, shape, kind } if t.kind() == *kind && t.shape() == *shape && raw_bytes(t) == Some(bytes.as_slice()) => false,
+            _ => self.tensor().is_none_or(|c| differs(t, &c)),
+        }
+    }
 }
 
 impl ValueCheck {
@@ -226,10 +263,15 @@ impl ValueCheck {
             if n > CHEAP_NUMEL || total + n > CHEAP_TOTAL || !seen.insert(t.id()) || crate::tensor::shim::data_ptr(t.tensor()).is_none() {
                 continue;
             }
-            if let Some(c) = copy_of(t) {
-                total += n;
-                out.kept.push((t.clone(), t.version(), c));
-            }
+            let kept = match raw_bytes(t) {
+                Some(b) => Kept::Bytes { bytes: b.to_vec(), shape: t.shape(), kind: t.kind() },
+                None => match copy_of(t) {
+                    Some(c) => Kept::Copy(c),
+                    None => continue,
+                },
+            };
+            total += n;
+            out.kept.push((t.clone(), t.version(), kept));
         }
         out
     }
@@ -241,7 +283,7 @@ impl ValueCheck {
         self.kept
             .iter()
             .filter(|(t, v, _)| t.version() != *v || writes.reaching(t).is_some())
-            .map(|(t, _, before)| (t.id(), before.clone()))
+            .filter_map(|(t, _, before)| Some((t.id(), before.tensor()?)))
             .collect()
     }
 
@@ -256,8 +298,8 @@ impl ValueCheck {
         let _guard = tch::no_grad_guard();
         self.kept
             .iter()
-            .filter(|(t, v, before)| t.version() == *v && known.reaching(t).is_none() && differs(t, before))
-            .map(|(t, _, before)| UnversionedWrite { tensor: t.clone(), by: BY_VALUE, before: Some(before.clone()) })
+            .filter(|(t, v, before)| t.version() == *v && known.reaching(t).is_none() && before.differs(t))
+            .map(|(t, _, before)| UnversionedWrite { tensor: t.clone(), by: BY_VALUE, before: before.tensor() })
             .collect()
     }
 }
