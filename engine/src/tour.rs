@@ -23,15 +23,16 @@ fn scalar(v: f32) -> TensorRef {
 
 fn show_call(code: &str, module: &Module, dicts: Value, x: TensorRef, opts: CallOptions) {
     println!(">>> {code}");
-    let pre = fcall::render::summary::pre_call_summaries(&dicts);
-    let out = functional_call(module, &dicts, &Value::Tensor(x), &Vec::new(), opts);
+    // As the `call` command does: small values copied before, writes compared by value.
+    let before = fcall::interp::snapshot::take(&dicts);
+    let out = fcall::func::watch::compare_by_value(|| functional_call(module, &dicts, &Value::Tensor(x), &Vec::new(), opts));
     if std::env::args().any(|a| a == "--explain") {
         for line in narrate(&out.record) {
             println!("    {line}");
         }
     } else if out.record.forward_ran {
         let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-        let then = fcall::render::call_table::Then::settle(&out.record, pre);
+        let then = fcall::interp::snapshot::settle(before, &out.record);
         let table = fcall::render::call_table::table(&out.record, &then, fcall::render::call_table::Rows::default());
         println!("{}", fcall::render::text::render(&table, width, false));
     }

@@ -23,7 +23,7 @@ pub struct Call {
 
 /// `torch.func.functional_call(module, dicts, args, kwargs, tie_weights=, strict=)` with its
 /// record kept and rendered, as the `call` command does: values the table shows "before" are
-/// copied first (small tensors only; a large model is not copied).
+/// copied first (small tensors only; a large model is neither copied nor read).
 ///
 /// `dicts` is a dict ([`Value::Dict`]) or a list/tuple of dicts; `args` a tuple of positional
 /// arguments or one argument. Errors are PyTorch's, in [`Call::result`]; the record says which
@@ -35,10 +35,10 @@ pub fn call(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts:
 /// As [`call`], choosing the table's rows ([`Rows::All`] is `rows=all`) and whether the renderings start with `explain`'s
 /// stage-by-stage narration.
 pub fn call_with(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: CallOptions, rows: Rows, explain: bool) -> Call {
-    let mut before = snapshot::take(module, dicts);
+    let before = snapshot::take(dicts);
     let out = crate::func::watch::compare_by_value(|| functional_call(module, dicts, args, kwargs, opts));
-    let pre = snapshot::settle(&mut before, &out.record);
-    let show = CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), before, picture: None, titles: Default::default() };
+    let pre = snapshot::settle(before, &out.record);
+    let show = CallShow { record: out.record, pre, explain, rows, result: out.result.as_ref().ok().cloned(), picture: None, titles: Default::default() };
     let outputs = render(&show, &out.result);
     Call { show, result: out.result, outputs }
 }

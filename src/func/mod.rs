@@ -130,6 +130,13 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
             (name, SlotValue::Value(v))
         })
         .collect();
+    // A shown call (outermost only) copies what it can touch where that is cheap: the values to
+    // swap in and the module's own tensors, before the swap (a parametrization's `original` is
+    // written by it).
+    let value_check = (!nested && watch::by_value_requested()).then(|| {
+        let swapped_in = items.iter().filter_map(|(_, v)| v.tensor());
+        watch::ValueCheck::take(swapped_in.chain(before.iter().filter_map(|(t, _)| t.as_ref())))
+    });
     let swapped = accessor.swap_tensors_dict(&items).map_err(at(Stage::Swap, record))?;
     record.swaps = swapped
         .iter()
@@ -143,20 +150,20 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
 
     // Stage 3d: forward, with the restore armed for every exit path.
     let guard = RestoreGuard::new(&accessor, &swapped);
-    // A shown call (outermost only) copies what it can touch where that is cheap: the values
-    // swapped in and the module's own tensors.
-    let value_check = (!nested && watch::by_value_requested()).then(|| {
-        let swapped_in = record.swaps.iter().filter_map(|s| s.new.tensor());
-        watch::ValueCheck::take(swapped_in.chain(before.iter().filter_map(|(t, _)| t.as_ref())))
-    });
     let watch = watch::Watch::start();
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
-    record.unversioned = watch.finish();
+    let tensors: Vec<(TensorRef, i64)> = before
+        .iter()
+        .filter_map(|(t, v)| t.clone().map(|t| (t, *v)))
+        .chain(record.swaps.iter().zip(&versions_in).filter_map(|(s, v)| Some((s.new.tensor()?.clone(), (*v)?))))
+        .collect();
+    record.unversioned = watch.finish(&tensors, value_check.as_ref());
     if let Some(check) = &value_check {
         let found = check.found(&record.unversioned);
         record.unversioned.0.extend(found);
+        record.kept_before = check.written_copies(&record.unversioned);
     }
     record.forward_ran = true;
     for (s, v0) in record.swaps.iter_mut().zip(&versions_in) {

@@ -345,7 +345,13 @@ pub(super) fn try_fast(module: &Module, dicts: &Value, args: &Value, kwargs: &Kw
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
-    record.unversioned = watch.finish();
+    let tensors: Vec<(TensorRef, i64)> = before
+        .iter()
+        .filter_map(|(t, v)| t.clone().map(|t| (t, *v)))
+        .chain(restore.olds.iter().zip(&old_versions).filter_map(|(t, v)| Some((t.clone()?, *v))))
+        .chain(body.entries.iter().zip(&versions_in).filter_map(|(e, v)| Some((vals[e.pos].as_tensor()?.clone(), *v))))
+        .collect();
+    record.unversioned = watch.finish(&tensors, None);
     record.forward_ran = true;
     for ((s, e), v0) in record.swaps.iter_mut().zip(&body.entries).zip(&versions_in) {
         if let Some(t) = vals[e.pos].as_tensor() {

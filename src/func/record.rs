@@ -248,6 +248,9 @@ pub struct CallRecord {
     pub kept_aliases: Vec<KeptAlias>,
     /// The writes forward made without a version bump (with small copies of the values before).
     pub unversioned: Writes,
+    /// A shown call: copies, taken before forward, of the small tensors forward wrote (by
+    /// object id), so that the display shows their values before.
+    pub kept_before: std::collections::HashMap<u64, TensorRef>,
     /// The module's names (for the names the call did not swap); None before the tree walk.
     pub registry: Option<Rc<super::Registry>>,
     pub known_bugs: Vec<KnownBug>,
@@ -271,6 +274,7 @@ impl CallRecord {
             permanent_changes: Vec::new(),
             kept_aliases: Vec::new(),
             unversioned: Writes::default(),
+            kept_before: Default::default(),
             registry: None,
             known_bugs: Vec::new(),
             failed_stage: None,

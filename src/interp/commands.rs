@@ -160,12 +160,14 @@ fn topic(t: &str) -> Option<&'static str> {
   The table shows, per name: the module's tensor before, what was swapped in and from where, what
   forward did (read, in-place write, rebinding), the dict's entry after, and whether the module
   was restored. Values before and swapped in are those of that moment (\"not kept\" where a
-  large tensor was written). Writes the version counter misses are found too: BatchNorm's
-  running statistics (the layer reports them), and any tensor of at most 4096 elements written
-  another way (through `.data`, say) is compared by value. Tensors above 1000 elements show as
-  dtype, shape and statistics, a large result as PyTorch prints it. With more than 12 names the table lists the names where something
-  happened (ties, in-place writes, rebindings, new objects written back, permanent changes,
-  unused keys) and one line for the rest; rows=all lists every name. `explain call ...` narrates
+  large tensor was written). Writes the version counter misses are found too, at any size:
+  BatchNorm's running statistics (the layer reports them), writes through `.data` or another
+  tensor on the same memory, and `t.data = ...`; tensors of at most 4096 elements are also
+  compared by value. Tensors above 6 elements show as dtype, shape and statistics, above 65536
+  as dtype, shape and their first and last three elements (statistics would read them whole);
+  a large result as PyTorch prints it. With more than 12 names the table lists the names where
+  something happened (ties, in-place writes, rebindings, new objects written back, permanent
+  changes, unused keys) and one line for the rest; rows=all lists every name. `explain call ...` narrates
   the stages: merge, untie, strict, swap, forward, restore, write-back.",
         "draw" | "step" | "diagram" => "draw call MODULE with DICTS (ARGS) [tie=..] [strict=..]   the object diagram of a call
   Names on the left (the module's slots by dotted path, the dicts' keys), tensor objects on the

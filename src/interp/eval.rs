@@ -30,8 +30,6 @@ pub struct CallShow {
     /// `rows=all`: every name, not only those where something happened.
     pub rows: crate::render::call_table::Rows,
     pub result: Option<Value>,
-    /// Copies of the tensors as they were before the call (see `snapshot`).
-    pub before: super::snapshot::Before,
     /// `draw call ...` / `step call ...`: the object diagram or the stepper.
     pub picture: Option<fcall_lang::ast::CallPicture>,
     /// The module and dicts as written in the call (the diagram's names).
@@ -598,11 +596,11 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
         sh.call_depth.set(depth);
         return out.result;
     }
-    let mut before = super::snapshot::take(m, dicts);
+    let before = super::snapshot::take(dicts);
     sh.call_depth.set(depth + 1);
     let out = crate::func::watch::compare_by_value(|| functional_call(m, dicts, args, kw, opts));
     sh.call_depth.set(depth);
-    let pre = super::snapshot::settle(&mut before, &out.record);
+    let pre = super::snapshot::settle(before, &out.record);
     let rows = crate::render::call_table::Rows::default();
     sh.calls.borrow_mut().push(CallShow {
         record: out.record,
@@ -610,7 +608,6 @@ pub fn recorded_call(sh: &Shared, m: &crate::nn::Module, dicts: &Value, args: &V
         explain,
         rows,
         result: out.result.as_ref().ok().cloned(),
-        before,
         picture: None,
         titles: Default::default(),
     });

@@ -124,6 +124,14 @@ pub fn setattr(obj: &Value, name: &str, v: Value) -> Result<()> {
             ns.set(name, v);
             Ok(())
         }
+        // `t.data = new`: the same object takes new's memory (its version stays, as in PyTorch).
+        Value::Tensor(t) if name == "data" => {
+            let Value::Tensor(new) = &v else {
+                return Err(Error::type_error("tensor::set_data", format!("Variable data has to be a tensor, but got {}", v.type_name())));
+            };
+            crate::func::watch::data_replaced(t);
+            crate::tensor::shim::set_data(t.tensor(), new.tensor())
+        }
         Value::Tensor(t) if name == "requires_grad" => {
             let b = ops::truthy(&v)?;
             let _ = t.handle().f_requires_grad_(b)?;
@@ -421,7 +429,11 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "is_cpu" => Value::Bool(t.device().ty == crate::tensor::device::CPU),
         "is_cuda" => Value::Bool(t.device().ty == crate::tensor::device::CUDA),
         // PyTorch's `variable_data()`: shares memory, not the version counter.
-        "data" => tv(x.f_data()?),
+        "data" => {
+            let alias = TensorRef::new(x.f_data()?);
+            crate::func::watch::data_alias(&alias);
+            Value::Tensor(alias)
+        }
         "T" => tv(x.f_permute((0..x.dim() as i64).rev().collect::<Vec<_>>())?),
         "mT" => tv(x.f_transpose(-2, -1)?),
         "H" => tv(x.f_adjoint()?),

@@ -382,7 +382,7 @@ impl StmtOutput {
 /// A call's state record in JSON.
 fn call_json(c: &CallShow) -> Json {
     let mut call = render::call_table::json(&c.record);
-    super::snapshot::patch_json(&mut call, &c.before, &c.pre);
+    super::snapshot::patch_json(&mut call, &c.pre);
     call
 }
 

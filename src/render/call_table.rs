@@ -25,21 +25,22 @@ pub const FULL_UP_TO: usize = 12;
 /// What the table knows of values at the start of the call.
 #[derive(Clone, Default)]
 pub struct Then {
-    /// Text of values kept from before the call (small copies), by object id.
-    pub kept: HashMap<u64, String>,
+    /// Copies of values from before the call (small tensors), by object id; summarised only
+    /// for the rows shown.
+    pub kept: HashMap<u64, TensorRef>,
     /// Tensors the call did not write, by object id, with their version after the call: while
     /// the version is the same, their value now is their value then.
     pub unchanged: HashMap<u64, i64>,
 }
 
 impl Then {
-    /// After a call: `kept` (summaries of copies taken before) and the record's own copies of
-    /// values written without a version bump; every other tensor the record names that the call
-    /// did not write is unchanged.
-    pub fn settle(r: &CallRecord, mut kept: HashMap<u64, String>) -> Then {
+    /// After a call: `kept` (copies taken before) and the record's own copies of values written
+    /// without a version bump; every other tensor the record names that the call did not write
+    /// is unchanged.
+    pub fn settle(r: &CallRecord, mut kept: HashMap<u64, TensorRef>) -> Then {
         for w in &r.unversioned.0 {
             if let Some(b) = &w.before {
-                kept.insert(w.tensor.id(), summarize(b));
+                kept.insert(w.tensor.id(), b.clone());
             }
         }
         let mut written: HashSet<u64> = r.permanent_changes.iter().filter_map(|c| c.written().map(|t| t.id())).collect();
@@ -63,8 +64,8 @@ impl Then {
 
     /// The text of `t`'s value at the start of the call, if known.
     pub fn value(&self, t: &TensorRef) -> Option<String> {
-        if let Some(s) = self.kept.get(&t.id()) {
-            return Some(s.clone());
+        if let Some(c) = self.kept.get(&t.id()) {
+            return Some(summarize(c));
         }
         (self.unchanged.get(&t.id()) == Some(&t.version())).then(|| summarize(t))
     }

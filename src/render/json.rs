@@ -16,9 +16,9 @@ fn number(v: f64, integral: bool) -> Json {
         return json!(if v > 0.0 { "inf" } else { "-inf" });
     }
     if integral {
-        json!(v as i64)
+        Json::from(v as i64)
     } else {
-        json!(v)
+        Json::from(v)
     }
 }
 
