@@ -111,6 +111,13 @@ impl Outputs {
                 error = Some(error_info(o));
                 break;
             }
+            // As ipykernel (`ast_node_interactivity = 'last_expr'`): an expression statement's
+            // value shows only when it ends the cell; an earlier one (`torch.manual_seed(0)`)
+            // shows nothing. Calls and commands show wherever they stand.
+            let value_only = o.kind == OutKind::Value && o.display.is_empty() && o.pictures().is_empty();
+            if value_only && i != last {
+                continue;
+            }
             let text = o.text().strip_prefix(o.printed.as_str()).unwrap_or(o.text()).trim_end().to_string();
             if text.is_empty() {
                 continue;

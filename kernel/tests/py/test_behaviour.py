@@ -111,6 +111,20 @@ class Behaviour(KernelCase):
         hist = [h[2] for h in reply_for(self.kc, mid)["content"]["history"]]
         self.assertEqual(hist, ["1", "4"])
 
+    def test_only_a_cells_last_expression_shows_its_value(self):
+        # ipykernel's rule (ast_node_interactivity 'last_expr'): torch.manual_seed(0) and 1 + 1
+        # in the middle of a cell show nothing; prints, commands and calls show where they stand.
+        msgs = self.ok("import torch\ntorch.manual_seed(0)\n1 + 1\nprint('hi')\nshow {'a': 1}\n2 + 2")
+        shown = [(m["msg_type"], m["content"].get("text") or m["content"].get("data", {}).get("text/plain"))
+                 for m in msgs if m["msg_type"] in ("stream", "display_data", "execute_result")]
+        self.assertEqual(shown[0], ("stream", "hi\n"), shown)
+        self.assertEqual(shown[-1], ("execute_result", "4"), shown)
+        self.assertNotIn("Generator", repr(shown))
+        self.assertFalse(any(text == "2" for _, text in shown), shown)
+        self.assertEqual(len(shown), 3, shown)  # print, show's table, the last value
+        msgs = self.ok("x = 1\nx\ny = 2")
+        self.assertEqual([m for m in msgs if m["msg_type"] in ("display_data", "execute_result")], [])
+
     def test_documentation_page_runs_as_pasted(self):
         # examples/functional_call_docs.py: the functional_call documentation's examples, pasted
         # into one cell as a user would.
