@@ -4,6 +4,7 @@
 pub mod autodiff;
 pub mod explain;
 mod merge;
+pub mod order;
 pub(crate) mod plan;
 pub mod record;
 pub mod registry;
@@ -150,9 +151,13 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
         watch::ValueCheck::take(swapped_in.chain(before.iter().filter_map(|(t, _)| t.as_ref())))
     });
     let watch = watch::Watch::start();
+    let order = order::Order::start(value_check.is_some(), swapped.iter().zip(&record.swaps).map(|(s, e)| (s.owner.clone(), s.attr.clone(), e.new.clone())));
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
+    for (s, first) in record.swaps.iter_mut().zip(order.finish()) {
+        s.first_event = first;
+    }
     record.unversioned = watch.finish();
     if let Some(check) = &value_check {
         let found = check.found(&record.unversioned);
