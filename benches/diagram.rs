@@ -5,7 +5,8 @@
 //! without the diagram (`call ...`: the table) for comparison, and the SVG's size. PyTorch has no
 //! diagram to time beside it; the call itself is timed against PyTorch by `--bench functional_call`.
 //! Beside the wall-clock times it prints the process's CPU time per run (what the work costs on a
-//! machine that other processes share).
+//! machine that other processes share). One intra-op thread, as the other benches: libtorch's
+//! thread pool on a machine whose cores are busy makes the times vary tenfold.
 use std::time::Instant;
 
 use fcall::interp::{RunOptions, Session, Targets};
@@ -43,6 +44,7 @@ fn time(s: &mut Session, line: &str, n: usize) -> ((f64, f64), (f64, f64), usize
 }
 
 fn main() {
+    tch::set_num_threads(1);
     let mut s = Session::new();
     s.targets = Targets { html: true, text: true, ..Targets::default() };
     let outs = s.run(MODEL, RunOptions { keep_going: false });
