@@ -82,7 +82,33 @@ macro_rules! two_writes {
 }
 const TWO_WRITES: &str = two_writes!("return x + self.a + self.b");
 
-const BN_FULL_DICT: &str = "m = nn.BatchNorm1d(2)\nd = {k: v.clone() for k, v in m.state_dict().items()}\nx = torch.tensor([[1.0, 2.0], [3.0, 6.0]])";
+/// `TWO_WRITES`'s graph when forward has finished (the call's middle panel, the stepper's last
+/// forward step).
+macro_rules! two_writes_forward_done {
+    () => {
+        "  m.a    → t5  rebound by forward
+  m.b    → t4  swapped in from d['b']
+  d['a'] → t3
+  d['b'] → t4
+  t5  Tensor float32[]  2.0
+  t4  Tensor float32[]  1.0  written in place (v0->v1)
+  t3  Tensor float32[]  0.0
+"
+    };
+}
+
+const BN_BUFFERS: &str = "m = nn.BatchNorm1d(2)\nd = {k: v.clone() for k, v in m.named_buffers()}\nx = torch.tensor([[1.0, 2.0], [3.0, 6.0]])";
+
+/// `BN_BUFFERS`'s dict keys (the same objects in every panel) and the names it does not pass.
+macro_rules! bn_buffers_dict {
+    () => {
+        "  d['running_mean']        → t4
+  d['running_var']         → t5
+  d['num_batches_tracked'] → t6
+  m … not in the dict (the module's own, unchanged): weight, bias
+"
+    };
+}
 
 const SCENARIOS: &[Scenario] = &[
     Scenario::new("tie_on", FOO_TIED, "", concat!(
@@ -189,69 +215,47 @@ functional_call on BatchNorm1d: names and objects
   t4  Tensor float32[2]  [1.1, 1.7]  written in place by BatchNorm (no version bump), PERMANENT CHANGE: the module's own tensor
   t5  Tensor int64[]  1 int64  written in place (v1->v2), PERMANENT CHANGE: the module's own tensor
 "),
-    // Every parameter and buffer passed (copies): the running statistics are written in the
-    // dict's tensors, the module is untouched.
-    Scenario::new("batchnorm_train_full_dict", BN_FULL_DICT, "", "\
+    // The buffers passed (copies): the running statistics are written in the dict's tensors,
+    // the module's own are untouched.
+    Scenario::new("batchnorm_train_buffers", BN_BUFFERS, "", concat!(
+            "\
 functional_call on BatchNorm1d: names and objects
 ── before the call ──
-  m.weight                 → t1
-  m.bias                   → t2
-  m.running_mean           → t3
-  m.running_var            → t4
-  m.num_batches_tracked    → t5
-  d['weight']              → t6
-  d['bias']                → t7
-  d['running_mean']        → t8
-  d['running_var']         → t9
-  d['num_batches_tracked'] → t10
-  t1   Parameter float32[2]  [1.0, 1.0]
-  t2   Parameter float32[2]  [0.0, 0.0]
-  t3   Tensor float32[2]  [0.0, 0.0]
-  t4   Tensor float32[2]  [1.0, 1.0]
-  t5   Tensor int64[]  0 int64
-  t6   Tensor float32[2]  [1.0, 1.0]
-  t7   Tensor float32[2]  [0.0, 0.0]
-  t8   Tensor float32[2]  [0.0, 0.0]
-  t9   Tensor float32[2]  [1.0, 1.0]
-  t10  Tensor int64[]  0 int64
+  m.running_mean           → t1
+  m.running_var            → t2
+  m.num_batches_tracked    → t3
+",
+            bn_buffers_dict!(),
+            "  t1  Tensor float32[2]  [0.0, 0.0]
+  t2  Tensor float32[2]  [1.0, 1.0]
+  t3  Tensor int64[]  0 int64
+  t4  Tensor float32[2]  [0.0, 0.0]
+  t5  Tensor float32[2]  [1.0, 1.0]
+  t6  Tensor int64[]  0 int64
 ── during forward (after the swap) ──
-  m.weight                 → t6   swapped in from d['weight']
-  m.bias                   → t7   swapped in from d['bias']
-  m.running_mean           → t8   swapped in from d['running_mean']
-  m.running_var            → t9   swapped in from d['running_var']
-  m.num_batches_tracked    → t10  swapped in from d['num_batches_tracked']
-  d['weight']              → t6
-  d['bias']                → t7
-  d['running_mean']        → t8
-  d['running_var']         → t9
-  d['num_batches_tracked'] → t10
-  t6   Tensor float32[2]  [1.0, 1.0]
-  t7   Tensor float32[2]  [0.0, 0.0]
-  t8   Tensor float32[2]  [0.2, 0.4]  written in place by BatchNorm (no version bump)
-  t9   Tensor float32[2]  [1.1, 1.7]  written in place by BatchNorm (no version bump)
-  t10  Tensor int64[]  1 int64  written in place (v0->v1)
+  m.running_mean           → t4  swapped in from d['running_mean']
+  m.running_var            → t5  swapped in from d['running_var']
+  m.num_batches_tracked    → t6  swapped in from d['num_batches_tracked']
+",
+            bn_buffers_dict!(),
+            "  t4  Tensor float32[2]  [0.2, 0.4]  written in place by BatchNorm (no version bump)
+  t5  Tensor float32[2]  [1.1, 1.7]  written in place by BatchNorm (no version bump)
+  t6  Tensor int64[]  1 int64  written in place (v0->v1)
 ── after the call ──
-  m.weight                 → t1   restored
-  m.bias                   → t2   restored
-  m.running_mean           → t3   restored
-  m.running_var            → t4   restored
-  m.num_batches_tracked    → t5   restored
-  d['weight']              → t6
-  d['bias']                → t7
-  d['running_mean']        → t8
-  d['running_var']         → t9
-  d['num_batches_tracked'] → t10
-  t1   Parameter float32[2]  [1.0, 1.0]
-  t2   Parameter float32[2]  [0.0, 0.0]
-  t3   Tensor float32[2]  [0.0, 0.0]
-  t4   Tensor float32[2]  [1.0, 1.0]
-  t5   Tensor int64[]  0 int64
-  t6   Tensor float32[2]  [1.0, 1.0]
-  t7   Tensor float32[2]  [0.0, 0.0]
-  t8   Tensor float32[2]  [0.2, 0.4]  written in place by BatchNorm (no version bump)
-  t9   Tensor float32[2]  [1.1, 1.7]  written in place by BatchNorm (no version bump)
-  t10  Tensor int64[]  1 int64  written in place (v0->v1)
-"),
+  m.running_mean           → t1  restored
+  m.running_var            → t2  restored
+  m.num_batches_tracked    → t3  restored
+",
+            bn_buffers_dict!(),
+            "  t1  Tensor float32[2]  [0.0, 0.0]
+  t2  Tensor float32[2]  [1.0, 1.0]
+  t3  Tensor int64[]  0 int64
+  t4  Tensor float32[2]  [0.2, 0.4]  written in place by BatchNorm (no version bump)
+  t5  Tensor float32[2]  [1.1, 1.7]  written in place by BatchNorm (no version bump)
+  t6  Tensor int64[]  1 int64  written in place (v0->v1)
+"
+        ),
+    ),
     Scenario::new("several_dicts_rebinding_lost", "class Foo(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.register_buffer('foo', torch.zeros(()))\n        self.w = nn.Parameter(torch.ones(()))\n    def forward(self, x):\n        self.foo = self.foo + 1\n        return x * self.w + self.foo\nm = Foo()\np = {'w': torch.full((), 2.0)}\nq = {'foo': torch.zeros(())}\nd = (p, q)\nx = torch.ones(())", "", "\
 functional_call on Foo: names and objects
 ── before the call ──
@@ -283,7 +287,8 @@ functional_call on Foo: names and objects
   several dicts were merged into a new dict: no write-back reaches them
 "),
     // Forward writes `b`, then rebinds `a`: not the module's order of names.
-    Scenario::new("writes_out_of_name_order", TWO_WRITES, "", "\
+    Scenario::new("writes_out_of_name_order", TWO_WRITES, "", concat!(
+            "\
 functional_call on Order: names and objects
 ── before the call ──
   m.a    → t1
@@ -295,13 +300,9 @@ functional_call on Order: names and objects
   t3  Tensor float32[]  0.0
   t4  Tensor float32[]  0.0
 ── during forward (after the swap) ──
-  m.a    → t5  rebound by forward
-  m.b    → t4  swapped in from d['b']
-  d['a'] → t3
-  d['b'] → t4
-  t5  Tensor float32[]  2.0
-  t4  Tensor float32[]  1.0  written in place (v0->v1)
-  t3  Tensor float32[]  0.0
+",
+            two_writes_forward_done!(),
+            "\
 ── after the call ──
   m.a    → t1  restored
   m.b    → t2  restored
@@ -311,7 +312,9 @@ functional_call on Order: names and objects
   t2  Tensor float32[]  0.0
   t5  Tensor float32[]  2.0
   t4  Tensor float32[]  1.0  written in place (v0->v1)
-"),
+"
+        ),
+    ),
     Scenario::new("failing_forward", buffer_foo!("Fails", "        self.foo = self.foo + 1\n        raise ValueError('boom')"), "", concat!(
             buffer_foo_before!("Fails"),
             "\
@@ -539,7 +542,8 @@ fn forward_s_writes_are_shown_in_the_order_forward_made_them() {
     assert!(steps[0].starts_with("5. forward: b read, written in place") && steps[1].starts_with("5. forward: a read, rebound to Tensor"), "{steps:?}");
     // The forward steps' graphs: after `b`'s write `a` still holds what was swapped in.
     let forward = &text[text.find("── step 5 of 8").expect("step 5")..text.find("── step 7 of 8").expect("step 7")];
-    let golden = "\
+    let golden = concat!(
+        "\
 ── step 5 of 8: 5. forward ──
   5. forward: b read, written in place (version 0 -> 1)
   m.a    → t3  swapped in from d['a']
@@ -550,21 +554,15 @@ fn forward_s_writes_are_shown_in_the_order_forward_made_them() {
   t4  Tensor float32[]  1.0  written in place (v0->v1)
 ── step 6 of 8: 5. forward ──
   5. forward: a read, rebound to Tensor #N
-  m.a    → t5  rebound by forward
-  m.b    → t4  swapped in from d['b']
-  d['a'] → t3
-  d['b'] → t4
-  t5  Tensor float32[]  2.0
-  t4  Tensor float32[]  1.0  written in place (v0->v1)
-  t3  Tensor float32[]  0.0
-";
+",
+        two_writes_forward_done!()
+    );
     assert_eq!(forward, golden, "got\n{text}");
     // BatchNorm in train mode: `num_batches_tracked.add_(1)` comes before batch_norm writes the
-    // running statistics (PyTorch's `_BatchNorm.forward`), not in the module's order of names;
-    // the names forward only read keep their places.
-    let (text, j) = stepper_graph(BN_FULL_DICT);
+    // running statistics (PyTorch's `_BatchNorm.forward`), not in the module's order of names.
+    let (text, j) = stepper_graph(BN_BUFFERS);
     let names: Vec<String> = forward_steps(&j).iter().map(|l| l.split(' ').nth(2).unwrap_or("").to_string()).collect();
-    assert_eq!(names, ["weight", "bias", "num_batches_tracked", "running_mean", "running_var"], "{text}");
+    assert_eq!(names, ["num_batches_tracked", "running_mean", "running_var"], "{text}");
     // explain tells them in the same order.
     let outs = run(&format!("import torch\nimport torch.nn as nn\n{TWO_WRITES}\nexplain call m with d (x)\n"), Targets::default());
     let text = outs.last().unwrap().text().to_string();

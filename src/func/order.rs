@@ -49,7 +49,9 @@ pub fn tick() {
     }
 }
 
-fn look() {
+/// The next look, if a call is looking at this depth: `mark` gets its number and the names not
+/// yet seen.
+fn next_look(mark: impl FnOnce(u64, &mut [Watched])) {
     LOOKS.with(|l| {
         let mut l = l.borrow_mut();
         let Some(l) = l.as_mut() else { return };
@@ -57,8 +59,13 @@ fn look() {
             return;
         }
         l.clock += 1;
-        let now = l.clock;
-        for w in l.names.iter_mut().filter(|w| w.first.is_none()) {
+        mark(l.clock, &mut l.names);
+    });
+}
+
+fn look() {
+    next_look(|now, names| {
+        for w in names.iter_mut().filter(|w| w.first.is_none()) {
             let written = w.tensor.as_ref().is_some_and(|(t, v)| t.version() != *v);
             if written || rebound(w) {
                 w.first = Some(now);
@@ -135,15 +142,8 @@ pub fn about_to_write(t: &TensorRef) {
         return;
     }
     look();
-    LOOKS.with(|l| {
-        let mut l = l.borrow_mut();
-        let Some(l) = l.as_mut() else { return };
-        if super::swap::swap_depth() != l.depth {
-            return;
-        }
-        l.clock += 1;
-        let now = l.clock;
-        for w in l.names.iter_mut().filter(|w| w.first.is_none() && w.tensor.as_ref().is_some_and(|(x, _)| x.is(t))) {
+    next_look(|now, names| {
+        for w in names.iter_mut().filter(|w| w.first.is_none() && w.tensor.as_ref().is_some_and(|(x, _)| x.is(t))) {
             w.first = Some(now);
         }
     });
