@@ -560,9 +560,12 @@ fn forward_s_writes_are_shown_in_the_order_forward_made_them() {
     assert_eq!(forward, golden, "got\n{text}");
     // BatchNorm in train mode: `num_batches_tracked.add_(1)` comes before batch_norm writes the
     // running statistics (PyTorch's `_BatchNorm.forward`), not in the module's order of names.
-    let (text, j) = stepper_graph(BN_BUFFERS);
+    // Every parameter and buffer passed: the reads of weight and bias (nothing changes) are one
+    // step, each write another.
+    let (text, j) = stepper_graph("m = nn.BatchNorm1d(2)\nd = {k: v.clone() for k, v in m.state_dict().items()}\nx = torch.tensor([[1.0, 2.0], [3.0, 6.0]])");
     let names: Vec<String> = forward_steps(&j).iter().map(|l| l.split(' ').nth(2).unwrap_or("").to_string()).collect();
-    assert_eq!(names, ["num_batches_tracked", "running_mean", "running_var"], "{text}");
+    assert_eq!(names, ["weight", "num_batches_tracked", "running_mean", "running_var"], "{text}");
+    assert!(text.contains("  5. forward: weight read\n  5. forward: bias read\n"), "{text}");
     // explain tells them in the same order.
     let outs = run(&format!("import torch\nimport torch.nn as nn\n{TWO_WRITES}\nexplain call m with d (x)\n"), Targets::default());
     let text = outs.last().unwrap().text().to_string();

@@ -423,7 +423,8 @@ pub fn call(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
 }
 
 /// The stepper: one panel per stage of `explain`'s narration (merge, untie, strict, swap, each
-/// write or rebinding of forward, restore, write-back), with its sentences. A call that raised
+/// write or rebinding of forward, restore, write-back), with its sentences; forward's reads join
+/// the step before them (the first step of forward when they come first). A call that raised
 /// ends at the stage that raised, marked, with the state at that moment.
 pub fn steps(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
     let v = CallView::new(r, then, titles);
@@ -440,9 +441,14 @@ pub fn steps(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
             Some(3) => Some((Moment::Untied, "3. strict")),
             Some(4) => Some((Moment::Swapped, "4. swap")),
             Some(5) => {
+                // A write or rebinding is a step of its own; lines that change nothing (reads)
+                // join the forward step before them.
                 let name = line.strip_prefix("5. forward: ").and_then(|s| s.split(' ').next()).unwrap_or("");
                 if r.swaps.iter().any(|s| &*s.name == name && s.forward_event()) {
                     forward_k += 1;
+                } else if let Some(last) = groups.last_mut().filter(|g| matches!(g.0, Moment::Forward(_))) {
+                    last.2.push(line);
+                    continue;
                 }
                 groups.push((Moment::Forward(forward_k), "5. forward".into(), vec![line]));
                 continue;
