@@ -100,7 +100,8 @@ pub fn narrate(r: &CallRecord) -> Vec<String> {
     // 5. forward
     if r.forward_ran {
         let mut any = false;
-        for s in &r.swaps {
+        // Writes and rebindings in the order forward made them.
+        for s in r.forward_order().into_iter().map(|i| &r.swaps[i]) {
             let mut what = Vec::new();
             if s.read {
                 what.push("read".to_string());

@@ -4,6 +4,7 @@
 pub mod autodiff;
 pub mod explain;
 mod merge;
+pub mod order;
 pub(crate) mod plan;
 pub mod record;
 pub mod registry;
@@ -151,9 +152,13 @@ fn run(module: &Module, dicts: &Value, args: &Value, kwargs: &Kwargs, opts: Call
     // Stage 3d: forward, with the restore armed for every exit path.
     let guard = RestoreGuard::new(&accessor, &swapped);
     let watch = watch::Watch::start();
+    let order = order::Order::start(value_check.is_some(), swapped.iter().zip(&record.swaps).map(|(s, e)| (s.owner.clone(), s.attr.clone(), e.new.clone())));
     let (epoch, outer_epoch) = begin_read_epoch();
     let forward = module.call(&args, kwargs);
     end_read_epoch(outer_epoch);
+    for (s, first) in record.swaps.iter_mut().zip(order.finish()) {
+        s.first_event = first;
+    }
     let tensors: Vec<(TensorRef, i64)> = before
         .iter()
         .filter_map(|(t, v)| t.clone().map(|t| (t, *v)))

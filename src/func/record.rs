@@ -123,13 +123,20 @@ pub struct SwapEntry {
     /// Forward left another object in the slot than the one swapped in (`self.foo = self.foo + 1`).
     /// Judged on the slot's state at the end of forward, before any restore.
     pub rebound: bool,
+    /// When forward first wrote or rebound it, as a number that orders the events of one call
+    /// ([`super::order`]); None where that was not seen (a call that is not shown).
+    pub first_event: Option<u64>,
 }
 
 impl SwapEntry {
+    /// Forward wrote it in place (seen by version or reported) or rebound its slot.
+    pub fn forward_event(&self) -> bool {
+        self.in_place.is_some() || self.unversioned.is_some() || self.rebound
+    }
     /// A key just swapped in: what the slot held and what replaced it; the forward and restore
     /// fields are filled in later.
     pub fn swapped(name: Rc<str>, slot: SwapSlot, tie_group: Option<usize>, old: SlotValue, new: SlotValue, source: Source) -> SwapEntry {
-        SwapEntry { name, slot, tie_group, old, new, source, read: false, in_place: None, unversioned: None, end: None, restored: false, rebound: false }
+        SwapEntry { name, slot, tie_group, old, new, source, read: false, in_place: None, unversioned: None, end: None, restored: false, rebound: false, first_event: None }
     }
 }
 
@@ -279,6 +286,20 @@ impl CallRecord {
             known_bugs: Vec::new(),
             failed_stage: None,
         }
+    }
+
+    /// The swaps in the order forward's events are told: the names forward wrote or rebound
+    /// take the places such names hold in the module's order, in the order the writes happened
+    /// (an event whose time was not seen comes after the others); the other names keep theirs.
+    pub fn forward_order(&self) -> Vec<usize> {
+        let eventful: Vec<usize> = (0..self.swaps.len()).filter(|i| self.swaps[*i].forward_event()).collect();
+        let mut by_time = eventful.clone();
+        by_time.sort_by_key(|i| (self.swaps[*i].first_event.unwrap_or(u64::MAX), *i));
+        let mut order: Vec<usize> = (0..self.swaps.len()).collect();
+        for (place, i) in eventful.iter().zip(by_time) {
+            order[*place] = i;
+        }
+        order
     }
 
     pub fn swap(&self, name: &str) -> Option<&SwapEntry> {

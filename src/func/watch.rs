@@ -111,6 +111,7 @@ thread_local! {
 
 /// Reports that `t` is about to be written without a version bump. No-op outside a call.
 pub fn unversioned_write(t: &TensorRef, by: &'static str) {
+    super::order::about_to_write(t);
     let logs: Vec<Log> = WATCHES.with(|w| w.borrow().clone());
     if logs.is_empty() {
         return;

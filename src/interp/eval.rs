@@ -116,6 +116,8 @@ impl Ctx {
     pub fn exec_stmt(&self, s: &Stmt, frame: &Rc<Frame>) -> Result<Flow> {
         check_interrupt().map_err(|e| e.at(self.loc(s.span)))?;
         let r = self.exec_stmt_inner(s, frame);
+        // A shown call's forward looks at its swapped names between statements.
+        crate::func::order::tick();
         r.map_err(|e| e.at(self.loc(s.span)))
     }
 

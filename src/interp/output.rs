@@ -92,6 +92,7 @@ pub fn shown_call(c: &CallShow, t: &Targets) -> Display {
         }),
         json: t.json.then(|| call_json(c)),
         pictures: if t.html { call_diagram(c, true).iter().map(diagram_picture).collect() } else { Vec::new() },
+        diagram: if t.json { call_diagram(c, false).map(|d| d.json()) } else { None },
     })))
 }
 
@@ -142,6 +143,8 @@ pub struct Rendered {
     pub json: Option<Json>,
     /// The statement's pictures in order, for notebooks (made only with HTML).
     pub pictures: Vec<Svg>,
+    /// A call shown from a body: its diagram (`draw call`, `step call`) for the JSON record.
+    pub diagram: Option<Json>,
 }
 
 /// A picture: SVG, and as text for front ends that show no image.
@@ -237,6 +240,7 @@ impl StmtOutput {
             html: t.html.then(|| self.render_html()),
             json: t.json.then(|| self.render_json()),
             pictures: if t.html { self.render_pictures() } else { Vec::new() },
+            diagram: None,
         });
     }
 
@@ -367,7 +371,16 @@ impl StmtOutput {
         if !body_calls.is_empty() {
             out["calls"] = Json::Array(body_calls);
         }
-        let mut diagrams: Vec<Json> = self.display.iter().filter_map(|d| if let Display::Diagram(d) = d { Some(d.json()) } else { None }).collect();
+        // In the order they were made: `draw` commands' and body calls' (a loop: one per iteration).
+        let mut diagrams: Vec<Json> = self
+            .display
+            .iter()
+            .filter_map(|d| match d {
+                Display::Diagram(d) => Some(d.json()),
+                Display::Call(r) => r.diagram.clone(),
+                _ => None,
+            })
+            .collect();
         diagrams.extend(self.call.as_ref().filter(|c| c.picture.is_some()).and_then(|c| call_diagram(c, false)).map(|d| d.json()));
         if !diagrams.is_empty() {
             out["diagrams"] = Json::Array(diagrams);

@@ -285,8 +285,16 @@ impl Module {
         }
     }
 
-    /// `self.name = value` with `Module.__setattr__`'s rules.
+    /// `self.name = value` with `Module.__setattr__`'s rules. A shown call's forward looks at
+    /// its swapped names just before and after (the order of its events: `func::order`).
     pub fn setattr(&self, name: &str, value: Value) -> Result<()> {
+        crate::func::order::tick();
+        let r = self.setattr_rules(name, value);
+        crate::func::order::tick();
+        r
+    }
+
+    fn setattr_rules(&self, name: &str, value: Value) -> Result<()> {
         if !self.initialized() {
             return match &value {
                 Value::Tensor(t) if t.is_parameter() => Err(Module::before_init("parameters")),

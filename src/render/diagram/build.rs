@@ -113,7 +113,7 @@ enum Moment {
     Untied,
     /// Every key swapped in, forward not yet run.
     Swapped,
-    /// Forward with its first `k` writes/rebindings (in the record's order of names) done;
+    /// Forward with its first `k` writes/rebindings (in the order forward made them) done;
     /// `usize::MAX`: forward finished (or raised).
     Forward(usize),
     Restored,
@@ -127,15 +127,11 @@ struct CallView<'a> {
     r: &'a CallRecord,
     then: &'a Then,
     titles: Titles,
-    /// Swaps in which forward wrote or rebound something, in record order.
+    /// Swaps in which forward wrote or rebound something, in the order forward did it.
     events: Vec<usize>,
     /// Names listed one per line (the others are collapsed).
     listed: HashSet<String>,
     collapsed_groups: Vec<String>,
-}
-
-fn eventful(s: &SwapEntry) -> bool {
-    s.in_place.is_some() || s.unversioned.is_some() || s.rebound
 }
 
 fn source_text(r: &CallRecord, s: &SwapEntry, titles: &Titles) -> String {
@@ -164,7 +160,7 @@ impl<'a> CallView<'a> {
                 *t = if several { format!("dict{}", i + 1) } else { "dict".to_string() };
             }
         }
-        let events = r.swaps.iter().enumerate().filter(|(_, s)| eventful(s)).map(|(i, _)| i).collect();
+        let events = r.forward_order().into_iter().filter(|i| r.swaps[*i].forward_event()).collect();
         let rows = crate::render::call_table::rows(r);
         let compact = rows.len() > FULL_UP_TO;
         let mut listed = HashSet::new();
@@ -427,7 +423,8 @@ pub fn call(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
 }
 
 /// The stepper: one panel per stage of `explain`'s narration (merge, untie, strict, swap, each
-/// write or rebinding of forward, restore, write-back), with its sentences. A call that raised
+/// write or rebinding of forward, restore, write-back), with its sentences; forward's reads join
+/// the step before them (the first step of forward when they come first). A call that raised
 /// ends at the stage that raised, marked, with the state at that moment.
 pub fn steps(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
     let v = CallView::new(r, then, titles);
@@ -444,9 +441,14 @@ pub fn steps(r: &CallRecord, then: &Then, titles: Titles) -> Diagram {
             Some(3) => Some((Moment::Untied, "3. strict")),
             Some(4) => Some((Moment::Swapped, "4. swap")),
             Some(5) => {
+                // A write or rebinding is a step of its own; lines that change nothing (reads)
+                // join the forward step before them.
                 let name = line.strip_prefix("5. forward: ").and_then(|s| s.split(' ').next()).unwrap_or("");
-                if r.swaps.iter().any(|s| &*s.name == name && eventful(s)) {
+                if r.swaps.iter().any(|s| &*s.name == name && s.forward_event()) {
                     forward_k += 1;
+                } else if let Some(last) = groups.last_mut().filter(|g| matches!(g.0, Moment::Forward(_))) {
+                    last.2.push(line);
+                    continue;
                 }
                 groups.push((Moment::Forward(forward_k), "5. forward".into(), vec![line]));
                 continue;
