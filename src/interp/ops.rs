@@ -159,6 +159,13 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    // Two ints that fit 64 bits, Python's commonest operands: checked i64 arithmetic before any
+    // other rule (a result past 64 bits takes the general path below, to a big int).
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        if let Some(r) = crate::pyint::small_binary(op, *x, *y) {
+            return r;
+        }
+    }
     if let Some(r) = super::classes::binary_dunder(op, a, b) {
         return r;
     }
@@ -421,6 +428,20 @@ fn equal(a: &Value, b: &Value) -> Result<bool> {
 
 /// One comparison `a op b`.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let r = match op {
+            CmpOp::Lt => Some(x < y),
+            CmpOp::Le => Some(x <= y),
+            CmpOp::Gt => Some(x > y),
+            CmpOp::Ge => Some(x >= y),
+            CmpOp::Eq => Some(x == y),
+            CmpOp::NotEq => Some(x != y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(Value::Bool(r));
+        }
+    }
     if let CmpOp::Is = op {
         return Ok(Value::Bool(a.is(b)));
     }
