@@ -82,6 +82,11 @@ pub fn bad_expression_part(src: &str) -> Option<(usize, Diagnostic)> {
                             break;
                         }
                     }
+                    // The run ends the input inside brackets: 3.11's tokenizer reports the
+                    // unclosed bracket before the parser sees the string.
+                    if i >= b.len() && !brackets.is_empty() {
+                        return None;
+                    }
                     match first {
                         Some(Scan::Bad(msg)) => return Some((start, Diagnostic::new(super::errors::SYNTAX, msg, Span::point(i.min(b.len()))))),
                         Some(_) => return None,
@@ -347,5 +352,6 @@ mod tests {
         assert_eq!(at("x = f'{c=#}'\n"), None);
         assert_eq!(at("x = '{a#}' + r'\\'\n"), None);
         assert_eq!(at("# f'{a#}'\n"), None);
+        assert_eq!(at("x = (1,\nf'{a#}'\n"), None);
     }
 }

@@ -51,11 +51,12 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
         let d = errors::brackets(src, &tokens)
             .or_else(|| errors::python2_statement(src, first.location.start().to_usize()))
             .unwrap_or_else(|| errors::diagnostic(src, first));
-        return Err(vec![fstring_first(src, d)]);
+        return Err(vec![fstring_first(src, first.location.start().to_usize(), d, || errors::diagnostic(src, first))]);
     }
     if let Some(first) = parsed.unsupported_syntax_errors().iter().min_by_key(|e| e.range.start()) {
         let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();
-        return Err(vec![fstring_first(src, errors::newer_python(src, first, &tokens))]);
+        let d = errors::newer_python(src, first, &tokens);
+        return Err(vec![fstring_first(src, first.range.start().to_usize(), d.clone(), || d)]);
     }
     let module = match parsed.into_syntax() {
         ruff_python_ast::Mod::Module(m) => m,
@@ -69,14 +70,14 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
 }
 
 /// `d`, or 3.11's error for a backslash or `#` in an f-string's braces when CPython's parser
-/// meets that f-string first: it starts before `d`'s place, or `d` is an unclosed bracket (which
-/// 3.11's tokenizer finds only at the end of the input; ruff reads such a `#` as a comment that
-/// hides the closing brace).
-fn fstring_first(src: &str, d: Diagnostic) -> Diagnostic {
+/// meets that f-string first: it starts no later than ruff's first error (`first`, which such an
+/// f-string causes: ruff reads the `#` as a comment that hides the closing brace).
+/// An earlier error wins; then a bracket "never closed" inside that f-string is ruff's misreading,
+/// and ruff's own first error (`plain`) is the one to report.
+fn fstring_first(src: &str, first: usize, d: Diagnostic, plain: impl FnOnce() -> Diagnostic) -> Diagnostic {
     match fstring311::bad_expression_part(src) {
-        Some((start, f)) if start <= d.span.start || d.message.ends_with("was never closed") => {
-            f.with_hint("this is newer Python than 3.11, the version fcall follows")
-        }
+        Some((start, f)) if start <= first => f.with_hint("this is newer Python than 3.11, the version fcall follows"),
+        Some((start, _)) if d.message.ends_with("was never closed") && d.span.start >= start => plain(),
         _ => d,
     }
 }
