@@ -369,12 +369,20 @@ at::Tensor* fcall_storage_from_bytes(const void* data, int64_t nbytes) {
   } catch (const std::exception& e) { record(e); return nullptr; }
 }
 
+// A record mapped to the meta device (torch.load's map_location="meta"): a storage of its size
+// with no data, so nothing of the record is read.
+at::Tensor* fcall_meta_storage(int64_t nbytes) {
+  try {
+    return heap(at::empty({nbytes}, at::TensorOptions().dtype(at::kByte).device(at::kMeta)));
+  } catch (const std::exception& e) { record(e); return nullptr; }
+}
+
 // torch._utils._rebuild_tensor: torch.empty((0,), dtype).set_(storage, offset, size, stride) on
 // the storage of `base`, so every tensor of one record shares it (and an out-of-bounds view fails
 // as torch.load's does: the storage cannot grow).
 at::Tensor* fcall_tensor_on_storage(const at::Tensor* base, int scalar_type, int64_t offset, const int64_t* sizes, const int64_t* strides, size_t ndim) {
   try {
-    auto t = at::empty({0}, at::TensorOptions().dtype(static_cast<at::ScalarType>(scalar_type)));
+    auto t = at::empty({0}, at::TensorOptions().dtype(static_cast<at::ScalarType>(scalar_type)).device(base->device()));
     t.set_(base->storage(), offset, c10::IntArrayRef(sizes, ndim), c10::IntArrayRef(strides, ndim));
     return heap(t);
   } catch (const std::exception& e) { record(e); return nullptr; }

@@ -226,7 +226,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Option<Result<Value>> {
 }
 
 /// The fast path: None when the result does not fit 64 bits (or needs the general code).
-fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Result<Value>> {
+pub fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Result<Value>> {
     let int = |r: Option<i64>| r.map(|v| Ok(Value::Int(v)));
     match op {
         BinOp::Add => int(x.checked_add(y)),

@@ -63,11 +63,13 @@ impl Describer {
         let storage = *self.storages.entry(base).or_insert(n);
         let n = self.objects.len();
         let object = *self.objects.entry(t.id()).or_insert(n);
+        let meta = t.is_meta();
         json!({
             "dtype": dtype_name(x.kind()),
             "shape": x.size(),
-            "data": to_f64_vec(x).unwrap().iter().map(|v| v.to_bits()).collect::<Vec<u64>>(),
-            "storage": storage,
+            "device": t.device().name(),
+            "data": (!meta).then(|| to_f64_vec(x).unwrap().iter().map(|v| v.to_bits()).collect::<Vec<u64>>()),
+            "storage": (!meta).then_some(storage),
             "offset": offset,
             "stride": x.stride(),
             "object": object,
@@ -110,11 +112,16 @@ fn run(s: &mut Session, code: &str) -> Result<(), (String, String)> {
 /// fcall's `torch.load(path)` (or load_file) in a fresh session on its own thread: its outcome
 /// as corpus.py reports torch's, or None when it did not finish in time (a hang).
 fn fcall_load(path: &str) -> Option<J> {
+    fcall_load_with(path, "")
+}
+
+/// [`fcall_load`] with torch.load's keyword arguments (Python source, `map_location='cpu'`).
+fn fcall_load_with(path: &str, options: &str) -> Option<J> {
     let (tx, rx) = std::sync::mpsc::channel();
     let code = if path.ends_with(".safetensors") {
         format!("from safetensors.torch import load_file\nr = load_file({path:?})")
     } else {
-        format!("import torch\nr = torch.load({path:?})")
+        format!("import torch\nr = torch.load({path:?}, {options})")
     };
     std::thread::spawn(move || {
         let mut s = Session::new();
@@ -297,4 +304,36 @@ seen = (r['a'][2].item(), r['c'][0, 2].item(), r['b'][3].item(), r['a'][5].item(
     assert!(matches!(s.get("same"), Some(Value::Bool(true))), "a tied state dict's two keys load onto one storage");
     let seen = describe(&s.get("seen").unwrap());
     assert_eq!(seen, json!({"tuple": [{"py": 100.0}, {"py": 100.0}, {"py": -1.0}, {"py": -1.0}]}));
+}
+
+/// torch.load's keyword arguments (map_location as a str, torch.device or dict, to the CPU or the
+/// meta device or to devices this machine lacks; weights_only; mmap; pickle_module; encoding) on
+/// zip and legacy files saved on the CPU or tagged `cuda:0`: what torch.load gives for each.
+/// fcall's loader is always the weights-only one, so `weights_only=False` of a file that needs a
+/// refused global fails as torch.load's default does (torch itself would import it).
+#[test]
+fn load_options_act_as_torch_load_does() {
+    let dir = fresh_dir("options");
+    let cases = python(&["options", dir.to_str().unwrap()]);
+    let cases = cases.as_object().unwrap();
+    assert!(cases.len() >= 100, "the options corpus has {} cases", cases.len());
+    let expected_of = |case: &J| match case.get("error") {
+        Some(e) => json!({"error": e}),
+        None => json!({"value": case["value"]}),
+    };
+    let mut checks: Vec<(String, String, String, J)> =
+        cases.iter().map(|(name, c)| (name.clone(), c["path"].as_str().unwrap().to_string(), c["options"].as_str().unwrap().to_string(), expected_of(c))).collect();
+    let refused = &cases["unsafe|"];
+    assert_eq!(refused["error"][0], "UnpicklingError");
+    checks.push(("unsafe|weights_only=False".into(), refused["path"].as_str().unwrap().into(), "weights_only=False".into(), expected_of(refused)));
+    let mut failures = Vec::new();
+    for (name, path, options, expected) in &checks {
+        match fcall_load_with(path, options) {
+            None => failures.push(format!("{name}: fcall's load did not finish in 60 s")),
+            Some(got) if got != *expected => failures.push(format!("{name}:\n  torch: {expected}\n  fcall: {got}")),
+            Some(_) => {}
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), checks.len(), failures.join("\n"));
 }

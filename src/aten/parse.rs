@@ -124,6 +124,10 @@ fn int_list(v: &Value, size: usize) -> std::result::Result<Option<Vec<i64>>, Bad
         return Ok(Some(out));
     }
     if size > 0 {
+        // A single int fits `int[N]`; past 64 bits it fails when unpacked.
+        if matches!(v, Value::BigInt(_)) {
+            return Err(BadElement(usize::MAX));
+        }
         if let Some(i) = int_of(v) {
             return Ok(Some(vec![i; size]));
         }
@@ -201,6 +205,7 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
         },
         PType::IntList | PType::SymIntList => match int_list(v, p.size) {
             Ok(l) => l.map(Conv::Ints),
+            Err(BadElement(usize::MAX)) => return Err(long_overflow()),
             Err(BadElement(i)) if matches!(seq(v).unwrap_or_default().get(i), Some(Value::BigInt(_))) => {
                 return Err(unpack_error(fname, p, i, &seq(v).unwrap_or_default()[i]))
             }

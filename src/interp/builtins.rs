@@ -545,7 +545,10 @@ const TABLE: &[(&str, &[&str], usize, Builtin)] = &[
         super::io::save(&a.value("obj"), &path)?;
         Ok(Value::None)
     }),
-    ("load", &["path"], 1, |a, _| super::io::load(&a.string("path", "")?)),
+    ("load", &["f", "map_location", "pickle_module", "weights_only", "mmap", "encoding"], 1, |a, _| {
+        let opts = super::io::LoadOptions::new(a.value("map_location"), a.value("pickle_module"), a.value("weights_only"), a.value("mmap"))?;
+        super::io::load(&a.string("f", "")?, &opts)
+    }),
 ];
 
 fn transform(a: &Args, with_value: bool) -> Result<Value> {

@@ -68,16 +68,116 @@ fn looks_like_safetensors(b: &[u8]) -> bool {
     b.len() > 8 && u64::from_le_bytes(b[..8].try_into().expect("8 bytes")) <= (b.len() - 8) as u64 && b[8] == b'{'
 }
 
-pub fn load(path: &str) -> Result<Value> {
+/// torch.load's keyword arguments as fcall takes them. fcall's loader is always the weights-only
+/// unpickler (it never runs code from a file): `weights_only=False` (or a `pickle_module`, which
+/// turns the default off) loads exactly what `weights_only=True` loads, and a file that needs
+/// other globals fails with PyTorch's weights-only error either way.
+pub struct LoadOptions {
+    map_location: Value,
+    mmap: bool,
+    /// Whether the caller asked for `weights_only=False` (for the hint on a refused global).
+    unsafe_asked: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions { map_location: Value::None, mmap: false, unsafe_asked: false }
+    }
+}
+
+/// Where a storage goes once loaded: fcall has the CPU and the meta device.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Restore {
+    Cpu,
+    Meta,
+}
+
+/// `_package_registry`'s deserializers for devices this machine lacks: (tag type, message).
+const ABSENT_DEVICES: &[(&str, &str)] = &[
+    ("cuda", "Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False."),
+    ("xpu", "Attempting to deserialize object on a XPU device but torch.xpu.is_available() is False."),
+    ("hpu", "The HPU device module is not registered."),
+    ("privateuseone", "The PRIVATEUSEONE device module is not registered."),
+];
+const CPU_HINT: &str = " If you are running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map your storages to the CPU.";
+
+impl LoadOptions {
+    /// From `torch.load(f, map_location=None, pickle_module=None, *, weights_only=None,
+    /// mmap=None, **pickle_load_args)`.
+    pub fn new(map_location: Value, pickle_module: Value, weights_only: Value, mmap: Value) -> Result<LoadOptions> {
+        let truth = super::ops::truthy;
+        // `_default_to_weights_only`: on unless a pickle_module is given.
+        let weights_only = if matches!(weights_only, Value::None) { matches!(pickle_module, Value::None) } else { truth(&weights_only)? };
+        if weights_only && !matches!(pickle_module, Value::None) {
+            return Err(Error::runtime("load::pickle_module", "Can not safely load weights when explicit pickle_module is specified"));
+        }
+        Ok(LoadOptions { map_location, mmap: truth(&mmap)?, unsafe_asked: !weights_only })
+    }
+
+    /// `restore_location(storage, location)` for a storage saved with the tag `location`.
+    pub(crate) fn restore(&self, location: &str) -> Result<Restore> {
+        let target = match &self.map_location {
+            Value::None => location.to_string(),
+            Value::Str(s) => s.to_string(),
+            Value::Dict(d) => match d.get(location) {
+                None => location.to_string(),
+                Some(Value::Str(s)) => s.to_string(),
+                Some(other) => {
+                    let ty = if super::device::of(&other).is_some() { "torch.device".to_string() } else { other.type_name() };
+                    return Err(Error::type_error("load::map_location", format!("expected string or bytes-like object, got '{ty}'")));
+                }
+            },
+            other => match super::device::of(other) {
+                Some(d) => d.name(),
+                None if matches!(other, Value::Function(_) | Value::Class(_) | Value::Module(_) | Value::Object(_)) => {
+                    return Err(Error::new(ExcType::NotImplementedError, "load::map_location", "fcall's torch.load takes map_location as a str, a torch.device or a dict of them, not a function")
+                        .with_hint("fcall has no storage objects to pass to a function: map_location='cpu' (or 'meta') does what `lambda storage, loc: storage` does"))
+                }
+                None => return Err(Error::type_error("load::map_location", format!("'{}' object is not callable", other.type_name()))),
+            },
+        };
+        match target.as_str() {
+            "cpu" => return Ok(Restore::Cpu),
+            "meta" => return Ok(Restore::Meta),
+            "mps" => return Err(Error::runtime("load::location", "torch.UntypedStorage(): Storage device not recognized: mps")),
+            _ => {}
+        }
+        let ty = target.split(':').next().unwrap_or("");
+        let indexed = target.split_once(':').is_none_or(|(_, i)| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()));
+        if let Some((_, m)) = ABSENT_DEVICES.iter().find(|(t, _)| *t == ty) {
+            if !indexed {
+                return Err(Error::runtime("load::location", format!("Invalid device string: '{target}'")));
+            }
+            return Err(Error::runtime("load::location", format!("{m}{CPU_HINT}")));
+        }
+        Err(Error::runtime("load::location", format!("don't know how to restore data location of torch.storage.UntypedStorage (tagged with {target})")))
+    }
+
+    /// A weights-only refusal, with what `weights_only=False` means in fcall when it was asked.
+    pub(crate) fn refusal(&self, e: Error) -> Error {
+        if self.unsafe_asked && e.exc == ExcType::UnpicklingError {
+            e.with_hint("fcall never runs code from a file: weights_only=False loads what weights_only=True loads, and this file needs more")
+        } else {
+            e
+        }
+    }
+}
+
+pub fn load(path: &str, opts: &LoadOptions) -> Result<Value> {
     let bytes = read_input(path)?;
     if path.ends_with(".safetensors") || (!is_pt(path) && !bytes.starts_with(b"PK\x03\x04") && looks_like_safetensors(&bytes)) {
         let items = read_safetensors(&bytes)?;
         return Ok(Value::Dict(DictRef::from_entries(items.into_iter().map(|(k, t)| (k, Value::Tensor(TensorRef::new(t)))).collect())));
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        ptfile::load_zip(&bytes)
+        ptfile::load_zip(&bytes, opts).map_err(|e| opts.refusal(e))
+    } else if opts.mmap {
+        Err(Error::runtime(
+            "load::mmap",
+            format!("mmap can only be used with files saved with `torch.save({path}, _use_new_zipfile_serialization=True), please torch.save your checkpoint with this option in order to use mmap."),
+        ))
     } else {
-        ptfile::load_legacy(&bytes)
+        ptfile::load_legacy(&bytes, opts).map_err(|e| opts.refusal(e))
     }
 }
 

@@ -489,7 +489,22 @@ fn tensor_method(t: &TensorRef, name: &str) -> Result<Value> {
     Ok(method(format!("Tensor.{name}"), move |pos, kw| tensor_call(&t, &name, pos, kw)))
 }
 
+/// Whether a call passes what a hand-written method leaves to torch's own binding: a keyword it
+/// does not take (`add(1, alpha=2)`, `sum(dtype=...)`) or, for a reduction, an int past 64 bits
+/// (PyTorch's "Overflow when unpacking long long").
+fn beyond_hand_written(name: &str, pos: &[Value], kw: &Kwargs) -> bool {
+    let (keywords, big_ints): (&[&str], bool) = match name {
+        "sum" | "mean" | "std" | "var" | "prod" => (&["dim", "keepdim"], true),
+        "add" | "sub" => (&["other"], false),
+        _ => return false,
+    };
+    kw.iter().any(|(k, _)| !keywords.contains(&k.as_str())) || (big_ints && pos.iter().chain(kw.iter().map(|(_, v)| v)).any(|v| matches!(v, Value::BigInt(_))))
+}
+
 fn tensor_call(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -> Result<Value> {
+    if beyond_hand_written(name, pos, kw) {
+        return crate::aten::call(crate::aten::Namespace::Tensor, name, Some(&Value::Tensor(t.clone())), pos, kw);
+    }
     let out = tensor_method_result(t, name, pos, kw)?;
     // A method that hands back the same libtorch tensor (`x.float()` of a float tensor,
     // `x.contiguous()` of a contiguous one) returns the same object, as THPVariable_Wrap does.

@@ -102,14 +102,41 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
             }
             BinOp::FloorDiv if y == 0.0 => return zero("float floor division by zero"),
             BinOp::Mod if y == 0.0 => return zero("float modulo"),
-            BinOp::FloorDiv => (x / y).floor(),
-            BinOp::Mod => x - y * (x / y).floor(),
+            BinOp::FloorDiv => float_div_mod(x, y).0,
+            BinOp::Mod => float_div_mod(x, y).1,
             BinOp::Pow if x == 0.0 && y < 0.0 => return zero("0.0 cannot be raised to a negative power"),
             BinOp::Pow => x.powf(y),
             _ => return Ok(None),
         })));
     }
     Ok(None)
+}
+
+/// CPython's `_float_div_mod` (floatobject.c): `x // y` and `x % y` for floats, the remainder
+/// from `fmod` (exact, so `2**64 % 1.5` is 1.0, not the 0.0 `x - y*floor(x/y)` rounds to) with
+/// the divisor's sign, and the quotient snapped to the nearest integral value. `y` is not 0.
+fn float_div_mod(x: f64, y: f64) -> (f64, f64) {
+    let mut m = x % y; // C's fmod
+    let mut div = (x - m) / y;
+    if m != 0.0 {
+        if (y < 0.0) != (m < 0.0) {
+            m += y;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(y);
+    }
+    let floordiv = if div != 0.0 {
+        let f = div.floor();
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    } else {
+        0f64.copysign(x / y)
+    };
+    (floordiv, m)
 }
 
 fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
@@ -132,6 +159,13 @@ fn tensor_op(op: BinOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
+    // Two ints that fit 64 bits, Python's commonest operands: checked i64 arithmetic before any
+    // other rule (a result past 64 bits takes the general path below, to a big int).
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        if let Some(r) = crate::pyint::small_binary(op, *x, *y) {
+            return r;
+        }
+    }
     if let Some(r) = super::classes::binary_dunder(op, a, b) {
         return r;
     }
@@ -394,6 +428,20 @@ fn equal(a: &Value, b: &Value) -> Result<bool> {
 
 /// One comparison `a op b`.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let r = match op {
+            CmpOp::Lt => Some(x < y),
+            CmpOp::Le => Some(x <= y),
+            CmpOp::Gt => Some(x > y),
+            CmpOp::Ge => Some(x >= y),
+            CmpOp::Eq => Some(x == y),
+            CmpOp::NotEq => Some(x != y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(Value::Bool(r));
+        }
+    }
     if let CmpOp::Is = op {
         return Ok(Value::Bool(a.is(b)));
     }

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use tch::{Kind, Tensor};
 
+use super::io::{LoadOptions, Restore};
 use super::unpickle::{self, Storage, StorageSource, PV};
 use crate::error::{Error, ExcType, Result};
 use crate::tensor::{shim, TensorRef};
@@ -124,6 +125,7 @@ struct Storages<'a, 'b> {
     archive: &'b mut Archive<'a>,
     loaded: HashMap<String, Rc<Storage>>,
     big_endian: bool,
+    opts: &'b LoadOptions,
 }
 
 /// Python's `type(x).__name__` for the messages of a malformed persistent id.
@@ -183,7 +185,12 @@ impl StorageSource for Storages<'_, '_> {
             let unit = if matches!(dtype, Kind::ComplexFloat | Kind::ComplexDouble) { width as usize / 2 } else { width as usize };
             bytes.chunks_exact_mut(unit).for_each(|c| c.reverse());
         }
-        let storage = Rc::new(Storage { bytes: shim::storage_from_bytes(&bytes)?, dtype, elem_offset: 0 });
+        // Read, then moved where map_location says (torch.load reads a record before restoring it).
+        let bytes = match self.opts.restore(&location(&data[2])?)? {
+            Restore::Cpu => shim::storage_from_bytes(&bytes)?,
+            Restore::Meta => shim::meta_storage(nbytes as i64)?,
+        };
+        let storage = Rc::new(Storage { bytes, dtype, elem_offset: 0 });
         if nbytes > 0 {
             self.loaded.insert(key, storage.clone());
         }
@@ -192,7 +199,7 @@ impl StorageSource for Storages<'_, '_> {
 }
 
 /// `torch.load(f)` of a zip archive's bytes.
-pub(crate) fn load_zip(bytes: &[u8]) -> Result<Value> {
+pub(crate) fn load_zip(bytes: &[u8], opts: &LoadOptions) -> Result<Value> {
     let mut archive = Archive::open(bytes)?;
     if archive.has("constants.pkl") {
         return Err(Error::runtime("load::torchscript", format!("Cannot use ``weights_only=True`` with TorchScript archives passed to ``torch.load``. {UNSAFE_MESSAGE}")));
@@ -207,7 +214,7 @@ pub(crate) fn load_zip(bytes: &[u8]) -> Result<Value> {
     } else {
         false
     };
-    let mut storages = Storages { archive: &mut archive, loaded: HashMap::new(), big_endian };
+    let mut storages = Storages { archive: &mut archive, loaded: HashMap::new(), big_endian, opts };
     let v = unpickle(&pickle, &mut 0, &mut storages)?;
     to_value(&v, &mut HashMap::new())
 }
@@ -217,7 +224,7 @@ pub(crate) fn load_zip(bytes: &[u8]) -> Result<Value> {
 /// the system's info, then the object (storages named by key), then the list of storage keys,
 /// then each storage's data as an int64 element count and the bytes. Anything else that is not
 /// a zip archive fails in the first pickle, as in torch.load.
-pub(crate) fn load_legacy(bytes: &[u8]) -> Result<Value> {
+pub(crate) fn load_legacy(bytes: &[u8], opts: &LoadOptions) -> Result<Value> {
     struct NoStorages;
     impl StorageSource for NoStorages {
         fn persistent_load(&mut self, _: &PV) -> Result<PV> {
@@ -237,7 +244,7 @@ pub(crate) fn load_legacy(bytes: &[u8]) -> Result<Value> {
         _ => return Err(Error::runtime("load::protocol", "Invalid protocol version")),
     }
     let _sys_info = unpickle(bytes, &mut pos, &mut NoStorages)?;
-    let mut storages = LegacyStorages { loaded: HashMap::new(), available: bytes.len() - pos };
+    let mut storages = LegacyStorages { loaded: HashMap::new(), available: bytes.len() - pos, opts, meta: Vec::new() };
     let result = unpickle(bytes, &mut pos, &mut storages)?;
     let keys = unpickle(bytes, &mut pos, &mut NoStorages)?;
     let PV::List(keys) = keys else {
@@ -258,12 +265,20 @@ pub(crate) fn load_legacy(bytes: &[u8]) -> Result<Value> {
         }
         let data = bytes.get(pos..pos + nbytes as usize).ok_or_else(|| eof(pos + nbytes as usize - bytes.len()))?;
         pos += nbytes as usize;
-        if nbytes > 0 {
+        if nbytes > 0 && !storages.meta.contains(&key) {
             let src = shim::tensor_from_data(data, &[nbytes], Kind::Uint8)?;
             storage.bytes.shallow_clone().f_copy_(&src).map_err(Error::torch)?;
         }
     }
     to_value(&result, &mut HashMap::new())
+}
+
+/// A storage's location tag (`'cpu'`, `'cuda:0'`), as `restore_location` receives it.
+fn location(v: &PV) -> Result<String> {
+    match v {
+        PV::Str(s) => Ok(s.to_string()),
+        other => Err(Error::type_error("load::location", format!("expected string or bytes-like object, got '{}'", py_type(other)))),
+    }
 }
 
 fn storage_key(v: &PV) -> Result<String> {
@@ -277,12 +292,15 @@ fn storage_key(v: &PV) -> Result<String> {
 
 /// The legacy format's `persistent_load`: a storage is made when first named and filled after
 /// the object's pickle; what it declares must fit in the bytes left in the file.
-struct LegacyStorages {
+struct LegacyStorages<'o> {
     loaded: HashMap<String, Rc<Storage>>,
     available: usize,
+    opts: &'o LoadOptions,
+    /// The keys of storages restored to the meta device (their data is skipped).
+    meta: Vec<String>,
 }
 
-impl StorageSource for LegacyStorages {
+impl StorageSource for LegacyStorages<'_> {
     fn persistent_load(&mut self, pid: &PV) -> Result<PV> {
         let PV::Tuple(t) = pid else {
             return Err(unpickle::unpickling("persistent_load id must be tuple"));
@@ -309,7 +327,14 @@ impl StorageSource for LegacyStorages {
                     return Err(Error::runtime("load::eof", format!("unexpected EOF, expected {} more bytes. The file might be corrupted.", nbytes as u64 - self.available as u64)));
                 }
                 self.available -= nbytes as usize;
-                let s = Rc::new(Storage { bytes: shim::storage_from_bytes(&vec![0u8; nbytes as usize])?, dtype, elem_offset: 0 });
+                let bytes = match self.opts.restore(&location(&data[2])?)? {
+                    Restore::Cpu => shim::storage_from_bytes(&vec![0u8; nbytes as usize])?,
+                    Restore::Meta => {
+                        self.meta.push(root.clone());
+                        shim::meta_storage(nbytes)?
+                    }
+                };
+                let s = Rc::new(Storage { bytes, dtype, elem_offset: 0 });
                 self.loaded.insert(root.clone(), s.clone());
                 s
             }

@@ -29,28 +29,32 @@ fn width_of(s: &str) -> usize {
 }
 
 /// The pieces a line may break after: a space, a comma, or a dot that is not inside a number.
-fn pieces(line: &str) -> Vec<&str> {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let next = chars.get(k + 1).map(|x| x.1);
-        let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let breaks = match c {
-            ' ' | ',' => next != Some(' '),
-            '.' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) && next.is_some(),
-            _ => false,
-        };
-        if breaks {
-            let end = i + c.len_utf8();
-            out.push(&line[start..end]);
-            start = end;
+/// An iterator (no buffer of the line's characters), as wrapping walks it once per width tried.
+fn pieces(line: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut chars = line.char_indices().peekable();
+    let (mut start, mut prev) = (0, None::<char>);
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|x| x.1);
+            let breaks = match c {
+                ' ' | ',' => next != Some(' '),
+                '.' => !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())) && next.is_some(),
+                _ => false,
+            };
+            prev = Some(c);
+            if breaks {
+                let end = i + c.len_utf8();
+                let piece = &line[start..end];
+                start = end;
+                return Some(piece);
+            }
         }
-    }
-    if start < line.len() {
-        out.push(&line[start..]);
-    }
-    out
+        (start < line.len()).then(|| {
+            let piece = &line[start..];
+            start = line.len();
+            piece
+        })
+    })
 }
 
 /// The narrowest a column can be: its longest piece (trailing spaces do not count).
@@ -65,24 +69,43 @@ fn natural_width(text: &str) -> usize {
 /// `text` wrapped to `w` columns at its break points (a piece wider than `w` is cut).
 fn wrap(text: &str, w: usize) -> Vec<String> {
     let mut out = Vec::new();
+    wrap_lines(text, w, |l| out.push(l.to_string()));
+    out
+}
+
+/// How many lines [`wrap`] makes of `text` at `w` columns.
+fn height(text: &str, w: usize) -> usize {
+    let mut n = 0;
+    wrap_lines(text, w, |_| n += 1);
+    n
+}
+
+/// Hands each line of `text` wrapped to `w` columns to `emit`. A wrapped line is always one
+/// stretch of the text (consecutive pieces, or a cut of one), so it is tracked as a range with
+/// its width: linear in the text, so a cell of a million characters wraps at once.
+fn wrap_lines<'t>(text: &'t str, w: usize, mut emit: impl FnMut(&'t str)) {
+    let w1 = w.max(1);
     for line in text.split('\n') {
-        let mut cur = String::new();
+        // The line being filled: line[start..end], `width` characters.
+        let (mut start, mut end, mut width) = (0, 0, 0);
         for p in pieces(line) {
-            if !cur.is_empty() && width_of(&cur) + width_of(p.trim_end()) > w {
-                out.push(cur.trim_end().to_string());
-                cur.clear();
+            if end > start && width + width_of(p.trim_end()) > w {
+                emit(line[start..end].trim_end());
+                (start, width) = (end, 0);
             }
-            cur.push_str(p);
-            while width_of(cur.trim_end()) > w.max(1) {
-                let cut: String = cur.chars().take(w.max(1)).collect();
-                let rest: String = cur.chars().skip(w.max(1)).collect();
-                out.push(cut);
-                cur = rest;
+            end += p.len();
+            width += width_of(p);
+            let cur = &line[start..end];
+            let trailing = cur[cur.trim_end().len()..].chars().count();
+            while width - trailing > w1 {
+                let cut = line[start..].char_indices().nth(w1).map_or(end, |(i, _)| start + i);
+                emit(&line[start..cut]);
+                start = cut;
+                width -= w1;
             }
         }
-        out.push(cur.trim_end().to_string());
+        emit(line[start..end].trim_end());
     }
-    out
 }
 
 /// Column widths for the content budget: natural widths if they fit; else, from each column's
@@ -94,7 +117,7 @@ fn widths(cells: &[Vec<String>], mins: &[usize], naturals: &[usize], budget: usi
     }
     let mut w = mins.to_vec();
     let mut spare = budget.saturating_sub(mins.iter().sum());
-    let mut heights: Vec<Vec<usize>> = cells.iter().map(|r| r.iter().zip(&w).map(|(c, &wi)| wrap(c, wi).len()).collect()).collect();
+    let mut heights: Vec<Vec<usize>> = cells.iter().map(|r| r.iter().zip(&w).map(|(c, &wi)| height(c, wi)).collect()).collect();
     while spare > 0 {
         let mut score = vec![0usize; w.len()];
         for h in &heights {
@@ -110,7 +133,7 @@ fn widths(cells: &[Vec<String>], mins: &[usize], naturals: &[usize], budget: usi
         w[i] += 1;
         spare -= 1;
         for (r, h) in cells.iter().zip(heights.iter_mut()) {
-            h[i] = wrap(&r[i], w[i]).len();
+            h[i] = height(&r[i], w[i]);
         }
     }
     w
@@ -232,6 +255,23 @@ mod tests {
             assert!(s.contains(token), "{token} was cut:\n{s}");
         }
         assert!(s.lines().all(|l| l.chars().count() <= 47), "{s}");
+    }
+
+    #[test]
+    fn a_huge_cell_wraps_in_linear_time() {
+        // Two million break points in one cell (a dict key of 4M characters): wrapping re-measured
+        // the line for every piece and every column width tried, minutes for this size.
+        let key = "x y ".repeat(1_000_000);
+        let t = Table { title: String::new(), header: vec!["key".into(), "value".into()], rows: vec![vec![Cell::plain(key), Cell::plain("tensor([0.])")]], notes: vec![] };
+        let s = render(&t, 100, false);
+        assert!(s.lines().all(|l| l.chars().count() <= 100));
+        assert_eq!(s.matches('x').count(), 1_000_000, "every character is shown once");
+        // An unbreakable run longer than the width is cut into width-long lines.
+        let lines = wrap(&"a".repeat(1_000_000), 50);
+        assert_eq!(lines.len(), 20_000);
+        assert!(lines.iter().all(|l| l.len() == 50));
+        assert_eq!(wrap("ab cd  ef", 5), vec!["ab cd", "ef"]);
+        assert_eq!(wrap("abcdefg hi", 3), vec!["abc", "def", "g", "hi"]);
     }
 
     #[test]

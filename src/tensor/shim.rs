@@ -458,6 +458,12 @@ extern "C" {
     fn fcall_storage_from_bytes(data: *const u8, nbytes: i64) -> *mut torch_sys::C_tensor;
     fn fcall_tensor_on_storage(base: *const torch_sys::C_tensor, scalar_type: c_int, offset: i64, sizes: *const i64, strides: *const i64, ndim: usize) -> *mut torch_sys::C_tensor;
     fn fcall_storage_bytes(t: *const torch_sys::C_tensor) -> *mut torch_sys::C_tensor;
+    fn fcall_meta_storage(nbytes: i64) -> *mut torch_sys::C_tensor;
+}
+
+/// A storage of `nbytes` on the meta device (no data), as a 1-D uint8 tensor.
+pub(crate) fn meta_storage(nbytes: i64) -> Result<Tensor> {
+    owned(unsafe { fcall_meta_storage(nbytes) })
 }
 
 /// A record's bytes as a 1-D uint8 tensor over a new storage that cannot grow (torch.load's).

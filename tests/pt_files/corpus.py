@@ -5,7 +5,10 @@ directory) and files real torch.save writes (state dicts of real models, tied we
 then prints, as JSON, what torch.load (its default, weights_only=True) or
 safetensors.torch.load_file gives for each: the error's class and message, or a description of
 the loaded value. `corpus.py check DIR NAMES...`: loads files fcall wrote, with both
-weights_only=True and weights_only=False, and prints their descriptions.
+weights_only=True and weights_only=False, and prints their descriptions. `corpus.py options DIR`:
+writes a few files (zip and legacy, saved on the CPU or tagged `cuda:0`, one that needs a global
+the weights-only unpickler refuses) and prints torch.load's outcome for each with each set of
+keyword arguments of OPTIONS (map_location, weights_only, mmap, pickle_module, encoding).
 """
 import json, os, struct, sys, threading, zipfile
 import torch
@@ -17,12 +20,14 @@ def describe(v):
 
     def d(x):
         if isinstance(x, torch.Tensor):
+            meta = x.is_meta
             return {
                 "dtype": str(x.dtype).replace("torch.", ""),
                 "shape": list(x.shape),
+                "device": str(x.device),
                 # Exact: each value's float64 bits (JSON floats would round on parsing).
-                "data": [struct.unpack("<Q", struct.pack("<d", v))[0] for v in x.detach().double().flatten().tolist()],
-                "storage": storages.setdefault(x.untyped_storage().data_ptr(), len(storages)),
+                "data": None if meta else [struct.unpack("<Q", struct.pack("<d", v))[0] for v in x.detach().double().flatten().tolist()],
+                "storage": None if meta else storages.setdefault(x.untyped_storage().data_ptr(), len(storages)),
                 "offset": x.storage_offset(),
                 "stride": list(x.stride()),
                 "object": objs.setdefault(id(x), len(objs)),
@@ -67,8 +72,8 @@ def T(items):
     return b"(" + b"".join(items) + b"t"
 
 
-def tensor(stype, key, numel, offset, size, stride):
-    return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + T([S("storage"), b"ctorch\n" + stype.encode() + b"\n", S(key), S("cpu"), P(numel)]) + b"Q"
+def tensor(stype, key, numel, offset, size, stride, loc="cpu"):
+    return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + T([S("storage"), b"ctorch\n" + stype.encode() + b"\n", S(key), S(loc), P(numel)]) + b"Q"
             + P(offset) + T([P(x) for x in size]) + T([P(x) for x in stride]) + b"\x89ccollections\nOrderedDict\n)RtR")
 
 
@@ -101,8 +106,8 @@ def legacy(pkl, keys, storages):
     return out
 
 
-def ltensor(stype, key, numel, offset, size, stride, view=b"N"):
-    return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + T([S("storage"), b"ctorch\n" + stype.encode() + b"\n", S(key), S("cpu"), P(numel), view]) + b"Q"
+def ltensor(stype, key, numel, offset, size, stride, view=b"N", loc="cpu"):
+    return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + T([S("storage"), b"ctorch\n" + stype.encode() + b"\n", S(key), S(loc), P(numel), view]) + b"Q"
             + P(offset) + T([P(x) for x in size]) + T([P(x) for x in stride]) + b"\x89ccollections\nOrderedDict\n)RtR")
 
 
@@ -237,9 +242,67 @@ def saved(dir):
     return out
 
 
+# torch.load's keyword arguments, as Python source both sides evaluate.
+OPTIONS = [
+    "",
+    "map_location='cpu'",
+    "map_location='meta'",
+    "map_location=torch.device('cpu')",
+    "map_location=torch.device('meta')",
+    "map_location={'cuda:0': 'cpu'}",
+    "map_location={'cpu': 'meta'}",
+    "map_location={'cpu': 3}",
+    "map_location={'cpu': torch.device('meta')}",
+    "map_location='cuda'",
+    "map_location=torch.device('cuda', 1)",
+    "map_location='cuda:x'",
+    "map_location='xpu'",
+    "map_location='mps'",
+    "map_location='cpu:0'",
+    "map_location='xyz'",
+    "map_location=3",
+    "weights_only=True",
+    "weights_only=False",
+    "mmap=True",
+    "mmap=False",
+    "mmap=True, map_location='meta'",
+    "pickle_module=3, weights_only=True",
+    "encoding='latin1'",
+]
+
+
+def options(dir):
+    files = {}
+    t = torch.arange(6.0)
+    files["zip"] = os.path.join(dir, "zip.pt")
+    torch.save({"a": t, "b": t[2:], "c": t.view(2, 3)}, files["zip"])
+    files["legacy"] = os.path.join(dir, "legacy.pt")
+    torch.save({"a": t, "b": t[2:]}, files["legacy"], _use_new_zipfile_serialization=False)
+    files["zip_cuda"] = os.path.join(dir, "zip_cuda.pt")
+    ptzip(files["zip_cuda"], dict_pkl([("a", tensor("FloatStorage", "0", 4, 0, [4], [1], loc="cuda:0"))]), {"0": F4})
+    files["legacy_cuda"] = os.path.join(dir, "legacy_cuda.pt")
+    with open(files["legacy_cuda"], "wb") as f:
+        f.write(legacy(dict_pkl([("a", ltensor("FloatStorage", "0", 4, 0, [4], [1], loc="cuda:0"))]), ["0"], [(4, F4)]))
+    # A global the weights-only unpickler refuses (harmless if imported: weights_only=False is
+    # never asked of torch for it).
+    files["unsafe"] = os.path.join(dir, "unsafe.pt")
+    ptzip(files["unsafe"], b"\x80\x02cnumpy.core.multiarray\n_reconstruct\n.", {})
+    out = {}
+    for name, path in files.items():
+        for opt in OPTIONS:
+            if name == "unsafe" and ("weights_only=False" in opt or "pickle_module" in opt):
+                continue
+            out[f"{name}|{opt}"] = {"path": path, "options": opt, **outcome(lambda: eval(f"torch.load(p, {opt})", {"torch": torch, "p": path}))}
+    return out
+
+
 def main():
     cmd, dir = sys.argv[1], sys.argv[2]
-    if cmd == "make":
+    if cmd == "options":
+        import warnings
+        warnings.simplefilter("ignore")
+        print(json.dumps(options(dir)))
+    elif cmd == "make":
         files = crafted(dir)
         files.update(saved(dir))
         cases = {}

@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod complete;
 pub mod errors;
+mod fstring311;
 pub mod lower;
 
 use ruff_python_ast::token::TokenKind;
@@ -50,11 +51,12 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
         let d = errors::brackets(src, &tokens)
             .or_else(|| errors::python2_statement(src, first.location.start().to_usize()))
             .unwrap_or_else(|| errors::diagnostic(src, first));
-        return Err(vec![d]);
+        return Err(vec![fstring_first(src, first.location.start().to_usize(), d, || errors::diagnostic(src, first))]);
     }
     if let Some(first) = parsed.unsupported_syntax_errors().iter().min_by_key(|e| e.range.start()) {
         let tokens: Vec<(TokenKind, TextRange)> = parsed.tokens().iter().map(|t| t.as_tuple()).collect();
-        return Err(vec![errors::newer_python(src, first, &tokens)]);
+        let d = errors::newer_python(src, first, &tokens);
+        return Err(vec![fstring_first(src, first.range.start().to_usize(), d.clone(), || d)]);
     }
     let module = match parsed.into_syntax() {
         ruff_python_ast::Mod::Module(m) => m,
@@ -65,6 +67,19 @@ pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut lower = lower::Lower::new(src, &prepared.commands);
     let stmts = lower.stmts(&module.body).map_err(|d| vec![d])?;
     Ok(Program { stmts, span: Span::new(0, src.len()) })
+}
+
+/// `d`, or 3.11's error for a backslash or `#` in an f-string's braces when CPython's parser
+/// meets that f-string first: it starts no later than ruff's first error (`first`, which such an
+/// f-string causes: ruff reads the `#` as a comment that hides the closing brace).
+/// An earlier error wins; then a bracket "never closed" inside that f-string is ruff's misreading,
+/// and ruff's own first error (`plain`) is the one to report.
+fn fstring_first(src: &str, first: usize, d: Diagnostic, plain: impl FnOnce() -> Diagnostic) -> Diagnostic {
+    match fstring311::bad_expression_part(src) {
+        Some((start, f)) if start <= first => f.with_hint("this is newer Python than 3.11, the version fcall follows"),
+        Some((start, _)) if d.message.ends_with("was never closed") && d.span.start >= start => plain(),
+        _ => d,
+    }
 }
 
 /// Parses as Python 3.11 does: ruff parses newer grammar too (PEP 701 f-strings, `type`
