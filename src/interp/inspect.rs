@@ -267,8 +267,15 @@ pub fn add(m: &Namespace) {
             Ok(make_signature(params_of(&a.value("obj"))?))
         }),
     );
-    let o = objects();
-    m.set("Signature", Value::Class(o.signature.clone()));
-    m.set("Parameter", Value::Class(o.parameter.clone()));
-    m.set("_empty", Value::Class(o.empty.clone()));
+}
+
+/// The module's classes, made when it is first imported (as CPython runs a module's body then):
+/// a session that never imports inspect makes no objects (object ids stay as they were).
+pub fn on_import(m: &Namespace) {
+    if m.get("Signature").is_none() {
+        let o = objects();
+        m.set("Signature", Value::Class(o.signature.clone()));
+        m.set("Parameter", Value::Class(o.parameter.clone()));
+        m.set("_empty", Value::Class(o.empty.clone()));
+    }
 }
