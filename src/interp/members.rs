@@ -426,6 +426,11 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "mT" => tv(x.f_transpose(-2, -1)?),
         "H" => tv(x.f_adjoint()?),
         "mH" => tv(x.f_adjoint()?),
+        // torch.real gives a real tensor itself (the same object); the real and imaginary parts
+        // of a complex one are views.
+        "real" if !is_complex(x.kind()) => Value::Tensor(t.clone()),
+        "real" => tv(x.f_real()?),
+        "imag" => tv(x.f_imag()?),
         _ => return tensor_method(t, name),
     })
 }
@@ -452,7 +457,7 @@ fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
 }
 
 /// Tensor attributes (not methods).
-pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "is_meta", "is_cpu", "is_cuda", "data", "T", "mT", "H", "mH"];
+pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "is_meta", "is_cpu", "is_cuda", "data", "T", "mT", "H", "mH", "real", "imag"];
 
 /// Tensor methods fcall writes by hand (identity, autograd, Python values); every other method
 /// torch has comes from its operator schemas (src/aten/).
@@ -1158,3 +1163,6 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
     ops::binary(op, current, rhs)
 }
 
+fn is_complex(k: tch::Kind) -> bool {
+    matches!(k, tch::Kind::ComplexHalf | tch::Kind::ComplexFloat | tch::Kind::ComplexDouble)
+}
