@@ -12,8 +12,8 @@
 //! - repl/tests/check/*.{py,fc} (hand-written: functorch wrappers, libtorch error classes, user
 //!   names that shadow built-ins, save/load, devices and dtypes (torch.device, meta tensors,
 //!   `.to`, `Module.to`), reset, `*args`/keyword-only/`**kwargs` binding,
-//!   `@property`, forward hooks, ModuleDict/ModuleList, list methods, command lines exported as
-//!   plain PyTorch).
+//!   `@property`, forward hooks, ModuleDict/ModuleList, list methods, `inspect.signature`,
+//!   command lines exported as plain PyTorch).
 //!
 //! One `fcall check` per folder (one Python process each). Needs the venv of scripts/env.sh
 //! (torch 2.13); `./test` sets it up.
