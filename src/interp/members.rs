@@ -664,6 +664,7 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
                     format!("a Tensor with {} elements cannot be converted to Scalar", t.numel()),
                 ));
             }
+            no_python_complex(t, "item")?;
             Ok(match t.kind() {
                 Kind::Bool => Value::Bool(x.f_double_value(&[])? != 0.0),
                 Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(x.f_double_value(&[])?),
@@ -789,6 +790,7 @@ fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Numbe
 
 /// `t.tolist()`.
 pub fn tolist(t: &TensorRef) -> Result<Value> {
+    no_python_complex(t, "tolist")?;
     let shape = t.shape();
     let kind = t.kind();
     // Integer tensors are read as int64, so every value comes back exactly (2**53 + 1).
@@ -1165,4 +1167,18 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
 
 fn is_complex(k: tch::Kind) -> bool {
     matches!(k, tch::Kind::ComplexHalf | tch::Kind::ComplexFloat | tch::Kind::ComplexDouble)
+}
+
+/// fcall has no Python complex numbers: a complex tensor's values are not read out as
+/// numbers (never as their real parts only).
+fn no_python_complex(t: &TensorRef, method: &str) -> Result<()> {
+    if is_complex(t.kind()) {
+        return Err(Error::new(
+            crate::error::ExcType::NotImplementedError,
+            "torch::complex_number",
+            format!("fcall has no Python complex numbers: Tensor.{method}() of a {} tensor", crate::tensor::dtype_name(t.kind())),
+        )
+        .with_hint("read .real and .imag (float tensors) instead"));
+    }
+    Ok(())
 }
