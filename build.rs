@@ -8,6 +8,7 @@ fn main() {
     println!("cargo:rerun-if-changed=csrc/shim.cpp");
     println!("cargo:rerun-if-changed=csrc/ops.cpp");
     println!("cargo:rerun-if-changed=csrc/hooks.cpp");
+    println!("cargo:rerun-if-changed=csrc/vmap_decomps.cpp");
     println!("cargo:rerun-if-changed=vendor/torch-sys/libtch/fcall_error_text.h");
     let lib = PathBuf::from(
         std::env::var("DEP_TCH_LIBTORCH_LIB").expect("torch-sys did not report DEP_TCH_LIBTORCH_LIB"),
@@ -26,6 +27,7 @@ fn main() {
         .file("csrc/shim.cpp")
         .file("csrc/ops.cpp")
         .file("csrc/hooks.cpp")
+        .file("csrc/vmap_decomps.cpp")
         .compile("fcall_shim");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
     println!("cargo:rustc-env=FCALL_LIBTORCH_LIB={}", lib.display());

@@ -96,8 +96,11 @@ int64_t fcall_grad_increment_nesting() {
 }
 
 // torch._C._functorch._vmap_increment_nesting(batch_size, randomness): 0 error, 1 same, 2 different.
+// Python's vmap loads its decompositions first (csrc/vmap_decomps.cpp).
+void fcall_load_vmap_decompositions();
 int64_t fcall_vmap_increment_nesting(int64_t batch_size, int randomness) {
   try {
+    fcall_load_vmap_decompositions();
     auto r = randomness == 1 ? at::functorch::RandomnessType::Same
            : randomness == 2 ? at::functorch::RandomnessType::Different
                              : at::functorch::RandomnessType::Error;

@@ -102,15 +102,46 @@ pub struct Function {
     /// A bound method's `__self__` and `__func__` (a user class's method read through an
     /// instance): shown as `<bound method Foo.f of REPR>`.
     pub bound: Option<(Value, Value)>,
+    /// A user function's parameters, in order (`None` for built-ins).
+    pub params: Option<Rc<FnParams>>,
+}
+
+/// How a parameter binds (Python's `inspect.Parameter.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    PositionalOnly,
+    PositionalOrKeyword,
+    VarPositional,
+    KeywordOnly,
+    VarKeyword,
+}
+
+/// One parameter of a user function, as `inspect.signature` shows it: name, kind and the
+/// default evaluated at definition.
+pub struct ParamInfo {
+    pub name: String,
+    pub kind: ParamKind,
+    pub default: Option<Value>,
+}
+
+/// A user function's parameters, in order, and whether any annotation was written (fcall does
+/// not keep annotations).
+pub struct FnParams {
+    pub params: Vec<ParamInfo>,
+    pub annotated: bool,
 }
 
 impl Function {
     pub fn new(name: impl Into<String>, kind: FunctionKind, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
-        Value::Function(Rc::new(Function { name: name.into(), kind, call: Box::new(call), bound: None }))
+        Value::Function(Rc::new(Function { name: name.into(), kind, call: Box::new(call), bound: None, params: None }))
+    }
+    /// A user function (`def`, `lambda`) with its parameters (for `inspect.signature`).
+    pub fn with_params(name: impl Into<String>, params: FnParams, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
+        Value::Function(Rc::new(Function { name: name.into(), kind: FunctionKind::User, call: Box::new(call), bound: None, params: Some(Rc::new(params)) }))
     }
     /// A bound method: `f(this, *args)` when called (see [`Function::bound`]).
     pub fn bound(name: impl Into<String>, this: Value, func: Value, call: impl Fn(&[Value], &Kwargs) -> crate::error::Result<Value> + 'static) -> Value {
-        Value::Function(Rc::new(Function { name: name.into(), kind: FunctionKind::Method, call: Box::new(call), bound: Some((this, func)) }))
+        Value::Function(Rc::new(Function { name: name.into(), kind: FunctionKind::Method, call: Box::new(call), bound: Some((this, func)), params: None }))
     }
 }
 
@@ -366,7 +397,9 @@ fn join_repr(items: &[Value]) -> String {
     items.iter().map(Value::py_repr).collect::<Vec<_>>().join(", ")
 }
 
-/// Python's `repr(float)`: shortest round-trip digits, always with a `.` or exponent.
+/// Python's `repr(float)`: the fewest significant digits that round-trip, the nearest of them
+/// (ties to even: 2**-25 is `2.9802322387695312e-08`, where Rust's shortest form ends in 3),
+/// positional for decimal exponents -4 to 15, always with a `.` or an exponent.
 pub fn py_float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".into();
@@ -374,21 +407,63 @@ pub fn py_float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let a = f.abs();
-    if a != 0.0 && !(1e-4..1e16).contains(&a) {
-        let s = format!("{f:e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = match exp.strip_prefix('-') {
-            Some(d) => ('-', d),
-            None => ('+', exp),
-        };
-        return format!("{mant}e{sign}{digits:0>2}");
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
-    let s = format!("{f}");
-    if s.contains('.') {
-        s
+    // How many digits round-trip (Rust's shortest form); of the strings of that many digits
+    // that round-trip, Python's is the nearest (ties to even), which Rust's shortest form is
+    // not always: the correctly rounded one where it round-trips (it may not, just above a
+    // power of two, where the gap below is half the gap above).
+    let shortest = format!("{:e}", f.abs());
+    let n = shortest.split_once('e').map_or(1, |(m, _)| m.chars().filter(char::is_ascii_digit).count());
+    let rounded = format!("{:.*e}", n - 1, f.abs());
+    let chosen = if rounded.parse::<f64>() == Ok(f.abs()) { rounded } else { shortest };
+    let (mant, exp) = chosen.split_once('e').unwrap_or((&chosen, "0"));
+    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let e: i64 = exp.parse().unwrap_or(0);
+    let sign = if f < 0.0 { "-" } else { "" };
+    if !(-4..16).contains(&e) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let esign = if e < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}e{esign}{:02}", e.abs());
+    }
+    if e < 0 {
+        return format!("{sign}0.{}{digits}", "0".repeat((-e - 1) as usize));
+    }
+    let int_len = e as usize + 1;
+    if digits.len() <= int_len {
+        format!("{sign}{digits}{}.0", "0".repeat(int_len - digits.len()))
     } else {
-        format!("{s}.0")
+        format!("{sign}{}.{}", &digits[..int_len], &digits[int_len..])
+    }
+}
+
+#[cfg(test)]
+mod float_repr_tests {
+    /// Values and CPython 3.11's repr of them.
+    #[test]
+    fn as_cpython() {
+        let cases: &[(f64, &str)] = &[
+            (2f64.powi(-25), "2.9802322387695312e-08"),
+            (0.1, "0.1"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (1e16, "1e+16"),
+            (1.5e-5, "1.5e-05"),
+            (1e-4, "0.0001"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (-2.5, "-2.5"),
+            (100.0, "100.0"),
+            (-0.0, "-0.0"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (0.30000000000000004, "0.30000000000000004"),
+            (7.120236347223045e-307, "7.120236347223045e-307"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(super::py_float_repr(*f), *want);
+        }
     }
 }
 

@@ -312,6 +312,46 @@ const SCRIPTS: &[(&str, &str)] = &[
          except ValueError as e:\n\
          \x20   print('ValueError', e)\n",
     ),
+    (
+        // orthogonal on batched (2 x 4 x 3) and complex weights, every map, with and without
+        // the trivialization; assigning to the parametrized weight.
+        "orthogonal_batched_and_complex",
+        "from torch.nn.utils import parametrize\n\
+         from torch.nn.utils.parametrizations import orthogonal\n\
+         torch.manual_seed(0)\n\
+         class B(nn.Module):\n\
+         \x20   def __init__(self, *shape, dtype=torch.float32):\n\
+         \x20       super().__init__()\n\
+         \x20       self.weight = nn.Parameter(torch.randn(*shape, dtype=dtype))\n\
+         def show(make):\n\
+         \x20   try:\n\
+         \x20       m = make()\n\
+         \x20   except Exception as e:\n\
+         \x20       print(type(e).__name__, e)\n\
+         \x20       return None\n\
+         \x20   w = m.weight\n\
+         \x20   n = w.shape[-1] if w.shape[-2] >= w.shape[-1] else w.shape[-2]\n\
+         \x20   g = w.mH @ w if w.shape[-2] >= w.shape[-1] else w @ w.mH\n\
+         \x20   print(w.dtype, tuple(w.shape), torch.allclose(g, torch.eye(n, dtype=w.dtype).expand_as(g), atol=1e-5))\n\
+         \x20   print(w)\n\
+         \x20   print(sorted(k for k, _ in m.named_parameters()))\n\
+         \x20   return m\n\
+         for omap in [None, 'matrix_exp', 'cayley', 'householder']:\n\
+         \x20   show(lambda: orthogonal(B(2, 4, 3), orthogonal_map=omap))\n\
+         \x20   show(lambda: orthogonal(B(2, 3, 5), orthogonal_map=omap, use_trivialization=False))\n\
+         \x20   show(lambda: orthogonal(B(3, 3, dtype=torch.cfloat), orthogonal_map=omap))\n\
+         \x20   show(lambda: orthogonal(B(2, 4, 2, dtype=torch.cdouble), orthogonal_map=omap))\n\
+         \x20   show(lambda: orthogonal(B(3, 5, dtype=torch.cfloat), orthogonal_map=omap, use_trivialization=False))\n\
+         c = show(lambda: orthogonal(B(3, 3, dtype=torch.cfloat)))\n\
+         with torch.no_grad():\n\
+         \x20   c.weight = torch.linalg.qr(torch.randn(3, 3, dtype=torch.cfloat))[0]\n\
+         print(c.weight)\n\
+         print(c.parametrizations.weight.original)\n\
+         b = show(lambda: orthogonal(B(2, 4, 3)))\n\
+         with torch.no_grad():\n\
+         \x20   b.weight = torch.linalg.qr(torch.randn(2, 4, 3))[0]\n\
+         print(b.weight)\n",
+    ),
 ];
 
 const PRELUDE: &str = r#"

@@ -630,8 +630,9 @@ fn vmap_of_grad_per_sample_gradients() {
 }
 
 /// Ops whose batching rule Python's vmap registers from Python (torch._functorch's
-/// lazy_load_decompositions); libtorch alone runs its per-sample fallback (with a performance
-/// warning on stderr), which must give the same values.
+/// lazy_load_decompositions: loss backwards, nll_loss, addr); fcall registers the same
+/// decompositions (csrc/vmap_decomps.cpp) instead of libtorch's per-sample fallback, and must
+/// give PyTorch's values.
 #[test]
 fn vmap_ops_python_decomposes() {
     let (model, x, target) = doc_setup();

@@ -293,6 +293,10 @@ pub struct FunctionDef {
     /// Positional-or-keyword parameters in order; those with defaults come last (checked by the
     /// parser).
     pub params: Vec<Param>,
+    /// How many of `params` come before a `/` (positional-only: what `inspect.signature` shows).
+    pub posonly: usize,
+    /// Whether a parameter or the return value is annotated (the annotations are not kept).
+    pub annotated: bool,
     /// `*args`: the name that receives the surplus positional arguments as a tuple.
     pub vararg: Option<Ident>,
     /// Keyword-only parameters (after `*args` or a bare `*`); with or without defaults, in any

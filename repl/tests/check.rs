@@ -12,8 +12,8 @@
 //! - repl/tests/check/*.{py,fc} (hand-written: functorch wrappers, libtorch error classes, user
 //!   names that shadow built-ins, save/load, devices and dtypes (torch.device, meta tensors,
 //!   `.to`, `Module.to`), reset, `*args`/keyword-only/`**kwargs` binding,
-//!   `@property`, forward hooks, ModuleDict/ModuleList, list methods, command lines exported as
-//!   plain PyTorch).
+//!   `@property`, forward hooks, ModuleDict/ModuleList, list methods, `inspect.signature`,
+//!   command lines exported as plain PyTorch).
 //!
 //! One `fcall check` per folder (one Python process each). Needs the venv of scripts/env.sh
 //! (torch 2.13); `./test` sets it up.
@@ -61,17 +61,19 @@ fn examples_agree_with_pytorch() {
     all_agree("examples", 10);
 }
 
-/// The torch.func tutorials that run as written today (per_sample_grads.py waits for
-/// `F.nll_loss`).
+/// The four torch.func tutorials, as their authors wrote them (examples/tutorials/*.py).
 #[test]
 fn torch_func_tutorials_agree_with_pytorch() {
     assert!(python_available(), "no Python with torch 2.13: run the tests through ./test (it sets up the environment)");
-    let names = ["ensembling.py", "jacobians_hessians.py", "neural_tangent_kernels.py"];
+    let names = ["ensembling.py", "jacobians_hessians.py", "neural_tangent_kernels.py", "per_sample_grads.py"];
     let files: Vec<PathBuf> = names.iter().map(|n| root().join("examples/tutorials").join(n)).collect();
     let out = Command::new(env!("CARGO_BIN_EXE_fcall")).arg("check").args(&files).output().expect("fcall runs");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let summary = format!("fcall check: {n} file(s), {n} agree, 0 differ", n = files.len());
     assert!(out.status.success() && text.contains(&summary), "tutorials: fcall check exits {:?}:\n{text}", out.status.code());
+    // vmap batches F.nll_loss (forward and backward) with Python's decompositions, as PyTorch
+    // does, not with libtorch's per-sample fallback and its performance warning.
+    assert!(!text.contains("BatchedFallback"), "a vmap fallback warned:\n{text}");
 }
 
 #[test]

@@ -47,3 +47,39 @@ fn scripts_print_what_pytorch_prints() {
 fn numbers_and_deep_data_match_cpython_and_pytorch() {
     scripts_match_pytorch("repl/tests/numbers");
 }
+
+/// fcall keeps no annotations: `inspect.signature` of an annotated function still gives its
+/// parameters (names, kinds, defaults), but its text raises NotImplementedError rather than
+/// show it without them (repl/tests/check/inspect_signature.py checks unannotated ones against
+/// CPython).
+#[test]
+fn annotated_signatures_refuse_their_text() {
+    let dir = std::env::temp_dir().join(format!("fcall-inspect-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("annotated.py");
+    let src = "import inspect\nimport torch.nn as nn\ndef f(x: int, y=2) -> int:\n    return x\nsig = inspect.signature(f)\n\
+               print([(p.name, p.kind.name, p.default) for p in sig.parameters.values()])\n\
+               print(hasattr(sig.parameters['x'], 'annotation'))\nstr(sig)\nstr(inspect.signature(nn.Module))\n";
+    std::fs::write(&script, src).unwrap();
+    let run = fcall_run(&script, false);
+    let text = format!("{}{}", run.stdout, run.stderr);
+    assert!(text.contains("[('x', 'POSITIONAL_OR_KEYWORD', <class 'inspect._empty'>), ('y', 'POSITIONAL_OR_KEYWORD', 2)]\nFalse\n"), "{text}");
+    assert_eq!(text.matches("NotImplementedError: fcall keeps no annotations").count(), 2, "{text}");
+    assert_ne!(run.status, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// fcall has no Python complex numbers: `item()`/`tolist()` of a complex tensor refuse rather
+/// than give the real parts (repl/tests/torch_api/complex.py checks the rest against PyTorch).
+#[test]
+fn complex_values_are_not_read_as_real_numbers() {
+    let dir = std::env::temp_dir().join(format!("fcall-complex-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("complex_item.py");
+    std::fs::write(&script, "import torch\nz = torch.complex(torch.ones(2), torch.ones(2))\nz[0].item()\nz.tolist()\nprint(z.real.tolist())\n").unwrap();
+    let run = fcall_run(&script, false);
+    let text = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(text.matches("NotImplementedError: fcall has no Python complex numbers").count(), 2, "{text}");
+    assert!(run.stdout.contains("[1.0, 1.0]") && !text.contains("discards the imaginary part"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,6 +27,9 @@ def _oid(obj):
         _keep.append(obj)
     return _ids[k]
 def _num(x):
+    # A complex number (a complex tensor's tolist()) as its two parts.
+    if isinstance(x, complex):
+        return {"real": _num(x.real), "imag": _num(x.imag)}
     if isinstance(x, float):
         if math.isnan(x):
             return "nan"

@@ -38,9 +38,18 @@ pub(crate) fn map_tensors(v: &Value, f: &mut dyn FnMut(&TensorRef) -> Result<Val
             Value::Dict(DictRef::from_entries(out))
         }
         Value::List(items) => Value::list(items.borrow().iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?),
-        Value::Tuple(items) => Value::tuple(items.borrow().iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?),
+        Value::Tuple(items) => same_tuple(items, items.borrow().iter().map(|x| map_tensors(x, f)).collect::<Result<_>>()?),
         other => other.clone(),
     })
+}
+
+/// A tuple node rebuilt with new children, of its own type: pytree rebuilds a
+/// `torch.return_types` structseq (`max`'s `values`/`indices`) as one, not as a plain tuple.
+fn same_tuple(node: &crate::value::Seq, items: Vec<Value>) -> Value {
+    match node.structseq() {
+        Some(ty) => Value::structseq(ty.clone(), items),
+        None => Value::tuple(items),
+    }
 }
 
 /// Every leaf of a pytree, in order.
@@ -263,11 +272,12 @@ pub fn grad(f: Func, args: &[Value], kwargs: &Kwargs, argnums: &Argnums) -> Resu
 }
 
 
-/// `repr(tree_flatten(v)[1])`: torch.utils._pytree's TreeSpec repr (tuples, lists and dicts are
-/// nodes; everything else, None included, is a leaf `*`).
+/// `repr(tree_flatten(v)[1])`: torch.utils._pytree's TreeSpec repr (tuples, `torch.return_types`
+/// structseqs (named by their type: `sort`), lists and dicts are nodes; everything else, None
+/// included, is a leaf `*`).
 pub(crate) fn treespec_repr(v: &Value, indent: usize) -> String {
     let (ty, context, children): (&str, String, Vec<Value>) = match v {
-        Value::Tuple(items) => ("tuple", "None".into(), items.to_vec()),
+        Value::Tuple(items) => (items.structseq().map_or("tuple", |t| t.name.as_str()), "None".into(), items.to_vec()),
         Value::List(items) => ("list", "None".into(), items.to_vec()),
         Value::Dict(d) => {
             let d = d.borrow();
@@ -303,7 +313,8 @@ fn num_leaves(v: &Value) -> usize {
 fn broadcast_prefix(prefix: &Value, tree: &Value, out: &mut Vec<Value>) -> std::result::Result<(), ()> {
     match (prefix, tree) {
         (Value::Tuple(ps), Value::Tuple(ts)) | (Value::List(ps), Value::List(ts)) => {
-            if ps.len() != ts.len() {
+            // Nodes of one type only: a plain tuple is no prefix of a structseq.
+            if ps.len() != ts.len() || ps.structseq() != ts.structseq() {
                 return Err(());
             }
             ps.borrow().iter().zip(ts.borrow().iter()).try_for_each(|(p, t)| broadcast_prefix(p, t, out))
@@ -334,7 +345,7 @@ pub(crate) fn map_leaves(v: &Value, f: &mut dyn FnMut(&Value) -> Result<Value>) 
             Value::Dict(DictRef::from_entries(out))
         }
         Value::List(items) => Value::list(items.borrow().iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?),
-        Value::Tuple(items) => Value::tuple(items.borrow().iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?),
+        Value::Tuple(items) => same_tuple(items, items.borrow().iter().map(|x| map_leaves(x, f)).collect::<Result<_>>()?),
         leaf => f(leaf)?,
     })
 }

@@ -102,7 +102,8 @@ fn check_base(base: &Value) -> Result<()> {
 
 /// A function defined in a class body: called with the instance as its first argument.
 fn method_value(c: Callable, qual: String) -> Value {
-    Function::new(qual.clone(), FunctionKind::User, move |pos, kw| c.invoke(None, &qual, pos, kw))
+    let params = c.params();
+    Function::with_params(qual.clone(), params, move |pos, kw| c.invoke(None, &qual, pos, kw))
 }
 
 /// Applies a function's decorators as Python does: the decorator expressions are evaluated

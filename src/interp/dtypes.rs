@@ -23,6 +23,12 @@ pub const DTYPES: &[(&str, Kind)] = &[
     ("int8", Kind::Int8),
     ("uint8", Kind::Uint8),
     ("bool", Kind::Bool),
+    ("complex64", Kind::ComplexFloat),
+    ("cfloat", Kind::ComplexFloat),
+    ("complex128", Kind::ComplexDouble),
+    ("cdouble", Kind::ComplexDouble),
+    ("complex32", Kind::ComplexHalf),
+    ("chalf", Kind::ComplexHalf),
 ];
 
 /// A dtype by one of its names (`"float64"`, `"torch.double"`).

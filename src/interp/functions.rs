@@ -9,7 +9,7 @@ use super::args::Signature;
 use super::eval::{Ctx, Flow, Shared};
 use super::frame::Frame;
 use crate::error::{Error, Result};
-use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
+use crate::value::{DictRef, FnParams, Function, Kwargs, ParamInfo, ParamKind, Value};
 
 thread_local! {
     /// The user functions running now, innermost last, with their frames (zero-argument
@@ -45,6 +45,35 @@ impl Callable {
         let kw_defaults = eval(&def.kwonly)?;
         let locals = Rc::new(super::statements::local_names(def));
         Ok(Callable { def: Rc::new(def.clone()), defaults, kw_defaults, closure: frame.clone(), sh: Rc::downgrade(&ctx.sh), src: ctx.src, locals })
+    }
+
+    /// The parameters as `inspect.signature` lists them: positional ones, `*args`, keyword-only
+    /// ones, `**kwargs`.
+    pub fn params(&self) -> FnParams {
+        let def = &self.def;
+        let mut out: Vec<ParamInfo> = def
+            .params
+            .iter()
+            .zip(&self.defaults)
+            .enumerate()
+            .map(|(i, (p, d))| {
+                let kind = if i < def.posonly { ParamKind::PositionalOnly } else { ParamKind::PositionalOrKeyword };
+                ParamInfo { name: p.name.name.clone(), kind, default: d.clone() }
+            })
+            .collect();
+        if let Some(v) = &def.vararg {
+            out.push(ParamInfo { name: v.name.clone(), kind: ParamKind::VarPositional, default: None });
+        }
+        out.extend(
+            def.kwonly
+                .iter()
+                .zip(&self.kw_defaults)
+                .map(|(p, d)| ParamInfo { name: p.name.name.clone(), kind: ParamKind::KeywordOnly, default: d.clone() }),
+        );
+        if let Some(k) = &def.kwarg {
+            out.push(ParamInfo { name: k.name.clone(), kind: ParamKind::VarKeyword, default: None });
+        }
+        FnParams { params: out, annotated: def.annotated }
     }
 
     /// Runs the body with `self` bound (methods) and the arguments bound to the parameters.
@@ -113,7 +142,8 @@ pub fn user_function(ctx: &Ctx, def: &FunctionDef, frame: &Rc<Frame>) -> Result<
     let c = Callable::new(ctx, def, frame)?;
     let name = def.name.name.clone();
     let qual = name.clone();
-    Ok(Function::new(name, FunctionKind::User, move |pos, kw| c.invoke(None, &qual, pos, kw)))
+    let params = c.params();
+    Ok(Function::with_params(name, params, move |pos, kw| c.invoke(None, &qual, pos, kw)))
 }
 
 /// The lines under an error that say which user functions it came out of, innermost first:

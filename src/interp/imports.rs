@@ -52,6 +52,9 @@ pub fn import_module(sh: &Shared, dotted: &str) -> Result<Value> {
         if let Some(p) = &parent {
             p.set(part, Value::Namespace(ns.clone()));
         }
+        if path == "inspect" {
+            super::inspect::on_import(&ns);
+        }
         parent = Some(ns);
     }
     parent.map(Value::Namespace).ok_or_else(|| not_found(sh, dotted, None))

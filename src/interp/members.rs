@@ -438,6 +438,11 @@ fn tensor_attr(t: &TensorRef, name: &str) -> Result<Value> {
         "mT" => tv(x.f_transpose(-2, -1)?),
         "H" => tv(x.f_adjoint()?),
         "mH" => tv(x.f_adjoint()?),
+        // torch.real gives a real tensor itself (the same object); the real and imaginary parts
+        // of a complex one are views.
+        "real" if !is_complex(x.kind()) => Value::Tensor(t.clone()),
+        "real" => tv(x.f_real()?),
+        "imag" => tv(x.f_imag()?),
         _ => return tensor_method(t, name),
     })
 }
@@ -464,7 +469,7 @@ fn reduce_dims(a: &Args) -> Result<Option<Vec<i64>>> {
 }
 
 /// Tensor attributes (not methods).
-pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "is_meta", "is_cpu", "is_cuda", "data", "T", "mT", "H", "mH"];
+pub const TENSOR_ATTRS: &[&str] = &["shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "grad", "ndim", "device", "is_meta", "is_cpu", "is_cuda", "data", "T", "mT", "H", "mH", "real", "imag"];
 
 /// Tensor methods fcall writes by hand (identity, autograd, Python values); every other method
 /// torch has comes from its operator schemas (src/aten/).
@@ -686,6 +691,7 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
                     format!("a Tensor with {} elements cannot be converted to Scalar", t.numel()),
                 ));
             }
+            no_python_complex(t, "item")?;
             Ok(match t.kind() {
                 Kind::Bool => Value::Bool(x.f_double_value(&[])? != 0.0),
                 Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(x.f_double_value(&[])?),
@@ -811,6 +817,7 @@ fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Numbe
 
 /// `t.tolist()`.
 pub fn tolist(t: &TensorRef) -> Result<Value> {
+    no_python_complex(t, "tolist")?;
     let shape = t.shape();
     let kind = t.kind();
     // Integer tensors are read as int64, so every value comes back exactly (2**53 + 1).
@@ -1185,3 +1192,20 @@ pub fn augmented(op: BinOp, current: &Value, rhs: &Value) -> Result<Value> {
     ops::binary(op, current, rhs)
 }
 
+fn is_complex(k: tch::Kind) -> bool {
+    matches!(k, tch::Kind::ComplexHalf | tch::Kind::ComplexFloat | tch::Kind::ComplexDouble)
+}
+
+/// fcall has no Python complex numbers: a complex tensor's values are not read out as
+/// numbers (never as their real parts only).
+fn no_python_complex(t: &TensorRef, method: &str) -> Result<()> {
+    if is_complex(t.kind()) {
+        return Err(Error::new(
+            crate::error::ExcType::NotImplementedError,
+            "torch::complex_number",
+            format!("fcall has no Python complex numbers: Tensor.{method}() of a {} tensor", crate::tensor::dtype_name(t.kind())),
+        )
+        .with_hint("read .real and .imag (float tensors) instead"));
+    }
+    Ok(())
+}

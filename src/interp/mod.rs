@@ -24,6 +24,7 @@ mod functorch;
 mod gradmode;
 mod hooks;
 pub mod imports;
+mod inspect;
 mod io;
 mod ptfile;
 mod unpickle;

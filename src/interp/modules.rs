@@ -372,14 +372,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     let dataclasses = b.module("dataclasses", false, false);
     super::dataclasses::add(&dataclasses);
     let inspect = b.module("inspect", false, false);
-    inspect.set("isclass", builtin("isclass", |pos, kw| {
-        let a = Args::bind("isclass", &["object"], 1, pos, kw)?;
-        Ok(Value::Bool(matches!(a.value("object"), Value::Class(_)) || matches!(a.value("object"), Value::Function(f) if f.kind == FunctionKind::Class)))
-    }));
-    inspect.set("signature", builtin("signature", |_, _| {
-        Err(Error::new(crate::error::ExcType::NotImplementedError, "inspect::signature", "fcall's inspect module has no signature()")
-            .with_hint("fcall's inspect offers isclass only"))
-    }));
+    super::inspect::add(&inspect);
     let typing = b.module("typing", false, false);
     for name in TYPING {
         typing.set(name, typing_placeholder(&format!("typing.{name}")));

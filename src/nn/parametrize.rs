@@ -123,7 +123,9 @@ pub fn register_parametrization_with(module: &Module, tensor_name: &str, paramet
             ),
         ));
     };
-    // ParametrizationList.__init__: original.set_(right_inverse(original)) where defined.
+    // ParametrizationList.__init__: original.set_(right_inverse(original)) where defined; a
+    // right_inverse that raises NotImplementedError counts as the identity (orthogonal's
+    // matrix_exp and cayley maps without use_trivialization).
     let check = if unsafe_ { None } else { Some(shape_dtype(&original)) };
     let list = Module::new("ParametrizationList", Rc::new(ParametrizationList));
     list.set_setting("unsafe", Value::Bool(unsafe_));
@@ -131,14 +133,19 @@ pub fn register_parametrization_with(module: &Module, tensor_name: &str, paramet
     {
         let _ng = tch::no_grad_guard();
         let mut new = Value::Tensor(original.clone());
-        if let Some(r) = parametrization.imp().right_inverse(parametrization, &new) {
-            new = r?;
+        match parametrization.imp().right_inverse(parametrization, &new) {
+            Some(Err(e)) if e.exc == crate::error::ExcType::NotImplementedError => {}
+            Some(r) => new = r?,
+            None => {}
         }
         if let Value::Tuple(items) | Value::List(items) = &new {
             return register_originals(module, tensor_name, list, &original, &items.to_vec(), check);
         }
         let Value::Tensor(new) = new else {
-            return Err(Error::value("parametrize::right_inverse_type", "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...)."));
+            return Err(Error::value(
+                "parametrize::right_inverse_type",
+                format!("'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got {}", new.type_name()),
+            ));
         };
         if new.kind() != original.kind() {
             return Err(Error::value(

@@ -34,13 +34,29 @@ fn nest(values: &[f64], shape: &[i64], kind: tch::Kind) -> Json {
     Json::Array((0..n).map(|i| nest(&values[i * inner..(i + 1) * inner], &shape[1..], kind)).collect())
 }
 
+/// A complex tensor's values as the runner encodes `tolist()`'s complex numbers:
+/// `{"real": r, "imag": i}` at every leaf.
+fn nest_complex(re: &[f64], im: &[f64], shape: &[i64]) -> Json {
+    if shape.is_empty() {
+        let part = |v: &[f64]| number(v.first().copied().unwrap_or(0.0), false);
+        return json!({"real": part(re), "imag": part(im)});
+    }
+    let n = shape[0] as usize;
+    let inner: usize = shape[1..].iter().product::<i64>() as usize;
+    Json::Array((0..n).map(|i| nest_complex(&re[i * inner..(i + 1) * inner], &im[i * inner..(i + 1) * inner], &shape[1..])).collect())
+}
+
 /// A tensor as cases.py's `enc_tensor`, plus its object id.
 pub fn tensor(t: &TensorRef) -> Json {
     let shape = t.shape();
-    let values = to_f64_vec(t.tensor()).unwrap_or_default();
+    let value = match crate::tensor::complex_parts(t.tensor()) {
+        Some(Ok((re, im))) => nest_complex(&re, &im, &shape),
+        Some(Err(_)) => json!(null),
+        None => nest(&to_f64_vec(t.tensor()).unwrap_or_default(), &shape, t.kind()),
+    };
     json!({
         "type": t.type_name(),
-        "value": nest(&values, &shape, t.kind()),
+        "value": value,
         "shape": shape,
         "dtype": dtype_name(t.kind()),
         "requires_grad": t.requires_grad(),

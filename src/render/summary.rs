@@ -38,6 +38,31 @@ fn number(v: f64, floating: bool) -> String {
     torch_scalar(v)
 }
 
+/// A complex value as Python's repr spells it: `1j`, `(1+1j)`, `(0.5-2j)`.
+fn complex_number(re: f64, im: f64) -> String {
+    let part = |v: f64| {
+        let s = number(v, true);
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    if re == 0.0 && !re.is_sign_negative() {
+        return format!("{}j", part(im));
+    }
+    let i = part(im);
+    let sign = if i.starts_with('-') { "" } else { "+" };
+    format!("({}{sign}{i}j)", part(re))
+}
+
+/// Cells laid out by shape: `[a, b]`, `[[a], [b]]`.
+fn nested_text(cells: &[String], shape: &[i64]) -> String {
+    if shape.is_empty() {
+        return cells.first().cloned().unwrap_or_default();
+    }
+    let n = shape[0] as usize;
+    let inner: usize = shape[1..].iter().product::<i64>() as usize;
+    let parts: Vec<String> = (0..n).map(|i| nested_text(&cells[i * inner..(i + 1) * inner], &shape[1..])).collect();
+    format!("[{}]", parts.join(", "))
+}
+
 fn shape_text(shape: &[i64]) -> String {
     format!("[{}]", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
 }
@@ -49,6 +74,11 @@ pub fn summarize(t: &TensorRef) -> String {
     let floating = matches!(kind, Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16);
     let dtype = if kind == Kind::Float { String::new() } else { format!(" {}", dtype_name(kind)) };
     if t.numel() <= SMALL {
+        if let Some(parts) = crate::tensor::complex_parts(t.tensor()) {
+            let Ok((re, im)) = parts else { return format!("{}{}", shape_text(&shape), dtype) };
+            let cells: Vec<String> = re.iter().zip(&im).map(|(r, i)| complex_number(*r, *i)).collect();
+            return format!("{}{dtype}", nested_text(&cells, &shape));
+        }
         let Ok(values) = to_f64_vec(t.tensor()) else { return format!("{}{}", shape_text(&shape), dtype) };
         let text = nested(&values, &shape, floating);
         return format!("{text}{dtype}");

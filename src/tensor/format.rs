@@ -88,7 +88,8 @@ fn plain_repr(t: &Tensor) -> String {
         let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
         suffixes.push(format!("size=({}{})", dims.join(", "), if dims.len() == 1 { "," } else { "" }));
     }
-    if device.ty != super::device::META && !matches!(kind, Kind::Float | Kind::Int64 | Kind::Bool) {
+    // The default dtype, the default complex dtype, int64 and bool go without a suffix.
+    if device.ty != super::device::META && !matches!(kind, Kind::Float | Kind::ComplexFloat | Kind::Int64 | Kind::Bool) {
         suffixes.push(format!("dtype=torch.{}", dtype_name(kind)));
     }
     if let Some(name) = super::shim::grad_fn_name(t) {
@@ -228,7 +229,8 @@ fn tensor_body(t: &Tensor) -> String {
     } else {
         (t.shallow_clone(), vec![false; shape.len()])
     };
-    let cells = match cells_of(&data, floating, boolean) {
+    let complex = matches!(kind, Kind::ComplexHalf | Kind::ComplexFloat | Kind::ComplexDouble);
+    let cells = match if complex { complex_cells(&data) } else { cells_of(&data, floating, boolean) } {
         Ok(c) => c,
         Err(_) => return "<unprintable>".into(),
     };
@@ -257,6 +259,26 @@ fn cells_of(data: &Tensor, floating: bool, boolean: bool) -> crate::error::Resul
     let values = to_f64_vec(data)?;
     let fmt = Formatter::new(&values, floating, boolean);
     Ok(Cells { text: values.iter().map(|v| fmt.format(*v)).collect(), width: fmt.width })
+}
+
+/// A complex tensor's cells (`_tensor_str`'s two formatters): the real parts with a formatter
+/// of their own, then the imaginary parts with theirs and a `j`, joined by their own sign or a
+/// `+` (`1.5410+0.5684j`, `-0.2934-1.0845j`); a line holds as many as fit both widths plus `j`.
+fn complex_cells(data: &Tensor) -> crate::error::Result<Cells> {
+    let data = data.f_detach()?.f_resolve_conj()?;
+    let (re, im) = (to_f64_vec(&data.f_real()?)?, to_f64_vec(&data.f_imag()?)?);
+    let (fr, fi) = (Formatter::new(&re, true, false), Formatter::new(&im, true, false));
+    let text = re
+        .iter()
+        .zip(&im)
+        .map(|(r, i)| {
+            let imag = format!("{}j", fi.format(*i));
+            let imag = imag.trim_start();
+            let sep = if imag.starts_with('+') || imag.starts_with('-') { "" } else { "+" };
+            format!("{}{sep}{imag}", fr.format(*r))
+        })
+        .collect();
+    Ok(Cells { text, width: fr.width + fi.width + 1 })
 }
 
 fn contiguous_strides(shape: &[i64]) -> Vec<usize> {

@@ -191,6 +191,18 @@ pub fn to_f64_vec(t: &Tensor) -> Result<Vec<f64>> {
     Ok(out)
 }
 
+/// The real and imaginary parts of a complex tensor, flattened (`None` for other dtypes).
+pub fn complex_parts(t: &Tensor) -> Option<Result<(Vec<f64>, Vec<f64>)>> {
+    if !matches!(t.kind(), Kind::ComplexHalf | Kind::ComplexFloat | Kind::ComplexDouble) {
+        return None;
+    }
+    let parts = || -> Result<(Vec<f64>, Vec<f64>)> {
+        let d = t.f_detach()?.f_resolve_conj()?;
+        Ok((to_f64_vec(&d.f_real()?)?, to_f64_vec(&d.f_imag()?)?))
+    };
+    Some(parts())
+}
+
 /// `torch.tensor(values)` of the given shape in float32 (the default dtype): a fresh tensor with
 /// its own storage, not a view (an in-place op on it reports exactly what PyTorch reports). Made
 /// as Python's `torch.tensor` makes it, so it also works inside a torch.func transform.

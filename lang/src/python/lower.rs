@@ -238,12 +238,17 @@ impl<'a> Lower<'a> {
         }
         let kwonly = p.kwonlyargs.iter().map(|a| self.param(a)).collect::<R<Vec<_>>>()?;
         let body = self.block(&f.body, at)?;
+        let annotated = f.returns.is_some()
+            || p.posonlyargs.iter().chain(p.args.iter()).chain(p.kwonlyargs.iter()).any(|a| a.parameter.annotation.is_some())
+            || p.vararg.iter().chain(p.kwarg.iter()).any(|v| v.annotation.is_some());
         let is_static = decorators.iter().any(|d| d.dotted_name().as_deref() == Some("staticmethod"));
         Ok(FunctionDef {
             decorators,
             explicit_self: method && !is_static,
             name: ident(&f.name),
             params,
+            posonly: p.posonlyargs.len(),
+            annotated,
             vararg: p.vararg.as_ref().map(|v| ident(&v.name)),
             kwonly,
             kwarg: p.kwarg.as_ref().map(|v| ident(&v.name)),
@@ -350,8 +355,9 @@ impl<'a> Lower<'a> {
             },
             py::Expr::Lambda(l) => {
                 let mut params = Vec::new();
-                let (mut vararg, mut kwonly, mut kwarg) = (None, Vec::new(), None);
+                let (mut vararg, mut kwonly, mut kwarg, mut posonly) = (None, Vec::new(), None, 0);
                 if let Some(p) = &l.parameters {
+                    posonly = p.posonlyargs.len();
                     for a in p.posonlyargs.iter().chain(p.args.iter()) {
                         params.push(self.param(a)?);
                     }
@@ -366,6 +372,8 @@ impl<'a> Lower<'a> {
                     explicit_self: false,
                     name: Ident { name: "<lambda>".into(), span: at },
                     params,
+                    posonly,
+                    annotated: false,
                     vararg,
                     kwonly,
                     kwarg,

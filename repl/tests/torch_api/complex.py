@@ -1,0 +1,50 @@
+# Complex tensors as PyTorch 2.13 has them: the dtypes by every name, .cfloat()/.cdouble()/.to,
+# torch.complex/polar, .real/.imag (views of a complex tensor; .real of a real tensor is itself),
+# and printing (each part with its own formatter, sci mode, summarized, wrapped, suffixes).
+import torch
+_ = torch.manual_seed(0)
+print(torch.complex64, torch.complex128, torch.cfloat, torch.cdouble, torch.complex32, torch.chalf)
+print(torch.cfloat is torch.complex64, torch.cdouble is torch.complex128)
+print(torch.complex64.is_complex, torch.complex64.is_floating_point, torch.complex128.itemsize)
+a = torch.randn(3)
+b = torch.randn(3)
+z = torch.complex(a, b)
+print(z)
+print(z.dtype, z.is_complex(), a.is_complex(), z.is_floating_point())
+print(z.real)
+print(z.imag)
+print(a.real is a)
+try:
+    a.imag
+except RuntimeError as e:
+    print("RuntimeError:", e)
+r = z.real
+r[0] = 5.0
+print(z)
+print(a.cfloat())
+print(a.cdouble())
+print(a.to(torch.complex64))
+print(z.to(torch.complex128))
+print(z.cdouble().dtype, z.cfloat().dtype)
+print(z.abs())
+print(z.angle())
+print(torch.view_as_real(z))
+print(torch.view_as_complex(torch.view_as_real(z)))
+print(z.conj())
+print(z.conj().imag)
+print(z * z)
+print(z + 1)
+print(torch.zeros(2, dtype=torch.complex64))
+print(torch.ones(2, 2, dtype=torch.cdouble))
+print(torch.randn(2, 3, dtype=torch.cfloat))
+print(torch.polar(a.abs(), b))
+print(torch.complex(torch.tensor(1.5), torch.tensor(-0.0)))
+print(torch.complex(torch.tensor([1e-6, 1.0]), torch.tensor([3.0, 2e5])))
+print(torch.complex(torch.tensor([float("nan"), float("inf")]), torch.tensor([float("-inf"), 0.0])))
+print(torch.complex(torch.arange(10.0), torch.arange(10.0) * -2))
+print(torch.complex(torch.randn(40, 40), torch.randn(40, 40)))
+w = torch.randn(3, dtype=torch.cfloat, requires_grad=True)
+print(w)
+print((w * 2).sum())
+print(torch.linalg.eigvals(torch.tensor([[0.0, -1.0], [1.0, 0.0]])))
+print(torch.fft.fft(torch.arange(4.0)))
