@@ -28,6 +28,15 @@ def collect(kc, msg_id, timeout=30):
     raise AssertionError(f"no idle for {msg_id}: {[x['msg_type'] for x in out]}")
 
 
+def drain_iopub(kc, quiet=0.2):
+    """Drops the IOPub messages already queued, until none comes for `quiet` seconds."""
+    while True:
+        try:
+            kc.get_iopub_msg(timeout=quiet)
+        except queue.Empty:
+            return
+
+
 def reply_for(kc, msg_id, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -22,7 +22,7 @@ import unittest
 from jupyter_client.manager import KernelManager
 
 from kernelspec_env import KERNEL_NAME, check_env
-from client import KernelCase, collect, reply_for, run
+from client import KernelCase, collect, drain_iopub, reply_for, run
 
 check_env()
 
@@ -86,6 +86,12 @@ class Lifecycle(unittest.TestCase):
                     if action == "restart":
                         km.restart_kernel(now=False)
                         procs.append(proc_of(km))
+                        # The old kernel's last IOPub messages (its shutdown_reply and status)
+                        # are still queued in the client; wait_for_ready takes any IOPub message
+                        # as proof that IOPub is connected, so one of the old kernel's would
+                        # let it return before the client subscribed to the new kernel, whose
+                        # messages would then be lost (seen once in CI-like runs).
+                        drain_iopub(kc)
                         kc.wait_for_ready(timeout=30)
                         r, _ = run(kc, "1 + 1")
                         self.assertEqual(r["content"]["status"], "ok", what)
