@@ -56,12 +56,7 @@ fn scan(src: &str) -> Scan {
             }
             b'(' | b'[' | b'{' => stack.push(c),
             b')' | b']' | b'}' => {
-                let want = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                if stack.pop() != Some(want) {
+                if stack.pop() != Some(opener_of(c)) {
                     s.unmatched = true;
                 }
             }
@@ -201,5 +196,14 @@ mod tests {
         ] {
             assert_eq!(is_complete(src), want, "{src:?}");
         }
+    }
+}
+
+/// The opening bracket that a closing one (`)`, `]`, `}`) closes.
+pub(super) fn opener_of(closer: u8) -> u8 {
+    match closer {
+        b')' => b'(',
+        b']' => b'[',
+        _ => b'{',
     }
 }

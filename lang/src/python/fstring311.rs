@@ -41,13 +41,8 @@ pub fn bad_expression_part(src: &str) -> Option<(usize, Diagnostic)> {
                 i += 1;
             }
             b')' | b']' | b'}' => {
-                let want = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
                 // 3.11's tokenizer stops at an unmatched closer before any later string.
-                if brackets.pop() != Some(want) {
+                if brackets.pop() != Some(super::complete::opener_of(c)) {
                     return None;
                 }
                 i += 1;
