@@ -2,7 +2,8 @@
 //! spaces, dots and commas (never inside a number or a word: a column is at least as wide as
 //! its longest unbreakable piece), colour only when the caller asks (a TTY without NO_COLOR),
 //! then each object id (`#12`) has one colour within the table so ties and write-backs stand
-//! out. The frame is comfy-table's UTF8_FULL_CONDENSED.
+//! out. The frame is drawn as comfy-table's UTF8_FULL_CONDENSED preset draws it (box-drawing
+//! characters, `┆` between columns).
 use std::collections::HashMap;
 
 use super::table::for_each_id;
