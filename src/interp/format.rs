@@ -373,6 +373,10 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String> {
 /// `t.item()` as a Python number.
 pub fn tensor_item(t: &crate::tensor::TensorRef) -> Result<Value> {
     let x = t.tensor();
+    if let Some(parts) = crate::tensor::complex_parts(x) {
+        let (re, im) = parts?;
+        return Ok(Value::Complex(re[0], im[0]));
+    }
     Ok(match x.kind() {
         Kind::Bool => Value::Bool(x.f_int64_value(&[])? != 0),
         Kind::Int64 | Kind::Int | Kind::Int16 | Kind::Int8 | Kind::Uint8 => Value::Int(x.f_int64_value(&[])?),

@@ -94,7 +94,7 @@ fn value_inner(v: &Value) -> Json {
         }
         Value::List(items) | Value::Tuple(items) | Value::Size(items) => Json::Array(items.borrow().iter().map(value).collect()),
         // As the export's `_enc` writes them: `str(dtype)` ("torch.float64"), `repr(module)`.
-        Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) | Value::Set(_) => json!(v.py_repr()),
+        Value::Complex(..) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) | Value::Set(_) => json!(v.py_repr()),
     }
 }
 
