@@ -139,7 +139,7 @@ pub fn abs(r: f64, i: f64) -> Result<f64> {
 }
 
 /// One part as `complex_repr` writes it: `repr(float)` without a forced `.0`.
-fn part(f: f64) -> String {
+pub fn part(f: f64) -> String {
     let s = py_float_repr(f);
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }

@@ -83,6 +83,10 @@ show("type_is", lambda: (type(2j) is complex, complex))
 show("sum", lambda: (sum([1j, 2, 3.5]), sum([1 + 1j, 1 - 1j])))
 show("math", lambda: math.isclose(1, 1))
 show("fmt", lambda: ("%s %r" % (1j, 2 + 3j), "{} {!r}".format(1j, -1j), str(complex(-0.0, -0.0))))
+# format specs (complex.__format__)
+for spec in ["", ">10", ".2f", "+.3", "^20.1e", "g", ".0f", " ", ",.1f", "#g", "z.1f", "n", "<12.3g", "05", "=10", "x"]:
+    show("format " + spec, lambda: [format(w, spec) for w in (1j, 1.5 - 2j, complex(-0.0, 0.0), complex(1234567.891, -0.0001), complex(float("nan"), float("-inf")))])
+show("fstring_spec", lambda: f"{1 + 2j:.2f}|{3j:>6}|{-1j!r:^9}")
 # tensors
 show("tensor_list", lambda: torch.tensor([1 + 2j, 3j]))
 show("tensor_dtype", lambda: (torch.tensor(1j).dtype, torch.tensor([1, 2.5, 1j]).dtype, torch.tensor([[1j], [2]]).dtype, torch.tensor(1j, dtype=torch.complex128).dtype))
