@@ -223,6 +223,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
             Ok(Value::str(&repeat_str(x, *n)?))
         }
         (Value::Str(_), Value::BigInt(_)) | (Value::BigInt(_), Value::Str(_)) if op == BinOp::Mul => Err(index_overflow(ExcType::OverflowError)),
+        (Value::Str(_), n @ (Value::Float(_) | Value::Complex(..))) | (n @ (Value::Float(_) | Value::Complex(..)), Value::Str(_)) if op == BinOp::Mul => {
+            Err(Error::type_error("eval::repeat_type", format!("can't multiply sequence by non-int of type '{}'", n.type_name())))
+        }
         (Value::List(_) | Value::Tuple(_) | Value::Size(_), _) | (_, Value::List(_) | Value::Tuple(_) | Value::Size(_))
             if matches!(op, BinOp::Add | BinOp::Mul) =>
         {
