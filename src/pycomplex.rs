@@ -38,7 +38,7 @@ fn arith(op: BinOp, (a, b): (f64, f64), (c, d): (f64, f64)) -> Result<(f64, f64)
     Ok(match op {
         BinOp::Add => (a + c, b + d),
         BinOp::Sub => (a - c, b - d),
-        BinOp::Mul => (a * c - b * d, a * d + b * c),
+        BinOp::Mul => mul((a, b), (c, d)),
         BinOp::Div => div((a, b), (c, d)).ok_or_else(|| zero_division("complex division by zero"))?,
         // CPython 3.11 multiplies for an integral exponent of at most 100 (by value: `z ** 2.0`).
         _ if d == 0.0 && c == c.floor() && c.abs() <= 100.0 => check_overflow(int_pow((a, b), c as i64)?)?,
