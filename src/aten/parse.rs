@@ -98,7 +98,7 @@ pub fn device_of(v: &Value) -> Option<(i32, i32)> {
 }
 
 /// The dtype a `dtype=` value names: a torch.dtype, or Python's `float`/`int`/`bool`/`complex`.
-fn kind_of(v: &Value) -> Option<Kind> {
+pub fn kind_of(v: &Value) -> Option<Kind> {
     match v {
         Value::DType(k) => Some(*k),
         Value::Function(f) if matches!(f.kind, FunctionKind::Builtin | FunctionKind::Class) => match f.name.as_str() {

@@ -79,7 +79,10 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
             Value::Tensor(t) if t.numel() == 1 => {
                 *all_bool = false;
                 *any_float = true;
-                out.push(Value::Float(t.tensor().f_double_value(&[])?));
+                out.push(match crate::tensor::complex_parts(t.tensor()) {
+                    Some(parts) => parts.map(|(re, im)| Value::Complex(re[0], im[0]))?,
+                    None => Value::Float(t.tensor().f_double_value(&[])?),
+                });
                 Ok(())
             }
             other => Err(Error::type_error("torch::tensor_data", format!("new(): invalid data type '{}'", other.type_name()))),
