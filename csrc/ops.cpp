@@ -81,6 +81,16 @@ void fcall_push_wrapped_number(void* s, int kind, int64_t i, double d) {
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   S(s)->args.emplace_back(c10::IValue(t));
 }
+// A Python complex number bound to a Tensor parameter (`torch.mul(t, 1j)`): a wrapped number.
+void fcall_push_wrapped_complex(void* s, double re, double im) {
+  at::Tensor t;
+  {
+    at::AutoDispatchBelowADInplaceOrView guard;
+    t = at::scalar_to_tensor(at::Scalar(c10::complex<double>(re, im)));
+  }
+  t.unsafeGetTensorImpl()->set_wrapped_number(true);
+  S(s)->args.emplace_back(c10::IValue(t));
+}
 // `Tensor?[]` (indexing): a null pointer is None.
 void fcall_push_optional_tensor_list(void* s, const at::Tensor* const* v, size_t n) {
   c10::List<std::optional<at::Tensor>> l;

@@ -44,6 +44,7 @@ pub mod nn;
 pub mod interp;
 pub mod export;
 pub mod object;
+pub mod pycomplex;
 pub mod pyint;
 pub mod pyset;
 pub mod render;

@@ -418,6 +418,10 @@ pub fn invert(v: &Value) -> Option<Value> {
 /// `pow(base, exp, mod)` for ints, with CPython's errors (a negative exponent inverts `base`).
 pub fn pow_mod(base: &Value, exp: &Value, modulus: &Value) -> Result<Value> {
     let (Some(b), Some(e), Some(m)) = (big_of(base), big_of(exp), big_of(modulus)) else {
+        // complex_pow refuses a modulus before anything else.
+        if [base, exp, modulus].iter().any(|v| matches!(v, Value::Complex(..))) {
+            return Err(Error::value("eval::pow", "complex modulo"));
+        }
         return Err(Error::type_error("eval::pow", "pow() 3rd argument not allowed unless all arguments are integers"));
     };
     if m.is_zero() {

@@ -20,6 +20,8 @@ pub enum Value {
     /// An int beyond 64 bits (Python's ints have no limit).
     BigInt(Rc<num_bigint::BigInt>),
     Float(f64),
+    /// A Python complex number: its real and imaginary parts (see [`crate::pycomplex`]).
+    Complex(f64, f64),
     Str(Rc<str>),
     Tensor(TensorRef),
     Module(Module),
@@ -213,6 +215,7 @@ impl Value {
             Value::Bool(_) => "bool".into(),
             Value::Int(_) | Value::BigInt(_) => "int".into(),
             Value::Float(_) => "float".into(),
+            Value::Complex(..) => "complex".into(),
             Value::Str(_) => "str".into(),
             Value::Tensor(t) => t.type_name().into(),
             Value::Module(m) => m.class_name(),
@@ -319,6 +322,7 @@ impl Value {
                 String::new()
             }),
             Value::Float(f) => py_float_repr(*f),
+            Value::Complex(r, i) => crate::pycomplex::repr(*r, *i),
             Value::Str(s) => py_str_repr(s),
             Value::Tensor(t) => tensor_repr(t),
             Value::Module(m) => m.repr(),

@@ -419,6 +419,8 @@ pub enum ExprKind {
     BigInt { digits: String, radix: u32 },
     /// `2.5`, `1e-3`.
     Float(f64),
+    /// An imaginary literal, `3j`, `2.5J`: its imaginary part (`2+3j` is `2 + 3j`).
+    Imag(f64),
     /// `true` / `false`.
     Bool(bool),
     /// `none`.

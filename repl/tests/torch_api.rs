@@ -68,18 +68,3 @@ fn annotated_signatures_refuse_their_text() {
     assert_ne!(run.status, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
-
-/// fcall has no Python complex numbers: `item()`/`tolist()` of a complex tensor refuse rather
-/// than give the real parts (repl/tests/torch_api/complex.py checks the rest against PyTorch).
-#[test]
-fn complex_values_are_not_read_as_real_numbers() {
-    let dir = std::env::temp_dir().join(format!("fcall-complex-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("complex_item.py");
-    std::fs::write(&script, "import torch\nz = torch.complex(torch.ones(2), torch.ones(2))\nz[0].item()\nz.tolist()\nprint(z.real.tolist())\n").unwrap();
-    let run = fcall_run(&script, false);
-    let text = format!("{}{}", run.stdout, run.stderr);
-    assert_eq!(text.matches("NotImplementedError: fcall has no Python complex numbers").count(), 2, "{text}");
-    assert!(run.stdout.contains("[1.0, 1.0]") && !text.contains("discards the imaginary part"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
-}

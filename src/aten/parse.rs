@@ -19,6 +19,8 @@ pub enum Conv {
     /// A Python int in [2**63, 2**64): a c10::Scalar of type UInt64, as PyTorch unpacks it.
     UInt(u64),
     Double(f64),
+    /// A Python complex number where a Scalar (or complex) is expected.
+    Complex(f64, f64),
     Str(String),
     Tensor(TensorRef),
     /// A number where a Tensor is expected (add, mul, ...): a wrapped-number tensor.
@@ -56,6 +58,10 @@ fn is_integral(k: Kind) -> bool {
 /// A 0-dim tensor's value as a Python number (`Tensor.item()`).
 fn item(t: &TensorRef) -> Result<Value> {
     let x = t.tensor();
+    if let Some(parts) = crate::tensor::complex_parts(x) {
+        let (re, im) = parts?;
+        return Ok(Value::Complex(re[0], im[0]));
+    }
     Ok(match t.kind() {
         Kind::Bool => Value::Bool(x.f_int64_value(&[])? != 0),
         k if is_integral(k) => Value::Int(x.f_int64_value(&[])?),
@@ -92,7 +98,7 @@ pub fn device_of(v: &Value) -> Option<(i32, i32)> {
 }
 
 /// The dtype a `dtype=` value names: a torch.dtype, or Python's `float`/`int`/`bool`/`complex`.
-fn kind_of(v: &Value) -> Option<Kind> {
+pub fn kind_of(v: &Value) -> Option<Kind> {
     match v {
         Value::DType(k) => Some(*k),
         Value::Function(f) if matches!(f.kind, FunctionKind::Builtin | FunctionKind::Class) => match f.name.as_str() {
@@ -159,6 +165,7 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
             Value::Int(i) => Some(Conv::Int(*i)),
             Value::BigInt(b) => Some(Conv::UInt(unsigned_scalar(b)?)),
             Value::Float(f) => Some(Conv::Double(*f)),
+            Value::Complex(r, i) => Some(Conv::Complex(*r, *i)),
             _ => None,
         })
     };
@@ -169,7 +176,7 @@ fn check(fname: &str, p: &Param, v: &Value, numbers_as_tensors: bool) -> std::re
                 unsigned_scalar(b)?;
                 Some(Conv::Number(v.clone()))
             }
-            Value::Bool(_) | Value::Int(_) | Value::Float(_) if numbers_as_tensors => Some(Conv::Number(v.clone())),
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex(..) if numbers_as_tensors => Some(Conv::Number(v.clone())),
             _ => None,
         },
         PType::Scalar | PType::Complex => match v {

@@ -18,6 +18,8 @@ extern "C" {
     fn fcall_push_int(s: *mut c_void, v: i64);
     fn fcall_push_uint(s: *mut c_void, v: u64);
     fn fcall_push_double(s: *mut c_void, v: f64);
+    fn fcall_push_complex(s: *mut c_void, re: f64, im: f64);
+    fn fcall_push_wrapped_complex(s: *mut c_void, re: f64, im: f64);
     fn fcall_push_string(s: *mut c_void, p: *const c_char, n: usize);
     fn fcall_push_tensor(s: *mut c_void, t: *const T);
     fn fcall_push_wrapped_number(s: *mut c_void, kind: c_int, i: i64, d: f64);
@@ -51,12 +53,16 @@ pub enum Arg<'a> {
     WrappedDouble(f64),
     /// A Python int in [2**63, 2**64) bound to a Tensor parameter: a uint64 wrapped number.
     WrappedUInt(u64),
+    /// A Python complex number bound to a Tensor parameter: a complex128 wrapped number.
+    WrappedComplex(f64, f64),
     None,
     Bool(bool),
     Int(i64),
     /// A c10::Scalar of type UInt64 (a Python int in [2**63, 2**64)).
     UInt(u64),
     Double(f64),
+    /// A c10::complex<double> (a Python complex number as a Scalar).
+    Complex(f64, f64),
     Str(&'a str),
     Tensor(&'a Tensor),
     /// A c10::Device: type code (c10::DeviceType) and index (-1: none).
@@ -109,10 +115,12 @@ pub fn call(name: &str, overload: &str, args: &[Arg]) -> Result<Vec<Out>> {
                 Arg::WrappedInt(i) => fcall_push_wrapped_number(s.0, 1, *i, 0.0),
                 Arg::WrappedDouble(d) => fcall_push_wrapped_number(s.0, 2, 0, *d),
                 Arg::WrappedUInt(u) => fcall_push_wrapped_number(s.0, 3, *u as i64, 0.0),
+                Arg::WrappedComplex(r, i) => fcall_push_wrapped_complex(s.0, *r, *i),
                 Arg::Bool(b) => fcall_push_bool(s.0, *b as c_int),
                 Arg::Int(i) => fcall_push_int(s.0, *i),
                 Arg::UInt(u) => fcall_push_uint(s.0, *u),
                 Arg::Double(d) => fcall_push_double(s.0, *d),
+                Arg::Complex(r, i) => fcall_push_complex(s.0, *r, *i),
                 Arg::Str(v) => fcall_push_string(s.0, v.as_ptr() as *const c_char, v.len()),
                 Arg::Tensor(t) => fcall_push_tensor(s.0, t.as_ptr()),
                 Arg::Device(ty, i) => fcall_push_device(s.0, *ty, *i),

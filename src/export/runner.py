@@ -47,7 +47,7 @@ def _nest(v):
 def _enc(v):
     if v is None or isinstance(v, (bool, int, str)):
         return v
-    if isinstance(v, float):
+    if isinstance(v, (float, complex)):
         return _num(v)
     if isinstance(v, torch.Tensor):
         return {

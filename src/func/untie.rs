@@ -29,6 +29,9 @@ fn hash_key(v: &Value) -> Result<HashKey> {
         Value::Int(i) => HashKey::Number((*i as f64).to_bits()),
         Value::BigInt(b) => HashKey::Str(format!("\u{0}int {b}")),
         Value::Float(f) => HashKey::Number(f.to_bits()),
+        // A complex equals a real number where its imaginary part is 0.
+        Value::Complex(r, i) if *i == 0.0 => HashKey::Number(r.to_bits()),
+        Value::Complex(..) => HashKey::Str(format!("\u{0}complex {}", v.py_repr())),
         Value::Str(s) => HashKey::Str(s.to_string()),
         Value::Tuple(items) | Value::Size(items) => HashKey::Tuple(items.borrow().iter().map(hash_key).collect::<Result<_>>()?),
         Value::Function(f) => HashKey::Object(Rc::as_ptr(f) as *const u8 as u64),

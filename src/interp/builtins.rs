@@ -70,10 +70,19 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
                 out.push(v.clone());
                 Ok(())
             }
+            Value::Complex(..) => {
+                *all_bool = false;
+                *any_float = true;
+                out.push(v.clone());
+                Ok(())
+            }
             Value::Tensor(t) if t.numel() == 1 => {
                 *all_bool = false;
                 *any_float = true;
-                out.push(Value::Float(t.tensor().f_double_value(&[])?));
+                out.push(match crate::tensor::complex_parts(t.tensor()) {
+                    Some(parts) => parts.map(|(re, im)| Value::Complex(re[0], im[0]))?,
+                    None => Value::Float(t.tensor().f_double_value(&[])?),
+                });
                 Ok(())
             }
             other => Err(Error::type_error("torch::tensor_data", format!("new(): invalid data type '{}'", other.type_name()))),
@@ -101,7 +110,10 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
     let mut out = Vec::new();
     let (mut any_float, mut all_bool) = (false, true);
     walk(data, 0, &mut shape, &mut out, &mut any_float, &mut all_bool)?;
-    let default = if any_float {
+    // A complex number makes it the default complex dtype (complex64).
+    let default = if out.iter().any(|v| matches!(v, Value::Complex(..))) {
+        Kind::ComplexFloat
+    } else if any_float {
         Kind::Float
     } else if all_bool && !out.is_empty() {
         Kind::Bool
@@ -120,12 +132,32 @@ fn tensor_from_data(data: &Value, kind: Option<Kind>) -> Result<Tensor> {
             let ints: Vec<i64> = out.iter().map(|v| store_integral(v, k)).collect::<Result<_>>()?;
             crate::tensor::from_values(&ints, &shape)?
         }
+        Kind::ComplexHalf | Kind::ComplexFloat | Kind::ComplexDouble => {
+            let parts: Vec<f64> = out
+                .iter()
+                .map(|v| crate::pycomplex::operand(v).unwrap_or(Ok((0.0, 0.0))))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flat_map(|(r, i)| [r, i])
+                .collect();
+            let pair_shape: Vec<i64> = shape.iter().copied().chain([2]).collect();
+            crate::tensor::from_values(&parts, &pair_shape)?.f_view_as_complex()?
+        }
         _ => {
-            let floats: Vec<f64> = out.iter().map(|v| crate::pyint::to_f64(v).unwrap_or_else(|| Ok(match v { Value::Float(f) => *f, _ => 0.0 }))).collect::<Result<_>>()?;
+            let floats: Vec<f64> = out.iter().map(real_number).collect::<Result<_>>()?;
             crate::tensor::from_values(&floats, &shape)?
         }
     };
     Ok(if t.kind() == k { t } else { t.f_to_kind(k)? })
+}
+
+/// One Python number stored into a real floating tensor (`THPUtils_unpackDouble`).
+fn real_number(v: &Value) -> Result<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Complex(..) => Err(Error::type_error("torch::tensor_data", "must be real number, not complex")),
+        other => crate::pyint::to_f64(other).unwrap_or(Ok(0.0)),
+    }
 }
 
 /// One Python number stored into an integer tensor, as torch.tensor's `store_scalar` does:
@@ -150,6 +182,7 @@ fn store_integral(v: &Value, k: Kind) -> Result<i64> {
             Ok(if f >= 9.223372036854775807e18 { i64::MIN } else { f as i64 })
         }
         Value::Bool(b) => Ok(*b as i64),
+        Value::Complex(..) => Err(Error::type_error("torch::tensor_data", "'complex' object cannot be interpreted as an integer")),
         Value::Int(i) => {
             let ok = if k == Kind::Uint8 { *i <= hi && (*i >= 0 || i.unsigned_abs() <= hi as u64) } else { (lo..=hi).contains(i) };
             if ok {

@@ -43,6 +43,8 @@ pub fn kind_arg(v: Option<&Value>, fname: &str) -> Result<Option<Kind>> {
     match v {
         None | Some(Value::None) => Ok(None),
         Some(Value::DType(k)) => Ok(Some(*k)),
+        // Python's types name dtypes too: `dtype=float` (float64), `int`, `bool`, `complex`.
+        Some(v) if crate::aten::parse::kind_of(v).is_some() => Ok(crate::aten::parse::kind_of(v)),
         Some(other) => Err(Error::type_error("call::argument_type", format!("{fname}(): argument 'dtype' must be torch.dtype, not {}", other.type_name()))
             .with_hint("dtype=torch.float64, torch.int64, ...")),
     }

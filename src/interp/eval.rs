@@ -367,6 +367,7 @@ impl Ctx {
             ExprKind::Int(i) => Value::Int(*i),
             ExprKind::BigInt { digits, radix } => crate::pyint::parse_digits(digits, *radix)?.unwrap_or(Value::None),
             ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::Imag(f) => Value::Complex(0.0, *f),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::None => Value::None,
             ExprKind::Str(s) => Value::str(s),

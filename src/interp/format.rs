@@ -317,6 +317,43 @@ fn format_float(f: f64, spec: &str) -> Result<String> {
     format_float_spec(f, &s)
 }
 
+/// `complex.__format__` (CPython's format_complex_internal): each part as a float, the
+/// imaginary part always signed; with no type, like `str(z)` (parentheses unless the real part
+/// is +0), a precision meaning 'g'.
+fn format_complex(re: f64, im: f64, spec: &str) -> Result<String> {
+    let s = parse(spec, "complex")?;
+    if matches!(s.ty, Some(c) if !matches!(c, 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n')) {
+        return Err(value_error(format!("Unknown format code '{}' for object of type 'complex'", s.ty.unwrap_or(' '))));
+    }
+    if s.zero || s.fill == Some('0') {
+        return Err(value_error("Zero padding is not allowed in complex format specifier"));
+    }
+    if s.align == Some('=') {
+        return Err(value_error("'=' alignment flag is not allowed in complex format specifier"));
+    }
+    let omitted = s.ty.is_none();
+    let skip_re = omitted && re == 0.0 && re.is_sign_positive();
+    let parens = omitted && !skip_re;
+    let part = |f: f64, sign: Option<char>| -> Result<String> {
+        if omitted && s.precision.is_none() {
+            let body = crate::pycomplex::part(f);
+            let lead = match sign {
+                _ if body.starts_with('-') => "",
+                Some('+') => "+",
+                Some(' ') => " ",
+                _ => "",
+            };
+            return Ok(format!("{lead}{body}"));
+        }
+        let ty = if omitted || s.ty == Some('n') { Some('g') } else { s.ty };
+        format_float_spec(f, &Spec { fill: None, align: None, width: 0, zero: false, sign, ty, ..s.clone() })
+    };
+    let re_text = if skip_re { String::new() } else { part(re, s.sign)? };
+    let im_text = part(im, if skip_re { s.sign } else { Some('+') })?;
+    let body = if parens { format!("({re_text}{im_text}j)") } else { format!("{re_text}{im_text}j") };
+    Ok(pad(&Spec { grouping: None, ..s }, "", &body, '>'))
+}
+
 fn format_str(text: &str, spec: &str) -> Result<String> {
     let s = parse(spec, "str")?;
     match s.ty {
@@ -356,6 +393,7 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String> {
         Value::Bool(_) => format_int(v, spec, "bool"),
         Value::Int(_) | Value::BigInt(_) => format_int(v, spec, "int"),
         Value::Float(f) => format_float(*f, spec),
+        Value::Complex(r, i) if !spec.is_empty() => format_complex(*r, *i, spec),
         // `Tensor.__format__`: a 0-dim tensor formats as its item.
         Value::Tensor(t) if t.tensor().dim() == 0 => format_value(&tensor_item(t)?, spec),
         other if spec.is_empty() => crate::object::try_str(other),
@@ -373,6 +411,10 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String> {
 /// `t.item()` as a Python number.
 pub fn tensor_item(t: &crate::tensor::TensorRef) -> Result<Value> {
     let x = t.tensor();
+    if let Some(parts) = crate::tensor::complex_parts(x) {
+        let (re, im) = parts?;
+        return Ok(Value::Complex(re[0], im[0]));
+    }
     Ok(match x.kind() {
         Kind::Bool => Value::Bool(x.f_int64_value(&[])? != 0),
         Kind::Int64 | Kind::Int | Kind::Int16 | Kind::Int8 | Kind::Uint8 => Value::Int(x.f_int64_value(&[])?),

@@ -78,6 +78,9 @@ pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         Value::List(items) if super::lists::LIST_METHODS.contains(&name) => Ok(super::lists::method(items, name)),
         Value::Set(s) if super::sets::SET_METHODS.contains(&name) => super::sets::attr(s, name).ok_or_else(|| no_attr(obj, name)),
         Value::Str(s) if super::strings::STR_METHODS.contains(&name) => super::strings::attr(&std::rc::Rc::downgrade(&ctx.sh), s, name).ok_or_else(|| no_attr(obj, name)),
+        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) | Value::Float(_) | Value::Complex(..) if matches!(name, "real" | "imag" | "conjugate") => {
+            number_part(obj, name)
+        }
         Value::Tuple(items) if items.field(name).is_some() => Ok(items.field(name).expect("checked")),
         Value::Tuple(items) if items.structseq().is_some() && matches!(name, "n_fields" | "n_sequence_fields" | "n_unnamed_fields") => {
             Ok(Value::Int(if name == "n_unnamed_fields" { 0 } else { items.len() as i64 }))
@@ -105,6 +108,34 @@ pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
         }
         other => Err(no_attr(other, name)),
     }
+}
+
+/// `.real`, `.imag` and `.conjugate()` of a Python number (an int's are ints, a bool's ints).
+fn number_part(v: &Value, name: &str) -> Result<Value> {
+    let real = match v {
+        Value::Bool(b) => Value::Int(*b as i64),
+        Value::Complex(r, _) => Value::Float(*r),
+        other => other.clone(),
+    };
+    Ok(match (v, name) {
+        (Value::Complex(_, i), "imag") => Value::Float(*i),
+        (Value::Float(_), "imag") => Value::Float(0.0),
+        (_, "imag") => Value::Int(0),
+        (_, "real") => real,
+        _ => {
+            let conj = match v {
+                Value::Complex(r, i) => Value::Complex(*r, -i),
+                _ => real,
+            };
+            let ty = v.type_name();
+            method(format!("{ty}.conjugate"), move |pos, kw| {
+                if !pos.is_empty() || !kw.is_empty() {
+                    return Err(Error::type_error("call::argument_count", format!("{ty}.conjugate() takes no arguments ({} given)", pos.len() + kw.len())));
+                }
+                Ok(conj.clone())
+            })
+        }
+    })
 }
 
 /// `obj.name = v`.
@@ -691,12 +722,7 @@ fn tensor_method_result(t: &TensorRef, name: &str, pos: &[Value], kw: &Kwargs) -
                     format!("a Tensor with {} elements cannot be converted to Scalar", t.numel()),
                 ));
             }
-            no_python_complex(t, "item")?;
-            Ok(match t.kind() {
-                Kind::Bool => Value::Bool(x.f_double_value(&[])? != 0.0),
-                Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => Value::Float(x.f_double_value(&[])?),
-                _ => Value::Int(x.f_int64_value(&[])?),
-            })
+            super::format::tensor_item(t)
         }
         "tolist" | "numpy" => Ok(tolist(t)?),
         "size" => {
@@ -817,11 +843,14 @@ fn scalar_bounds(lo: Option<&Value>, hi: Option<&Value>) -> Option<(Option<Numbe
 
 /// `t.tolist()`.
 pub fn tolist(t: &TensorRef) -> Result<Value> {
-    no_python_complex(t, "tolist")?;
     let shape = t.shape();
     let kind = t.kind();
     // Integer tensors are read as int64, so every value comes back exactly (2**53 + 1).
     let leaves: Vec<Value> = match kind {
+        Kind::ComplexHalf | Kind::ComplexFloat | Kind::ComplexDouble => {
+            let (re, im) = crate::tensor::complex_parts(t.tensor()).unwrap_or_else(|| Ok(Default::default()))?;
+            re.into_iter().zip(im).map(|(r, i)| Value::Complex(r, i)).collect()
+        }
         Kind::Float | Kind::Double | Kind::Half | Kind::BFloat16 => crate::tensor::to_f64_vec(t.tensor())?.into_iter().map(Value::Float).collect(),
         Kind::Bool => crate::tensor::to_f64_vec(t.tensor())?.into_iter().map(|v| Value::Bool(v != 0.0)).collect(),
         _ => {
@@ -1099,6 +1128,12 @@ pub fn set_index(obj: &Value, idx: &Value, v: Value) -> Result<()> {
                 Value::Tensor(src) => {
                     let _ = view.f_copy_(src.tensor())?;
                 }
+                // A complex Scalar fills as libtorch's `fill_` checks it (into a real dtype:
+                // "value cannot be converted to type float without overflow").
+                Value::Complex(r, i) => {
+                    use crate::aten::stack::{call, Arg};
+                    call("fill_", "Scalar", &[Arg::Tensor(&view), Arg::Complex(*r, *i)])?;
+                }
                 other => {
                     let s = ops::scalar_for(&view, other)?.ok_or_else(|| {
                         Error::type_error("eval::assign_type", format!("can't assign a {} to a Tensor", other.type_name()))
@@ -1196,16 +1231,3 @@ fn is_complex(k: tch::Kind) -> bool {
     matches!(k, tch::Kind::ComplexHalf | tch::Kind::ComplexFloat | tch::Kind::ComplexDouble)
 }
 
-/// fcall has no Python complex numbers: a complex tensor's values are not read out as
-/// numbers (never as their real parts only).
-fn no_python_complex(t: &TensorRef, method: &str) -> Result<()> {
-    if is_complex(t.kind()) {
-        return Err(Error::new(
-            crate::error::ExcType::NotImplementedError,
-            "torch::complex_number",
-            format!("fcall has no Python complex numbers: Tensor.{method}() of a {} tensor", crate::tensor::dtype_name(t.kind())),
-        )
-        .with_hint("read .real and .imag (float tensors) instead"));
-    }
-    Ok(())
-}

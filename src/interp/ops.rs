@@ -43,6 +43,17 @@ pub fn scalar_for(x: &Tensor, v: &Value) -> Result<Option<Tensor>> {
             number_tensor(Number::Int(*i), k, dev)?
         }
         Value::Bool(b) => number_tensor(Number::Int(*b as i64), xk, dev)?,
+        // A complex number makes a real tensor complex: float64 to complex128, half to
+        // complex32, any other to complex64 (the default complex dtype).
+        Value::Complex(r, i) => {
+            let k = match xk {
+                Kind::ComplexHalf | Kind::ComplexFloat | Kind::ComplexDouble => xk,
+                Kind::Double => Kind::ComplexDouble,
+                Kind::Half => Kind::ComplexHalf,
+                _ => Kind::ComplexFloat,
+            };
+            crate::tensor::shim::complex_number_tensor(*r, *i, k, dev)?
+        }
         // PyTorch unpacks an int in [2**63, 2**64) as a uint64 wrapped number: its value in a
         // float tensor's dtype, wrapped in an integer one (OverflowError past 2**64).
         Value::BigInt(b) => {
@@ -84,6 +95,9 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
     if let Some(r) = crate::pyint::binary(op, a, b) {
         return r.map(Some);
     }
+    if let Some(r) = crate::pycomplex::binary(op, a, b) {
+        return r.map(Some);
+    }
     if !is_number(a) || !is_number(b) || !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow) {
         return Ok(None);
     }
@@ -105,6 +119,10 @@ fn number_op(op: BinOp, a: &Value, b: &Value) -> Result<Option<Value>> {
             BinOp::FloorDiv => float_div_mod(x, y).0,
             BinOp::Mod => float_div_mod(x, y).1,
             BinOp::Pow if x == 0.0 && y < 0.0 => return zero("0.0 cannot be raised to a negative power"),
+            // A negative float to a fractional power is complex (float_pow hands it over).
+            BinOp::Pow if x < 0.0 && y.is_finite() && y != y.floor() => {
+                return crate::pycomplex::binary(op, &Value::Complex(x, 0.0), &Value::Complex(y, 0.0)).transpose();
+            }
             BinOp::Pow => x.powf(y),
             _ => return Ok(None),
         })));
@@ -205,6 +223,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value> {
             Ok(Value::str(&repeat_str(x, *n)?))
         }
         (Value::Str(_), Value::BigInt(_)) | (Value::BigInt(_), Value::Str(_)) if op == BinOp::Mul => Err(index_overflow(ExcType::OverflowError)),
+        (Value::Str(_), n @ (Value::Float(_) | Value::Complex(..))) | (n @ (Value::Float(_) | Value::Complex(..)), Value::Str(_)) if op == BinOp::Mul => {
+            Err(Error::type_error("eval::repeat_type", format!("can't multiply sequence by non-int of type '{}'", n.type_name())))
+        }
         (Value::List(_) | Value::Tuple(_) | Value::Size(_), _) | (_, Value::List(_) | Value::Tuple(_) | Value::Size(_))
             if matches!(op, BinOp::Add | BinOp::Mul) =>
         {
@@ -320,6 +341,7 @@ pub fn negate(v: &Value) -> Result<Value> {
     match v {
         Value::Int(_) | Value::BigInt(_) => Ok(crate::pyint::negate(v).unwrap_or(Value::None)),
         Value::Float(f) => Ok(Value::Float(-f)),
+        Value::Complex(r, i) => Ok(Value::Complex(-r, -i)),
         Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
         Value::Tensor(t) => Ok(Value::Tensor(TensorRef::new(t.tensor().f_neg()?))),
         Value::Dict(d) => {
@@ -360,6 +382,7 @@ pub fn truthy(v: &Value) -> Result<bool> {
         Value::Int(i) => *i != 0,
         Value::BigInt(_) => true,
         Value::Float(f) => *f != 0.0,
+        Value::Complex(r, i) => *r != 0.0 || *i != 0.0,
         Value::Str(s) => !s.is_empty(),
         Value::List(x) | Value::Tuple(x) | Value::Size(x) => !x.is_empty(),
         Value::Dict(d) => !d.is_empty(),
@@ -418,6 +441,12 @@ fn equal(a: &Value, b: &Value) -> Result<bool> {
                 }
             }
             true
+        }
+        // A complex equals a real number when its imaginary part is 0 and its real part equals
+        // the number exactly (`complex_richcompare`).
+        (Value::Complex(r, i), Value::Complex(p, q)) => r == p && i == q,
+        (Value::Complex(r, i), n) | (n, Value::Complex(r, i)) => {
+            *i == 0.0 && crate::pyint::num_cmp(&Value::Float(*r), n).flatten() == Some(std::cmp::Ordering::Equal)
         }
         _ => match crate::pyint::num_cmp(a, b) {
             Some(o) => o == Some(std::cmp::Ordering::Equal),

@@ -451,6 +451,54 @@ fn float_of(v: &Value) -> Result<Value> {
     }
 }
 
+/// `complex(real, imag)` (complex_new_impl): a string parses alone; otherwise each argument a
+/// number (a complex, a float, an int or a 1-element tensor), the result `real + imag*1j`.
+fn complex_of(real: Option<&Value>, imag: Option<&Value>) -> Result<Value> {
+    let part = |v: &Value, first: bool| -> Result<(f64, f64)> {
+        if let Value::Tensor(t) = v {
+            if t.numel() != 1 {
+                return Err(Error::value("torch::item", "only one element tensors can be converted to Python scalars"));
+            }
+            return crate::pycomplex::operand(&super::format::tensor_item(t)?).unwrap_or(Ok((0.0, 0.0)));
+        }
+        if let Some(r) = crate::pycomplex::operand(v) {
+            return r;
+        }
+        Err(Error::type_error(
+            "eval::complex",
+            if first {
+                format!("complex() first argument must be a string or a number, not '{}'", v.type_name())
+            } else {
+                format!("complex() second argument must be a number, not '{}'", v.type_name())
+            },
+        ))
+    };
+    match (real, imag) {
+        (Some(Value::Str(_)), Some(_)) => Err(Error::type_error("eval::complex", "complex() can't take second arg if first is a string")),
+        (Some(Value::Str(s)), None) => crate::pycomplex::parse(s),
+        (_, Some(Value::Str(_))) => Err(Error::type_error("eval::complex", "complex() second arg can't be a string")),
+        (r, i) => {
+            let is_complex = |v: Option<&Value>| match v {
+                Some(Value::Complex(..)) => true,
+                Some(Value::Tensor(t)) => crate::tensor::complex_parts(t.tensor()).is_some(),
+                _ => false,
+            };
+            let (mut a, b) = r.map_or(Ok((0.0, 0.0)), |v| part(v, true))?;
+            let Some(iv) = i else { return Ok(Value::Complex(a, b)) };
+            let (mut c, d) = part(iv, false)?;
+            // As complex_new_impl combines them: `real - imag.imag`, `imag.real + real.imag`,
+            // each only where that part is complex (so `complex(0.0, -0.0)` keeps its -0.0).
+            if is_complex(i) {
+                a -= d;
+            }
+            if is_complex(r) {
+                c += b;
+            }
+            Ok(Value::Complex(a, c))
+        }
+    }
+}
+
 /// Rounds the decimal digits of `|x|` at 10^-ndigits (half to even, on the exact value).
 fn round_decimal(x: f64, ndigits: i64) -> f64 {
     if ndigits >= 0 {
@@ -674,6 +722,7 @@ pub fn py_hash(v: &Value) -> Result<i64> {
         Value::Int(i) => hash_int(*i),
         Value::BigInt(b) => crate::pyint::hash(b),
         Value::Float(f) => hash_float(*f),
+        Value::Complex(r, i) => crate::pycomplex::hash(*r, *i, hash_float),
         Value::Str(s) => hash_str(s),
         Value::Tuple(items) | Value::Size(items) => {
             // CPython's tuple hash recurses on the C stack without counting frames (a
@@ -795,6 +844,7 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
                 Value::Int(_) | Value::BigInt(_) => Ok(crate::pyint::abs(&pos[0]).unwrap_or(Value::None)),
                 Value::Bool(b) => Ok(Value::Int(*b as i64)),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
+                Value::Complex(r, i) => Ok(Value::Float(crate::pycomplex::abs(*r, *i)?)),
                 Value::Tensor(t) => Ok(Value::Tensor(crate::tensor::TensorRef::new(t.tensor().f_abs()?))),
                 other => {
                     if let Some(r) = crate::object::call_dunder(other, "__abs__", &[]) {
@@ -1005,6 +1055,16 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
                 None => Ok(Value::Float(0.0)),
                 Some(v) => float_of(v),
             }
+        }),
+    );
+    out.insert(
+        "complex".into(),
+        type_builtin("complex", |pos, kw| {
+            let k = keywords("complex", kw, &["real", "imag"])?;
+            arity("complex", pos, 0, 2)?;
+            let real = pos.first().or(k.get("real").copied());
+            let imag = pos.get(1).or(k.get("imag").copied());
+            complex_of(real, imag)
         }),
     );
     out.insert(

@@ -74,7 +74,7 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
     };
     let _frames = if frames > 0 { Some(crate::stack::enter(frames, "while calling a Python object")?) } else { None };
     Ok(match v {
-        Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Str(_) | Value::DType(_) | Value::Function(_) => v.clone(),
+        Value::None | Value::Bool(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Complex(..) | Value::Str(_) | Value::DType(_) | Value::Function(_) => v.clone(),
         Value::Tensor(t) => deep_tensor(t, memo)?,
         Value::List(items) => {
             let out = Value::list(Vec::new());

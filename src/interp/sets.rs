@@ -70,8 +70,8 @@ fn copy_of(v: &Value) -> Result<SetTable> {
 /// Whether a display item is a constant after CPython's AST optimizer folds it.
 fn is_constant(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Int(_) | ExprKind::BigInt { .. } | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::None | ExprKind::Ellipsis => true,
-        ExprKind::Unary { op: UnaryOp::Neg | UnaryOp::Pos, operand, .. } => matches!(operand.kind, ExprKind::Int(_) | ExprKind::BigInt { .. } | ExprKind::Float(_)),
+        ExprKind::Int(_) | ExprKind::BigInt { .. } | ExprKind::Float(_) | ExprKind::Imag(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::None | ExprKind::Ellipsis => true,
+        ExprKind::Unary { op: UnaryOp::Neg | UnaryOp::Pos, operand, .. } => matches!(operand.kind, ExprKind::Int(_) | ExprKind::BigInt { .. } | ExprKind::Float(_) | ExprKind::Imag(_)),
         ExprKind::Tuple(items) => items.iter().all(is_constant),
         _ => false,
     }

@@ -82,6 +82,8 @@ fn value_inner(v: &Value) -> Json {
         // Past 64 bits, JSON's number as a reader's double holds it (its repr past a double's range).
         Value::BigInt(b) => crate::pyint::big_to_f64(b).map(|f| json!(f)).unwrap_or_else(|_| json!(v.py_repr())),
         Value::Float(f) => number(*f, false),
+        // As the runner's `_num` encodes a complex number: its two parts.
+        Value::Complex(r, i) => json!({"real": number(*r, false), "imag": number(*i, false)}),
         Value::Str(s) => json!(s.to_string()),
         Value::Tensor(t) => tensor(t),
         Value::Module(m) => json!({"type": "Module", "class": m.class_name(), "id": m.id(), "repr": m.repr()}),

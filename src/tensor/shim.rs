@@ -246,6 +246,12 @@ pub(crate) fn number_tensor(v: Number, kind: tch::Kind, device: tch::Device) -> 
     Ok(t.f_to_device_(device, kind, false, false)?)
 }
 
+/// A Python complex number as a 0-dim tensor of `kind` on `device` (as [`number_tensor`]).
+pub(crate) fn complex_number_tensor(re: f64, im: f64, kind: tch::Kind, device: tch::Device) -> Result<Tensor> {
+    let parts = tensor_from_data(&[re.to_ne_bytes(), im.to_ne_bytes()].concat(), &[2], tch::Kind::Double)?;
+    Ok(parts.f_view_as_complex()?.f_to_device_(device, kind, false, false)?)
+}
+
 /// The c10::ScalarType code of a dtype (include/c10/core/ScalarType.h), as tch's private
 /// `Kind::c_int`.
 /// c10::ScalarType's code of a dtype.

@@ -208,7 +208,7 @@ pub fn enc(v: &Value) -> J {
         Value::BigInt(_) => json!(v.py_repr()),
         Value::Str(st) => json!(st.to_string()),
         Value::Float(f) => num(*f),
-        Value::Module(_) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) | Value::Set(_) => json!(v.py_repr()),
+        Value::Complex(..) | Value::Module(_) | Value::Function(_) | Value::Namespace(_) | Value::DType(_) | Value::Class(_) | Value::Object(_) | Value::Set(_) => json!(v.py_repr()),
     }
 }
 

@@ -420,7 +420,7 @@ impl<'a> Lower<'a> {
                     None => big_int_literal(&i.to_string(), at)?,
                 },
                 py::Number::Float(f) => ExprKind::Float(*f),
-                py::Number::Complex { .. } => return Err(unsupported("complex numbers", at, "use real tensors")),
+                py::Number::Complex { imag, .. } => ExprKind::Imag(*imag),
             },
             py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
             py::Expr::NoneLiteral(_) => ExprKind::None,

@@ -1,5 +1,5 @@
-# Complex tensors as statement values (records compared part by part) and through
-# functional_call.
+# Complex tensors and Python complex numbers as statement values (records compared part by
+# part) and through functional_call.
 import torch
 import torch.nn as nn
 from torch.func import functional_call
@@ -19,3 +19,9 @@ class M(nn.Module):
 m = M()
 functional_call(m, {"w": torch.complex(torch.zeros(2), torch.ones(2))}, (torch.ones(2),))
 m.w
+z[0].item()
+z.tolist()
+(0.1 + 0.2j) * 3
+abs(3 - 4j)
+torch.tensor([1 + 2j, 3j]) * 1j
+[1j, 2.5, complex(-0.0, 1)]
