@@ -985,6 +985,7 @@ fn builtin_subclass(a: &str, b: &str) -> bool {
             (a, b),
             ("bool", "int")
                 | ("torch.Size", "tuple")
+                | ("collections.OrderedDict", "dict")
                 | ("torch.nn.parameter.Parameter", "torch.Tensor")
                 | ("torch.nn.parameter.Buffer", "torch.Tensor")
         )
