@@ -222,7 +222,7 @@ impl Value {
             Value::Dict(d) if d.is_ordered() => "OrderedDict".into(),
             Value::Dict(_) => "dict".into(),
             Value::List(_) => "list".into(),
-            Value::Tuple(s) => s.structseq().map_or_else(|| "tuple".into(), |t| format!("torch.return_types.{}", t.name)),
+            Value::Tuple(s) => s.structseq().map_or_else(|| "tuple".into(), |t| if t.namedtuple { t.name.clone() } else { format!("torch.return_types.{}", t.name) }),
             Value::Size(_) => "torch.Size".into(),
             Value::Namespace(_) => "module".into(),
             Value::DType(_) => "torch.dtype".into(),
@@ -278,6 +278,7 @@ impl Value {
             Value::Module(m) => m.qualified_class_name(),
             Value::Object(o) => o.class.qualified_name(),
             Value::Dict(d) if d.is_ordered() => "collections.OrderedDict".into(),
+            Value::Tuple(s) if s.structseq().is_some_and(|t| t.namedtuple) => format!("__main__.{}", self.type_name()),
             other => other.type_name(),
         }
     }
@@ -345,6 +346,11 @@ impl Value {
                 s
             }
             Value::List(items) => format!("[{}]", join_repr(&items.borrow())),
+            Value::Tuple(items) if items.structseq().is_some_and(|t| t.namedtuple) => {
+                let ty = items.structseq().expect("checked");
+                let fields = ty.fields.iter().zip(items.borrow().iter()).map(|(f, v)| format!("{f}={}", v.py_repr())).collect::<Vec<_>>();
+                format!("{}({})", ty.name, fields.join(", "))
+            }
             Value::Tuple(items) if items.structseq().is_some() => {
                 let ty = items.structseq().expect("checked");
                 let fields = ty.fields.iter().zip(items.borrow().iter()).map(|(f, v)| format!("{f}={}", v.py_repr())).collect::<Vec<_>>();
@@ -570,6 +576,9 @@ pub struct StructSeqType {
     /// The operator's name (`max`, `linalg_slogdet`): `torch.return_types.<name>`.
     pub name: String,
     pub fields: Vec<String>,
+    /// A `collections.namedtuple` class (`Point(x=1, y=2)`, type `__main__.Point`) rather than
+    /// a `torch.return_types` one.
+    pub namedtuple: bool,
 }
 
 impl Seq {

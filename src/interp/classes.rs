@@ -971,6 +971,9 @@ fn isinstance_builtin(x: &Value, t: &Value) -> Result<bool> {
     if !matches!(f.kind, FunctionKind::Class | FunctionKind::Builtin) {
         return Err(Error::type_error("call::argument_type", "isinstance() arg 2 must be a type, a tuple of types, or a union"));
     }
+    if f.name == "tuple" && matches!(x, Value::Tuple(s) if s.structseq().is_some_and(|t| t.namedtuple)) {
+        return Ok(true);
+    }
     let Value::Function(xt) = x.type_object() else { return Ok(false) };
     Ok(builtin_subclass(&xt.name, &f.name))
 }

@@ -383,6 +383,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
             }),
         );
     }
+    collections.set("namedtuple", super::namedtuple::factory());
     let dataclasses = b.module("dataclasses", false, false);
     super::dataclasses::add(&dataclasses);
     let inspect = b.module("inspect", false, false);
