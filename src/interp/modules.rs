@@ -392,6 +392,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     for name in TYPING {
         typing.set(name, typing_placeholder(&format!("typing.{name}")));
     }
+    typing.set("NamedTuple", super::namedtuple::typing_named_tuple());
 
     // fcall's own functions (interp/watch.rs): `plot`, `heatmap`.
     let fcall = b.module("fcall", false, false);

@@ -40,30 +40,61 @@ pub fn factory() -> Value {
             return Err(Error::type_error("call::argument_type", "namedtuple() typename must be a str"));
         };
         let fields = field_list(&field_names.expect("checked"))?;
-        for n in std::iter::once(name.to_string()).chain(fields.iter().cloned()) {
-            if !is_identifier(&n) {
-                return Err(Error::value("namedtuple::names", format!("Type names and field names must be valid identifiers: {}", Value::str(&n).py_repr())));
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for f in &fields {
-            if f.starts_with('_') {
-                return Err(Error::value("namedtuple::names", format!("Field names cannot start with an underscore: {}", Value::str(f).py_repr())));
-            }
-            if !seen.insert(f.clone()) {
-                return Err(Error::value("namedtuple::names", format!("Encountered duplicate field name: {}", Value::str(f).py_repr())));
-            }
-        }
         let defaults = match defaults {
             Value::None => Vec::new(),
             v => members::iterate(&v)?,
         };
-        if defaults.len() > fields.len() {
-            return Err(Error::type_error("namedtuple::defaults", "Got more default values than field names"));
-        }
-        let ty = Rc::new(StructSeqType { name: name.to_string(), fields, namedtuple: true });
-        Ok(class(ty, defaults))
+        build(&name, fields, defaults)
     })
+}
+
+/// A namedtuple class `name` with these fields, the last `defaults.len()` of them defaulted.
+pub fn build(name: &str, fields: Vec<String>, defaults: Vec<Value>) -> Result<Value> {
+    for n in std::iter::once(name.to_string()).chain(fields.iter().cloned()) {
+        if !is_identifier(&n) {
+            return Err(Error::value("namedtuple::names", format!("Type names and field names must be valid identifiers: {}", Value::str(&n).py_repr())));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for f in &fields {
+        if f.starts_with('_') {
+            return Err(Error::value("namedtuple::names", format!("Field names cannot start with an underscore: {}", Value::str(f).py_repr())));
+        }
+        if !seen.insert(f.clone()) {
+            return Err(Error::value("namedtuple::names", format!("Encountered duplicate field name: {}", Value::str(f).py_repr())));
+        }
+    }
+    if defaults.len() > fields.len() {
+        return Err(Error::type_error("namedtuple::defaults", "Got more default values than field names"));
+    }
+    let ty = Rc::new(StructSeqType { name: name.to_string(), fields, namedtuple: true });
+    Ok(class(ty, defaults))
+}
+
+/// `typing.NamedTuple`: the base of `class P(NamedTuple): x: int` (classes.rs), and callable
+/// as `NamedTuple("P", [("x", int), ("y", int)])`.
+pub fn typing_named_tuple() -> Value {
+    Function::new("typing.NamedTuple", FunctionKind::Class, |pos, kw| {
+        if pos.len() != 2 || !kw.is_empty() {
+            return Err(Error::type_error("call::argument_count", "fcall's NamedTuple() takes a type name and a list of (name, type) pairs"));
+        }
+        let Value::Str(name) = &pos[0] else {
+            return Err(Error::type_error("call::argument_type", "NamedTuple() typename must be a str"));
+        };
+        let mut fields = Vec::new();
+        for pair in members::iterate(&pos[1])? {
+            match &members::iterate(&pair)?[..] {
+                [Value::Str(f), _] => fields.push(f.to_string()),
+                _ => return Err(Error::type_error("namedtuple::fields", "NamedTuple('Name', [(f0, t0), (f1, t1), ...]); each t must be a type")),
+            }
+        }
+        build(name, fields, Vec::new())
+    })
+}
+
+/// Whether `v` is `typing.NamedTuple`.
+pub fn is_typing_named_tuple(v: &Value) -> bool {
+    matches!(v, Value::Function(f) if f.name == "typing.NamedTuple" && f.kind == FunctionKind::Class)
 }
 
 /// Field names from a list/tuple of str or one str separated by spaces and/or commas.

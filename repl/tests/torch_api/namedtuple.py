@@ -46,3 +46,20 @@ print(type(r).__name__, r)
 print(vmap(lambda q: q.x + q.y)(Point(torch.ones(3), torch.arange(3.0))))
 g = grad(lambda q: (q.x * q.y).sum())(Point(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])))
 print(type(g).__name__, g)
+
+from typing import NamedTuple
+x = 100
+class Cfg(NamedTuple):
+    """A config."""
+    x: int
+    lr: float = 0.1
+    name: str = "m"
+c = Cfg(3)
+print(c, c._fields, c.lr, c == (3, 0.1, "m"), Cfg(1, name="q"), type(c).__name__, isinstance(c, tuple))
+print(c._replace(lr=0.5), c._asdict())
+Pair = NamedTuple("Pair", [("a", torch.Tensor), ("b", int)])
+print(Pair(torch.ones(2), 3))
+try:
+    Cfg()
+except TypeError as e:
+    print(type(e).__name__, e)
