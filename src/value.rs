@@ -656,6 +656,12 @@ impl DictRef {
     pub fn set_ordered(&self) {
         self.0.ordered.set(true);
     }
+    /// A new dict of these entries of the same type as this one (`d.copy()`, `copy.copy(d)`).
+    pub fn copy_with(&self, entries: IndexMap<String, Value>) -> DictRef {
+        let d = DictRef::from_entries(entries);
+        d.0.ordered.set(self.is_ordered());
+        d
+    }
     pub fn is(&self, other: &DictRef) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }

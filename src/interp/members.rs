@@ -400,7 +400,7 @@ fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
                     let k = a.string("key", "")?;
                     Ok(d.get(&k).unwrap_or_else(|| a.value("default")))
                 }
-                "copy" => Ok(Value::Dict(DictRef::from_entries(d.borrow().clone()))),
+                "copy" => Ok(Value::Dict(d.copy_with(d.borrow().clone()))),
                 "pop" => {
                     let a = Args::bind(&q, &["key", "default"], 1, pos, kw)?;
                     let k = a.string("key", "")?;

@@ -43,3 +43,6 @@ for bad in [{"z": nn.ReLU()}, "ab", 3]:
         nn.ModuleList(bad)
     except TypeError as e:
         print(type(e).__name__, e)
+import copy
+od = OrderedDict([("k", [1])])
+print(od.copy(), copy.copy(od), copy.deepcopy(od), type(copy.deepcopy(od)).__name__, {"a": 1}.copy())
