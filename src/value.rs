@@ -219,9 +219,10 @@ impl Value {
             Value::Str(_) => "str".into(),
             Value::Tensor(t) => t.type_name().into(),
             Value::Module(m) => m.class_name(),
+            Value::Dict(d) if d.is_ordered() => "OrderedDict".into(),
             Value::Dict(_) => "dict".into(),
             Value::List(_) => "list".into(),
-            Value::Tuple(s) => s.structseq().map_or_else(|| "tuple".into(), |t| format!("torch.return_types.{}", t.name)),
+            Value::Tuple(s) => s.structseq().map_or_else(|| "tuple".into(), |t| if t.namedtuple { t.name.clone() } else { format!("torch.return_types.{}", t.name) }),
             Value::Size(_) => "torch.Size".into(),
             Value::Namespace(_) => "module".into(),
             Value::DType(_) => "torch.dtype".into(),
@@ -276,6 +277,8 @@ impl Value {
             Value::Tensor(_) => "torch.Tensor".into(),
             Value::Module(m) => m.qualified_class_name(),
             Value::Object(o) => o.class.qualified_name(),
+            Value::Dict(d) if d.is_ordered() => "collections.OrderedDict".into(),
+            Value::Tuple(s) if s.structseq().is_some_and(|t| t.namedtuple) => format!("__main__.{}", self.type_name()),
             other => other.type_name(),
         }
     }
@@ -326,6 +329,11 @@ impl Value {
             Value::Str(s) => py_str_repr(s),
             Value::Tensor(t) => tensor_repr(t),
             Value::Module(m) => m.repr(),
+            // CPython 3.11: `OrderedDict([('a', 1)])`, `OrderedDict()` when empty.
+            Value::Dict(d) if d.is_ordered() => {
+                let items = d.borrow().iter().map(|(k, v)| format!("({}, {})", py_str_repr(k), v.py_repr())).collect::<Vec<_>>();
+                if items.is_empty() { "OrderedDict()".into() } else { format!("OrderedDict([{}])", items.join(", ")) }
+            }
             Value::Dict(d) => {
                 let mut s = String::from("{");
                 for (i, (k, v)) in d.borrow().iter().enumerate() {
@@ -338,6 +346,11 @@ impl Value {
                 s
             }
             Value::List(items) => format!("[{}]", join_repr(&items.borrow())),
+            Value::Tuple(items) if items.structseq().is_some_and(|t| t.namedtuple) => {
+                let ty = items.structseq().expect("checked");
+                let fields = ty.fields.iter().zip(items.borrow().iter()).map(|(f, v)| format!("{f}={}", v.py_repr())).collect::<Vec<_>>();
+                format!("{}({})", ty.name, fields.join(", "))
+            }
             Value::Tuple(items) if items.structseq().is_some() => {
                 let ty = items.structseq().expect("checked");
                 let fields = ty.fields.iter().zip(items.borrow().iter()).map(|(f, v)| format!("{f}={}", v.py_repr())).collect::<Vec<_>>();
@@ -563,6 +576,9 @@ pub struct StructSeqType {
     /// The operator's name (`max`, `linalg_slogdet`): `torch.return_types.<name>`.
     pub name: String,
     pub fields: Vec<String>,
+    /// A `collections.namedtuple` class (`Point(x=1, y=2)`, type `__main__.Point`) rather than
+    /// a `torch.return_types` one.
+    pub namedtuple: bool,
 }
 
 impl Seq {
@@ -614,6 +630,8 @@ pub struct DictObj {
     /// Rises whenever the key set may have changed (never on a value-only write through
     /// [`DictRef::set_value_at`]): caches keyed on a dict's keys check it.
     keys_version: std::cell::Cell<u64>,
+    /// A `collections.OrderedDict` (shown and typed as one; `Sequential(od)` names children by key).
+    ordered: std::cell::Cell<bool>,
 }
 
 impl DictRef {
@@ -621,7 +639,7 @@ impl DictRef {
         DictRef::from_entries(IndexMap::new())
     }
     pub fn from_entries(entries: IndexMap<String, Value>) -> DictRef {
-        DictRef(Rc::new(DictObj { id: crate::tensor::next_object_id(), entries: RefCell::new(entries), keys_version: std::cell::Cell::new(0) }))
+        DictRef(Rc::new(DictObj { id: crate::tensor::next_object_id(), entries: RefCell::new(entries), keys_version: std::cell::Cell::new(0), ordered: std::cell::Cell::new(false) }))
     }
     /// A dict of tensors, in the given order.
     pub fn of_tensors<'a>(items: impl IntoIterator<Item = (&'a str, TensorRef)>) -> DictRef {
@@ -629,6 +647,20 @@ impl DictRef {
     }
     pub fn id(&self) -> u64 {
         self.0.id
+    }
+    /// A `collections.OrderedDict` rather than a plain dict.
+    pub fn is_ordered(&self) -> bool {
+        self.0.ordered.get()
+    }
+    /// Marks a new dict as a `collections.OrderedDict`.
+    pub fn set_ordered(&self) {
+        self.0.ordered.set(true);
+    }
+    /// A new dict of these entries of the same type as this one (`d.copy()`, `copy.copy(d)`).
+    pub fn copy_with(&self, entries: IndexMap<String, Value>) -> DictRef {
+        let d = DictRef::from_entries(entries);
+        d.0.ordered.set(self.is_ordered());
+        d
     }
     pub fn is(&self, other: &DictRef) -> bool {
         Rc::ptr_eq(&self.0, &other.0)

@@ -156,7 +156,7 @@ fn run(sig: &Signature, b: parse::Bound, this: Option<&Value>) -> Result<Value> 
 /// unnamed results (`var_mean`) stay a plain tuple.
 fn structseq(target: &signature::Target) -> Option<Rc<crate::value::StructSeqType>> {
     let fields = target.returns.iter().map(|r| r.name.clone()).collect::<Option<Vec<String>>>()?;
-    Some(Rc::new(crate::value::StructSeqType { name: target.name.clone(), fields }))
+    Some(Rc::new(crate::value::StructSeqType { name: target.name.clone(), fields, namedtuple: false }))
 }
 
 /// torch's Python functions (torch/functional.py) that take their tensors as separate

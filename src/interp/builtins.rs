@@ -749,13 +749,18 @@ pub fn builtins(sh: &Weak<Shared>) -> HashMap<String, Value> {
             if let Some((k, _)) = kw.first() {
                 return Err(Error::type_error("call::unexpected_keyword", format!("Sequential() got an unexpected keyword argument '{k}'")));
             }
-            let mods = pos
-                .iter()
-                .map(|v| match v {
-                    Value::Module(m) => Ok(m.clone()),
-                    other => Err(Error::type_error("nn::sequential_item", format!("{} is not a Module subclass", other.torch_typename()))),
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let module = |v: &Value| match v {
+                Value::Module(m) => Ok(m.clone()),
+                other => Err(Error::type_error("nn::sequential_item", format!("{} is not a Module subclass", other.torch_typename()))),
+            };
+            // torch.nn: one OrderedDict (not a plain dict) names the children by its keys.
+            if let [Value::Dict(d)] = pos {
+                if d.is_ordered() {
+                    let named = d.items().iter().map(|(k, v)| Ok((k.clone(), module(v)?))).collect::<Result<Vec<_>>>()?;
+                    return Ok(Value::Module(layers::sequential_named(named)?));
+                }
+            }
+            let mods = pos.iter().map(module).collect::<Result<Vec<_>>>()?;
             Ok(Value::Module(layers::sequential(mods)?))
         }),
     );

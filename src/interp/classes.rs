@@ -142,6 +142,36 @@ pub fn user_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Valu
     Ok(v)
 }
 
+/// `class P(NamedTuple): x: int; y: int = 0`: a namedtuple of the annotated names, those with
+/// a value defaulted (fields only: fcall does not add methods to a namedtuple class).
+fn named_tuple_class(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
+    if let Some(def) = class.methods.first() {
+        return Err(Error::new(ExcType::NotImplementedError, "class::namedtuple_methods", format!("fcall's typing.NamedTuple classes have fields only; '{}' defines '{}'", class.name.name, def.name.name))
+            .at(ctx.loc(def.span)));
+    }
+    let ns = Frame::child(frame);
+    for s in &class.attrs {
+        ctx.exec_stmt(s, &ns)?;
+    }
+    let body = ns.snapshot();
+    let mut fields = Vec::new();
+    let mut defaults = Vec::new();
+    for (name, e) in &class.annotations {
+        ctx.eval(e, &ns)?;
+        let f = name.name.clone();
+        match body.get(&f).cloned() {
+            Some(d) => defaults.push(d),
+            None if !defaults.is_empty() => {
+                let prev = fields.last().cloned().unwrap_or_default();
+                return Err(Error::type_error("class::namedtuple_default", format!("Non-default namedtuple field {f} cannot follow default field {prev}")).at(ctx.loc(class.name.span)));
+            }
+            None => {}
+        }
+        fields.push(f);
+    }
+    super::namedtuple::build(&class.name.name, fields, defaults).map_err(|e| e.at(ctx.loc(class.name.span)))
+}
+
 fn class_object(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value> {
     if class.bases.len() > 1 {
         return Err(Error::new(
@@ -154,6 +184,9 @@ fn class_object(ctx: &Ctx, class: &ClassDef, frame: &Rc<Frame>) -> Result<Value>
     let base = match class.bases.first() {
         Some(b) => {
             let v = ctx.eval(b, frame)?;
+            if super::namedtuple::is_typing_named_tuple(&v) {
+                return named_tuple_class(ctx, class, frame);
+            }
             check_base(&v).map_err(|e| e.at(ctx.loc(b.span)))?;
             v
         }
@@ -971,6 +1004,9 @@ fn isinstance_builtin(x: &Value, t: &Value) -> Result<bool> {
     if !matches!(f.kind, FunctionKind::Class | FunctionKind::Builtin) {
         return Err(Error::type_error("call::argument_type", "isinstance() arg 2 must be a type, a tuple of types, or a union"));
     }
+    if f.name == "tuple" && matches!(x, Value::Tuple(s) if s.structseq().is_some_and(|t| t.namedtuple)) {
+        return Ok(true);
+    }
     let Value::Function(xt) = x.type_object() else { return Ok(false) };
     Ok(builtin_subclass(&xt.name, &f.name))
 }
@@ -985,6 +1021,7 @@ fn builtin_subclass(a: &str, b: &str) -> bool {
             (a, b),
             ("bool", "int")
                 | ("torch.Size", "tuple")
+                | ("collections.OrderedDict", "dict")
                 | ("torch.nn.parameter.Parameter", "torch.Tensor")
                 | ("torch.nn.parameter.Buffer", "torch.Tensor")
         )

@@ -89,7 +89,8 @@ pub fn module_list(pos: &[Value], kw: &Kwargs) -> Result<Value> {
     let a = Args::bind("ModuleList.__init__", &["modules"], 0, pos, kw)?;
     let items = match a.get("modules") {
         None | Some(Value::None) => Vec::new(),
-        Some(v) if matches!(v, Value::List(_) | Value::Tuple(_)) || super::pybuiltins::is_iterator(v) => {
+        // Any iterable (a dict or OrderedDict gives its keys, which are no Modules).
+        Some(v) if matches!(v, Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Str(_)) || super::pybuiltins::is_iterator(v) => {
             super::members::iterate(v)?.iter().map(as_module).collect::<Result<_>>()?
         }
         Some(other) => {

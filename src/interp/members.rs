@@ -82,7 +82,8 @@ pub fn getattr(ctx: &Ctx, obj: &Value, name: &str) -> Result<Value> {
             number_part(obj, name)
         }
         Value::Tuple(items) if items.field(name).is_some() => Ok(items.field(name).expect("checked")),
-        Value::Tuple(items) if items.structseq().is_some() && matches!(name, "n_fields" | "n_sequence_fields" | "n_unnamed_fields") => {
+        Value::Tuple(items) if items.structseq().is_some_and(|t| t.namedtuple) && super::namedtuple::METHODS.contains(&name) => Ok(super::namedtuple::attr(items, name)),
+        Value::Tuple(items) if items.structseq().is_some_and(|t| !t.namedtuple) && matches!(name, "n_fields" | "n_sequence_fields" | "n_unnamed_fields") => {
             Ok(Value::Int(if name == "n_unnamed_fields" { 0 } else { items.len() as i64 }))
         }
         Value::Size(items) if name == "numel" => {
@@ -399,7 +400,7 @@ fn dict_attr(d: &DictRef, name: &str) -> Result<Value> {
                     let k = a.string("key", "")?;
                     Ok(d.get(&k).unwrap_or_else(|| a.value("default")))
                 }
-                "copy" => Ok(Value::Dict(DictRef::from_entries(d.borrow().clone()))),
+                "copy" => Ok(Value::Dict(d.copy_with(d.borrow().clone()))),
                 "pop" => {
                     let a = Args::bind(&q, &["key", "default"], 1, pos, kw)?;
                     let k = a.string("key", "")?;

@@ -43,6 +43,7 @@ pub mod snapshot;
 mod sets;
 mod statements;
 mod strings;
+mod namedtuple;
 mod tensor_hooks;
 mod suggest;
 #[cfg(test)]

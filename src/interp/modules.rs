@@ -366,9 +366,24 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     super::functools::add(&functools);
 
     let collections = b.module("collections", true, false);
-    if let Some(d) = builtins.get("dict") {
-        collections.set("OrderedDict", d.clone());
+    if let Some(dict @ Value::Function(_)) = builtins.get("dict") {
+        // `OrderedDict(...)`: what `dict(...)` makes, marked as an OrderedDict (a dict subclass).
+        let dict = dict.clone();
+        collections.set(
+            "OrderedDict",
+            Function::new("collections.OrderedDict", FunctionKind::Class, move |pos, kw| {
+                if pos.len() > 1 {
+                    return Err(Error::type_error("call::argument_count", format!("expected at most 1 argument, got {}", pos.len())));
+                }
+                let v = call_value(&dict, pos, kw)?;
+                if let Value::Dict(d) = &v {
+                    d.set_ordered();
+                }
+                Ok(v)
+            }),
+        );
     }
+    collections.set("namedtuple", super::namedtuple::factory());
     let dataclasses = b.module("dataclasses", false, false);
     super::dataclasses::add(&dataclasses);
     let inspect = b.module("inspect", false, false);
@@ -377,6 +392,7 @@ pub fn build(builtins: &HashMap<String, Value>) -> Registry {
     for name in TYPING {
         typing.set(name, typing_placeholder(&format!("typing.{name}")));
     }
+    typing.set("NamedTuple", super::namedtuple::typing_named_tuple());
 
     // fcall's own functions (interp/watch.rs): `plot`, `heatmap`.
     let fcall = b.module("fcall", false, false);

@@ -983,7 +983,7 @@ pub fn add(out: &mut HashMap<String, Value>, sh: &Weak<Shared>) {
             arity("tuple", pos, 0, 1)?;
             match pos.first() {
                 None => Ok(Value::tuple(Vec::new())),
-                Some(Value::Tuple(t)) => Ok(Value::Tuple(t.clone())),
+                Some(Value::Tuple(t)) if t.structseq().is_none() => Ok(Value::Tuple(t.clone())),
                 Some(v) => Ok(Value::tuple(members::iterate(v)?)),
             }
         }),

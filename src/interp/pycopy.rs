@@ -7,7 +7,7 @@ use super::args::Args;
 use super::copy::detached_copy;
 use crate::error::{Error, ExcType, Result};
 use crate::tensor::TensorRef;
-use crate::value::{DictRef, Function, FunctionKind, Namespace, Value};
+use crate::value::{Function, FunctionKind, Namespace, Value};
 
 /// The copies made so far, by the original object (Python's `memo`): a tensor by its object
 /// id, a container by its address.
@@ -98,7 +98,7 @@ fn deep(v: &Value, memo: &mut Memo) -> Result<Value> {
             }
         }
         Value::Dict(d) => {
-            let out = DictRef::new();
+            let out = d.copy_with(Default::default());
             memo.insert((false, v.container_ptr().unwrap_or(0)), Value::Dict(out.clone()));
             let entries: Vec<(String, Value)> = d.borrow().iter().map(|(k, x)| (k.clone(), x.clone())).collect();
             for (k, x) in entries {
@@ -205,7 +205,7 @@ fn deep_module(m: &crate::nn::Module, memo: &mut Memo) -> Result<Value> {
 fn shallow(v: &Value) -> Result<Value> {
     Ok(match v {
         Value::List(items) => Value::list(items.to_vec()),
-        Value::Dict(d) => Value::Dict(DictRef::from_entries(d.borrow().clone())),
+        Value::Dict(d) => Value::Dict(d.copy_with(d.borrow().clone())),
         Value::Tensor(t) => {
             let data = t.tensor().f_detach()?;
             if t.is_parameter() {

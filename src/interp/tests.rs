@@ -300,7 +300,9 @@ fn import_statements_bind_cpythons_objects() {
     assert_eq!(last("torch = None\nimport torch.nn.functional\ntorch.nn.functional is F"), "True");
     assert_eq!(last("from torch.func import grad as g2, vmap\n(g2 is grad, vmap is torch.func.vmap)"), "(True, True)");
     assert_eq!(last("from torch.nn.utils import parametrize\nparametrize.register_parametrization.__name__"), "'register_parametrization'");
-    assert_eq!(last("import copy, collections\n(copy, collections.OrderedDict is dict)"), "(<module 'copy'>, True)");
+    assert_eq!(last("import copy, collections\n(copy, collections.OrderedDict is dict)"), "(<module 'copy'>, False)");
+    // An OrderedDict is a dict subclass, shown as CPython 3.11 shows it.
+    assert_eq!(last("import collections\nd = collections.OrderedDict([('a', 1)], b=2)\n(d, isinstance(d, dict), isinstance({}, collections.OrderedDict), collections.OrderedDict())"), "(OrderedDict([('a', 1), ('b', 2)]), True, False, OrderedDict())");
     assert_eq!(last("from math import *\nsqrt(pi * pi)"), "3.141592653589793");
     assert_eq!(last("import safetensors.torch as st\nst.load_file is torch.load"), "True");
     assert_eq!(last("def f():\n    import math as m\n    return m.pi\nf()"), "3.141592653589793");

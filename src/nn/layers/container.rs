@@ -30,9 +30,14 @@ fn no_forward(m: &Module, _: &[Value], _: &Kwargs) -> Result<Value> {
 
 /// `nn.Sequential(*modules)`.
 pub fn sequential(modules: Vec<Module>) -> Result<Module> {
+    sequential_named(modules.into_iter().enumerate().map(|(i, c)| (i.to_string(), c)).collect())
+}
+
+/// `nn.Sequential(OrderedDict([(name, module), ...]))`: children named by the keys.
+pub fn sequential_named(modules: Vec<(String, Module)>) -> Result<Module> {
     let m = new_builtin("Sequential", PATH, sequential_forward, no_extra);
-    for (i, c) in modules.into_iter().enumerate() {
-        m.add_module(&i.to_string(), Some(c))?;
+    for (k, c) in modules {
+        m.add_module(&k, Some(c))?;
     }
     Ok(m)
 }

@@ -26,7 +26,7 @@ pub use activation::{
     dropout, elu, flatten, gelu, glu, hardtanh, identity, inplace_activation, leaky_relu, log_softmax, prelu, relu, sigmoid, softmax,
     softplus, softsign, tanh, tanhshrink, unflatten,
 };
-pub use container::{module_dict, module_list, parameter_dict, parameter_list, sequential};
+pub use container::{module_dict, module_list, parameter_dict, parameter_list, sequential, sequential_named};
 pub use conv::{conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, ConvOptions, ConvPadding};
 pub use embedding::embedding;
 pub use linear::{bilinear, linear};
