@@ -290,7 +290,10 @@ pub(super) fn module_method(m: Module, name: &str) -> Value {
             "state_dict" => {
                 let a = Args::bind(q, &["keep_vars"], 0, pos, kw)?;
                 let sd = m.state_dict(a.boolean("keep_vars", false)?)?;
-                Ok(Value::Dict(DictRef::from_entries(sd.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect())))
+                // An OrderedDict, as PyTorch's (its repr is `OrderedDict([...])`).
+                let d = DictRef::from_entries(sd.into_iter().map(|(k, t)| (k, Value::Tensor(t))).collect());
+                d.set_ordered();
+                Ok(Value::Dict(d))
             }
             "register_forward_pre_hook" | "register_forward_hook" => super::hooks::register(&m, name == "register_forward_hook", pos, kw),
             "append" => {

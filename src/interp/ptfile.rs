@@ -386,6 +386,9 @@ fn to_value(v: &PV, seen: &mut HashMap<usize, Value>) -> Result<Value> {
                 return Ok(v.clone());
             }
             let out = DictRef::new();
+            if d.ordered {
+                out.set_ordered();
+            }
             seen.insert(key, Value::Dict(out.clone()));
             let entries: Vec<(String, PV)> = d.items.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             for (k, x) in entries {
@@ -553,7 +556,11 @@ impl Pickler {
                 if let Some(&i) = self.containers.get(&key) {
                     self.get(i);
                 } else {
-                    self.op(b"}");
+                    if d.is_ordered() {
+                        self.empty_ordered_dict();
+                    } else {
+                        self.op(b"}");
+                    }
                     let i = self.put();
                     self.containers.insert(key, i);
                     let entries: Vec<(String, Value)> = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -46,3 +46,13 @@ for bad in [{"z": nn.ReLU()}, "ab", 3]:
 import copy
 od = OrderedDict([("k", [1])])
 print(od.copy(), copy.copy(od), copy.deepcopy(od), type(copy.deepcopy(od)).__name__, {"a": 1}.copy())
+
+# state_dict() is an OrderedDict (its repr says so), and a saved one loads as one.
+sd = m.state_dict()
+print(type(sd).__name__, sd)
+path = "/tmp/fcall-torch-api-state-dict.pt"
+torch.save(sd, path)
+back = torch.load(path)
+print(type(back).__name__, list(back.keys()), all(torch.equal(back[k], sd[k]) for k in sd))
+torch.save({"w": torch.ones(1)}, path)
+print(type(torch.load(path)).__name__)
