@@ -4,6 +4,7 @@
 import torch
 import torch.nn as nn
 from torch.func import functional_call
+from collections import OrderedDict
 
 class RebindFoo(nn.Module):
     def __init__(self):
@@ -14,11 +15,11 @@ class RebindFoo(nn.Module):
         return x + self.foo
 m = RebindFoo()
 foo = torch.tensor(2.0)
-d = {"foo": foo}
+d = OrderedDict(foo=foo)
 {**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
 d   #= dicts
 functional_call(m, d, (torch.tensor(0.0),))  #= call
 {**dict(m.named_parameters(remove_duplicate=False)), **dict(m.named_buffers(remove_duplicate=False))}  #= module
 d   #= dicts
-#= skip dict_type_after fcall has one ordered dict type: there is no OrderedDict to keep
+type(d).__name__  #= key dict_type_after
 foo   #= key original_value_object_untouched
