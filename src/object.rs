@@ -99,6 +99,20 @@ pub fn is_nn_module_class(v: &Value) -> bool {
 }
 
 impl Class {
+    /// A class fcall defines in Rust for a Python library's type (`torch.device`,
+    /// `functools.partial`): `module.name`, deriving from `object`, with these attributes.
+    pub fn library(name: &str, module: &str, dict: IndexMap<String, Value>) -> Rc<Class> {
+        Rc::new(Class {
+            name: name.into(),
+            module: module.into(),
+            base: Some(Value::Class(builtin_class(Special::Object))),
+            dict: RefCell::new(dict),
+            special: Special::User,
+            is_module: false,
+            id: crate::tensor::next_object_id(),
+        })
+    }
+
     pub fn new_user(name: &str, base: Value) -> Class {
         let is_module = match &base {
             Value::Class(c) => c.is_module,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::args::Args;
 use crate::error::{Error, Result};
-use crate::object::{builtin_class, Class, Object, Special};
+use crate::object::{Class, Object};
 use crate::tensor::Device;
 use crate::value::{Function, FunctionKind, Value};
 
@@ -103,15 +103,7 @@ pub fn class() -> Rc<Class> {
             method("device.__eq__", |this, pos, _| Ok(Value::Bool(matches!((of(this), pos.first().and_then(of)), (Some(a), Some(b)) if a == b)))),
         );
         dict.insert("__hash__".into(), method("device.__hash__", |this, _, _| Ok(Value::Int(of(this).map(|d| d.hash()).unwrap_or(0)))));
-        let class = Rc::new(Class {
-            name: "device".into(),
-            module: "torch".into(),
-            base: Some(Value::Class(builtin_class(Special::Object))),
-            dict: RefCell::new(dict),
-            special: Special::User,
-            is_module: false,
-            id: crate::tensor::next_object_id(),
-        });
+        let class = Class::library("device", "torch", dict);
         *c.borrow_mut() = Some(class.clone());
         class
     })

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::eval::call_value;
 use crate::error::{Error, Result};
-use crate::object::{builtin_class, Class, Object, Special};
+use crate::object::{Class, Object};
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Namespace, Value};
 
 thread_local! {
@@ -106,15 +106,7 @@ fn partial_class() -> Rc<Class> {
                 Ok(Value::str(&format!("functools.partial({})", shown.join(", "))))
             }),
         );
-        let class = Rc::new(Class {
-            name: "partial".into(),
-            module: "functools".into(),
-            base: Some(Value::Class(builtin_class(Special::Object))),
-            dict: RefCell::new(dict),
-            special: Special::User,
-            is_module: false,
-            id: crate::tensor::next_object_id(),
-        });
+        let class = Class::library("partial", "functools", dict);
         *c.borrow_mut() = Some(class.clone());
         class
     })

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::eval::call_value;
 use super::modules::Registry;
 use crate::error::{Error, Result};
-use crate::object::{builtin_class, Class, Object, Special};
+use crate::object::{Class, Object};
 use crate::tensor::shim;
 use crate::value::{Function, FunctionKind, Kwargs, Value};
 
@@ -117,15 +117,7 @@ fn class_of(kind: Kind) -> Rc<Class> {
         );
         dict.insert("clone".into(), method(format!("{n}.clone"), move |this, _| Ok(instance(kind, flag(attr(this, "mode"), true)))));
         dict.insert("__call__".into(), method(format!("{n}.__call__"), move |this, args| decorate(kind, this, args.first().cloned().unwrap_or(Value::None))));
-        let class = Rc::new(Class {
-            name: n.into(),
-            module: MODULE.into(),
-            base: Some(Value::Class(builtin_class(Special::Object))),
-            dict: RefCell::new(dict),
-            special: Special::User,
-            is_module: false,
-            id: crate::tensor::next_object_id(),
-        });
+        let class = Class::library(n, MODULE, dict);
         c.borrow_mut().push((kind as u8, class.clone()));
         class
     })

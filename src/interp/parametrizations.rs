@@ -9,7 +9,7 @@ use super::args::Args;
 use super::modules::Registry;
 use crate::error::{Error, Result};
 use crate::nn::Module;
-use crate::object::{builtin_class, Class, Object, Special};
+use crate::object::{Class, Object};
 use crate::value::{Function, FunctionKind, Kwargs, Value};
 
 fn module_arg(a: &Args, fname: &str) -> Result<Module> {
@@ -89,15 +89,7 @@ fn cached_class() -> Rc<Class> {
         let mut dict = IndexMap::new();
         dict.insert("__enter__".into(), method("_GeneratorContextManager.__enter__", crate::nn::parametrize::enter_cached));
         dict.insert("__exit__".into(), method("_GeneratorContextManager.__exit__", crate::nn::parametrize::exit_cached));
-        let class = Rc::new(Class {
-            name: "_GeneratorContextManager".into(),
-            module: "contextlib".into(),
-            base: Some(Value::Class(builtin_class(Special::Object))),
-            dict: RefCell::new(dict),
-            special: Special::User,
-            is_module: false,
-            id: crate::tensor::next_object_id(),
-        });
+        let class = Class::library("_GeneratorContextManager", "contextlib", dict);
         *c.borrow_mut() = Some(class.clone());
         class
     })

@@ -15,7 +15,7 @@ use fcall_lang::ast::{BinOp, CmpOp};
 use super::eval::{call_value, dict_key, Shared};
 use super::{members, ops};
 use crate::error::{Error, ExcType, Result};
-use crate::object::{builtin_class, Class, Object, Special};
+use crate::object::{Class, Object};
 use crate::value::{DictRef, Function, FunctionKind, Kwargs, Value};
 
 fn builtin(name: &str, f: impl Fn(&[Value], &Kwargs) -> Result<Value> + 'static) -> Value {
@@ -215,15 +215,7 @@ fn iter_class(name: &'static str) -> Rc<Class> {
                 }),
             );
         }
-        let class = Rc::new(Class {
-            name: name.into(),
-            module: "builtins".into(),
-            base: Some(Value::Class(builtin_class(Special::Object))),
-            dict: RefCell::new(dict),
-            special: Special::User,
-            is_module: false,
-            id: crate::tensor::next_object_id(),
-        });
+        let class = Class::library(name, "builtins", dict);
         c.borrow_mut().insert(name, class.clone());
         class
     })
